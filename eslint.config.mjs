@@ -1,7 +1,7 @@
 import tseslint from 'typescript-eslint';
 
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'test/e2e/artifacts/**', '.cache/**', '*.mjs', '**/*.js'] },
+  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'test/e2e/artifacts/**', '.cache/**', '*.mjs', '**/*.js'] },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
