@@ -1,0 +1,29 @@
+import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
+
+/**
+ * Every LSP handler runs through here: a cancelled request answers RequestCancelled at once; a thrown error is
+ * logged with its stack (our errors carry names, never values) and the client gets a typed fallback instead of
+ * a broken response.
+ */
+export async function runSafe<T, E = void>(
+  connection: Connection,
+  name: string,
+  token: CancellationToken | undefined,
+  fallback: T,
+  handler: () => T | Promise<T>,
+  cancelData?: E,
+): Promise<T | ResponseError<E>> {
+  if (token?.isCancellationRequested) return cancelled(cancelData);
+  try {
+    const result = await handler();
+    if (token?.isCancellationRequested) return cancelled(cancelData);
+    return result;
+  } catch (error) {
+    connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    return fallback;
+  }
+}
+
+function cancelled<E>(data: E | undefined): ResponseError<E> {
+  return new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled', data);
+}

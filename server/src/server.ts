@@ -1,0 +1,343 @@
+import {
+  DidChangeWatchedFilesNotification,
+  DocumentDiagnosticReportKind,
+  FileChangeType,
+  TextDocuments,
+  TextDocumentSyncKind,
+  type Connection,
+  type Diagnostic,
+  type InitializeParams,
+  type InitializeResult,
+  type WorkspaceDocumentDiagnosticReport,
+} from 'vscode-languageserver';
+import { TextDocument } from 'vscode-languageserver-textdocument';
+import { doComplete } from './core/completion';
+import { findDefinition } from './core/definition';
+import type { Environment } from './core/environments';
+import { hoverEnvKey, hoverReference } from './core/hover';
+import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './core/settings';
+import { validateEnvFile, validateSourceFile, type ValidationSettings } from './core/validation';
+import { baseName } from './core/uris';
+import { envFileState, isEnvFileName } from './core/workspaceIndex';
+import { watchFoldersOnDisk } from './host/diskWatcher';
+import { pathToUri, uriToPath, WorkspaceHost } from './host/workspaceHost';
+import { IndexStatsRequest, ServerStateNotification, SetEnvironmentNotification } from './protocol';
+import { runSafe } from './runSafe';
+
+/**
+ * The LSP adapter: wires a connection to the pure core. It owns no logic of its own beyond deciding what to
+ * re-diagnose after a change, so any LSP client (VS Code, Neovim, Helix, the tests) gets the same answers.
+ */
+export function startServer(connection: Connection): void {
+  const documents = new TextDocuments(TextDocument);
+  let settings: ServerSettings = DEFAULT_SETTINGS;
+  let environmentOverride: Environment | undefined;
+  const host = new WorkspaceHost(settings);
+  let folders: string[] = [];
+  let pullDiagnostics = false;
+  let configurationPull = false;
+  let dynamicWatchers = false;
+  let stopDiskWatcher: (() => void) | undefined;
+  /** Resolves once every project is indexed; handlers wait on it so early requests get real answers. */
+  let indexed: Promise<void> = Promise.resolve();
+  const published = new Set<string>();
+
+  const environment = (): Environment => environmentOverride ?? settings.environment;
+  const validationSettings = (): ValidationSettings => ({
+    environment: environment(),
+    severity: settings.severity,
+    maxFileBytes: settings.maxFileBytes,
+  });
+
+  connection.onInitialize((params: InitializeParams): InitializeResult => {
+    const capabilities = params.capabilities;
+    pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
+    configurationPull = capabilities.workspace?.configuration === true;
+    dynamicWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    folders = (params.workspaceFolders ?? []).map((folder) => uriToPath(folder.uri));
+    if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)];
+    const options = params.initializationOptions as { settings?: unknown; environment?: unknown } | undefined;
+    if (options?.settings !== undefined) settings = sanitizeSettings(options.settings);
+    host.updateSettings(settings);
+    return {
+      capabilities: {
+        textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
+        completionProvider: { triggerCharacters: ['.', '"', "'", '`'] },
+        hoverProvider: true,
+        definitionProvider: true,
+        diagnosticProvider: pullDiagnostics ? { identifier: 'struere', interFileDependencies: true, workspaceDiagnostics: true } : undefined,
+        workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
+      },
+      serverInfo: { name: 'struere-secrets' },
+    };
+  });
+
+  connection.onInitialized(() => {
+    indexed = (async () => {
+      await loadSettings();
+      if (dynamicWatchers) {
+        await connection.client.register(DidChangeWatchedFilesNotification.type, {
+          watchers: [{ globPattern: '**/struere.json' }, { globPattern: '**/{.env,.env.*,*.env}' }, { globPattern: '**/.gitignore' }, ...settings.include.map((globPattern) => ({ globPattern }))],
+        });
+      } else {
+        // Clients without file watching (some editors, scripts) still see changes made on disk.
+        stopDiskWatcher = watchFoldersOnDisk(folders, (paths) => void onDiskChanges(paths));
+      }
+      for (const folder of folders) await host.loadFolder(folder);
+      rediagnoseAll();
+      sendState();
+    })().catch((error: unknown) => {
+      connection.console.error(`Indexing failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    });
+  });
+
+  connection.onShutdown(() => stopDiskWatcher?.());
+
+  async function loadSettings(): Promise<void> {
+    if (!configurationPull) return;
+    const section: unknown = await connection.workspace.getConfiguration('struere');
+    applySettings(sanitizeSettings(section));
+  }
+
+  function applySettings(next: ServerSettings): boolean {
+    const rescan =
+      JSON.stringify([next.include, next.exclude, next.maxFileBytes]) !== JSON.stringify([settings.include, settings.exclude, settings.maxFileBytes]);
+    settings = next;
+    host.updateSettings(next);
+    return rescan;
+  }
+
+  connection.onDidChangeConfiguration(async (change) => {
+    await indexed;
+    const pushed = (change.settings as { struere?: unknown } | undefined)?.struere;
+    let rescan: boolean;
+    if (configurationPull) {
+      const section: unknown = await connection.workspace.getConfiguration('struere');
+      rescan = applySettings(sanitizeSettings(section));
+    } else rescan = applySettings(sanitizeSettings(pushed));
+    if (rescan) await host.reloadAll();
+    rediagnoseAll();
+    sendState();
+  });
+
+  connection.onNotification(SetEnvironmentNotification.type, (params) => {
+    environmentOverride = sanitizeSettings({ environment: params.environment }).environment;
+    void indexed.then(() => {
+      rediagnoseAll();
+      sendState();
+    });
+  });
+
+  function sendState(): void {
+    void connection.sendNotification(ServerStateNotification.type, {
+      environment: environment(),
+      projects: host.index.allProjects().map((project) => project.rootUri),
+    });
+  }
+
+  // ---- documents: the editor's buffer is the truth while a file is open ----
+
+  documents.onDidChangeContent(({ document }) => {
+    void indexed.then(() => updateFromText(document.uri, document.getText()));
+  });
+
+  documents.onDidClose(({ document }) => {
+    // The buffer may have held unsaved edits: the disk is the truth again.
+    void indexed.then(async () => {
+      const update = await host.refreshFile(uriToPath(document.uri));
+      schedule([document.uri, ...affectedBy(document.uri, update.changedKeys)]);
+    });
+  });
+
+  function updateFromText(uri: string, text: string): void {
+    const project = host.index.projectOf(uri);
+    if (isEnvFileName(baseName(uri))) {
+      const changed = project ? host.index.setEnvFile(uri, text) : new Set<string>();
+      schedule([uri, ...affectedBy(uri, changed)]);
+    } else if (project && host.classify(uriToPath(uri)) === 'source') {
+      host.index.setSourceFile(uri, text);
+      schedule([uri], false);
+    }
+  }
+
+  function affectedBy(uri: string, changedKeys: ReadonlySet<string>): Set<string> {
+    const project = host.index.projectOf(uri);
+    return project && changedKeys.size > 0 ? host.index.filesReferencing(project, changedKeys) : new Set();
+  }
+
+  // ---- changes on disk ----
+
+  connection.onDidChangeWatchedFiles(async ({ changes }) => {
+    await indexed;
+    const paths = changes.filter((change) => change.type !== FileChangeType.Changed || !documents.get(change.uri)).map((change) => uriToPath(change.uri));
+    await onDiskChanges(paths);
+  });
+
+  async function onDiskChanges(paths: readonly string[]): Promise<void> {
+    if (paths.some((path) => host.classify(path) === 'manifest')) {
+      await host.reloadAll();
+      rediagnoseAll();
+      sendState();
+      return;
+    }
+    for (const path of paths) {
+      const uri = pathToUri(path);
+      if (documents.get(uri)) continue;
+      const update = await host.refreshFile(path);
+      if (update.kind === 'gitignore') rediagnoseAll();
+      else if (update.kind !== 'other') schedule([uri, ...affectedBy(uri, update.changedKeys)]);
+    }
+  }
+
+  // ---- diagnostics: pushed to clients without pull support, pulled by the others ----
+
+  const dirty = new Set<string>();
+  let flushPending = false;
+  let refreshNeeded = false;
+
+  /** Marks files for re-diagnosis; `crossFile` says other files than the edited one changed (pull clients must re-pull). */
+  function schedule(uris: Iterable<string>, crossFile = true): void {
+    for (const uri of uris) dirty.add(uri);
+    refreshNeeded ||= crossFile;
+    if (flushPending) return;
+    flushPending = true;
+    // One turn later, so a burst of edits and watcher events costs one pass.
+    setImmediate(flush);
+  }
+
+  function flush(): void {
+    flushPending = false;
+    if (pullDiagnostics) {
+      dirty.clear();
+      if (refreshNeeded) void connection.languages.diagnostics.refresh();
+      refreshNeeded = false;
+      return;
+    }
+    for (const uri of dirty) publish(uri);
+    dirty.clear();
+  }
+
+  function publish(uri: string): void {
+    const diagnostics = diagnose(uri);
+    if (diagnostics.length === 0 && !published.has(uri)) return;
+    if (diagnostics.length === 0) published.delete(uri);
+    else published.add(uri);
+    void connection.sendDiagnostics({ uri, diagnostics });
+  }
+
+  function rediagnoseAll(): void {
+    const uris = new Set(published);
+    for (const project of host.index.allProjects()) {
+      for (const uri of project.envFiles.keys()) uris.add(uri);
+      for (const uri of project.sourceFiles.keys()) uris.add(uri);
+    }
+    for (const document of documents.all()) uris.add(document.uri);
+    schedule(uris);
+  }
+
+  function diagnose(uri: string): Diagnostic[] {
+    const project = host.index.projectOf(uri);
+    const envFile = project?.envFiles.get(uri);
+    if (envFile) return validateEnvFile(envFile, host.gitIgnored.get(uri), validationSettings());
+    const source = project?.sourceFiles.get(uri);
+    if (source && project) return validateSourceFile(source, project, validationSettings());
+    const document = documents.get(uri);
+    if (document && isEnvFileName(baseName(uri))) {
+      // An .env file outside any project still gets its syntax checked.
+      return validateEnvFile(envFileState(uri, document.getText(), undefined), undefined, validationSettings());
+    }
+    return [];
+  }
+
+  connection.languages.diagnostics.on((params, token) =>
+    runSafe(connection, 'diagnostics', token, { kind: DocumentDiagnosticReportKind.Full, items: [] as Diagnostic[] }, async () => {
+      await indexed;
+      return { kind: DocumentDiagnosticReportKind.Full, items: diagnose(params.textDocument.uri) };
+    }, RETRIGGER),
+  );
+
+  connection.languages.diagnostics.onWorkspace((params, token) =>
+    runSafe(connection, 'workspace diagnostics', token, { items: [] as WorkspaceDocumentDiagnosticReport[] }, async () => {
+      await indexed;
+      const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
+      const items: WorkspaceDocumentDiagnosticReport[] = [];
+      for (const project of host.index.allProjects()) {
+        for (const uri of [...project.envFiles.keys(), ...project.sourceFiles.keys()]) {
+          if (documents.get(uri)) continue; // open documents are pulled one by one
+          const diagnostics = diagnose(uri);
+          const resultId = fingerprint(diagnostics);
+          if (previous.get(uri) === resultId) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId });
+          else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId, items: diagnostics });
+        }
+      }
+      return { items };
+    }, RETRIGGER),
+  );
+
+  // ---- language features ----
+
+  connection.onCompletion((params, token) =>
+    runSafe(connection, 'completion', token, [], async () => {
+      await indexed;
+      const document = documents.get(params.textDocument.uri);
+      const project = host.index.projectOf(params.textDocument.uri);
+      if (!document || !project) return [];
+      const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+      return doComplete(line.replace(/\r?\n$/, ''), params.position, project, environment());
+    }),
+  );
+
+  connection.onHover((params, token) =>
+    runSafe(connection, 'hover', token, null, async () => {
+      await indexed;
+      const uri = params.textDocument.uri;
+      const project = host.index.projectOf(uri);
+      if (!project) return null;
+      const envFile = project.envFiles.get(uri);
+      if (envFile) return hoverEnvKey(envFile, params.position, project);
+      const source = project.sourceFiles.get(uri);
+      return source ? hoverReference(source, params.position, project) : null;
+    }),
+  );
+
+  connection.onDefinition((params, token) =>
+    runSafe(connection, 'definition', token, [], async () => {
+      await indexed;
+      const uri = params.textDocument.uri;
+      const project = host.index.projectOf(uri);
+      const source = project?.sourceFiles.get(uri);
+      return project && source ? findDefinition(source, params.position, project, environment()) : [];
+    }),
+  );
+
+  connection.onRequest(IndexStatsRequest.type, (_params, token) =>
+    runSafe(connection, 'index stats', token, { projects: 0, envFiles: 0, sourceFiles: 0, references: 0 }, async () => {
+      await indexed;
+      const projects = host.index.allProjects();
+      let references = 0;
+      for (const project of projects) for (const source of project.sourceFiles.values()) references += source.references.length;
+      return {
+        projects: projects.length,
+        envFiles: projects.reduce((sum, project) => sum + project.envFiles.size, 0),
+        sourceFiles: projects.reduce((sum, project) => sum + project.sourceFiles.size, 0),
+        references,
+      };
+    }),
+  );
+
+  documents.listen(connection);
+  connection.listen();
+}
+
+/** A cancelled diagnostic pull is asked again by the client once the server has caught up. */
+const RETRIGGER = { retriggerRequest: true };
+
+/** A cheap content fingerprint for workspace-diagnostic result ids: unchanged files are not resent. */
+function fingerprint(diagnostics: readonly Diagnostic[]): string {
+  const text = JSON.stringify(diagnostics);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}-${(hash >>> 0).toString(36)}`;
+}
+
+export { pathToUri };
