@@ -1,0 +1,112 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { DiagnosticSeverity } from 'vscode-languageserver-types';
+import { unknownRemote } from '../../server/src/core/remoteNames';
+import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../server/src/core/validation';
+import { fixtureProject, fresh } from '../support/coreFixtures';
+
+const settings = (overrides: Partial<ValidationSettings> = {}): ValidationSettings => ({
+  environment: 'development',
+  severity: {},
+  maxFileBytes: 1024 * 1024,
+  ...overrides,
+});
+
+const codes = (diagnostics: { code?: unknown; range: { start: { line: number } } }[]) => diagnostics.map((d) => `${d.range.start.line}:${String(d.code)}`);
+
+test('env file: invalid keys, duplicates, malformed lines and unterminated quotes with their lines', () => {
+  const fixture = fixtureProject({
+    '.env.development': ['GOOD=1', '1BAD=2', 'my-key=3', 'GOOD=4', 'just some words', 'OPEN="never closed', '# comment', ''].join('\n'),
+  });
+  const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
+  const diagnostics = validateEnvFile(file, true, settings());
+  assert.deepEqual(codes(diagnostics).sort(), ['1:invalid-key', '2:invalid-key', '3:duplicate-key', '4:malformed-line', '5:unterminated-quote'].sort());
+  const invalid = diagnostics.find((d) => d.code === 'invalid-key')!;
+  assert.deepEqual(invalid.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } });
+  assert.equal(invalid.severity, DiagnosticSeverity.Error);
+  assert.equal(diagnostics.find((d) => d.code === 'duplicate-key')!.severity, DiagnosticSeverity.Warning);
+  for (const diagnostic of diagnostics) assert.equal(diagnostic.source, 'struere');
+});
+
+test('env file: not-gitignored only when git would commit it', () => {
+  const fixture = fixtureProject({ '.env.production': 'A=1\n' });
+  const file = fixture.project.envFiles.get(fixture.uri('.env.production'))!;
+  assert.deepEqual(codes(validateEnvFile(file, false, settings())), ['0:not-gitignored']);
+  assert.deepEqual(validateEnvFile(file, true, settings()), []);
+  assert.deepEqual(validateEnvFile(file, undefined, settings()), []);
+});
+
+test('severity overrides change and turn off codes', () => {
+  const fixture = fixtureProject({ '.env.development': 'A=1\nA=2\n' });
+  const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
+  assert.equal(validateEnvFile(file, true, settings({ severity: { 'duplicate-key': 'error' } }))[0].severity, DiagnosticSeverity.Error);
+  assert.deepEqual(validateEnvFile(file, true, settings({ severity: { 'duplicate-key': 'off' } })), []);
+});
+
+test('missing-secret follows the selected environment; eval reads .env.development', () => {
+  const fixture = fixtureProject({
+    '.env.development': 'DEV_ONLY=1\nBOTH=1\n',
+    '.env.production': 'PROD_ONLY=1\nBOTH=1\n',
+    'agents/a.ts': 'const p = `{{secrets.DEV_ONLY}} {{secrets.PROD_ONLY}} {{secrets.BOTH}}`;',
+  });
+  const source = fixture.project.sourceFiles.get(fixture.uri('agents/a.ts'))!;
+  const missing = (environment: 'development' | 'production' | 'eval') =>
+    validateSourceFile(source, fixture.project, settings({ environment })).map((d) => (d.data as { key: string }).key);
+  assert.deepEqual(missing('development'), ['PROD_ONLY']);
+  assert.deepEqual(missing('production'), ['DEV_ONLY']);
+  assert.deepEqual(missing('eval'), ['PROD_ONLY']);
+});
+
+test('remote names count as set; the message says what is known and why', () => {
+  const fixture = fixtureProject(
+    { '.env.production': 'A=1\n', 'prompts/p.md': '{{secrets.REMOTE_ONLY}} {{secrets.NOWHERE}}', 'tools/t.ts': 'context.secrets.NOWHERE' },
+    { production: fresh('REMOTE_ONLY') },
+  );
+  const prompt = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!, fixture.project, settings({ environment: 'production' }));
+  assert.equal(prompt.length, 1);
+  assert.equal(prompt[0].code, 'missing-secret');
+  assert.match(prompt[0].message, /NOWHERE is not set in production/);
+  assert.match(prompt[0].message, /\.env\.production has no such key/);
+  assert.match(prompt[0].message, /production remote list \(fresh\) has no such key/);
+  assert.match(prompt[0].message, /\[MISSING_SECRET:NOWHERE\]/);
+  const tool = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('tools/t.ts'))!, fixture.project, settings({ environment: 'production' }));
+  assert.match(tool[0].message, /will be undefined/);
+
+  fixture.index.setRemote(fixture.project.rootUri, 'production', unknownRemote('no API key'));
+  const unknown = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!, fixture.project, settings({ environment: 'production' }));
+  assert.equal(unknown.length, 2, 'an unknown remote list proves nothing: both keys are reported');
+  assert.match(unknown[0].message, /production remote list is unknown: no API key/);
+});
+
+test('a missing env file is named as missing', () => {
+  const fixture = fixtureProject({ 'p.md': '{{secrets.A}}' });
+  const [diagnostic] = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings());
+  assert.match(diagnostic.message, /there is no \.env\.development/);
+});
+
+test('invalid references are errors whatever the environment holds', () => {
+  const fixture = fixtureProject({ '.env.development': 'A=1\n', 'p.md': '{{secrets.1A}} {{secrets.}}' });
+  const diagnostics = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings());
+  assert.deepEqual(diagnostics.map((d) => d.code), ['invalid-reference', 'invalid-reference']);
+  assert.equal(diagnostics[0].severity, DiagnosticSeverity.Error);
+});
+
+test('a skipped (too large) env file makes its keys unknown, not missing', () => {
+  const fixture = fixtureProject({ 'p.md': '{{secrets.A}}' });
+  fixture.index.setSkippedEnvFile(fixture.uri('.env.development'), 30 * 1024 * 1024);
+  const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
+  assert.deepEqual(codes(validateEnvFile(file, true, settings())), ['0:file-too-large']);
+  assert.deepEqual(validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings()), []);
+});
+
+test('no diagnostic message ever contains a value', () => {
+  const canary = 'CANARY_VALUE_9f3a';
+  const fixture = fixtureProject({
+    '.env.development': `1BAD=${canary}\nA=${canary}\nA="${canary}\n${canary} ${canary}\nB='${canary}`,
+    'p.md': '{{secrets.MISSING}}',
+  });
+  const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
+  const all = [...validateEnvFile(file, false, settings()), ...validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings())];
+  assert.ok(all.length >= 4);
+  for (const diagnostic of all) assert.ok(!JSON.stringify(diagnostic).includes(canary), `leak in ${String(diagnostic.code)}`);
+});

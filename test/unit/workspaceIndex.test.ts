@@ -1,0 +1,69 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { isIgnoredByGit } from '../../server/src/core/gitignore';
+import { sanitizeSettings, DEFAULT_SETTINGS } from '../../server/src/core/settings';
+import { WorkspaceIndex } from '../../server/src/core/workspaceIndex';
+
+test('every file belongs to the nearest enclosing project', () => {
+  const index = new WorkspaceIndex();
+  index.addProject('file:///ws');
+  index.addProject('file:///ws/packages/agent');
+  index.addProject('file:///ws/packages/agent-two');
+  assert.equal(index.projectOf('file:///ws/packages/agent/prompts/a.md')?.rootUri, 'file:///ws/packages/agent');
+  assert.equal(index.projectOf('file:///ws/packages/agent-two/a.md')?.rootUri, 'file:///ws/packages/agent-two');
+  assert.equal(index.projectOf('file:///ws/other/a.md')?.rootUri, 'file:///ws');
+  assert.equal(index.projectOf('file:///elsewhere/a.md'), undefined);
+});
+
+test('only .env.development / .env.production at the project root feed environments', () => {
+  const index = new WorkspaceIndex();
+  const project = index.addProject('file:///ws/app');
+  index.setEnvFile('file:///ws/app/.env.development', 'A=1');
+  index.setEnvFile('file:///ws/app/.env.local', 'B=1');
+  index.setEnvFile('file:///ws/app/sub/.env.production', 'C=1');
+  const sources = [...project.envFiles.values()].map((file) => `${file.fileName}:${file.source ?? '-'}`).sort();
+  assert.deepEqual(sources, ['.env.development:development', '.env.local:-', '.env.production:-']);
+});
+
+test('an env edit reports exactly the keys that appeared or disappeared, and who references them', () => {
+  const index = new WorkspaceIndex();
+  const project = index.addProject('file:///ws/app');
+  index.setSourceFile('file:///ws/app/a.md', '{{secrets.A}} {{secrets.B}}');
+  index.setSourceFile('file:///ws/app/b.md', '{{secrets.C}}');
+  index.setEnvFile('file:///ws/app/.env.development', 'A=1\nB=2\n');
+  assert.deepEqual([...index.setEnvFile('file:///ws/app/.env.development', 'A=changed\nC=3\n')].sort(), ['B', 'C']);
+  assert.deepEqual([...index.filesReferencing(project, ['C'])], ['file:///ws/app/b.md']);
+  index.setSourceFile('file:///ws/app/b.md', 'nothing now');
+  assert.deepEqual([...index.filesReferencing(project, ['C'])], []);
+  assert.deepEqual([...index.deleteEnvFile('file:///ws/app/.env.development')].sort(), ['A', 'C']);
+});
+
+test('gitignore: nested files, negation and ignored parent folders, without git', () => {
+  const files = [
+    { dir: '', content: '.env*\n!.env.example\n' },
+    { dir: 'apps/agent', content: '!.env.production\n' },
+  ];
+  assert.equal(isIgnoredByGit('.env.development', files), true);
+  assert.equal(isIgnoredByGit('.env.example', files), false);
+  assert.equal(isIgnoredByGit('apps/agent/.env.development', files), true);
+  assert.equal(isIgnoredByGit('apps/agent/.env.production', files), false);
+  assert.equal(isIgnoredByGit('secret/.env.production', [{ dir: '', content: 'secret/\n' }]), true);
+  assert.equal(isIgnoredByGit('.env.production', []), false);
+});
+
+test('settings are sanitized at the boundary', () => {
+  assert.deepEqual(sanitizeSettings(undefined), DEFAULT_SETTINGS);
+  const settings = sanitizeSettings({
+    environment: 'production',
+    files: { include: ['**/*.md'], exclude: 'not-an-array', maxSizeKB: 10 },
+    severity: { 'missing-secret': 'error', 'not-a-code': 'error', 'duplicate-key': 'loud' },
+    remote: { ttlSeconds: -5 },
+  });
+  assert.equal(settings.environment, 'production');
+  assert.deepEqual(settings.include, ['**/*.md']);
+  assert.deepEqual(settings.exclude, DEFAULT_SETTINGS.exclude);
+  assert.equal(settings.maxFileBytes, 10 * 1024);
+  assert.deepEqual(settings.severity, { 'missing-secret': 'error' });
+  assert.equal(settings.remoteTtlSeconds, DEFAULT_SETTINGS.remoteTtlSeconds);
+  assert.equal(sanitizeSettings({ environment: 'staging' }).environment, 'development');
+});
