@@ -1,4 +1,4 @@
-import { NotificationType, RequestType } from 'vscode-languageserver-protocol';
+import { NotificationType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { Environment } from './core/environments';
 
 /**
@@ -39,5 +39,5 @@ export interface IndexStatsResult {
 /** client → server: counts of what the server indexed (tests, benchmarks and the status tooltip use it). */
 export namespace IndexStatsRequest {
   export const method = 'struere/indexStats' as const;
-  export const type = new RequestType<void, IndexStatsResult, void>(method);
+  export const type = new RequestType0<IndexStatsResult, void>(method);
 }

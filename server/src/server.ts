@@ -310,7 +310,7 @@ export function startServer(connection: Connection): void {
     }),
   );
 
-  connection.onRequest(IndexStatsRequest.type, (_params, token) =>
+  connection.onRequest(IndexStatsRequest.type, (token) =>
     runSafe(connection, 'index stats', token, { projects: 0, envFiles: 0, sourceFiles: 0, references: 0 }, async () => {
       await indexed;
       const projects = host.index.allProjects();

@@ -50,3 +50,8 @@ export function lineAt(text: string, line: number): string {
 export function fresh(...names: string[]): RemoteNameList {
   return { state: 'fresh', names: new Set(names), fetchedAt: Date.now() };
 }
+
+/** LSP 3.18 allows Markdown diagnostic messages; ours are plain strings. */
+export function messageOf(diagnostic: { message: string | { value: string } }): string {
+  return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { unknownRemote } from '../../server/src/core/remoteNames';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../server/src/core/validation';
-import { fixtureProject, fresh } from '../support/coreFixtures';
+import { fixtureProject, fresh, messageOf } from '../support/coreFixtures';
 
 const settings = (overrides: Partial<ValidationSettings> = {}): ValidationSettings => ({
   environment: 'development',
@@ -65,23 +65,23 @@ test('remote names count as set; the message says what is known and why', () => 
   const prompt = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!, fixture.project, settings({ environment: 'production' }));
   assert.equal(prompt.length, 1);
   assert.equal(prompt[0].code, 'missing-secret');
-  assert.match(prompt[0].message, /NOWHERE is not set in production/);
-  assert.match(prompt[0].message, /\.env\.production has no such key/);
-  assert.match(prompt[0].message, /production remote list \(fresh\) has no such key/);
-  assert.match(prompt[0].message, /\[MISSING_SECRET:NOWHERE\]/);
+  assert.match(messageOf(prompt[0]), /NOWHERE is not set in production/);
+  assert.match(messageOf(prompt[0]), /\.env\.production has no such key/);
+  assert.match(messageOf(prompt[0]), /production remote list \(fresh\) has no such key/);
+  assert.match(messageOf(prompt[0]), /\[MISSING_SECRET:NOWHERE\]/);
   const tool = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('tools/t.ts'))!, fixture.project, settings({ environment: 'production' }));
-  assert.match(tool[0].message, /will be undefined/);
+  assert.match(messageOf(tool[0]), /will be undefined/);
 
   fixture.index.setRemote(fixture.project.rootUri, 'production', unknownRemote('no API key'));
   const unknown = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!, fixture.project, settings({ environment: 'production' }));
   assert.equal(unknown.length, 2, 'an unknown remote list proves nothing: both keys are reported');
-  assert.match(unknown[0].message, /production remote list is unknown: no API key/);
+  assert.match(messageOf(unknown[0]), /production remote list is unknown: no API key/);
 });
 
 test('a missing env file is named as missing', () => {
   const fixture = fixtureProject({ 'p.md': '{{secrets.A}}' });
   const [diagnostic] = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings());
-  assert.match(diagnostic.message, /there is no \.env\.development/);
+  assert.match(messageOf(diagnostic), /there is no \.env\.development/);
 });
 
 test('invalid references are errors whatever the environment holds', () => {

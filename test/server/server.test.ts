@@ -1,0 +1,199 @@
+import assert from 'node:assert/strict';
+import { writeFileSync, unlinkSync } from 'node:fs';
+import { after, before, describe, test } from 'node:test';
+import {
+  CompletionRequest,
+  DefinitionRequest,
+  DocumentDiagnosticRequest,
+  FileChangeType,
+  HoverRequest,
+  WorkspaceDiagnosticRequest,
+  type CompletionItem,
+  type Diagnostic,
+  type Location,
+  type MarkupContent,
+} from 'vscode-languageserver-protocol';
+import { IndexStatsRequest, SetEnvironmentNotification } from '../../server/src/protocol';
+import { fileUri, LspTestClient } from '../support/lspClient';
+import { tempWorkspace } from '../support/tempWorkspace';
+
+const keysOf = (diagnostics: Diagnostic[], code = 'missing-secret') =>
+  diagnostics.filter((d) => d.code === code).map((d) => (d.data as { key: string }).key).sort();
+
+function workspaceFiles() {
+  return {
+    '.gitignore': '.env.production\n',
+    'app/struere.json': '{"name":"app"}',
+    'app/.env.development': 'DEV_KEY=dev-secret-value\nSHARED=shared-dev-value\n',
+    'app/.env.production': 'PROD_KEY=prod-secret-value\nSHARED=shared-prod-value\n1BAD=x\n',
+    'app/agents/main.ts': 'export const prompt = `{{secrets.DEV_KEY}} {{ secrets.PROD_KEY }} <<secrets.SHARED>>`;\n',
+    'app/tools/t.ts': 'export const run = (context) => context.secrets["PROD_KEY"];\n',
+    'app/node_modules/dep/index.ts': '{{secrets.IGNORED_DEPENDENCY}}',
+    'app/packages/inner/struere.json': '{"name":"inner"}',
+    'app/packages/inner/.env.development': 'INNER_ONLY=1\n',
+    'app/packages/inner/prompt.md': '{{secrets.INNER_ONLY}} {{secrets.DEV_KEY}}',
+  };
+}
+
+for (const mode of ['push', 'pull'] as const) {
+  describe(`server over stdio (${mode} diagnostics)`, () => {
+    const ws = tempWorkspace(workspaceFiles());
+    let client: LspTestClient;
+    const uri = (name: string) => fileUri(ws.path(name));
+
+    before(async () => {
+      client = await LspTestClient.start({ folders: [ws.dir], pull: mode === 'pull' });
+    });
+    after(async () => {
+      await client.stop();
+      ws.dispose();
+    });
+
+    async function diagnosticsOf(name: string, predicate: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
+      if (mode === 'push') return client.waitForDiagnostics(uri(name), predicate);
+      // Pull clients ask; refresh requests tell them when to ask again.
+      for (let attempt = 0; attempt < 50; attempt++) {
+        const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: uri(name) } });
+        const items = report.kind === 'full' ? report.items : [];
+        if (predicate(items)) return items;
+        const refreshes = client.refreshCount;
+        await client.waitFor(() => client.refreshCount > refreshes, 'a diagnostic refresh');
+      }
+      throw new Error('diagnostics never matched');
+    }
+
+    test('indexes every project on start, not only open documents, and skips excluded folders', async () => {
+      const stats = await client.connection.sendRequest(IndexStatsRequest.method);
+      assert.deepEqual(stats, { projects: 2, envFiles: 3, sourceFiles: 3, references: 6 });
+      assert.deepEqual(keysOf(await diagnosticsOf('app/agents/main.ts', (d) => d.length > 0)), ['PROD_KEY']);
+      assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => d.length > 0)), ['PROD_KEY']);
+      const env = await diagnosticsOf('app/.env.production', (d) => d.length > 0);
+      assert.deepEqual(env.map((d) => d.code), ['invalid-key'], '.env.production is ignored by the root .gitignore');
+      const dev = await diagnosticsOf('app/.env.development', (d) => d.length > 0);
+      assert.deepEqual(dev.map((d) => d.code), ['not-gitignored']);
+    });
+
+    test('a file belongs to the nearest project', async () => {
+      assert.deepEqual(keysOf(await diagnosticsOf('app/packages/inner/prompt.md', (d) => d.length > 0)), ['DEV_KEY']);
+    });
+
+    if (mode === 'pull') {
+      test('workspace diagnostics cover unopened files and resend only what changed', async () => {
+        const first = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+        const main = first.items.find((item) => item.uri === uri('app/agents/main.ts'));
+        assert.ok(main && main.kind === 'full' && keysOf(main.items).join() === 'PROD_KEY');
+        const again = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
+          previousResultIds: first.items.map((item) => ({ uri: item.uri, value: item.resultId! })),
+        });
+        assert.ok(again.items.every((item) => item.kind === 'unchanged'));
+      });
+    }
+
+    test('switching the environment re-diagnoses', async () => {
+      await client.connection.sendNotification(SetEnvironmentNotification.method, { environment: 'production' });
+      assert.deepEqual(keysOf(await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'DEV_KEY')), ['DEV_KEY']);
+      assert.deepEqual(await diagnosticsOf('app/tools/t.ts', (d) => d.length === 0), []);
+      await client.connection.sendNotification(SetEnvironmentNotification.method, { environment: 'development' });
+      await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'PROD_KEY');
+    });
+
+    test('an .env edit in the editor re-diagnoses the files that reference the changed keys', async () => {
+      const envUri = uri('app/.env.development');
+      await client.open(envUri, 'DEV_KEY=dev-secret-value\nSHARED=shared-dev-value\n', 'dotenv');
+      await client.change(envUri, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'PROD_KEY=now-in-dev\n' }]);
+      await diagnosticsOf('app/agents/main.ts', (d) => d.length === 0);
+      await diagnosticsOf('app/tools/t.ts', (d) => d.length === 0);
+      await client.change(envUri, [{ range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' }]);
+      await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'PROD_KEY');
+      await client.close(envUri);
+    });
+
+    test('incremental edits of a prompt update its diagnostics', async () => {
+      const promptUri = uri('app/agents/main.ts');
+      const text = 'export const prompt = `{{secrets.DEV_KEY}} {{ secrets.PROD_KEY }} <<secrets.SHARED>>`;\n';
+      await client.open(promptUri, text, 'typescript');
+      const start = text.indexOf('PROD_KEY');
+      await client.change(promptUri, [{ range: { start: { line: 0, character: start }, end: { line: 0, character: start + 8 } }, text: 'NEW_KEY' }]);
+      await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'NEW_KEY');
+      await client.change(promptUri, [{ range: { start: { line: 0, character: start }, end: { line: 0, character: start + 7 } }, text: '9bad' }]);
+      const diagnostics = await diagnosticsOf('app/agents/main.ts', (d) => d.some((x) => x.code === 'invalid-reference'));
+      assert.deepEqual(diagnostics.find((d) => d.code === 'invalid-reference')!.range, { start: { line: 0, character: start }, end: { line: 0, character: start + 4 } });
+      await client.change(promptUri, [{ text }]);
+      await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'PROD_KEY');
+    });
+
+    test('completion, hover and definition over LSP', async () => {
+      const promptUri = uri('app/agents/main.ts');
+      const completion = (await client.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri: promptUri },
+        position: { line: 0, character: '(export const prompt = `{{secrets.'.length - 1 },
+      })) as CompletionItem[];
+      assert.deepEqual(completion.filter((item) => item.sortText!.startsWith('0')).map((item) => item.label), ['DEV_KEY', 'SHARED']);
+      assert.ok(!JSON.stringify(completion).includes('secret-value'));
+
+      const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 36 } });
+      const markdown = (hover!.contents as MarkupContent).value;
+      assert.match(markdown, /\*\*DEV_KEY\*\*/);
+      assert.match(markdown, /production \| not set/);
+      assert.ok(!markdown.includes('dev-secret-value'));
+
+      const definition = (await client.connection.sendRequest(DefinitionRequest.type, {
+        textDocument: { uri: promptUri },
+        position: { line: 0, character: 36 },
+      })) as Location[];
+      assert.deepEqual(definition, [{ uri: uri('app/.env.development'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 7 } } }]);
+      await client.close(promptUri);
+    });
+
+    test('a file changed on disk is re-read', async () => {
+      const toolPath = ws.write('app/tools/t.ts', 'export const run = (context) => context.secrets.DISK_KEY;\n');
+      await client.filesChanged([{ uri: fileUri(toolPath), type: FileChangeType.Changed }]);
+      assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => keysOf(d).join() === 'DISK_KEY')), ['DISK_KEY']);
+      const envPath = ws.write('app/.env.development', 'DEV_KEY=1\nSHARED=2\nDISK_KEY=3\n');
+      await client.filesChanged([{ uri: fileUri(envPath), type: FileChangeType.Changed }]);
+      await diagnosticsOf('app/tools/t.ts', (d) => d.length === 0);
+      unlinkSync(envPath);
+      await client.filesChanged([{ uri: fileUri(envPath), type: FileChangeType.Deleted }]);
+      const after = await diagnosticsOf('app/tools/t.ts', (d) => d.length === 1);
+      assert.match(String(after[0].message), /there is no \.env\.development/);
+    });
+
+    test('a new project appearing on disk is indexed', async () => {
+      ws.write('second/.env.development', 'ONLY_HERE=1\n');
+      ws.write('second/prompt.md', '{{secrets.ONLY_HERE}} {{secrets.NOT_HERE}}');
+      const manifest = ws.write('second/struere.json', '{}');
+      await client.filesChanged([{ uri: fileUri(manifest), type: FileChangeType.Created }]);
+      assert.deepEqual(keysOf(await diagnosticsOf('second/prompt.md', (d) => d.length > 0)), ['NOT_HERE']);
+    });
+  });
+}
+
+test('without client file watching, the server follows the disk itself', async () => {
+  const ws = tempWorkspace({ 'struere.json': '{}', '.env.development': 'A=1\n', 'p.md': '{{secrets.A}} {{secrets.B}}' });
+  const client = await LspTestClient.start({ folders: [ws.dir], watchFiles: false });
+  try {
+    await client.waitForDiagnostics(fileUri(ws.path('p.md')), (d) => keysOf(d).join() === 'B');
+    writeFileSync(ws.path('.env.development'), 'A=1\nB=2\n');
+    await client.waitForDiagnostics(fileUri(ws.path('p.md')), (d) => d.length === 0, 'the disk watcher to pick up the edit');
+  } finally {
+    await client.stop();
+    ws.dispose();
+  }
+});
+
+test('settings from the client: severity overrides and a custom include', async () => {
+  const ws = tempWorkspace({ 'struere.json': '{}', '.env.development': 'A=1\n', 'p.md': '{{secrets.B}}', 'notes.prompt2': '{{secrets.C}}' });
+  const client = await LspTestClient.start({
+    folders: [ws.dir],
+    settings: { severity: { 'missing-secret': 'error', 'not-gitignored': 'off' }, files: { include: ['**/*.prompt2'] } },
+  });
+  try {
+    const diagnostics = await client.waitForDiagnostics(fileUri(ws.path('notes.prompt2')), (d) => d.length > 0);
+    assert.equal(diagnostics[0].severity, 1);
+    const stats = await client.connection.sendRequest(IndexStatsRequest.method);
+    assert.equal((stats as { sourceFiles: number }).sourceFiles, 1, 'p.md is not included any more');
+  } finally {
+    await client.stop();
+    ws.dispose();
+  }
+});

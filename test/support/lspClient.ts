@@ -1,0 +1,179 @@
+import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import * as path from 'node:path';
+import {
+  ConfigurationRequest,
+  createProtocolConnection,
+  DiagnosticRefreshRequest,
+  DidChangeWatchedFilesNotification,
+  DidOpenTextDocumentNotification,
+  DidChangeTextDocumentNotification,
+  DidCloseTextDocumentNotification,
+  ExitNotification,
+  InitializedNotification,
+  InitializeRequest,
+  PublishDiagnosticsNotification,
+  RegistrationRequest,
+  ShutdownRequest,
+  StreamMessageReader,
+  StreamMessageWriter,
+  type ClientCapabilities,
+  type Diagnostic,
+  type FileEvent,
+  type ProtocolConnection,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol/node';
+import { URI } from 'vscode-uri';
+import { ServerStateNotification, type ServerStateParams } from '../../server/src/protocol';
+
+export const SERVER_JS = path.resolve(__dirname, '../../dist/server.js');
+
+export interface LspClientOptions {
+  folders: string[];
+  /** Pull diagnostics (VS Code) or push (Neovim, Helix and most editors). */
+  pull?: boolean;
+  /** The `struere` settings section the client answers workspace/configuration with. */
+  settings?: Record<string, unknown>;
+  /** Whether the client watches files for the server (dynamic didChangeWatchedFiles registration). */
+  watchFiles?: boolean;
+  /** Limits a wait for a notification; a failing test fails here instead of hanging. */
+  waitLimitMs?: number;
+}
+
+/**
+ * A real LSP client talking to the built server over stdio: what any editor does, with waits on real
+ * notifications (never sleeps) and a deadline so a broken server fails the test instead of hanging it.
+ */
+export class LspTestClient {
+  readonly connection: ProtocolConnection;
+  readonly diagnostics = new Map<string, Diagnostic[]>();
+  readonly stderr: string[] = [];
+  /** Every message the server sent (for leak checks). */
+  readonly received: string[] = [];
+  refreshCount = 0;
+  registrations: unknown[] = [];
+  state: ServerStateParams | undefined;
+  private readonly process: ChildProcessWithoutNullStreams;
+  private readonly listeners = new Set<() => void>();
+  private versions = new Map<string, number>();
+
+  constructor(private readonly options: LspClientOptions) {
+    this.process = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: 'pipe' });
+    this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.process.stdout.on('data', (chunk: Buffer) => this.received.push(chunk.toString()));
+    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
+    this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
+      this.diagnostics.set(params.uri, params.diagnostics);
+      this.notify();
+    });
+    this.connection.onNotification(ServerStateNotification.method, (params: ServerStateParams) => {
+      this.state = params;
+      this.notify();
+    });
+    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.options.settings ?? {}));
+    this.connection.onRequest(RegistrationRequest.type, (params) => {
+      this.registrations.push(...params.registrations);
+    });
+    this.connection.onRequest(DiagnosticRefreshRequest.type, () => {
+      this.refreshCount++;
+      this.notify();
+    });
+    this.connection.onNotification('window/logMessage', (params: { message: string }) => {
+      this.stderr.push(params.message);
+    });
+    this.connection.listen();
+  }
+
+  static async start(options: LspClientOptions): Promise<LspTestClient> {
+    const client = new LspTestClient(options);
+    await client.initialize();
+    return client;
+  }
+
+  private async initialize(): Promise<void> {
+    const capabilities: ClientCapabilities = {
+      workspace: {
+        configuration: true,
+        workspaceFolders: true,
+        didChangeWatchedFiles: { dynamicRegistration: this.options.watchFiles !== false },
+        diagnostics: this.options.pull ? { refreshSupport: true } : undefined,
+      },
+      textDocument: {
+        synchronization: { dynamicRegistration: false },
+        completion: { completionItem: { snippetSupport: false } },
+        hover: { contentFormat: ['markdown', 'plaintext'] },
+        publishDiagnostics: { relatedInformation: true },
+        diagnostic: this.options.pull ? { dynamicRegistration: false, relatedDocumentSupport: false } : undefined,
+      },
+    };
+    await this.connection.sendRequest(InitializeRequest.type, {
+      processId: process.pid,
+      rootUri: null,
+      capabilities,
+      workspaceFolders: this.options.folders.map((folder) => ({ uri: URI.file(folder).toString(), name: path.basename(folder) })),
+    });
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    await this.waitFor(() => this.state !== undefined, 'the server to finish indexing');
+  }
+
+  /** Resolves when `condition` holds, re-checked on every server notification; rejects at the deadline. */
+  waitFor(condition: () => boolean, what: string): Promise<void> {
+    if (condition()) return Promise.resolve();
+    return new Promise((resolve, reject) => {
+      const check = () => {
+        if (!condition()) return;
+        this.listeners.delete(check);
+        clearTimeout(deadline);
+        resolve();
+      };
+      const deadline = setTimeout(() => {
+        this.listeners.delete(check);
+        reject(new Error(`timed out waiting for ${what}; server stderr:\n${this.stderr.join('')}`));
+      }, this.options.waitLimitMs ?? 15_000);
+      this.listeners.add(check);
+    });
+  }
+
+  waitForDiagnostics(uri: string, predicate: (diagnostics: Diagnostic[]) => boolean, what = `diagnostics of ${uri}`): Promise<Diagnostic[]> {
+    return this.waitFor(() => this.diagnostics.has(uri) && predicate(this.diagnostics.get(uri)!), what).then(() => this.diagnostics.get(uri)!);
+  }
+
+  async open(uri: string, text: string, languageId = 'plaintext'): Promise<void> {
+    this.versions.set(uri, 1);
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+  }
+
+  async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<void> {
+    const version = (this.versions.get(uri) ?? 1) + 1;
+    this.versions.set(uri, version);
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+  }
+
+  async close(uri: string): Promise<void> {
+    await this.connection.sendNotification(DidCloseTextDocumentNotification.type, { textDocument: { uri } });
+  }
+
+  async filesChanged(changes: FileEvent[]): Promise<void> {
+    await this.connection.sendNotification(DidChangeWatchedFilesNotification.type, { changes });
+  }
+
+  async stop(): Promise<void> {
+    const exited = new Promise((resolve) => this.process.once('exit', resolve));
+    try {
+      await this.connection.sendRequest(ShutdownRequest.type);
+      await this.connection.sendNotification(ExitNotification.type);
+    } finally {
+      this.connection.dispose();
+      // vscode-languageserver exits the process on `exit`; kill only if it did not.
+      if (this.process.exitCode === null) this.process.kill();
+    }
+    await exited;
+  }
+
+  private notify(): void {
+    for (const listener of [...this.listeners]) listener();
+  }
+}
+
+export function fileUri(filePath: string): string {
+  return URI.file(filePath).toString();
+}
