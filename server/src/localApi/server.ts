@@ -234,6 +234,7 @@ export async function createLocalApiServer(options: LocalApiServerOptions = {}):
     });
   });
   const { port } = server.address() as AddressInfo;
+  let closing: Promise<void> | undefined;
 
   return {
     url: `http://127.0.0.1:${port}`,
@@ -245,10 +246,12 @@ export async function createLocalApiServer(options: LocalApiServerOptions = {}):
       apiKeys = new Set(keys);
     },
     close() {
-      return new Promise<void>((resolve, reject) => {
+      // Idempotent: a test may close early (to get a refused port) and again in its cleanup.
+      closing ??= new Promise<void>((resolve, reject) => {
         server.close((error) => (error ? reject(error) : resolve()));
         server.closeAllConnections();
       });
+      return closing;
     },
   };
 }

@@ -1,4 +1,5 @@
 import { createHash, randomBytes } from 'node:crypto';
+import { realpathSync } from 'node:fs';
 import * as fs from 'node:fs/promises';
 import * as os from 'node:os';
 import * as path from 'node:path';
@@ -40,7 +41,8 @@ export const DEFAULT_LOCK_DIR = path.join(os.tmpdir(), 'struere-secrets-locks');
 const tails = new Map<string, Promise<void>>();
 
 export async function withSyncLock<T>(projectRoot: string, fn: () => Promise<T>, options: SyncLockOptions = {}): Promise<T> {
-  const project = await canonicalProjectPath(projectRoot);
+  // Synchronous up to the queueing, so callers queue in call order.
+  const project = canonicalProjectPath(projectRoot);
   const previous = tails.get(project) ?? Promise.resolve();
   let release!: () => void;
   const mine = new Promise<void>((resolve) => (release = resolve));
@@ -60,10 +62,10 @@ export async function withSyncLock<T>(projectRoot: string, fn: () => Promise<T>,
   }
 }
 
-async function canonicalProjectPath(projectRoot: string): Promise<string> {
+function canonicalProjectPath(projectRoot: string): string {
   const resolved = path.resolve(projectRoot);
   try {
-    return await fs.realpath(resolved);
+    return realpathSync(resolved);
   } catch (error) {
     if ((error as NodeJS.ErrnoException).code === 'ENOENT') return resolved;
     throw error;
