@@ -8,7 +8,7 @@ import { DEV_KEY, PROD_KEY, fastClient, startServer } from './helpers';
 
 // The API client against the real local server: retry policy, security rules, typed errors.
 
-test('429 is retried after Retry-After seconds (not the short backoff)', async (t) => {
+void test('429 is retried after Retry-After seconds (not the short backoff)', async (t) => {
   const server = await startServer(t);
   const attempts: AttemptReport[] = [];
   const client = fastClient(t, server);
@@ -23,7 +23,7 @@ test('429 is retried after Retry-After seconds (not the short backoff)', async (
   assert.equal(client.requestCount, 2);
 });
 
-test('Retry-After is capped by retry.maxRetryAfterMs', async (t) => {
+void test('Retry-After is capped by retry.maxRetryAfterMs', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server, { retry: { maxRetryAfterMs: 20 } });
   server.faults.failNext(1, 429, { retryAfterSeconds: 30 });
@@ -33,7 +33,7 @@ test('Retry-After is capped by retry.maxRetryAfterMs', async (t) => {
   assert.equal(server.log.size, 2);
 });
 
-test('500/502/503/504 and dropped connections are retried with backoff until success', async (t) => {
+void test('500/502/503/504 and dropped connections are retried with backoff until success', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   for (const status of [500, 502, 503, 504] as const) {
@@ -51,7 +51,7 @@ test('500/502/503/504 and dropped connections are retried with backoff until suc
   assert.ok(attempts[0]!.error instanceof NetworkError);
 });
 
-test('backoff is exponential with full jitter, bounded by maxDelayMs', async (t) => {
+void test('backoff is exponential with full jitter, bounded by maxDelayMs', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server, { retry: { baseDelayMs: 4, maxDelayMs: 20, random: () => 0.999, maxRetries: 5 } });
   server.faults.failNext(5, 503);
@@ -60,7 +60,7 @@ test('backoff is exponential with full jitter, bounded by maxDelayMs', async (t)
   assert.deepEqual(delays, [3, 7, 15, 19, 19]);
 });
 
-test('retries are bounded: after maxRetries the last error is thrown, typed and retryable', async (t) => {
+void test('retries are bounded: after maxRetries the last error is thrown, typed and retryable', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server, { retry: { maxRetries: 3 } });
   server.faults.failNext(10, 503);
@@ -76,7 +76,7 @@ test('retries are bounded: after maxRetries the last error is thrown, typed and 
   assert.equal(client.requestCount, 4);
 });
 
-test('no retry on 400/401/403/404/413/422: the server sees exactly one request each', async (t) => {
+void test('no retry on 400/401/403/404/413/422: the server sees exactly one request each', async (t) => {
   const server = await startServer(t);
   const cases: { name: string; status: number; code: string; run: () => Promise<unknown>; keys?: string[] }[] = [
     { name: 'duplicate key', status: 400, code: 'bad_request', keys: ['A'], run: () => fastClient(t, server).upsert([{ key: 'A', value: '1' }, { key: 'A', value: '2' }]) },
@@ -102,7 +102,7 @@ test('no retry on 400/401/403/404/413/422: the server sees exactly one request e
   assert.equal(server.store.size('development'), 0);
 });
 
-test('plain http is refused for non-loopback hosts before any request; loopback and https are accepted', async (t) => {
+void test('plain http is refused for non-loopback hosts before any request; loopback and https are accepted', async (t) => {
   for (const baseUrl of ['http://api.struere.dev', 'http://10.0.0.1:8080', 'http://localhost.evil.example', 'http://127.0.0.1.nip.io', 'http://[::2]', 'http://0.0.0.0:80']) {
     assert.throws(() => createApiClient({ baseUrl, apiKey: DEV_KEY }), (error: unknown) => error instanceof ApiConfigError && error.code === 'insecure_url', baseUrl);
   }
@@ -123,7 +123,7 @@ test('plain http is refused for non-loopback hosts before any request; loopback 
   assert.equal(server.log.size, 0);
 });
 
-test('redirects are never followed: 3xx is an error and the Authorization header never reaches the other origin', async (t) => {
+void test('redirects are never followed: 3xx is an error and the Authorization header never reaches the other origin', async (t) => {
   const elsewhere = await startServer(t);
   let redirectorRequests = 0;
   const redirector = http.createServer((request, response) => {
@@ -144,7 +144,7 @@ test('redirects are never followed: 3xx is an error and the Authorization header
   assert.equal(elsewhere.log.size, 0, 'the other origin saw nothing');
 });
 
-test('a refused connection is a NetworkError that certainly reached nothing; retries stay bounded', async (t) => {
+void test('a refused connection is a NetworkError that certainly reached nothing; retries stay bounded', async (t) => {
   const server = await startServer(t);
   const url = server.url;
   await server.close();
@@ -160,7 +160,7 @@ test('a refused connection is a NetworkError that certainly reached nothing; ret
   assert.equal(client.requestCount, 3);
 });
 
-test('a headers timeout is a retryable NetworkError with an unknown outcome', async (t) => {
+void test('a headers timeout is a retryable NetworkError with an unknown outcome', async (t) => {
   // undici checks headers timeouts on a coarse (~0.5-1 s) timer, hence the long latency.
   const server = await startServer(t, { latencyMs: 2_500 });
   const client = fastClient(t, server, { timeouts: { headersMs: 100 }, retry: { maxRetries: 1 } });
@@ -175,7 +175,7 @@ test('a headers timeout is a retryable NetworkError with an unknown outcome', as
   assert.equal(server.store.has('development', 'SLOW'), true, 'the server applied it anyway: outcome unknown indeed');
 });
 
-test('cancellation interrupts a retry wait when nothing was applied, but not while an upsert outcome is unknown', async (t) => {
+void test('cancellation interrupts a retry wait when nothing was applied, but not while an upsert outcome is unknown', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   server.faults.failNext(1, 429, { retryAfterSeconds: 30 });
@@ -200,7 +200,7 @@ test('cancellation interrupts a retry wait when nothing was applied, but not whi
   await assert.rejects(client.listNames(undefined, { signal: aborted }), RequestCancelledError);
 });
 
-test('a base URL with a path prefix and a trailing slash is honoured', async (t) => {
+void test('a base URL with a path prefix and a trailing slash is honoured', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, { url: `${server.url}/` });
   assert.equal(client.baseUrl, server.url);
@@ -208,7 +208,7 @@ test('a base URL with a path prefix and a trailing slash is honoured', async (t)
   assert.deepEqual(await client.listNames(), { environment: 'development', secrets: [] });
 });
 
-test('parseRetryAfter reads seconds and HTTP dates', () => {
+void test('parseRetryAfter reads seconds and HTTP dates', () => {
   assert.equal(parseRetryAfter('0'), 0);
   assert.equal(parseRetryAfter('2'), 2000);
   assert.equal(parseRetryAfter('1.5'), 1500);

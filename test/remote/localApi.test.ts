@@ -6,7 +6,7 @@ import { DEV_KEY, PROD_KEY, assertStoredValues, errorOf, newAgent, raw, startSer
 
 const put = (secrets: unknown) => ({ body: { secrets } });
 
-test('auth: missing, malformed and unknown keys are 401; the prefix decides the environment', async (t) => {
+void test('auth: missing, malformed and unknown keys are 401; the prefix decides the environment', async (t) => {
   const server = await startServer(t, { apiKeys: [DEV_KEY, PROD_KEY, 'sk_dev_second', 'no_prefix_key'] });
   const agent = newAgent(t);
   for (const options of [
@@ -30,7 +30,7 @@ test('auth: missing, malformed and unknown keys are 401; the prefix decides the 
   assert.equal(server.store.size('production'), 0);
 });
 
-test('upsert: created/updated lists, idempotent repeat counts as updated, names-only listing sorted with updatedAt', async (t) => {
+void test('upsert: created/updated lists, idempotent repeat counts as updated, names-only listing sorted with updatedAt', async (t) => {
   let clock = Date.parse('2026-11-23T10:00:00.000Z');
   const server = await startServer(t, { now: () => new Date(clock) });
   const agent = newAgent(t);
@@ -57,7 +57,7 @@ test('upsert: created/updated lists, idempotent repeat counts as updated, names-
   assertStoredValues(server, 'development', new Map([['STRIPE_API_KEY', 'sk_test_51abc'], ['WELCOME_TEMPLATE', 'welcome_dev']]));
 });
 
-test('upsert leaves keys outside the body untouched; keys are case-sensitive', async (t) => {
+void test('upsert leaves keys outside the body untouched; keys are case-sensitive', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   await raw(agent, server, 'PUT', '/v1/secrets', put([{ key: 'KEEP', value: 'k' }, { key: 'Token', value: 'a' }]));
@@ -66,7 +66,7 @@ test('upsert leaves keys outside the body untouched; keys are case-sensitive', a
   assertStoredValues(server, 'development', new Map([['KEEP', 'k'], ['Token', 'a'], ['TOKEN', 'b']]));
 });
 
-test('mirror: a development write lands in eval too; production is never mirrored', async (t) => {
+void test('mirror: a development write lands in eval too; production is never mirrored', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   await raw(agent, server, 'PUT', '/v1/secrets', put([{ key: 'DEV_ONLY', value: 'd' }]));
@@ -77,7 +77,7 @@ test('mirror: a development write lands in eval too; production is never mirrore
   assertStoredValues(server, 'production', new Map([['PROD_ONLY', 'p']]));
 });
 
-test('eval listing: allowed with a development key, 403 with a production key', async (t) => {
+void test('eval listing: allowed with a development key, 403 with a production key', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   await raw(agent, server, 'PUT', '/v1/secrets', put([{ key: 'MIRRORED', value: 'm' }]));
@@ -98,7 +98,7 @@ test('eval listing: allowed with a development key, 403 with a production key', 
   assert.equal(errorOf(unknown).code, 'bad_request');
 });
 
-test('400 bad_request: malformed JSON, wrong shapes, empty list, duplicate key (with keys); nothing written', async (t) => {
+void test('400 bad_request: malformed JSON, wrong shapes, empty list, duplicate key (with keys); nothing written', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   const bodies: unknown[] = [
@@ -125,7 +125,7 @@ test('400 bad_request: malformed JSON, wrong shapes, empty list, duplicate key (
   assert.equal(server.store.size('development'), 0);
 });
 
-test('413 too_large: more than 100 items, or a body over 1 MiB; exactly 100 items is fine', async (t) => {
+void test('413 too_large: more than 100 items, or a body over 1 MiB; exactly 100 items is fine', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   const items = (count: number) => Array.from({ length: count }, (_, index) => ({ key: `K${index}`, value: 'v' }));
@@ -149,7 +149,7 @@ test('413 too_large: more than 100 items, or a body over 1 MiB; exactly 100 item
   assert.equal((await raw(agent, server, 'PUT', '/v1/secrets', { body: fits })).status, 200);
 });
 
-test('422: invalid keys and values over 65,536 bytes are named, and the request is atomic', async (t) => {
+void test('422: invalid keys and values over 65,536 bytes are named, and the request is atomic', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   const invalid = await raw(agent, server, 'PUT', '/v1/secrets', put([
@@ -176,7 +176,7 @@ test('422: invalid keys and values over 65,536 bytes are named, and the request 
   assert.equal(server.store.get('development', 'AT_LIMIT') === limit, true);
 });
 
-test('error bodies never echo values, even for malformed JSON', async (t) => {
+void test('error bodies never echo values, even for malformed JSON', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   const canary = 'CANARY_local_api_7c1e';
@@ -190,7 +190,7 @@ test('error bodies never echo values, even for malformed JSON', async (t) => {
   assert.ok(!JSON.stringify(server.log.entries()).includes(canary), 'request log leaks');
 });
 
-test('unknown route is 404, wrong method is 405 with Allow', async (t) => {
+void test('unknown route is 404, wrong method is 405 with Allow', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   for (const path of ['/', '/v1', '/v1/secrets/', '/v1/secrets/KEY', '/v2/secrets']) {
@@ -205,7 +205,7 @@ test('unknown route is 404, wrong method is 405 with Allow', async (t) => {
   }
 });
 
-test('fault knobs: failNext with Retry-After, dropNext before and after the write, latency, seeded random rate', async (t) => {
+void test('fault knobs: failNext with Retry-After, dropNext before and after the write, latency, seeded random rate', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   server.faults.failNext(2, 429, { retryAfterSeconds: 3 });
@@ -251,7 +251,7 @@ test('fault knobs: failNext with Retry-After, dropNext before and after the writ
   assert.ok(first.includes(503) && first.includes(200));
 });
 
-test('control endpoints over HTTP: faults, state (names only), log, reset', async (t) => {
+void test('control endpoints over HTTP: faults, state (names only), log, reset', async (t) => {
   const server = await startServer(t);
   const agent = newAgent(t);
   const configured = await raw(agent, server, 'POST', '/_local/faults', { key: null, body: { latencyMs: 0, failNext: { count: 1, status: 503 } } });

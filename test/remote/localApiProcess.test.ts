@@ -53,7 +53,7 @@ async function stop(running: Running, signal: NodeJS.Signals): Promise<number | 
   return code;
 }
 
-test('main.ts prints exactly one readiness line, serves the API, and exits 0 on SIGTERM and SIGINT', async (t) => {
+void test('main.ts prints exactly one readiness line, serves the API, and exits 0 on SIGTERM and SIGINT', async (t) => {
   const agent = newAgent(t);
   for (const signal of ['SIGTERM', 'SIGINT'] as const) {
     const running = await startProcess(t, ['--port', '0']);
@@ -64,7 +64,7 @@ test('main.ts prints exactly one readiness line, serves the API, and exits 0 on 
   }
 });
 
-test('--persist survives a restart (atomic JSON file), --latency is applied, STRUERE_LOCAL_KEYS replaces the defaults', async (t) => {
+void test('--persist survives a restart (atomic JSON file), --latency is applied, STRUERE_LOCAL_KEYS replaces the defaults', async (t) => {
   const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-local-api-'));
   t.after(async () => fs.rmSync(dir, { recursive: true, force: true }));
   const file = path.join(dir, 'store.json');
@@ -90,7 +90,7 @@ test('--persist survives a restart (atomic JSON file), --latency is applied, STR
   assert.equal(await stop(second, 'SIGTERM'), 0);
 });
 
-test('bad arguments exit non-zero with the usage', async (t) => {
+void test('bad arguments exit non-zero with the usage', async (t) => {
   const child = spawn(process.execPath, ['--import', 'tsx', MAIN, '--port', 'abc'], { stdio: ['ignore', 'pipe', 'pipe'] });
   t.after(async () => {
     if (child.exitCode === null) child.kill('SIGKILL');

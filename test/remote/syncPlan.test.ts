@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { planSync } from '../../server/src/remote/syncPlan';
 
-test('planSync splits local keys into create and update and keeps remote-only keys, sorted', () => {
+void test('planSync splits local keys into create and update and keeps remote-only keys, sorted', () => {
   const local = new Map([
     ['b_KEY', '1'],
     ['A_KEY', '2'],
@@ -19,7 +19,7 @@ test('planSync splits local keys into create and update and keeps remote-only ke
   assert.deepEqual(planSync(new Map(), new Set()), { create: [], update: [], remoteOnly: [] });
 });
 
-test('planSync: the three lists partition local ∪ remote, and nothing remote is ever planned for deletion', () => {
+void test('planSync: the three lists partition local ∪ remote, and nothing remote is ever planned for deletion', () => {
   const key = fc.stringMatching(/^[A-Za-z_][A-Za-z0-9_]{0,6}$/);
   fc.assert(
     fc.property(fc.uniqueArray(key, { maxLength: 30 }), fc.uniqueArray(key, { maxLength: 30 }), (localKeys, remoteKeys) => {

@@ -44,7 +44,7 @@ const NASTY_ENV = [
   'PEM="-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----"',
 ].join('\r\n') + '\r\n';
 
-test('a nasty .env corpus is stored exactly as dotenv.parse yields it, in development and the eval mirror', async (t) => {
+void test('a nasty .env corpus is stored exactly as dotenv.parse yields it, in development and the eval mirror', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   const values = new Map(Object.entries(dotenv.parse(NASTY_ENV)));
@@ -70,7 +70,7 @@ test('a nasty .env corpus is stored exactly as dotenv.parse yields it, in develo
   assertStoredValues(server, 'development', values);
 });
 
-test('remote-only keys survive a sync untouched; the plan lists them as kept', async (t) => {
+void test('remote-only keys survive a sync untouched; the plan lists them as kept', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   await client.upsert([{ key: 'REMOTE_ONLY', value: 'set in the dashboard' }, { key: 'SHARED', value: 'old' }]);
@@ -83,7 +83,7 @@ test('remote-only keys survive a sync untouched; the plan lists them as kept', a
   assertStoredValues(server, 'development', new Map([['REMOTE_ONLY', 'set in the dashboard'], ['SHARED', 'new'], ['LOCAL_ONLY', 'l']]));
 });
 
-test('production sync is not mirrored', async (t) => {
+void test('production sync is not mirrored', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server, { apiKey: 'sk_prod_local' });
   const values = generatedSecrets(5, 'PROD');
@@ -93,7 +93,7 @@ test('production sync is not mirrored', async (t) => {
   assert.equal(server.store.size('eval'), 0);
 });
 
-test('250 keys go in 3 sequential batches of 100, 100 and 50, with progress after each', async (t) => {
+void test('250 keys go in 3 sequential batches of 100, 100 and 50, with progress after each', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   const values = generatedSecrets(250);
@@ -106,7 +106,7 @@ test('250 keys go in 3 sequential batches of 100, 100 and 50, with progress afte
   assertStoredValues(server, 'development', values);
 });
 
-test('batches are split by bytes too: large values never make a body over 1 MiB', async (t) => {
+void test('batches are split by bytes too: large values never make a body over 1 MiB', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   // 40 values of up to 64 KiB (JSON-escaped quotes and newlines make the body larger than the raw bytes).
@@ -124,7 +124,7 @@ test('batches are split by bytes too: large values never make a body over 1 MiB'
   assertStoredValues(server, 'development', values);
 });
 
-test('splitIntoBatches fills a batch up to the byte limit exactly, and an oversized item stands alone', () => {
+void test('splitIntoBatches fills a batch up to the byte limit exactly, and an oversized item stands alone', () => {
   const item = (key: string, size: number) => ({ key, value: 'x'.repeat(size) });
   const one = batchBodyBytes([item('A', 10)]);
   const limit = batchBodyBytes([item('A', 10), item('B', 10)]);
@@ -135,7 +135,7 @@ test('splitIntoBatches fills a batch up to the byte limit exactly, and an oversi
   assert.deepEqual(splitIntoBatches(Array.from({ length: 5 }, (_, i) => item(`K${i}`, 1)), { maxItems: 2, maxBodyBytes: 1000 }).map((b) => b.length), [2, 2, 1]);
 });
 
-test('cancelled between batches: the report matches the server state exactly', async (t) => {
+void test('cancelled between batches: the report matches the server state exactly', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   const values = generatedSecrets(500);
@@ -154,7 +154,7 @@ test('cancelled between batches: the report matches the server state exactly', a
   assertStoredValues(server, 'development', values);
 });
 
-test('cancelled during a retry wait (429, Retry-After 30 s): stops at once, the batch counts as not written', async (t) => {
+void test('cancelled during a retry wait (429, Retry-After 30 s): stops at once, the batch counts as not written', async (t) => {
   const server = await startServer(t);
   const real = fastClient(t, server);
   const controller = new AbortController();
@@ -178,7 +178,7 @@ test('cancelled during a retry wait (429, Retry-After 30 s): stops at once, the 
   assert.deepEqual(keysMatching(server, 'development', values), { matching: report.written, absent: report.notWritten, other: [] });
 });
 
-test('a non-retryable failure midway (422 in batch 3) reports exactly; fixing the file and re-running finishes', async (t) => {
+void test('a non-retryable failure midway (422 in batch 3) reports exactly; fixing the file and re-running finishes', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   const values = generatedSecrets(500);
@@ -198,7 +198,7 @@ test('a non-retryable failure midway (422 in batch 3) reports exactly; fixing th
   assertStoredValues(server, 'development', values);
 });
 
-test('retries exhausted midway (503s) report exactly; re-running finishes', async (t) => {
+void test('retries exhausted midway (503s) report exactly; re-running finishes', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server, { retry: { maxRetries: 2 } });
   const values = generatedSecrets(350);
@@ -213,7 +213,7 @@ test('retries exhausted midway (503s) report exactly; re-running finishes', asyn
   assertStoredValues(server, 'development', values);
 });
 
-test('a batch whose connections dropped until the retries ran out is reported unknown, never as written or not written', async (t) => {
+void test('a batch whose connections dropped until the retries ran out is reported unknown, never as written or not written', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server, { retry: { maxRetries: 1 } });
 
@@ -236,7 +236,7 @@ test('a batch whose connections dropped until the retries ran out is reported un
   assertStoredValues(server, 'development', new Map([...settled, ...values]));
 });
 
-test('withSyncLock: a second sync of the same project in this process waits; other projects run concurrently', async (t) => {
+void test('withSyncLock: a second sync of the same project in this process waits; other projects run concurrently', async (t) => {
   const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-locks-'));
   t.after(async () => fs.rmSync(lockDir, { recursive: true, force: true }));
   const server = await startServer(t);
@@ -293,7 +293,7 @@ test('withSyncLock: a second sync of the same project in this process waits; oth
   assert.deepEqual(fs.readdirSync(lockDir), [], 'no lock file left behind');
 });
 
-test('withSyncLock across processes: refused while another live process holds it; a dead holder is taken over', async (t) => {
+void test('withSyncLock across processes: refused while another live process holds it; a dead holder is taken over', async (t) => {
   const lockDir = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-locks-'));
   const project = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-project-'));
   t.after(async () => {
