@@ -130,12 +130,21 @@ void test('refresh after a sync shows the new names; concurrent refreshes share 
 
   const client = createApiClient({ baseUrl: server.url, apiKey: DEV_KEY });
   t.after(() => client.close());
-  await executeSync({ client, values: generatedSecrets(3) });
+  const { result, remote } = await cache.syncAndRefresh(target, { development: DEV_KEY }, () => executeSync({ client, values: generatedSecrets(3) }));
+  assert.equal(result.written.length, 3);
+  assert.deepEqual(names(remote.development), ['KEY_0000', 'KEY_0001', 'KEY_0002'], 'refreshed after the sync');
   server.log.clear();
   const [first, second] = await Promise.all([cache.refresh(target, { development: DEV_KEY }), cache.refresh(target, { development: DEV_KEY })]);
   assert.equal(server.log.size, 2, 'development + eval once');
   assert.deepEqual(names(first.eval), ['KEY_0000', 'KEY_0001', 'KEY_0002']);
   assert.deepEqual(first, second);
+
+  // A failed sync refreshes too: its first batch changed the lists.
+  const failed = await cache.syncAndRefresh(target, { development: DEV_KEY }, () =>
+    executeSync({ client, values: new Map([...generatedSecrets(100, 'FIRST'), ['ZZ-INVALID', 'v']]) }),
+  );
+  assert.equal(failed.result.error?.code, 'invalid_key');
+  assert.equal(failed.remote.development.names.size, 103);
 
   const other = { apiUrl: server.url, project: '/q' };
   assert.equal(cache.get(other, 'development').state, 'unknown');

@@ -13,7 +13,7 @@ import { ApiConfigError, ApiError, RequestCancelledError } from './apiError';
  * before any successful listing. A transient failure (offline, 5xx) keeps the last names (fresh or stale by
  * their age); 401/403 or a missing key drop them, since they may belong to other credentials.
  *
- * Call `refresh` on demand and after every sync (the sync changes the lists).
+ * `refresh` on demand; `syncAndRefresh` wraps a sync so the lists are refreshed after every one.
  */
 
 export const DEFAULT_REMOTE_NAMES_TTL_MS = 600_000;
@@ -93,6 +93,28 @@ export class RemoteNameCache {
     const covered = (Object.keys(LISTED_BY) as WritableEnvironment[]).flatMap((env) => (apiKeys[env] ? LISTED_BY[env] : []));
     if (covered.length > 0 && covered.every((env) => this.get(target, env).state === 'fresh')) return this.getAll(target);
     return this.refresh(target, apiKeys, options);
+  }
+
+  /**
+   * Runs a sync and refreshes the target's lists afterwards, whether the sync succeeded, failed or was
+   * cancelled (a partial sync changes the lists too). Returns the sync's own result.
+   */
+  async syncAndRefresh<T>(target: RemoteNameTarget, apiKeys: ProjectApiKeys, sync: () => Promise<T>): Promise<{ result: T; remote: RemoteNamesByEnvironment }> {
+    let result: T;
+    try {
+      result = await sync();
+    } catch (error) {
+      await this.refreshAfterSync(target, apiKeys);
+      throw error;
+    }
+    return { result, remote: await this.refreshAfterSync(target, apiKeys) };
+  }
+
+  /** A listing that started before the sync ended may predate its writes: let it finish, then list again. */
+  private async refreshAfterSync(target: RemoteNameTarget, apiKeys: ProjectApiKeys): Promise<RemoteNamesByEnvironment> {
+    const earlier = this.inFlight.get(targetKey(target));
+    if (earlier) await earlier.catch(() => undefined);
+    return this.refresh(target, apiKeys);
   }
 
   /** Forgets one target (or everything). */
