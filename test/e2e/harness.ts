@@ -1,0 +1,687 @@
+// The real-editor harness: the packaged extension in code-server (VS Code's own workbench and a Node extension
+// host) driven through Debian's Chromium with playwright-core. Everything a scenario asserts is something a
+// person sees: status bar text, Problems rows, squiggles, notifications, quick picks, hovers.
+// How code-server runs on these machines: shared/REAL-EDITOR.md. Provisioning: provision.sh beside this file.
+//
+// Waiting is always on what appears on screen (Playwright locators) or on a line a child process prints,
+// each bounded by a timeout; there are no fixed sleeps.
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import * as fs from 'node:fs';
+import * as http from 'node:http';
+import * as os from 'node:os';
+import * as path from 'node:path';
+import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+
+export const ROOT = path.resolve(__dirname, '..', '..');
+export const ARTIFACTS = path.join(__dirname, 'artifacts');
+export const EXAMPLE = path.join(ROOT, 'examples', 'support-agent');
+
+const CHROMIUM_FLAGS = [
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** How long one on-screen expectation may take on a busy 2-core machine (language server start included). */
+export const UI_TIMEOUT = 45_000;
+const PROCESS_START_TIMEOUT = 60_000;
+
+// ---------------------------------------------------------------------------------------------------------------
+// Preparation: provisioned editor + the packaged extension, shared by all test files of one run.
+
+export interface Editor {
+  node: string;
+  codeServer: string;
+  chromium: string;
+}
+
+export interface PackagedExtension {
+  vsix: string;
+  /** The installed extension folder (`publisher.name-version`), copied into each session's extensions dir. */
+  installedFolder: string;
+}
+
+interface PreparedState {
+  editor?: Editor;
+  extension?: PackagedExtension;
+  /** Why the extension could not be built or packaged; every scenario that needs it fails with this. */
+  extensionError?: string;
+}
+
+/** Set by run.ts: a JSON file with the PreparedState, so the per-file test processes do not repeat the work. */
+const STATE_ENV = 'STRUERE_E2E_STATE';
+let state: PreparedState | undefined;
+let ownRunDir: string | undefined;
+
+function loadState(): PreparedState {
+  if (state) return state;
+  const file = process.env[STATE_ENV];
+  state = file ? (JSON.parse(fs.readFileSync(file, 'utf8')) as PreparedState) : {};
+  return state;
+}
+
+/** A temp folder for this process's own preparation (when a test file runs without run.ts). */
+function runDir(): string {
+  if (!ownRunDir) {
+    ownRunDir = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-e2e-run-'));
+    const dir = ownRunDir;
+    process.on('exit', () => fs.rmSync(dir, { recursive: true, force: true }));
+  }
+  return ownRunDir;
+}
+
+function run(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; timeoutMs: number }) {
+  const result = spawnSync(cmd, args, {
+    cwd: opts.cwd ?? ROOT,
+    env: opts.env ?? process.env,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs,
+    maxBuffer: 64 * 1024 * 1024,
+  });
+  const output = `${result.stdout ?? ''}${result.stderr ?? ''}`;
+  if (result.error) throw new Error(`${cmd} ${args.join(' ')}: ${result.error.message}\n${output}`);
+  return { status: result.status, stdout: result.stdout ?? '', output };
+}
+
+/** Runs provision.sh (idempotent; fast when everything is in place) and returns the paths it settled on. */
+export function prepareEditor(): Editor {
+  const s = loadState();
+  if (s.editor) return s.editor;
+  const r = run('bash', [path.join(__dirname, 'provision.sh')], { timeoutMs: 15 * 60_000 });
+  if (r.status !== 0) throw new Error(`test/e2e/provision.sh failed (exit ${r.status}):\n${r.output.slice(-4000)}`);
+  const vars = Object.fromEntries(
+    r.stdout
+      .split('\n')
+      .map((line) => /^(E2E_\w+)=(.*)$/.exec(line))
+      .filter((m): m is RegExpExecArray => m !== null)
+      .map((m) => [m[1], m[2]]),
+  );
+  s.editor = { node: vars.E2E_NODE, codeServer: vars.E2E_CODE_SERVER, chromium: vars.E2E_CHROMIUM };
+  for (const [k, v] of Object.entries(s.editor)) if (!v) throw new Error(`provision.sh did not report ${k}`);
+  return s.editor;
+}
+
+/**
+ * Builds (`node esbuild.mjs --production`), packages (`vsce package --no-dependencies`) and installs the
+ * extension with code-server's own `--install-extension` into a template extensions dir. Failures are kept
+ * and rethrown verbatim to every scenario that needs the extension, so the report names the real cause.
+ */
+export function prepareExtension(): PackagedExtension {
+  const s = loadState();
+  if (s.extension) return s.extension;
+  if (s.extensionError) throw new Error(s.extensionError);
+  try {
+    s.extension = buildAndPackage(prepareEditor(), runDir());
+    return s.extension;
+  } catch (error) {
+    s.extensionError = error instanceof Error ? error.message : String(error);
+    throw error;
+  }
+}
+
+export function buildAndPackage(editor: Editor, dir: string): PackagedExtension {
+  const build = run(process.execPath, ['esbuild.mjs', '--production'], { timeoutMs: 5 * 60_000 });
+  if (build.status !== 0) throw new Error(`build failed: node esbuild.mjs --production (exit ${build.status}):\n${build.output.slice(-4000)}`);
+
+  const vsix = path.join(dir, 'struere.vsix');
+  const pack = run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '-o', vsix], { timeoutMs: 5 * 60_000 });
+  if (pack.status !== 0 || !fs.existsSync(vsix)) {
+    throw new Error(`packaging failed: npx vsce package --no-dependencies (exit ${pack.status}):\n${pack.output.slice(-4000)}`);
+  }
+
+  const extensionsDir = path.join(dir, 'extensions-template');
+  const xdg = path.join(dir, 'xdg');
+  const install = run(
+    editor.node,
+    [
+      path.join(editor.codeServer, 'out', 'node', 'entry.js'),
+      '--extensions-dir', extensionsDir,
+      '--user-data-dir', path.join(dir, 'install-user-data'),
+      '--install-extension', vsix,
+    ],
+    { env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg }, timeoutMs: 3 * 60_000 },
+  );
+  const manifest = JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as {
+    publisher: string;
+    name: string;
+    version: string;
+  };
+  const folder = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
+  if (install.status !== 0 || !fs.existsSync(path.join(folder, 'package.json'))) {
+    throw new Error(`code-server --install-extension ${vsix} failed (exit ${install.status}):\n${install.output.slice(-4000)}`);
+  }
+  return { vsix, installedFolder: folder };
+}
+
+/** Writes the prepared state for child test processes; used by run.ts. */
+export function writeStateFile(file: string, prepared: PreparedState): void {
+  fs.writeFileSync(file, JSON.stringify(prepared));
+}
+
+export function preparedState(): PreparedState {
+  return loadState();
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// Child processes: started detached (own process group) so teardown ends them and their children by group id.
+
+interface Started {
+  proc: ChildProcess;
+  log: string[];
+}
+
+function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: string): Started {
+  const proc = spawn(cmd, args, { cwd, env, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const log: string[] = [];
+  proc.stdout?.on('data', (d: Buffer) => log.push(d.toString()));
+  proc.stderr?.on('data', (d: Buffer) => log.push(d.toString()));
+  return { proc, log };
+}
+
+/** Resolves with the first match of `pattern` in the process's output; rejects on exit or after `timeoutMs`. */
+function waitForOutput(started: Started, pattern: RegExp, what: string, timeoutMs = PROCESS_START_TIMEOUT): Promise<RegExpExecArray> {
+  return new Promise((resolve, reject) => {
+    const check = () => {
+      const m = pattern.exec(started.log.join(''));
+      if (m) {
+        done();
+        resolve(m);
+      }
+    };
+    const onExit = (code: number | null) => {
+      done();
+      reject(new Error(`${what} exited (code ${code}) before it was ready:\n${started.log.join('').slice(-3000)}`));
+    };
+    const timer = setTimeout(() => {
+      done();
+      reject(new Error(`${what} was not ready within ${timeoutMs} ms:\n${started.log.join('').slice(-3000)}`));
+    }, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      started.proc.stdout?.off('data', check);
+      started.proc.stderr?.off('data', check);
+      started.proc.off('exit', onExit);
+    };
+    started.proc.stdout?.on('data', check);
+    started.proc.stderr?.on('data', check);
+    started.proc.on('exit', onExit);
+    check();
+  });
+}
+
+/** SIGTERM to the process group, SIGKILL if it is still there after a bounded wait. */
+async function stopProcess(started: Started, timeoutMs = 5_000): Promise<void> {
+  const { proc } = started;
+  if (proc.pid === undefined || proc.exitCode !== null || proc.signalCode !== null) return;
+  const exited = new Promise<void>((resolve) => proc.once('exit', () => resolve()));
+  const signal = (sig: NodeJS.Signals) => {
+    try {
+      process.kill(-proc.pid!, sig);
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'ESRCH') throw error;
+    }
+  };
+  signal('SIGTERM');
+  let timer: NodeJS.Timeout | undefined;
+  const timedOut = await Promise.race([
+    exited.then(() => false),
+    new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(true), timeoutMs))),
+  ]);
+  clearTimeout(timer);
+  if (timedOut) {
+    signal('SIGKILL');
+    await exited;
+  }
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// The local API server (dist/local-api.js, built from server/src/localApi/): speaks shared/API.md on 127.0.0.1.
+
+export class LocalApi {
+  private constructor(
+    private readonly started: Started,
+    readonly url: string,
+  ) {}
+
+  static async start(logDir: string): Promise<LocalApi> {
+    const entry = path.join(ROOT, 'dist', 'local-api.js');
+    if (!fs.existsSync(entry)) {
+      throw new Error('dist/local-api.js is missing after the build: the local API server (server/src/localApi/main.ts) is not there yet');
+    }
+    const started = startProcess(process.execPath, [entry, '--port', '0'], process.env, logDir);
+    const m = await waitForOutput(started, /struere local API listening on (http:\/\/127\.0\.0\.1:\d+)/, 'local API server');
+    return new LocalApi(started, m[1]);
+  }
+
+  /** `GET /_local/state`: the secret names the server holds, per environment. */
+  async namesByEnvironment(): Promise<Record<string, string[]>> {
+    const body = await httpGet(`${this.url}/_local/state`);
+    return namesPerEnvironment(JSON.parse(body) as unknown);
+  }
+
+  get output(): string {
+    return this.started.log.join('');
+  }
+
+  stop(): Promise<void> {
+    return stopProcess(this.started);
+  }
+}
+
+/**
+ * Reads the environment → names map out of `/_local/state`, accepting the plausible shapes
+ * (`{development: ["A"]}`, `{development: [{key: "A"}]}`, `{development: {A: …}}`, any of them under
+ * `environments`). Only names are read; the state endpoint is the test server's and may hold values.
+ */
+export function namesPerEnvironment(body: unknown): Record<string, string[]> {
+  const root = (body && typeof body === 'object' && 'environments' in body ? (body as { environments: unknown }).environments : body) as
+    | Record<string, unknown>
+    | undefined;
+  const out: Record<string, string[]> = {};
+  for (const env of ['development', 'production', 'eval']) {
+    const v = root?.[env];
+    let names: string[] = [];
+    if (Array.isArray(v)) {
+      names = v.map((item) => (typeof item === 'string' ? item : String((item as { key?: unknown; name?: unknown }).key ?? (item as { name?: unknown }).name)));
+    } else if (v && typeof v === 'object') {
+      const inner = (v as { secrets?: unknown; names?: unknown; keys?: unknown }).secrets ?? (v as { names?: unknown }).names ?? (v as { keys?: unknown }).keys;
+      names = inner !== undefined ? namesPerEnvironment({ [env]: inner })[env] : Object.keys(v);
+    }
+    out[env] = names.sort();
+  }
+  return out;
+}
+
+function httpGet(url: string): Promise<string> {
+  return new Promise((resolve, reject) => {
+    const req = http.get(url, { timeout: 10_000 }, (res) => {
+      let body = '';
+      res.setEncoding('utf8');
+      res.on('data', (d: string) => (body += d));
+      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
+    req.on('error', reject);
+  });
+}
+
+// ---------------------------------------------------------------------------------------------------------------
+// One editor session: fresh workspace copy, user data, extensions dir, code-server and browser.
+
+export interface SessionOptions {
+  /** Artifact prefix, e.g. `1-missing-secret` → artifacts/1-missing-secret.png. */
+  name: string;
+  /** `disabled` (main suite): trust off, everything runs. `untrusted`: trust on, the folder never trusted. */
+  trust?: 'disabled' | 'untrusted';
+  /** Install the packaged extension (default true). */
+  extension?: boolean;
+  /** Start the local API server and point `struere.apiUrl` at it (default false). */
+  localApi?: boolean;
+}
+
+export class Session {
+  readonly problemsPanel: Locator;
+  readonly notifications: Locator;
+  readonly quickInput: Locator;
+  readonly dialog: Locator;
+  readonly activeEditor: Locator;
+
+  constructor(
+    readonly page: Page,
+    readonly workspace: string,
+    readonly api: LocalApi | undefined,
+    private readonly name: string,
+  ) {
+    this.problemsPanel = page.locator('.markers-panel');
+    this.notifications = page.locator('.notifications-toasts .notification-toast');
+    this.quickInput = page.locator('.quick-input-widget');
+    this.dialog = page.locator('.monaco-dialog-box');
+    this.activeEditor = page.locator('.editor-group-container.active .monaco-editor').first();
+  }
+
+  file(rel: string): string {
+    return path.join(this.workspace, rel);
+  }
+
+  /** Saves `artifacts/<name>[-suffix].png`. */
+  async screenshot(suffix = ''): Promise<string> {
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const file = path.join(ARTIFACTS, `${this.name}${suffix ? `-${suffix}` : ''}.png`);
+    await this.page.screenshot({ path: file });
+    return file;
+  }
+
+  explorerRow(label: string): Locator {
+    return this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${label}"]`);
+  }
+
+  /** Opens a file by clicking through the Explorer, as a person would (folders expanded on the way). */
+  async openFile(rel: string): Promise<void> {
+    const parts = rel.split('/');
+    for (const [i, part] of parts.entries()) {
+      const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"]`);
+      await row.waitFor({ timeout: UI_TIMEOUT });
+      if (i < parts.length - 1) {
+        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
+        await this.page
+          .locator(`.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"][aria-expanded="true"]`)
+          .waitFor({ timeout: UI_TIMEOUT });
+      } else {
+        await row.click();
+      }
+    }
+    const base = parts[parts.length - 1];
+    await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: UI_TIMEOUT });
+    await this.activeEditor.locator('.view-lines').waitFor({ timeout: UI_TIMEOUT });
+    await this.moveMouseAway();
+  }
+
+  /** Puts the keyboard focus in the active editor by clicking into its text, then moves to the end. */
+  async focusEditorEnd(): Promise<void> {
+    await this.activeEditor.locator('.view-lines').click();
+    await this.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: UI_TIMEOUT });
+    await this.page.keyboard.press('Control+End');
+  }
+
+  /** Parks the pointer on an empty stretch of the editor so no tooltip covers what a screenshot shows. */
+  async moveMouseAway(): Promise<void> {
+    const box = await this.activeEditor.boundingBox();
+    if (box) await this.page.mouse.move(box.x + box.width - 120, box.y + box.height - 10);
+  }
+
+  /** A rendered line of the active editor containing `text`. */
+  editorLine(text: string): Locator {
+    return this.activeEditor.locator('.view-line', { hasText: text }).first();
+  }
+
+  /** Clicks just after `text` on its line (the cursor lands at the end of it). */
+  async clickAfter(text: string): Promise<void> {
+    const line = this.editorLine(text);
+    await line.waitFor({ timeout: UI_TIMEOUT });
+    const box = await this.textBox(text);
+    await this.page.mouse.click(box.x + box.width, box.y + box.height / 2);
+  }
+
+  /** Where `text` is drawn in the active editor. */
+  private async textBox(text: string): Promise<Box> {
+    const box = (await this.page.evaluate(`window.__struereE2E.textBox(${JSON.stringify(text)})`)) as Box | null;
+    if (!box) throw new Error(`"${text}" is not drawn in the active editor`);
+    return box;
+  }
+
+  /** Hovers the middle of `text` on its line in the active editor. */
+  async hoverText(text: string): Promise<void> {
+    const line = this.editorLine(text);
+    await line.waitFor({ timeout: UI_TIMEOUT });
+    const box = await this.textBox(text);
+    await this.page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
+  /**
+   * Waits until a `severity` squiggle is drawn under `text` in the active editor (or, with `present` false,
+   * until the text is drawn without one). Checked in the page on each animation frame.
+   */
+  async waitForSquiggle(text: string, severity: 'warning' | 'error', present = true, timeoutMs = UI_TIMEOUT): Promise<void> {
+    await this.page
+      .waitForFunction(`window.__struereE2E.squiggleUnder(${JSON.stringify(text)}, ${JSON.stringify(severity)}) === ${present}`, undefined, {
+        timeout: timeoutMs,
+      })
+      .catch((error: unknown) => {
+        throw new Error(`${present ? 'no' : 'still a'} ${severity} squiggle under "${text}" after ${timeoutMs} ms (${String(error)})`);
+      });
+  }
+
+  /** The colour the editor paints `token` with, on the first rendered line containing `lineText`. */
+  async tokenColor(lineText: string, token: string): Promise<string> {
+    await this.editorLine(lineText).waitFor({ timeout: UI_TIMEOUT });
+    const color = (await this.page.evaluate(`window.__struereE2E.tokenColor(${JSON.stringify(lineText)}, ${JSON.stringify(token)})`)) as string | null;
+    if (!color) throw new Error(`no single token "${token}" on the line "${lineText}"`);
+    return color;
+  }
+
+  async showProblems(): Promise<void> {
+    if (!(await this.problemsPanel.isVisible())) await this.page.keyboard.press('Control+Shift+M');
+    await this.problemsPanel.waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** Problems rows (one per marker; file rows excluded) whose text contains every one of `texts`. */
+  problemRow(...texts: string[]): Locator {
+    let rows = this.problemsPanel.locator('.monaco-list-row:has(.marker-message-details, .marker-source, .marker-code)');
+    for (const t of texts) rows = rows.filter({ hasText: t });
+    return rows;
+  }
+
+  /** The text of every marker row in the Problems panel (for messages in failed assertions). */
+  async problemTexts(): Promise<string[]> {
+    return this.problemsPanel.locator('.monaco-list-row').allInnerTexts();
+  }
+
+  statusBarItem(text: string): Locator {
+    return this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item', { hasText: text });
+  }
+
+  /** The extension's environment item: a key icon and the environment's name (`$(key) development`). */
+  environmentItem(environment?: string): Locator {
+    const item = this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ has: this.page.locator('.codicon-key') });
+    return environment ? item.filter({ hasText: new RegExp(`^\\s*${environment}\\s*$`) }) : item;
+  }
+
+  /** F1, the command's palette title, Enter. */
+  async runCommand(title: string): Promise<void> {
+    await this.page.keyboard.press('Escape');
+    await this.page.keyboard.press('F1');
+    const input = this.quickInput.locator('input.input');
+    await input.waitFor({ timeout: UI_TIMEOUT });
+    await input.fill(`>${title}`);
+    const row = this.quickPickRow(title);
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await row.click();
+  }
+
+  /** A row of the open quick pick whose label is exactly `label` (descriptions may follow it). */
+  quickPickRow(label: string): Locator {
+    return this.quickInput
+      .locator('.quick-input-list .monaco-list-row')
+      .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
+  }
+
+  async pickQuick(label: string): Promise<void> {
+    const row = this.quickPickRow(label);
+    await row.waitFor({ timeout: UI_TIMEOUT });
+    await row.click();
+  }
+
+  notification(...texts: Array<string | RegExp>): Locator {
+    let n = this.notifications;
+    for (const t of texts) n = n.filter({ hasText: t });
+    return n;
+  }
+
+  /** Types `secret` into the open (password) input box and presses Enter. */
+  async enterPassword(secret: string): Promise<void> {
+    const input = this.quickInput.locator('input[type="password"]');
+    await input.waitFor({ timeout: UI_TIMEOUT });
+    await input.fill(secret);
+    await input.press('Enter');
+  }
+
+  /** Sets an API key the way a person does: palette, environment pick, password box; waits for the confirmation. */
+  async setApiKey(environment: 'development' | 'production', key: string): Promise<void> {
+    await this.runCommand('Struere: Set API Key');
+    await this.pickQuick(environment);
+    await this.enterPassword(key);
+    await this.notification(`API key for ${environment} saved`).first().waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** Closes every notification toast so the next one can be told apart. */
+  async clearNotifications(): Promise<void> {
+    const count = await this.notifications.count();
+    if (count === 0) return;
+    await this.runCommand('Notifications: Clear All Notifications');
+    await this.notifications.first().waitFor({ state: 'detached', timeout: UI_TIMEOUT });
+  }
+}
+
+function escapeRegExp(s: string): string {
+  return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+}
+
+interface Box {
+  x: number;
+  y: number;
+  width: number;
+  height: number;
+}
+
+function userSettings(opts: SessionOptions, apiUrl: string | undefined): Record<string, unknown> {
+  return {
+    'security.workspace.trust.enabled': opts.trust === 'untrusted',
+    // A quiet workbench: no welcome page, no chat side bar, no update or gallery chatter.
+    'workbench.startupEditor': 'none',
+    'workbench.tips.enabled': false,
+    'workbench.secondarySideBar.defaultVisibility': 'hidden',
+    'chat.disableAIFeatures': true,
+    'telemetry.telemetryLevel': 'off',
+    'update.mode': 'none',
+    'extensions.autoCheckUpdates': false,
+    'extensions.autoUpdate': false,
+    'extensions.ignoreRecommendations': true,
+    'git.openRepositoryInParentFolders': 'never',
+    // Desktop VS Code's default (the web workbench saves after a delay): saving is the person's Ctrl+S.
+    'files.autoSave': 'off',
+    ...(apiUrl ? { 'struere.apiUrl': apiUrl } : {}),
+  };
+}
+
+/**
+ * Runs `body` in a fresh editor session and tears everything down afterwards, also on failure (then a
+ * `<name>-failure.png` screenshot and the code-server / extension logs are kept in artifacts/).
+ */
+export async function withEditor(opts: SessionOptions, body: (session: Session) => Promise<void>): Promise<void> {
+  const editor = prepareEditor();
+  const extension = opts.extension === false ? undefined : prepareExtension();
+  const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-e2e-'));
+  const cleanups: Array<() => Promise<void> | void> = [() => fs.rmSync(tmp, { recursive: true, force: true })];
+  let session: Session | undefined;
+  let codeServer: Started | undefined;
+  let api: LocalApi | undefined;
+  try {
+    const workspace = path.join(tmp, 'support-agent');
+    fs.cpSync(EXAMPLE, workspace, { recursive: true });
+    // A repository of its own, so the example's .gitignore means what it says (the .env files are ignored).
+    run('git', ['init', '-q'], { cwd: workspace, timeoutMs: 30_000 });
+
+    if (opts.localApi) {
+      api = await LocalApi.start(tmp);
+      const started = api;
+      cleanups.push(() => started.stop());
+    }
+
+    const userData = path.join(tmp, 'user-data');
+    const settings = JSON.stringify(userSettings(opts, api?.url), null, 2);
+    // User settings, and the server's Machine settings: `struere.apiUrl` is machine-scoped, which in a
+    // remote window (code-server is one) is read from the remote side.
+    for (const scope of ['User', 'Machine']) {
+      fs.mkdirSync(path.join(userData, scope), { recursive: true });
+      fs.writeFileSync(path.join(userData, scope, 'settings.json'), settings);
+    }
+
+    const extensionsDir = path.join(tmp, 'extensions');
+    fs.mkdirSync(extensionsDir, { recursive: true });
+    if (extension) {
+      fs.cpSync(extension.installedFolder, path.join(extensionsDir, path.basename(extension.installedFolder)), { recursive: true });
+    }
+
+    const xdg = path.join(tmp, 'xdg');
+    codeServer = startProcess(
+      editor.node,
+      [
+        path.join(editor.codeServer, 'out', 'node', 'entry.js'),
+        '--auth', 'none',
+        '--bind-addr', '127.0.0.1:0',
+        '--user-data-dir', userData,
+        '--extensions-dir', extensionsDir,
+        '--disable-telemetry',
+        '--disable-update-check',
+        workspace,
+      ],
+      { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, PATH: `${path.dirname(editor.node)}:${process.env.PATH ?? ''}` },
+      tmp,
+    );
+    const cs = codeServer;
+    cleanups.push(() => stopProcess(cs));
+    const url = (await waitForOutput(codeServer, /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, 'code-server'))[1];
+
+    const browser: Browser = await chromium.launch({ executablePath: editor.chromium, args: CHROMIUM_FLAGS, headless: true });
+    cleanups.push(() => browser.close());
+    const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
+    await context.addInitScript({ path: path.join(__dirname, 'in-page.js') });
+    const page = await context.newPage();
+    page.setDefaultTimeout(UI_TIMEOUT);
+    await page.goto(`${url}/?folder=${encodeURIComponent(workspace)}`);
+    session = new Session(page, workspace, api, opts.name);
+    // The workbench is up when the Explorer lists the project's struere.json.
+    await session.explorerRow('struere.json').waitFor({ timeout: UI_TIMEOUT * 2 });
+
+    await body(session);
+  } catch (error) {
+    if (session) await session.screenshot('failure').catch(() => undefined);
+    fs.mkdirSync(ARTIFACTS, { recursive: true });
+    const logs = [
+      codeServer ? `--- code-server ---\n${codeServer.log.join('')}` : '',
+      api ? `--- local API ---\n${api.output}` : '',
+      collectLogs(path.join(tmp, 'user-data', 'logs')),
+    ].join('\n');
+    fs.writeFileSync(path.join(ARTIFACTS, `${opts.name}-failure.log`), logs);
+    throw error;
+  } finally {
+    for (const cleanup of cleanups.reverse()) {
+      try {
+        await cleanup();
+      } catch (error) {
+        console.error(`[e2e] teardown: ${error instanceof Error ? error.message : String(error)}`);
+      }
+    }
+  }
+}
+
+/** Extension host and language server logs of the session (for failure reports). */
+function collectLogs(dir: string): string {
+  if (!fs.existsSync(dir)) return '';
+  const out: string[] = [];
+  const walk = (d: string) => {
+    for (const entry of fs.readdirSync(d, { withFileTypes: true })) {
+      const p = path.join(d, entry.name);
+      if (entry.isDirectory()) walk(p);
+      else if (/exthost|struere|remoteagent|renderer/i.test(p) && entry.name.endsWith('.log')) {
+        out.push(`--- ${path.relative(dir, p)} ---\n${fs.readFileSync(p, 'utf8').slice(-20_000)}`);
+      }
+    }
+  };
+  walk(dir);
+  return out.join('\n');
+}
+
+/** Values of an .env file (by a deliberately simple reading: enough to check that none of them is shown). */
+export function envValues(file: string): string[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .filter((l) => /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=/.test(l))
+    .map((l) => l.slice(l.indexOf('=') + 1).replace(/\s+#.*$/, '').trim().replace(/^(['"])(.*)\1$/, '$2'))
+    .filter((v) => v.length >= 4);
+}
+
+/** Key names of an .env file. */
+export function envKeys(file: string): string[] {
+  return fs
+    .readFileSync(file, 'utf8')
+    .split('\n')
+    .map((l) => /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(l)?.[1])
+    .filter((k): k is string => k !== undefined)
+    .sort();
+}
