@@ -272,26 +272,16 @@ export class LocalApi {
   }
 }
 
-/**
- * Reads the environment → names map out of `/_local/state`, accepting the plausible shapes
- * (`{development: ["A"]}`, `{development: [{key: "A"}]}`, `{development: {A: …}}`, any of them under
- * `environments`). Only names are read; the state endpoint is the test server's and may hold values.
- */
+/** `{"environments":{"development":["A"],"production":[],"eval":["A"]}}` → the names, sorted, per environment. */
 export function namesPerEnvironment(body: unknown): Record<string, string[]> {
-  const root = (body && typeof body === 'object' && 'environments' in body ? (body as { environments: unknown }).environments : body) as
-    | Record<string, unknown>
-    | undefined;
+  const environments = (body as { environments?: Record<string, unknown> } | null)?.environments;
   const out: Record<string, string[]> = {};
   for (const env of ['development', 'production', 'eval']) {
-    const v = root?.[env];
-    let names: string[] = [];
-    if (Array.isArray(v)) {
-      names = v.map((item) => (typeof item === 'string' ? item : String((item as { key?: unknown; name?: unknown }).key ?? (item as { name?: unknown }).name)));
-    } else if (v && typeof v === 'object') {
-      const inner = (v as { secrets?: unknown; names?: unknown; keys?: unknown }).secrets ?? (v as { names?: unknown }).names ?? (v as { keys?: unknown }).keys;
-      names = inner !== undefined ? namesPerEnvironment({ [env]: inner })[env] : Object.keys(v);
+    const names = environments?.[env];
+    if (!Array.isArray(names) || !names.every((n) => typeof n === 'string')) {
+      throw new Error(`GET /_local/state: unexpected shape ${JSON.stringify(body)}`);
     }
-    out[env] = names.sort();
+    out[env] = [...names].sort();
   }
   return out;
 }
