@@ -11,7 +11,7 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { doComplete } from './core/completion';
+import { doComplete, resolveCompletion, withTextEdits } from './core/completion';
 import { findDefinition } from './core/definition';
 import type { Environment } from './core/environments';
 import { hoverEnvKey, hoverReference } from './core/hover';
@@ -37,6 +37,8 @@ export function startServer(connection: Connection): void {
   let pullDiagnostics = false;
   let configurationPull = false;
   let dynamicWatchers = false;
+  /** The client takes a shared edit range and data once per list instead of once per item. */
+  let completionDefaults = false;
   let stopDiskWatcher: (() => void) | undefined;
   /** Resolves once every project is indexed; handlers wait on it so early requests get real answers. */
   let indexed: Promise<void> = Promise.resolve();
@@ -54,6 +56,8 @@ export function startServer(connection: Connection): void {
     pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
     configurationPull = capabilities.workspace?.configuration === true;
     dynamicWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    const itemDefaults = capabilities.textDocument?.completion?.completionList?.itemDefaults ?? [];
+    completionDefaults = itemDefaults.includes('editRange') && itemDefaults.includes('data');
     folders = (params.workspaceFolders ?? []).map((folder) => uriToPath(folder.uri));
     if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)];
     const options = params.initializationOptions as { settings?: unknown; environment?: unknown } | undefined;
@@ -62,7 +66,7 @@ export function startServer(connection: Connection): void {
     return {
       capabilities: {
         textDocumentSync: { openClose: true, change: TextDocumentSyncKind.Incremental },
-        completionProvider: { triggerCharacters: ['.', '"', "'", '`'] },
+        completionProvider: { triggerCharacters: ['.', '"', "'", '`'], resolveProvider: true },
         hoverProvider: true,
         definitionProvider: true,
         diagnosticProvider: pullDiagnostics ? { identifier: 'struere', interFileDependencies: true, workspaceDiagnostics: true } : undefined,
@@ -283,7 +287,21 @@ export function startServer(connection: Connection): void {
       const project = host.index.projectOf(params.textDocument.uri);
       if (!document || !project) return [];
       const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-      return doComplete(line.replace(/\r?\n$/, ''), params.position, project, environment());
+      const completions = doComplete(line.replace(/\r?\n$/, ''), params.position, project, environment());
+      if (!completions) return [];
+      // The resolve request carries only the item: its data says which document (so which project) it came from.
+      const data: CompletionItemData = { uri: params.textDocument.uri };
+      if (completionDefaults) return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items: completions.items };
+      return withTextEdits(completions).map((item) => ({ ...item, data }));
+    }),
+  );
+
+  connection.onCompletionResolve((item, token) =>
+    runSafe(connection, 'completion resolve', token, item, async () => {
+      await indexed;
+      const data = item.data as CompletionItemData | undefined;
+      const project = data?.uri ? host.index.projectOf(data.uri) : undefined;
+      return project ? resolveCompletion(item, project) : item;
     }),
   );
 
@@ -327,6 +345,10 @@ export function startServer(connection: Connection): void {
 
   documents.listen(connection);
   connection.listen();
+}
+
+interface CompletionItemData {
+  uri: string;
 }
 
 /** A cancelled diagnostic pull is asked again by the client once the server has caught up. */

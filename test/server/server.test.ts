@@ -3,6 +3,8 @@ import { writeFileSync, unlinkSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
   CompletionRequest,
+  CompletionResolveRequest,
+  type CompletionList,
   DefinitionRequest,
   DocumentDiagnosticRequest,
   FileChangeType,
@@ -124,12 +126,23 @@ for (const mode of ['push', 'pull'] as const) {
 
     test('completion, hover and definition over LSP', async () => {
       const promptUri = uri('app/agents/main.ts');
-      const completion = (await client.connection.sendRequest(CompletionRequest.type, {
-        textDocument: { uri: promptUri },
-        position: { line: 0, character: '(export const prompt = `{{secrets.'.length - 1 },
-      })) as CompletionItem[];
-      assert.deepEqual(completion.filter((item) => item.sortText!.startsWith('0')).map((item) => item.label), ['DEV_KEY', 'SHARED']);
-      assert.ok(!JSON.stringify(completion).includes('secret-value'));
+      const position = { line: 0, character: 'export const prompt = `{{secrets.'.length };
+      const response = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: promptUri }, position });
+      const replaced = { start: position, end: { line: 0, character: position.character + 'DEV_KEY'.length } };
+      let completion: CompletionItem[];
+      if (mode === 'pull') {
+        // VS Code-like client: one shared edit range for the whole list.
+        const list = response as CompletionList;
+        assert.deepEqual(list.itemDefaults?.editRange, replaced);
+        completion = list.items;
+      } else {
+        completion = response as CompletionItem[];
+        assert.deepEqual(completion[0].textEdit, { range: replaced, newText: completion[0].label });
+      }
+      assert.deepEqual(completion.filter((item) => item.sortText === '0').map((item) => item.label), ['DEV_KEY', 'SHARED']);
+      const resolved = await client.connection.sendRequest(CompletionResolveRequest.type, { ...completion[0], data: completion[0].data ?? (response as CompletionList).itemDefaults?.data });
+      assert.match((resolved.documentation as MarkupContent).value, /\| development \| set \|/);
+      assert.ok(!JSON.stringify([completion, resolved]).includes('secret-value'));
 
       const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 36 } });
       const markdown = (hover!.contents as MarkupContent).value;

@@ -35,6 +35,8 @@ export interface LspClientOptions {
   settings?: Record<string, unknown>;
   /** Whether the client watches files for the server (dynamic didChangeWatchedFiles registration). */
   watchFiles?: boolean;
+  /** Declare completion list item defaults (as VS Code does) even in push mode. */
+  itemDefaults?: boolean;
   /** Limits a wait for a notification; a failing test fails here instead of hanging. */
   waitLimitMs?: number;
 }
@@ -52,7 +54,11 @@ export class LspTestClient {
   refreshCount = 0;
   registrations: unknown[] = [];
   state: ServerStateParams | undefined;
-  private readonly process: ChildProcessWithoutNullStreams;
+  /** performance.now() when `initialized` was sent: the start of the indexing clock. */
+  initializedAt = 0;
+  /** performance.now() of the latest publishDiagnostics. */
+  lastPublishAt = 0;
+  readonly process: ChildProcessWithoutNullStreams;
   private readonly listeners = new Set<() => void>();
   private versions = new Map<string, number>();
 
@@ -63,6 +69,7 @@ export class LspTestClient {
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params.diagnostics);
+      this.lastPublishAt = performance.now();
       this.notify();
     });
     this.connection.onNotification(ServerStateNotification.method, (params: ServerStateParams) => {
@@ -99,7 +106,8 @@ export class LspTestClient {
       },
       textDocument: {
         synchronization: { dynamicRegistration: false },
-        completion: { completionItem: { snippetSupport: false } },
+        // VS Code-like clients (pull) take list item defaults; the others get self-contained items.
+        completion: { completionItem: { snippetSupport: false }, completionList: this.options.pull || this.options.itemDefaults ? { itemDefaults: ['editRange', 'data'] } : undefined },
         hover: { contentFormat: ['markdown', 'plaintext'] },
         publishDiagnostics: { relatedInformation: true },
         diagnostic: this.options.pull ? { dynamicRegistration: false, relatedDocumentSupport: false } : undefined,
@@ -111,6 +119,7 @@ export class LspTestClient {
       capabilities,
       workspaceFolders: this.options.folders.map((folder) => ({ uri: URI.file(folder).toString(), name: path.basename(folder) })),
     });
+    this.initializedAt = performance.now();
     await this.connection.sendNotification(InitializedNotification.type, {});
     await this.waitFor(() => this.state !== undefined, 'the server to finish indexing');
   }

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { doComplete } from '../../server/src/core/completion';
+import { doComplete, resolveCompletion, withTextEdits } from '../../server/src/core/completion';
 import { findDefinition } from '../../server/src/core/definition';
 import { hoverEnvKey, hoverReference } from '../../server/src/core/hover';
 import { fixtureProject, fresh, lineAt, sourceWithCursor, withCursor } from '../support/coreFixtures';
@@ -14,20 +14,21 @@ const ENV = {
 function complete(marked: string, environment: 'development' | 'production' | 'eval' = 'development') {
   const fixture = fixtureProject(ENV, { production: fresh('REMOTE_PROD') });
   const { text, position } = withCursor(marked);
-  return doComplete(lineAt(text, position.line), position, fixture.project, environment);
+  const completions = doComplete(lineAt(text, position.line), position, fixture.project, environment);
+  return completions ? withTextEdits(completions) : [];
 }
 
 test('completion inside every reference form offers the keys of the selected environment first', () => {
   for (const marked of ['{{secrets.|', '{{ secrets.S|', '<<secrets.|', 'context.secrets.|', 'context.secrets["|', "context?.secrets?.['|"]) {
     const items = complete(marked);
     assert.ok(items.length > 0, marked);
-    const first = items.filter((item) => item.sortText!.startsWith('0')).map((item) => item.label);
+    const first = items.filter((item) => item.sortText === '0').map((item) => item.label);
     assert.deepEqual(first, ['DEV_ONLY', 'SHARED', 'STRIPE_API_KEY'], marked);
   }
   const production = complete('{{secrets.|', 'production');
-  assert.deepEqual(production.filter((item) => item.sortText!.startsWith('0')).map((item) => item.label), ['REMOTE_PROD', 'SHARED', 'STRIPE_API_KEY']);
+  assert.deepEqual(production.filter((item) => item.sortText === '0').map((item) => item.label), ['REMOTE_PROD', 'SHARED', 'STRIPE_API_KEY']);
   const elsewhere = production.find((item) => item.label === 'DEV_ONLY')!;
-  assert.match(elsewhere.detail!, /not set in production/);
+  assert.equal(elsewhere.labelDetails?.description, 'not set in production');
 });
 
 test('completion replaces the partial key and closes an open template', () => {
@@ -43,11 +44,13 @@ test('no completion outside a reference', () => {
   assert.deepEqual(complete('{{secrets.A}} |'), []);
 });
 
-test('completion items carry presence but never a value', () => {
+test('completion items carry presence but never a value; resolve adds the presence table', () => {
   const items = complete('{{secrets.|');
   const shared = items.find((item) => item.label === 'SHARED')!;
-  assert.match(shared.detail!, /development ✓ · production ✓ · eval ✓/);
-  const text = JSON.stringify(items);
+  const resolved = resolveCompletion(shared, fixtureProject(ENV).project);
+  assert.match(resolved.detail!, /development ✓ · production ✓ · eval ✓/);
+  assert.match((resolved.documentation as MarkupContent).value, /\| production \| set \| ✓ \.env\.production:2 \|/);
+  const text = JSON.stringify([...items, resolved]);
   for (const value of ['sk_test_value_dev', 'sk_live_value_prod', 'dev-value', 'shared-dev', 'shared-prod']) assert.ok(!text.includes(value), value);
 });
 

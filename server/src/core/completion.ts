@@ -1,5 +1,5 @@
-import { CompletionItemKind, MarkupKind, type CompletionItem, type Position } from 'vscode-languageserver-types';
-import type { Environment } from './environments';
+import { CompletionItemKind, MarkupKind, type CompletionItem, type Position, type Range } from 'vscode-languageserver-types';
+import { ENVIRONMENTS, type Environment } from './environments';
 import { keysSetIn, presenceEverywhere } from './presence';
 import { presenceMarkdown, presenceSummary } from './presenceText';
 import type { ProjectState } from './workspaceIndex';
@@ -8,14 +8,22 @@ import type { ProjectState } from './workspaceIndex';
 const OPEN_REFERENCE = /(\{\{[ \t]*secrets\.|<<[ \t]*secrets\.|context\??\.secrets\??\.|context\??\.secrets\??\.?\[[ \t]*["'`])([A-Za-z0-9_]*)$/;
 const REST_OF_KEY = /^[A-Za-z0-9_]*/;
 
+export interface SecretCompletions {
+  /** What every item replaces: the partial key and the rest of the word after the cursor. */
+  readonly range: Range;
+  /** Items without a range: `textEditText` when the inserted text is more than the label (a closing `}}`). */
+  readonly items: CompletionItem[];
+}
+
 /**
- * Completion inside a secret reference: the keys set in the selected environment first, then keys known
- * only elsewhere (marked so). Each item says where the key is set; no item ever carries a value.
+ * Completion inside a secret reference: the keys set in the selected environment first, then keys known only
+ * elsewhere (marked so). Each item says where the key is set; no item ever carries a value. Items stay small
+ * (the shared range is returned once) because a project may have thousands of keys and this runs per keystroke.
  */
-export function doComplete(lineText: string, position: Position, project: ProjectState, environment: Environment): CompletionItem[] {
+export function doComplete(lineText: string, position: Position, project: ProjectState, environment: Environment): SecretCompletions | undefined {
   const before = lineText.slice(0, position.character);
   const open = OPEN_REFERENCE.exec(before);
-  if (!open) return [];
+  if (!open) return undefined;
   const partial = open[2];
   const after = lineText.slice(position.character);
   const rest = REST_OF_KEY.exec(after)![0];
@@ -27,25 +35,38 @@ export function doComplete(lineText: string, position: Position, project: Projec
 
   const selected = new Set(keysSetIn(project, environment));
   const elsewhere = new Set<string>();
-  for (const other of ['development', 'production', 'eval'] as const) {
+  for (const other of ENVIRONMENTS) {
     if (other !== environment) for (const key of keysSetIn(project, other)) if (!selected.has(key)) elsewhere.add(key);
   }
   const items: CompletionItem[] = [];
   for (const [keys, rank] of [[selected, '0'], [elsewhere, '1']] as const) {
     for (const key of keys) {
-      const presence = presenceEverywhere(project, key);
-      items.push({
+      const item: CompletionItem = {
         label: key,
         kind: CompletionItemKind.Constant,
-        detail: rank === '0' ? presenceSummary(presence) : `not set in ${environment} · ${presenceSummary(presence)}`,
-        documentation: { kind: MarkupKind.Markdown, value: presenceMarkdown(key, presence) },
-        sortText: `${rank}${key}`,
-        filterText: key,
-        textEdit: { range, newText: key + closer },
-      });
+        // Editors order equal sortTexts by label: one character is enough to put the selected environment first.
+        sortText: rank,
+      };
+      if (rank === '1') item.labelDetails = { description: `not set in ${environment}` };
+      if (closer) item.textEditText = key + closer;
+      items.push(item);
     }
   }
-  return items;
+  return { range, items };
+}
+
+/**
+ * Adds the one-line presence and the presence table to the item the user is looking at (completionItem/resolve):
+ * computing them for every key on every keystroke would make lists of thousands of keys slow.
+ */
+export function resolveCompletion(item: CompletionItem, project: ProjectState): CompletionItem {
+  const presence = presenceEverywhere(project, item.label);
+  return { ...item, detail: presenceSummary(presence), documentation: { kind: MarkupKind.Markdown, value: presenceMarkdown(item.label, presence) } };
+}
+
+/** The items with their own text edits, for clients without completion list item defaults. */
+export function withTextEdits(completions: SecretCompletions): CompletionItem[] {
+  return completions.items.map(({ textEditText, ...item }) => ({ ...item, textEdit: { range: completions.range, newText: textEditText ?? item.label } }));
 }
 
 /** Closes a template the user has not closed yet, so accepting a key leaves a complete reference. */
