@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompletionRequest } from 'vscode-languageserver-protocol';
 import { scanReferences } from '../server/src/core/references';
+import { IndexStatsRequest } from '../server/src/protocol';
 import { fileUri, LspTestClient } from '../test/support/lspClient';
 import { goalLine, median, percentile } from './stats';
 
@@ -29,10 +30,11 @@ export async function benchServer(): Promise<void> {
     console.log(`reference: read + scan all files in one process, sync:   ${rawMs.toFixed(0)} ms (${rawReferences} references)`);
 
     // Declared like VS Code: completion lists share one edit range instead of repeating it per item.
-    const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 120_000, itemDefaults: true });
+    const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 120_000, itemDefaults: true, nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) });
     try {
       await client.waitFor(() => client.diagnostics.size >= FILES, 'all diagnostics');
       const indexMs = client.lastPublishAt - client.initializedAt;
+      const afterIndex = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
 
       // Completion in an open prompt, at a reference.
       const openUri = fileUri(promptPaths[0]);
@@ -91,7 +93,9 @@ export async function benchServer(): Promise<void> {
       console.log(goalLine('completion p95', percentile(completionMs, 95), 'ms', 10) + `   (median ${median(completionMs).toFixed(2)} ms)`);
       console.log(goalLine('didChange 200 KB prompt → diagnostics p95', percentile(changeMs, 95), 'ms', 15) + `   (median ${median(changeMs).toFixed(2)} ms)`);
       console.log(goalLine('.env edit → affected files re-diagnosed p95', percentile(envEditMs, 95), 'ms', 100) + `   (median ${median(envEditMs).toFixed(2)} ms)`);
-      console.log(goalLine('server RSS', rssMb, 'MB', 150));
+      const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+      console.log(`  after indexing: rss ${mb(afterIndex.rss)} MB, V8 heap used ${mb(afterIndex.heapUsed)} MB, external ${mb(afterIndex.external)} MB`);
+      console.log(goalLine('server RSS (end of run)', rssMb, 'MB', 150));
     } finally {
       await client.stop();
     }

@@ -1,5 +1,12 @@
+import { setFlagsFromString } from 'node:v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+
+// The server's garbage is short-lived (file texts, scan results, JSON messages); a small young generation keeps
+// its resident memory near what it actually holds. On the command line (`node --max-semi-space-size=2`, as our
+// VS Code client launches it) this took the 10,000-file benchmark from ≈153 MB to ≈108 MB at the same speed;
+// set here, after V8 started, it still brings ≈153 MB down to ≈140 MB for editors that launch plain `node`.
+setFlagsFromString('--max-semi-space-size=2');
 
 // The connection's transport (stdio, IPC, socket) is chosen from the command line by vscode-languageserver:
 // `--stdio` for most editors and the tests, `--node-ipc` when VS Code forks the server.

@@ -13,7 +13,7 @@ import {
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { doComplete, resolveCompletion, withTextEdits } from './core/completion';
 import { findDefinition } from './core/definition';
-import type { Environment } from './core/environments';
+import { ENVIRONMENTS, isEnvironment, type Environment } from './core/environments';
 import { hoverEnvKey, hoverReference } from './core/hover';
 import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './core/settings';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from './core/validation';
@@ -21,7 +21,7 @@ import { baseName } from './core/uris';
 import { envFileState, isEnvFileName } from './core/workspaceIndex';
 import { watchFoldersOnDisk } from './host/diskWatcher';
 import { pathToUri, uriToPath, WorkspaceHost } from './host/workspaceHost';
-import { IndexStatsRequest, ServerStateNotification, SetEnvironmentNotification } from './protocol';
+import { fromRemoteNameListDto, IndexStatsRequest, ServerStateNotification, SetEnvironmentNotification, SetRemoteNamesNotification } from './protocol';
 import { runSafe } from './runSafe';
 
 /**
@@ -62,6 +62,8 @@ export function startServer(connection: Connection): void {
     if (folders.length === 0 && params.rootUri) folders = [uriToPath(params.rootUri)];
     const options = params.initializationOptions as { settings?: unknown; environment?: unknown } | undefined;
     if (options?.settings !== undefined) settings = sanitizeSettings(options.settings);
+    // The status bar's choice, remembered per workspace, wins over the setting from the first diagnostic on.
+    if (isEnvironment(options?.environment)) environmentOverride = options.environment;
     host.updateSettings(settings);
     return {
       capabilities: {
@@ -129,6 +131,19 @@ export function startServer(connection: Connection): void {
     void indexed.then(() => {
       rediagnoseAll();
       sendState();
+    });
+  });
+
+  connection.onNotification(SetRemoteNamesNotification.type, (params) => {
+    void indexed.then(() => {
+      const project = host.index.getProject(params.projectUri);
+      if (!project) return;
+      for (const environment of ENVIRONMENTS) {
+        const dto = params.lists[environment];
+        if (dto) host.index.setRemote(project.rootUri, environment, fromRemoteNameListDto(dto));
+      }
+      // Remote lists change rarely (a refresh, a sync): re-diagnosing the project's references is cheap enough.
+      schedule(project.sourceFiles.keys());
     });
   });
 
@@ -329,7 +344,7 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onRequest(IndexStatsRequest.type, (token) =>
-    runSafe(connection, 'index stats', token, { projects: 0, envFiles: 0, sourceFiles: 0, references: 0 }, async () => {
+    runSafe(connection, 'index stats', token, { projects: 0, envFiles: 0, sourceFiles: 0, references: 0, memory: { rss: 0, heapUsed: 0, external: 0 } }, async () => {
       await indexed;
       const projects = host.index.allProjects();
       let references = 0;
@@ -339,6 +354,7 @@ export function startServer(connection: Connection): void {
         envFiles: projects.reduce((sum, project) => sum + project.envFiles.size, 0),
         sourceFiles: projects.reduce((sum, project) => sum + project.sourceFiles.size, 0),
         references,
+        memory: (({ rss, heapUsed, external }) => ({ rss, heapUsed, external }))(process.memoryUsage()),
       };
     }),
   );

@@ -15,7 +15,7 @@ import {
   type Location,
   type MarkupContent,
 } from 'vscode-languageserver-protocol';
-import { IndexStatsRequest, SetEnvironmentNotification } from '../../server/src/protocol';
+import { IndexStatsRequest, SetEnvironmentNotification, type IndexStatsResult } from '../../server/src/protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -65,8 +65,9 @@ for (const mode of ['push', 'pull'] as const) {
     }
 
     test('indexes every project on start, not only open documents, and skips excluded folders', async () => {
-      const stats = await client.connection.sendRequest(IndexStatsRequest.method);
+      const { memory, ...stats } = (await client.connection.sendRequest(IndexStatsRequest.method)) as IndexStatsResult;
       assert.deepEqual(stats, { projects: 2, envFiles: 3, sourceFiles: 3, references: 6 });
+      assert.ok(memory.rss > memory.heapUsed && memory.heapUsed > 0);
       assert.deepEqual(keysOf(await diagnosticsOf('app/agents/main.ts', (d) => d.length > 0)), ['PROD_KEY']);
       assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => d.length > 0)), ['PROD_KEY']);
       const env = await diagnosticsOf('app/.env.production', (d) => d.length > 0);

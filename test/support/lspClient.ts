@@ -35,6 +35,8 @@ export interface LspClientOptions {
   settings?: Record<string, unknown>;
   /** Whether the client watches files for the server (dynamic didChangeWatchedFiles registration). */
   watchFiles?: boolean;
+  /** Extra arguments for the server's Node (e.g. V8 heap flags). */
+  nodeArgs?: string[];
   /** Declare completion list item defaults (as VS Code does) even in push mode. */
   itemDefaults?: boolean;
   /** Limits a wait for a notification; a failing test fails here instead of hanging. */
@@ -63,7 +65,7 @@ export class LspTestClient {
   private versions = new Map<string, number>();
 
   constructor(private readonly options: LspClientOptions) {
-    this.process = spawn(process.execPath, [SERVER_JS, '--stdio'], { stdio: 'pipe' });
+    this.process = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_JS, '--stdio'], { stdio: 'pipe' });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.process.stdout.on('data', (chunk: Buffer) => this.received.push(chunk.toString()));
     this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));

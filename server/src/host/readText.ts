@@ -1,4 +1,4 @@
-import { promises as fs } from 'node:fs';
+import { closeSync, fstatSync, openSync, promises as fs, readFileSync } from 'node:fs';
 
 export type ReadResult =
   | { readonly kind: 'text'; readonly text: string; readonly bytes: number }
@@ -25,13 +25,38 @@ export async function readTextFile(path: string, maxBytes: number, rejectBinary:
   try {
     const { size } = await handle.stat();
     if (size > maxBytes) return { kind: 'too-large', bytes: size };
-    const buffer = await handle.readFile();
-    if (buffer.length > maxBytes) return { kind: 'too-large', bytes: buffer.length };
-    if (rejectBinary && buffer.subarray(0, 8192).includes(0)) return { kind: 'binary', bytes: buffer.length };
-    return { kind: 'text', text: decoder.decode(buffer), bytes: buffer.length };
+    return classify(await handle.readFile(), maxBytes, rejectBinary);
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The same as readTextFile, synchronously: indexing thousands of small files is several times faster without a
+ * thread-pool round trip per call; the caller yields between chunks so the server stays responsive.
+ */
+export function readTextFileSync(path: string, maxBytes: number, rejectBinary: boolean): ReadResult {
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (error) {
+    if (isMissing(error)) return { kind: 'missing' };
+    throw error;
+  }
+  try {
+    const { size } = fstatSync(fd);
+    if (size > maxBytes) return { kind: 'too-large', bytes: size };
+    const buffer = readFileSync(fd);
+    return classify(buffer, maxBytes, rejectBinary);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function classify(buffer: Buffer, maxBytes: number, rejectBinary: boolean): ReadResult {
+  if (buffer.length > maxBytes) return { kind: 'too-large', bytes: buffer.length };
+  if (rejectBinary && buffer.subarray(0, 8192).includes(0)) return { kind: 'binary', bytes: buffer.length };
+  return { kind: 'text', text: decoder.decode(buffer), bytes: buffer.length };
 }
 
 export function decodeText(buffer: Uint8Array): string {

@@ -2,9 +2,11 @@ import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { ServerSettings } from '../core/settings';
 import { isEnvFileName, WorkspaceIndex } from '../core/workspaceIndex';
-import { discoverTree, GlobFilter, limitConcurrency, PROJECT_MANIFEST, toPosix } from './discover';
+import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
 import { isGitIgnored } from './gitStatus';
-import { readTextFile } from './readText';
+import { readTextFile, readTextFileSync } from './readText';
+
+const SOURCE_CHUNK = 200;
 
 export function pathToUri(filePath: string): string {
   return URI.file(filePath).toString();
@@ -53,11 +55,13 @@ export class WorkspaceHost {
     if (!this.folders.includes(folder)) this.folders.push(folder);
     const tree = await discoverTree(folder, this.settings);
     for (const root of tree.projectRoots) this.index.addProject(pathToUri(root));
-    const read = limitConcurrency(32);
-    await Promise.all([
-      ...tree.envFiles.map((file) => read(() => this.readEnvFile(file))),
-      ...tree.sourceFiles.map((file) => read(() => this.readSourceFile(file))),
-    ]);
+    for (const file of tree.envFiles) await this.readEnvFile(file);
+    // Source files are many and small: read them synchronously in chunks, yielding between chunks so requests
+    // and cancellations are still served while a large tree is indexed.
+    for (let start = 0; start < tree.sourceFiles.length; start += SOURCE_CHUNK) {
+      for (const file of tree.sourceFiles.slice(start, start + SOURCE_CHUNK)) this.readSourceFileSync(file);
+      await new Promise((resolve) => setImmediate(resolve));
+    }
   }
 
   /** Drops everything and reads all folders again: used when projects appear or disappear. */
@@ -121,6 +125,14 @@ export class WorkspaceHost {
         this.gitIgnored.set(uri, await isGitIgnored(filePath));
         return this.index.setEnvFile(uri, result.text);
     }
+  }
+
+  private readSourceFileSync(filePath: string): void {
+    const uri = pathToUri(filePath);
+    if (!this.index.projectOf(uri)) return;
+    const result = readTextFileSync(filePath, this.settings.maxFileBytes, true);
+    if (result.kind === 'text') this.index.setSourceFile(uri, result.text);
+    else this.index.deleteSourceFile(uri);
   }
 
   private async readSourceFile(filePath: string): Promise<void> {
