@@ -1,0 +1,26 @@
+import { benchParse } from './parse.bench';
+import { benchServer } from './server.bench';
+import { benchSync } from './sync.bench';
+
+/**
+ * `npm run bench`: every benchmark in one run, each printing its figures and its ratios against a reference
+ * measured in the same run (dotenv.parse, a naive per-key sync, an in-process scan). Goals are checked here,
+ * never in tests; a missed goal sets a non-zero exit code.
+ */
+async function main(): Promise<void> {
+  const only = process.argv.slice(2);
+  const suites: [string, () => Promise<void>][] = [
+    ['parse', benchParse],
+    ['server', benchServer],
+    ['sync', benchSync],
+  ];
+  for (const [name, run] of suites) {
+    if (only.length > 0 && !only.includes(name)) continue;
+    await run();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error(error);
+  process.exitCode = 1;
+});
