@@ -21,7 +21,8 @@ import { baseName } from './core/uris';
 import { envFileState, isEnvFileName } from './core/workspaceIndex';
 import { watchFoldersOnDisk } from './host/diskWatcher';
 import { pathToUri, uriToPath, WorkspaceHost } from './host/workspaceHost';
-import { fromRemoteNameListDto, IndexStatsRequest, ServerStateNotification, SetEnvironmentNotification, SetRemoteNamesNotification } from './protocol';
+import { formatStatusMarkdown, secretStatus } from './core/status';
+import { fromRemoteNameListDto, IndexStatsRequest, SecretStatusRequest, ServerStateNotification, SetEnvironmentNotification, SetRemoteNamesNotification } from './protocol';
 import { runSafe } from './runSafe';
 
 /**
@@ -340,6 +341,15 @@ export function startServer(connection: Connection): void {
       const project = host.index.projectOf(uri);
       const source = project?.sourceFiles.get(uri);
       return project && source ? findDefinition(source, params.position, project, environment()) : [];
+    }),
+  );
+
+  connection.onRequest(SecretStatusRequest.type, (params, token) =>
+    runSafe(connection, 'secret status', token, { markdown: 'The Struere language server could not build the status.' }, async () => {
+      await indexed;
+      const project = host.index.getProject(params.projectUri);
+      if (!project) return { markdown: `No Struere project at ${params.projectUri}.` };
+      return { markdown: formatStatusMarkdown(secretStatus(project), project.remote, baseName(project.rootUri)) };
     }),
   );
 

@@ -15,7 +15,7 @@ import {
   type Location,
   type MarkupContent,
 } from 'vscode-languageserver-protocol';
-import { IndexStatsRequest, SetEnvironmentNotification, type IndexStatsResult } from '../../server/src/protocol';
+import { IndexStatsRequest, SecretStatusRequest, SetEnvironmentNotification, SetRemoteNamesNotification, type IndexStatsResult } from '../../server/src/protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -206,6 +206,30 @@ test('settings from the client: severity overrides and a custom include', async 
     assert.equal(diagnostics[0].severity, 1);
     const stats = await client.connection.sendRequest(IndexStatsRequest.method);
     assert.equal((stats as { sourceFiles: number }).sourceFiles, 1, 'p.md is not included any more');
+  } finally {
+    await client.stop();
+    ws.dispose();
+  }
+});
+
+test('remote names from the client count as set; the status table lists keys × environments without values', async () => {
+  const ws = tempWorkspace({ '.gitignore': '.env*\n', 'struere.json': '{}', '.env.development': 'LOCAL=local-secret-value\n', 'p.md': '{{secrets.LOCAL}} {{secrets.REMOTE}}' });
+  const client = await LspTestClient.start({ folders: [ws.dir] });
+  const promptUri = fileUri(ws.path('p.md'));
+  try {
+    const before = await client.waitForDiagnostics(promptUri, (d) => d.length === 1);
+    assert.match(String(before[0].message), /development remote list is unknown: not fetched yet/);
+    const list = (names: string[]) => ({ state: 'fresh' as const, names, fetchedAt: Date.now() });
+    await client.connection.sendNotification(SetRemoteNamesNotification.method, {
+      projectUri: fileUri(ws.dir),
+      lists: { development: list(['REMOTE']), eval: list([]), production: { state: 'unknown', names: [], reason: 'no API key' } },
+    });
+    await client.waitForDiagnostics(promptUri, (d) => d.length === 0, 'REMOTE to count as set');
+    const status = (await client.connection.sendRequest(SecretStatusRequest.method, { projectUri: fileUri(ws.dir) })) as { markdown: string };
+    assert.match(status.markdown, /LOCAL/);
+    assert.match(status.markdown, /REMOTE/);
+    assert.match(status.markdown, /no API key/);
+    assert.ok(!status.markdown.includes('local-secret-value'));
   } finally {
     await client.stop();
     ws.dispose();

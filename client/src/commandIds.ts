@@ -1,0 +1,10 @@
+/** Every command id in one place; package.json's `contributes.commands` lists the same ids. */
+export const Commands = {
+  selectEnvironment: 'struere.selectEnvironment',
+  sync: 'struere.sync',
+  deploy: 'struere.deploy',
+  setApiKey: 'struere.setApiKey',
+  clearApiKey: 'struere.clearApiKey',
+  refreshRemote: 'struere.refreshRemote',
+  showStatus: 'struere.showStatus',
+} as const;
