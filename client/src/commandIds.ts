@@ -7,4 +7,6 @@ export const Commands = {
   clearApiKey: 'struere.clearApiKey',
   refreshRemote: 'struere.refreshRemote',
   showStatus: 'struere.showStatus',
+  /** Internal: puts the cursor at [uri, line, character] after a quick fix (server/src/core/codeActions.ts). */
+  revealPosition: 'struere.revealPosition',
 } as const;

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ENV_FILE_NAMES } from '../../server/src/core/environments';
+import { ENV_FILE_NAMES, isEnvironment } from '../../server/src/core/environments';
 import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../server/src/protocol';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { ApiKeyStore } from './apiKeyStore';
@@ -84,7 +84,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     });
 
   context.subscriptions.push(
-    guarded(Commands.selectEnvironment, () => environmentSwitch.pick()),
+    // With an argument (the "Switch to production" quick fix) it switches at once; without, it asks.
+    guarded(Commands.selectEnvironment, (environment) => (isEnvironment(environment) ? environmentSwitch.set(environment) : environmentSwitch.pick())),
+    // Quick fixes that add a key put the cursor after its `=`: LSP edits cannot move the cursor themselves.
+    guarded(Commands.revealPosition, async (uri, line, character) => {
+      if (typeof uri !== 'string' || typeof line !== 'number' || typeof character !== 'number') return;
+      const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+      const position = new vscode.Position(line, character);
+      editor.selection = new vscode.Selection(position, position);
+      editor.revealRange(new vscode.Range(position, position));
+    }),
     guarded(Commands.sync, () => runSyncCommand('development', { kind: 'command' }, syncDeps)),
     guarded(Commands.deploy, () => runSyncCommand('production', { kind: 'command' }, syncDeps)),
     guarded(Commands.setApiKey, async (preset) => {

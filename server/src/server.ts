@@ -9,7 +9,16 @@ import {
   type InitializeParams,
   type InitializeResult,
   type WorkspaceDocumentDiagnosticReport,
+  CodeActionKind,
+  CodeLensRefreshRequest,
+  ErrorCodes,
+  ResponseError,
 } from 'vscode-languageserver';
+import { codeActions } from './core/codeActions';
+import { DIAGNOSTIC_SOURCE } from './core/diagnosticRules';
+import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './core/envFileFeatures';
+import { siblingOf, validateParity } from './core/parity';
+import { documentHighlights, findReferences, planRename, prepareRename } from './core/rename';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { doComplete, resolveCompletion, withTextEdits } from './core/completion';
 import { findDefinition } from './core/definition';
@@ -40,6 +49,7 @@ export function startServer(connection: Connection): void {
   let dynamicWatchers = false;
   /** The client takes a shared edit range and data once per list instead of once per item. */
   let completionDefaults = false;
+  let codeLensRefresh = false;
   let stopDiskWatcher: (() => void) | undefined;
   /** Resolves once every project is indexed; handlers wait on it so early requests get real answers. */
   let indexed: Promise<void> = Promise.resolve();
@@ -57,6 +67,7 @@ export function startServer(connection: Connection): void {
     pullDiagnostics = capabilities.textDocument?.diagnostic !== undefined;
     configurationPull = capabilities.workspace?.configuration === true;
     dynamicWatchers = capabilities.workspace?.didChangeWatchedFiles?.dynamicRegistration === true;
+    codeLensRefresh = capabilities.workspace?.codeLens?.refreshSupport === true;
     const itemDefaults = capabilities.textDocument?.completion?.completionList?.itemDefaults ?? [];
     completionDefaults = itemDefaults.includes('editRange') && itemDefaults.includes('data');
     folders = (params.workspaceFolders ?? []).map((folder) => uriToPath(folder.uri));
@@ -72,6 +83,13 @@ export function startServer(connection: Connection): void {
         completionProvider: { triggerCharacters: ['.', '"', "'", '`'], resolveProvider: true },
         hoverProvider: true,
         definitionProvider: true,
+        referencesProvider: true,
+        documentHighlightProvider: true,
+        documentSymbolProvider: true,
+        workspaceSymbolProvider: true,
+        renameProvider: { prepareProvider: true },
+        codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
+        codeLensProvider: { resolveProvider: false },
         diagnosticProvider: pullDiagnostics ? { identifier: 'struere', interFileDependencies: true, workspaceDiagnostics: true } : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
@@ -145,6 +163,7 @@ export function startServer(connection: Connection): void {
       }
       // Remote lists change rarely (a refresh, a sync): re-diagnosing the project's references is cheap enough.
       schedule(project.sourceFiles.keys());
+      if (codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
     });
   });
 
@@ -182,7 +201,13 @@ export function startServer(connection: Connection): void {
 
   function affectedBy(uri: string, changedKeys: ReadonlySet<string>): Set<string> {
     const project = host.index.projectOf(uri);
-    return project && changedKeys.size > 0 ? host.index.filesReferencing(project, changedKeys) : new Set();
+    if (!project || changedKeys.size === 0) return new Set();
+    const affected = host.index.filesReferencing(project, changedKeys);
+    // The other environment's file: its env-parity diagnostics compare against this one.
+    const file = project.envFiles.get(uri);
+    const sibling = file ? siblingOf(file, project) : undefined;
+    if (sibling) affected.add(sibling.uri);
+    return affected;
   }
 
   // ---- changes on disk ----
@@ -258,7 +283,7 @@ export function startServer(connection: Connection): void {
   function diagnose(uri: string): Diagnostic[] {
     const project = host.index.projectOf(uri);
     const envFile = project?.envFiles.get(uri);
-    if (envFile) return validateEnvFile(envFile, host.gitIgnored.get(uri), validationSettings());
+    if (envFile && project) return [...validateEnvFile(envFile, host.gitIgnored.get(uri), validationSettings()), ...validateParity(envFile, project, settings.severity)];
     const source = project?.sourceFiles.get(uri);
     if (source && project) return validateSourceFile(source, project, validationSettings());
     const document = documents.get(uri);
@@ -303,7 +328,10 @@ export function startServer(connection: Connection): void {
       const project = host.index.projectOf(params.textDocument.uri);
       if (!document || !project) return [];
       const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
-      const completions = doComplete(line.replace(/\r?\n$/, ''), params.position, project, environment());
+      const lineText = line.replace(/\r?\n$/, '');
+      const envFile = project.envFiles.get(params.textDocument.uri);
+      if (envFile) return completeEnvKey(envFile, project, lineText, params.position);
+      const completions = doComplete(lineText, params.position, project, environment());
       if (!completions) return [];
       // The resolve request carries only the item: its data says which document (so which project) it came from.
       const data: CompletionItemData = { uri: params.textDocument.uri };
@@ -341,6 +369,88 @@ export function startServer(connection: Connection): void {
       const project = host.index.projectOf(uri);
       const source = project?.sourceFiles.get(uri);
       return project && source ? findDefinition(source, params.position, project, environment()) : [];
+    }),
+  );
+
+  connection.onReferences((params, token) =>
+    runSafe(connection, 'references', token, [], async () => {
+      await indexed;
+      const project = host.index.projectOf(params.textDocument.uri);
+      return project ? findReferences(project, params.textDocument.uri, params.position, params.context.includeDeclaration) : [];
+    }),
+  );
+
+  connection.onDocumentHighlight((params, token) =>
+    runSafe(connection, 'document highlight', token, [], async () => {
+      await indexed;
+      const project = host.index.projectOf(params.textDocument.uri);
+      return project ? documentHighlights(project, params.textDocument.uri, params.position) : [];
+    }),
+  );
+
+  connection.onDocumentSymbol((params, token) =>
+    runSafe(connection, 'document symbols', token, [], async () => {
+      await indexed;
+      const file = host.index.projectOf(params.textDocument.uri)?.envFiles.get(params.textDocument.uri);
+      return file ? documentSymbols(file) : [];
+    }),
+  );
+
+  connection.onWorkspaceSymbol((params, token) =>
+    runSafe(connection, 'workspace symbols', token, [], async () => {
+      await indexed;
+      return workspaceSymbols(host.index, params.query);
+    }),
+  );
+
+  connection.onPrepareRename((params, token) =>
+    runSafe(connection, 'prepare rename', token, null, async () => {
+      await indexed;
+      const project = host.index.projectOf(params.textDocument.uri);
+      const result = project ? prepareRename(project, params.textDocument.uri, params.position) : undefined;
+      if (!result) return null;
+      if ('error' in result) throw new ResponseError(ErrorCodes.InvalidRequest, result.error);
+      return result;
+    }),
+  );
+
+  connection.onRenameRequest((params, token) =>
+    runSafe(connection, 'rename', token, null, async () => {
+      await indexed;
+      const project = host.index.projectOf(params.textDocument.uri);
+      const plan = project ? planRename(project, params.textDocument.uri, params.position, params.newName) : undefined;
+      if (!plan) return null;
+      if ('error' in plan) throw new ResponseError(ErrorCodes.InvalidParams, plan.error);
+      void connection.window.showInformationMessage(
+        `Renamed ${plan.oldName} to ${plan.newName} in this project's .env files and references. The platform still holds ${plan.oldName}: sync never deletes, remove it in the dashboard once ${plan.newName} is synced.`,
+      );
+      return {
+        documentChanges: [...plan.edits].map(([uri, edits]) => ({ textDocument: { uri, version: documents.get(uri)?.version ?? null }, edits })),
+      };
+    }),
+  );
+
+  connection.onCodeAction((params, token) =>
+    runSafe(connection, 'code actions', token, [], async () => {
+      await indexed;
+      const uri = params.textDocument.uri;
+      const project = host.index.projectOf(uri);
+      if (!project) return [];
+      const ours = params.context.diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
+      if (ours.length === 0) return [];
+      return codeActions(project, uri, ours, environment(), {
+        versionOf: (documentUri) => documents.get(documentUri)?.version ?? null,
+        gitignoreText: host.readProjectGitignore(project.rootUri),
+      });
+    }),
+  );
+
+  connection.onCodeLens((params, token) =>
+    runSafe(connection, 'code lens', token, [], async () => {
+      await indexed;
+      const project = host.index.projectOf(params.textDocument.uri);
+      const file = project?.envFiles.get(params.textDocument.uri);
+      return project && file ? envCodeLenses(file, project) : [];
     }),
   );
 

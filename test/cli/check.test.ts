@@ -26,14 +26,22 @@ test('check on the example project: one missing secret per environment, exit 0 o
   const development = await checkJson(EXAMPLE);
   assert.equal(development.code, 0);
   assert.deepEqual(
-    development.diagnostics.map((d) => [d.file, d.line, d.code]),
+    development.diagnostics.filter((d) => d.severity !== 'information').map((d) => [d.file, d.line, d.code]),
     [['agents/support.ts', 14, 'missing-secret']],
   );
-  const [d] = development.diagnostics;
+  // Environment parity: each file has one key the other lacks.
+  assert.deepEqual(
+    development.diagnostics.filter((d) => d.code === 'env-parity').map((d) => [d.file, d.message.split(' ')[0]]),
+    [['.env.development', 'SANDBOX_CUSTOMER_ID'], ['.env.production', 'PAGERDUTY_ROUTING_KEY']],
+  );
+  const d = development.diagnostics.find((x) => x.code === 'missing-secret')!;
   assert.equal(d.column, 58);
   assert.equal(d.endColumn - d.column, 'PAGERDUTY_ROUTING_KEY'.length);
   const production = await checkJson(EXAMPLE, '--env', 'production');
-  assert.deepEqual(production.diagnostics.map((x) => [x.file, x.code, x.message.split(' ')[0]]), [['agents/billing.ts', 'missing-secret', 'SANDBOX_CUSTOMER_ID']]);
+  assert.deepEqual(
+    production.diagnostics.filter((x) => x.code === 'missing-secret').map((x) => [x.file, x.code, x.message.split(' ')[0]]),
+    [['agents/billing.ts', 'missing-secret', 'SANDBOX_CUSTOMER_ID']],
+  );
 });
 
 test('check text output names file, line and code; exit 1 on errors; paths relative to DIR', async () => {
@@ -46,8 +54,8 @@ test('check text output names file, line and code; exit 1 on errors; paths relat
   try {
     const result = await runCli(['check', ws.dir]);
     assert.equal(result.code, 1);
-    assert.match(result.stdout, /apps\/a\/\.env\.development\n {2}2:1 {2}error {3}.*invalid-key/);
-    assert.match(result.stdout, /apps\/a\/p\.md\n {2}1:26 {2}error/);
+    assert.match(result.stdout, /apps\/a\/\.env\.development\n {2}2:1 {6}error {3}.*invalid-key/);
+    assert.match(result.stdout, /apps\/a\/p\.md\n {2}1:26 {5}error/);
     assert.match(result.stdout, /2 problems \(2 errors, 0 warnings\)/);
     const json = await checkJson(ws.dir);
     assert.deepEqual(json.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}:${d.code}`), [

@@ -71,9 +71,11 @@ for (const mode of ['push', 'pull'] as const) {
       assert.deepEqual(keysOf(await diagnosticsOf('app/agents/main.ts', (d) => d.length > 0)), ['PROD_KEY']);
       assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => d.length > 0)), ['PROD_KEY']);
       const env = await diagnosticsOf('app/.env.production', (d) => d.length > 0);
-      assert.deepEqual(env.map((d) => d.code), ['invalid-key'], '.env.production is ignored by the root .gitignore');
+      // .env.production is ignored by the root .gitignore; PROD_KEY and 1BAD are not in .env.development.
+      assert.deepEqual(env.map((d) => `${d.code}:${(d.data as { key?: string } | undefined)?.key ?? ''}`).sort(), ['env-parity:1BAD', 'env-parity:PROD_KEY', 'invalid-key:1BAD']);
       const dev = await diagnosticsOf('app/.env.development', (d) => d.length > 0);
-      assert.deepEqual(dev.map((d) => d.code), ['not-gitignored']);
+      assert.deepEqual(dev.map((d) => `${d.code}:${(d.data as { key?: string } | undefined)?.key ?? ''}`).sort(), ['env-parity:DEV_KEY', 'not-gitignored:']);
+      assert.equal(dev.find((d) => d.code === 'env-parity')!.severity, 3, 'parity is information');
     });
 
     test('a file belongs to the nearest project', async () => {

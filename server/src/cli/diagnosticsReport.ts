@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Environment } from '../core/environments';
+import { validateParity } from '../core/parity';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../core/validation';
 import { uriToPath, type WorkspaceHost } from '../host/workspaceHost';
 
@@ -42,7 +43,9 @@ export function collectDiagnostics(host: WorkspaceHost, root: string, settings: 
     }
   };
   for (const project of host.index.allProjects()) {
-    for (const file of project.envFiles.values()) add(file.uri, validateEnvFile(file, host.gitIgnored.get(file.uri), settings));
+    for (const file of project.envFiles.values()) {
+      add(file.uri, [...validateEnvFile(file, host.gitIgnored.get(file.uri), settings), ...validateParity(file, project, settings.severity)]);
+    }
     for (const source of project.sourceFiles.values()) add(source.uri, validateSourceFile(source, project, settings));
   }
   return result.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
@@ -58,16 +61,17 @@ export function formatDiagnosticsText(diagnostics: readonly CliDiagnostic[], env
       lines.push(d.file);
       current = d.file;
     }
-    lines.push(`  ${d.line}:${d.column}  ${d.severity.padEnd(7)}  ${d.message}  ${d.code}`);
+    lines.push(`  ${`${d.line}:${d.column}`.padEnd(7)}  ${(d.severity === 'information' ? 'info' : d.severity).padEnd(7)}  ${d.message}  ${d.code}`);
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const others = diagnostics.length - errors - warnings;
   if (lines.length > 0) lines.push('');
   const scope = `${projects} project${projects === 1 ? '' : 's'}, environment ${environment}`;
   lines.push(
     diagnostics.length === 0
       ? `✔ no problems (${scope})`
-      : `✖ ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}) (${scope})`,
+      : `✖ ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${others > 0 ? `, ${others} info` : ''}) (${scope})`,
   );
   return lines.join('\n');
 }

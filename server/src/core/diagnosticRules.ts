@@ -70,6 +70,12 @@ export const RULES = {
     message: ({ fileName }: { fileName: string }) =>
       `${fileName} is not ignored by git: committing it would put its secret values in the repository. Add it to .gitignore.`,
   },
+  'env-parity': {
+    severity: 'information',
+    description: 'A key of .env.development is missing from .env.production, or the other way round.',
+    message: ({ key, fileName, otherFileName, otherEnvironment }: { key: string; fileName: string; otherFileName: string; otherEnvironment: string }) =>
+      `${key} is in ${fileName} but not in ${otherFileName}: ${otherEnvironment} has no such local key.`,
+  },
   'file-too-large': {
     severity: 'warning',
     description: 'The file is larger than struere.files.maxSizeKB and was not read.',

@@ -1,10 +1,11 @@
+import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { ServerSettings } from '../core/settings';
 import { isEnvFileName, WorkspaceIndex } from '../core/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
 import { isGitIgnored } from './gitStatus';
-import { readTextFile, readTextFileSync } from './readText';
+import { isMissing, readTextFile, readTextFileSync } from './readText';
 
 const SOURCE_CHUNK = 200;
 
@@ -83,6 +84,16 @@ export class WorkspaceHost {
       if (this.globs.isSource(relative)) return 'source';
     }
     return 'other';
+  }
+
+  /** The .gitignore at a project's root, for the quick fix that extends it; undefined when there is none. */
+  readProjectGitignore(rootUri: string): string | undefined {
+    try {
+      return readFileSync(path.join(uriToPath(rootUri), '.gitignore'), 'utf8');
+    } catch (error) {
+      if (isMissing(error)) return undefined;
+      throw error;
+    }
   }
 
   /** Re-reads one file after a change on disk (created, changed or deleted). */
