@@ -1,8 +1,8 @@
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
 
 /**
- * Every LSP handler runs through here: a cancelled request answers RequestCancelled at once; a thrown error is
- * logged with its stack (our errors carry names, never values) and the client gets a typed fallback instead of
+ * Every LSP handler runs through here: a cancelled request answers RequestCancelled at once; a ResponseError is a
+ * deliberate answer and passes through; any other thrown error is logged with its stack (our errors carry names, never values) and the client gets a typed fallback instead of
  * a broken response.
  */
 export async function runSafe<T, E = void>(
@@ -19,6 +19,8 @@ export async function runSafe<T, E = void>(
     if (token?.isCancellationRequested) return cancelled(cancelData);
     return result;
   } catch (error) {
+    // A deliberate answer (e.g. "not a valid secret name" for a rename) goes to the user as it is.
+    if (error instanceof ResponseError) return error as ResponseError<E>;
     connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
     return fallback;
   }

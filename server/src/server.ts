@@ -11,6 +11,8 @@ import {
   type WorkspaceDocumentDiagnosticReport,
   CodeActionKind,
   CodeLensRefreshRequest,
+  MessageType,
+  ShowMessageNotification,
   ErrorCodes,
   ResponseError,
 } from 'vscode-languageserver';
@@ -101,9 +103,15 @@ export function startServer(connection: Connection): void {
     indexed = (async () => {
       await loadSettings();
       if (dynamicWatchers) {
-        await connection.client.register(DidChangeWatchedFilesNotification.type, {
-          watchers: [{ globPattern: '**/struere.json' }, { globPattern: '**/{.env,.env.*,*.env}' }, { globPattern: '**/.gitignore' }, ...settings.include.map((globPattern) => ({ globPattern }))],
-        });
+        await connection.client
+          .register(DidChangeWatchedFilesNotification.type, {
+            watchers: [{ globPattern: '**/struere.json' }, { globPattern: '**/{.env,.env.*,*.env}' }, { globPattern: '**/.gitignore' }, ...settings.include.map((globPattern) => ({ globPattern }))],
+          })
+          .catch((error: unknown) => {
+            // A client that announced watching but refuses it: follow the disk ourselves.
+            logFailure('file watcher registration', error);
+            stopDiskWatcher = watchFoldersOnDisk(folders, (paths) => void onDiskChanges(paths));
+          });
       } else {
         // Clients without file watching (some editors, scripts) still see changes made on disk.
         stopDiskWatcher = watchFoldersOnDisk(folders, (paths) => void onDiskChanges(paths));
@@ -163,9 +171,13 @@ export function startServer(connection: Connection): void {
       }
       // Remote lists change rarely (a refresh, a sync): re-diagnosing the project's references is cheap enough.
       schedule(project.sourceFiles.keys());
-      if (codeLensRefresh) void connection.sendRequest(CodeLensRefreshRequest.type);
+      if (codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => logFailure('code lens refresh', error));
     });
   });
+
+  function logFailure(what: string, error: unknown): void {
+    connection.console.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 
   function sendState(): void {
     void connection.sendNotification(ServerStateNotification.type, {
@@ -254,7 +266,7 @@ export function startServer(connection: Connection): void {
     flushPending = false;
     if (pullDiagnostics) {
       dirty.clear();
-      if (refreshNeeded) void connection.languages.diagnostics.refresh();
+      if (refreshNeeded) connection.languages.diagnostics.refresh().catch((error: unknown) => logFailure('diagnostic refresh', error));
       refreshNeeded = false;
       return;
     }
@@ -421,9 +433,11 @@ export function startServer(connection: Connection): void {
       const plan = project ? planRename(project, params.textDocument.uri, params.position, params.newName) : undefined;
       if (!plan) return null;
       if ('error' in plan) throw new ResponseError(ErrorCodes.InvalidParams, plan.error);
-      void connection.window.showInformationMessage(
-        `Renamed ${plan.oldName} to ${plan.newName} in this project's .env files and references. The platform still holds ${plan.oldName}: sync never deletes, remove it in the dashboard once ${plan.newName} is synced.`,
-      );
+      // A notification, not a request: every client shows it, and none has to answer.
+      void connection.sendNotification(ShowMessageNotification.type, {
+        type: MessageType.Info,
+        message: `Renamed ${plan.oldName} to ${plan.newName} in this project's .env files and references. The platform still holds ${plan.oldName}: sync never deletes, remove it in the dashboard once ${plan.newName} is synced.`,
+      });
       return {
         documentChanges: [...plan.edits].map(([uri, edits]) => ({ textDocument: { uri, version: documents.get(uri)?.version ?? null }, edits })),
       };

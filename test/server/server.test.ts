@@ -2,8 +2,16 @@ import assert from 'node:assert/strict';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
+  CodeActionRequest,
+  CodeLensRequest,
   CompletionRequest,
   CompletionResolveRequest,
+  DocumentSymbolRequest,
+  PrepareRenameRequest,
+  ReferencesRequest,
+  RenameRequest,
+  type CodeAction,
+  type TextDocumentEdit,
   type CompletionList,
   DefinitionRequest,
   DocumentDiagnosticRequest,
@@ -232,6 +240,45 @@ test('remote names from the client count as set; the status table lists keys × 
     assert.match(status.markdown, /REMOTE/);
     assert.match(status.markdown, /no API key/);
     assert.ok(!status.markdown.includes('local-secret-value'));
+  } finally {
+    await client.stop();
+    ws.dispose();
+  }
+});
+
+test('editor intelligence over LSP: quick fix, rename, references, symbols, code lens', async () => {
+  const ws = tempWorkspace({ '.gitignore': '.env*\n', 'struere.json': '{}', '.env.development': 'KEY=dev-value\n', '.env.production': 'KEY=prod-value\n', 'p.md': '{{secrets.KEY}} {{secrets.NEW}}' });
+  const client = await LspTestClient.start({ folders: [ws.dir] });
+  const promptUri = fileUri(ws.path('p.md'));
+  const envUri = fileUri(ws.path('.env.development'));
+  try {
+    const [missing] = await client.waitForDiagnostics(promptUri, (d) => d.length === 1);
+    const actions = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: promptUri },
+      range: missing.range,
+      context: { diagnostics: [missing] },
+    })) as CodeAction[];
+    assert.deepEqual(actions.map((a) => a.title), ['Add NEW to .env.development', 'Add NEW to .env.production']);
+
+    await client.open(envUri, 'KEY=dev-value\n', 'dotenv');
+    const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 11 } });
+    assert.deepEqual(prepared, { range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } }, placeholder: 'KEY' });
+    const rename = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 11 }, newName: 'RENAMED' });
+    const changes = (rename!.documentChanges as TextDocumentEdit[]).map((c) => [c.textDocument.uri, c.textDocument.version, c.edits.length]);
+    assert.deepEqual(changes.sort(), [[envUri, 1, 1], [fileUri(ws.path('.env.production')), null, 1], [promptUri, null, 1]].sort());
+    await assert.rejects(
+      client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 11 }, newName: 'not valid' }),
+      /not a valid secret name/,
+    );
+
+    const references = await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: envUri }, position: { line: 0, character: 1 }, context: { includeDeclaration: true } });
+    assert.equal(references!.length, 3);
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: envUri } })) as { name: string }[];
+    assert.deepEqual(symbols.map((s) => s.name), ['KEY']);
+    const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: envUri } });
+    assert.ok(lenses!.some((lens) => lens.command?.command === 'struere.sync'));
+    const everything = JSON.stringify([actions, rename, references, symbols, lenses, client.received]);
+    assert.ok(!everything.includes('prod-value'), 'no value from a closed .env file crossed the connection');
   } finally {
     await client.stop();
     ws.dispose();

@@ -25,7 +25,7 @@ function applyEdit(edit: WorkspaceEdit, texts: Record<string, string>): Record<s
     const offset = (p: { line: number; character: number }) => lines.slice(0, p.line).reduce((sum, l) => sum + l.length + 1, 0) + p.character;
     const sorted = [...textEdit.edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
     for (const e of sorted) {
-      if (!('range' in e)) continue;
+      if (!('newText' in e)) continue;
       text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(Math.min(text.length, offset(e.range.end)));
     }
     result[textEdit.textDocument.uri] = text;
