@@ -1,6 +1,9 @@
+import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runCheck } from './cli/checkCommand';
 import { CliUsageError, type CliIo } from './cli/io';
+import { runStatus } from './cli/statusCommand';
+import { runSyncCommand } from './cli/syncCommand';
 
 const USAGE = `Usage:
   struere-secrets check  [DIR] [--env development|production|eval] [--format text|json]
@@ -8,6 +11,13 @@ const USAGE = `Usage:
   struere-secrets status [DIR] [--format text|json]
 
 Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).`;
+
+/** The flags each command takes; any other is a usage error rather than silently ignored. */
+const FLAGS: Readonly<Record<string, readonly string[]>> = {
+  check: ['env', 'format'],
+  sync: ['env', 'dry-run', 'yes'],
+  status: ['format'],
+};
 
 /** The terminal front end: the same core and remote modules as the language server. Exit codes: 0 ok, 1 problems or refused, 2 usage. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -27,13 +37,19 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         yes: { type: 'boolean', short: 'y' },
       },
     });
+    const allowed = FLAGS[command];
+    if (allowed === undefined) throw new CliUsageError(`unknown command "${command}"`);
+    const unexpected = Object.keys(values).find((flag) => !allowed.includes(flag));
+    if (unexpected !== undefined) throw new CliUsageError(`${command} does not take --${unexpected}`);
     if (positionals.length > 1) throw new CliUsageError(`expected at most one folder, got ${positionals.length}`);
     const dir = positionals[0] ?? '.';
     switch (command) {
       case 'check':
         return await runCheck({ dir, env: values.env, format: values.format }, io);
+      case 'sync':
+        return await runSyncCommand({ dir, env: values.env, dryRun: values['dry-run'] === true, yes: values.yes === true }, io);
       default:
-        throw new CliUsageError(`unknown command "${command}"`);
+        return await runStatus({ dir, format: values.format }, io);
     }
   } catch (error) {
     if (error instanceof CliUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
@@ -44,12 +60,39 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
+/** Asks on the terminal; anything but y/yes is a no, and so are Ctrl-C and Ctrl-D. */
+function confirmOnTerminal(question: string): Promise<boolean> {
+  return new Promise((resolve) => {
+    const terminal = createInterface({ input: process.stdin, output: process.stdout });
+    let answer: boolean | undefined;
+    terminal.on('SIGINT', () => terminal.close());
+    terminal.on('close', () => {
+      if (answer === undefined) process.stdout.write('\n');
+      resolve(answer ?? false);
+    });
+    terminal.question(`${question} `, (text) => {
+      answer = /^\s*y(es)?\s*$/i.test(text);
+      terminal.close();
+    });
+  });
+}
+
 if (require.main === module) {
+  // The first Ctrl-C lets a sync finish its batch in flight and report exactly; a second one exits at once.
+  const interrupt = new AbortController();
+  process.on('SIGINT', () => {
+    if (interrupt.signal.aborted) process.exit(130);
+    process.stderr.write('struere-secrets: stopping after the request in flight (Ctrl-C again to quit now)\n');
+    interrupt.abort();
+  });
+  const isInteractive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   main(process.argv.slice(2), {
     out: (text) => process.stdout.write(`${text}\n`),
     err: (text) => process.stderr.write(`${text}\n`),
     env: process.env,
-    isInteractive: process.stdin.isTTY === true && process.stdout.isTTY === true,
+    isInteractive,
+    ...(isInteractive ? { confirm: confirmOnTerminal } : {}),
+    signal: interrupt.signal,
   }).then(
     (code) => {
       process.exitCode = code;

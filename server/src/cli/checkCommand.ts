@@ -3,8 +3,10 @@ import * as path from 'node:path';
 import { ENVIRONMENTS } from '../core/environments';
 import { DEFAULT_SETTINGS } from '../core/settings';
 import { WorkspaceHost } from '../host/workspaceHost';
+import { apiSettingsFrom } from './apiSettings';
 import { collectDiagnostics, formatDiagnosticsText } from './diagnosticsReport';
 import { CliUsageError, oneOf, type CliIo } from './io';
+import { fillRemoteNames } from './remoteNames';
 
 export interface CheckOptions {
   dir: string;
@@ -28,6 +30,8 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
     io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
     return 1;
   }
+  // "Set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown.
+  await fillRemoteNames(host, apiSettingsFrom(io.env), io, root);
   const diagnostics = collectDiagnostics(host, root, settings);
   io.out(format === 'json' ? JSON.stringify({ diagnostics }, null, 2) : formatDiagnosticsText(diagnostics, environment, projects));
   return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;

@@ -7,6 +7,8 @@ export interface CliIo {
   readonly isInteractive: boolean;
   /** Asks a yes/no question; only called when isInteractive. */
   confirm?(question: string): Promise<boolean>;
+  /** Fires on Ctrl-C: a sync stops after the batch in flight and reports exactly what was written. */
+  readonly signal?: AbortSignal;
 }
 
 /** Wrong flags or arguments: exit code 2 with the usage text. */
