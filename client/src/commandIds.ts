@@ -7,6 +7,9 @@ export const Commands = {
   clearApiKey: 'struere.clearApiKey',
   refreshRemote: 'struere.refreshRemote',
   showStatus: 'struere.showStatus',
+  toggleCloak: 'struere.toggleCloak',
+  setSecret: 'struere.setSecret',
+  previewPrompt: 'struere.previewPrompt',
   /** Internal: puts the cursor at [uri, line, character] after a quick fix (server/src/core/codeActions.ts). */
   revealPosition: 'struere.revealPosition',
 } as const;

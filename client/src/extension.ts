@@ -10,9 +10,12 @@ import { Commands } from './commandIds';
 import { EnvironmentSwitch } from './environmentSwitch';
 import { OutputLog } from './outputLog';
 import { ProjectRegistry } from './projectRegistry';
+import { PromptPreview } from './promptPreview';
 import { RemoteNamesBridge } from './remoteNamesBridge';
+import { runSetSecretCommand } from './setSecretCommand';
 import { SecretStatusView } from './statusView';
 import { runSyncCommand, type SyncDependencies } from './syncCommands';
+import { ValueCloak } from './valueCloak';
 
 let client: LanguageClient | undefined;
 
@@ -26,6 +29,8 @@ const DOCUMENT_SELECTOR = ['dotenv', 'typescript', 'typescriptreact', 'javascrip
  * confirmations, SecretStorage. Logic lives in plain modules shared with the CLI.
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
+  // First, before any await: .env values already on screen are hidden as early as activation allows.
+  context.subscriptions.push(new ValueCloak(vscode));
   const log = new OutputLog();
   const keys = new ApiKeyStore(context.secrets);
   let settings = readClientSettings();
@@ -48,7 +53,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const languageClient = client;
   const remote = new RemoteNamesBridge(languageClient, keys, settings, log);
   const statusView = new SecretStatusView(languageClient);
-  context.subscriptions.push(remote, statusView);
+  const promptPreview = new PromptPreview(environmentSwitch, projects, remote);
+  context.subscriptions.push(remote, statusView, promptPreview);
 
   const renderStatus = async () => {
     const focused = vscode.window.activeTextEditor ? projects.projectOf(vscode.window.activeTextEditor.document.uri) : projects.all[0];
@@ -107,6 +113,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await remote.refresh(projects.all);
       void vscode.window.setStatusBarMessage('$(check) Struere: remote secret names refreshed', 3000);
     }),
+    guarded(Commands.setSecret, (preset) => runSetSecretCommand(vscode, { ...syncDeps, environment: () => environmentSwitch.environment }, preset)),
+    guarded(Commands.previewPrompt, () => promptPreview.open()),
     guarded(Commands.showStatus, async () => {
       const projectUri = await projects.pick('Show the secret status of which project?');
       if (projectUri) await statusView.show(projectUri);

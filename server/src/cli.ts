@@ -2,6 +2,7 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runCheck } from './cli/checkCommand';
 import { CliUsageError, type CliIo } from './cli/io';
+import { parsePreviewArgs, runPreview } from './cli/previewCommand';
 import { runStatus } from './cli/statusCommand';
 import { runSyncCommand } from './cli/syncCommand';
 
@@ -9,6 +10,7 @@ const USAGE = `Usage:
   struere-secrets check  [DIR] [--env development|production|eval] [--format text|json]
   struere-secrets sync   [DIR] [--env development|production] [--dry-run] [--yes]
   struere-secrets status [DIR] [--format text|json]
+  struere-secrets preview FILE [--env development|production|eval]
 
 Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).`;
 
@@ -27,6 +29,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     return command === undefined ? 2 : 0;
   }
   try {
+    if (command === 'preview') return await runPreview(parsePreviewArgs(rest), io);
     const { values, positionals } = parseArgs({
       args: [...rest],
       allowPositionals: true,

@@ -1,0 +1,187 @@
+import type * as vscode from 'vscode';
+import { API_KEY_PREFIX, environmentOfApiKey, isEnvironment, isValidKey, localSourceOf, type Environment, type WritableEnvironment } from '../../server/src/core/environments';
+import { createApiClient, type RetryPolicy } from '../../server/src/remote/apiClient';
+import { describeApiError } from '../../server/src/sync/describeError';
+import type { ApiKeyStore } from './apiKeyStore';
+import type { ClientSettings } from './clientSettings';
+import { Commands } from './commandIds';
+import type { OutputLog } from './outputLog';
+import type { ProjectRegistry } from './projectRegistry';
+import type { RemoteNamesBridge } from './remoteNamesBridge';
+
+/**
+ * Struere: Set Secret… — one secret straight to the platform, like `cast secrets set`: a key, a value in a
+ * password box, one upsert. The value goes only into the PUT body: never to disk, a setting, a log line, a
+ * notification or an error. The plain part (`setOneSecret`, the input checks) runs without VS Code; the command
+ * gets VS Code as a parameter (`import type` only) so the remote test can load this module.
+ */
+
+/** API.md: a value is at most 65,536 bytes of UTF-8. */
+export const MAX_SECRET_VALUE_BYTES = 65_536;
+
+export interface SetOneSecretOptions {
+  readonly apiUrl: string;
+  readonly apiKey: string;
+  /** The selected environment; eval is written through development, which the API mirrors into eval. */
+  readonly environment: Environment;
+  readonly key: string;
+  readonly value: string;
+  readonly retry?: Partial<RetryPolicy>;
+  readonly signal?: AbortSignal;
+}
+
+/** Names only: what was written where. */
+export interface SetOneSecretResult {
+  readonly key: string;
+  /** The environment asked for. */
+  readonly environment: Environment;
+  /** The environment written: development for development and eval, production for production. */
+  readonly target: WritableEnvironment;
+  readonly outcome: 'created' | 'updated';
+  /** Environments the API mirrored the write into (eval for a development write). */
+  readonly mirrored: readonly Environment[];
+}
+
+/** Refused before anything was sent. */
+export class SetSecretRefusedError extends Error {
+  override readonly name = 'SetSecretRefusedError';
+
+  constructor(
+    readonly reason: 'wrong-key',
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Upserts one secret into the writable target of `environment`. The API key's prefix must name that target
+ * (checked before any request, so a production key never writes development by mistake, nor the reverse). The
+ * key name is the API's to judge (422 `invalid_key`); the command checks it as you type. Errors are the API
+ * client's typed errors, whose messages never hold a value.
+ */
+export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOneSecretResult> {
+  const target = localSourceOf(options.environment);
+  if (environmentOfApiKey(options.apiKey) !== target) {
+    throw new SetSecretRefusedError(
+      'wrong-key',
+      `writing ${options.environment === 'eval' ? 'eval (through development)' : target} needs a ${target} API key (it starts with ${API_KEY_PREFIX[target]}); this one does not. Nothing was sent.`,
+    );
+  }
+  const client = createApiClient({ baseUrl: options.apiUrl, apiKey: options.apiKey, retry: { maxRetries: 2, ...options.retry } });
+  try {
+    const result = await client.upsert([{ key: options.key, value: options.value }], options.signal ? { signal: options.signal } : {});
+    return {
+      key: options.key,
+      environment: options.environment,
+      target,
+      outcome: result.created.includes(options.key) ? 'created' : 'updated',
+      mirrored: result.mirrored,
+    };
+  } finally {
+    await client.close();
+  }
+}
+
+/** The key box's check, as you type. */
+export function validateSecretKeyInput(key: string): string | undefined {
+  if (key === '') return 'Type the secret name, e.g. STRIPE_API_KEY.';
+  if (!isValidKey(key)) return 'A secret name is letters, digits and _, and does not start with a digit (^[A-Za-z_][A-Za-z0-9_]*$).';
+  return undefined;
+}
+
+/**
+ * The value box's check. It never echoes the value. Empty is refused: an Enter pressed too early would otherwise
+ * overwrite a live secret with nothing.
+ */
+export function validateSecretValueInput(value: string): string | undefined {
+  if (value === '') return 'Type or paste the value. It is sent to the API only, never written to disk or a log.';
+  const bytes = Buffer.byteLength(value, 'utf8');
+  if (bytes > MAX_SECRET_VALUE_BYTES) return `The value is ${bytes.toLocaleString('en-US')} bytes; the API takes at most ${MAX_SECRET_VALUE_BYTES.toLocaleString('en-US')}.`;
+  return undefined;
+}
+
+export interface SetSecretDependencies {
+  readonly keys: ApiKeyStore;
+  readonly settings: () => ClientSettings;
+  readonly log: OutputLog;
+  readonly projects: ProjectRegistry;
+  readonly remote: RemoteNamesBridge;
+  /** The status bar's environment. */
+  readonly environment: () => Environment;
+}
+
+/**
+ * The command: refuse in an untrusted workspace or without an API key; ask key, then value; confirm production
+ * in a modal; write; refresh the remote name lists. `preset` may name the key (`"KEY"` or `{ key, environment }`),
+ * as a quick fix would.
+ */
+export async function runSetSecretCommand(api: typeof vscode, deps: SetSecretDependencies, preset?: unknown): Promise<void> {
+  const { window } = api;
+  const refuse = (reason: string, ...actions: string[]) => window.showErrorMessage(`Struere: Set Secret refused: ${reason}`, ...actions);
+  if (!api.workspace.isTrusted) {
+    await refuse('this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) first.');
+    return;
+  }
+  const presetObject = typeof preset === 'object' && preset !== null ? (preset as { key?: unknown; environment?: unknown }) : {};
+  const presetKey = typeof preset === 'string' ? preset : typeof presetObject.key === 'string' ? presetObject.key : undefined;
+  const environment = isEnvironment(presetObject.environment) ? presetObject.environment : deps.environment();
+  const target = localSourceOf(environment);
+  const where = environment === 'eval' ? 'eval (written to development, which the API mirrors into eval)' : environment;
+
+  const apiKey = await deps.keys.get(target);
+  if (!apiKey) {
+    const action = await refuse(`no ${target} API key is set (it starts with ${API_KEY_PREFIX[target]}); nothing was sent.`, 'Set API Key');
+    if (action) await api.commands.executeCommand(Commands.setApiKey, target);
+    return;
+  }
+
+  const key = await window.showInputBox({
+    title: `Struere: Set Secret in ${where}`,
+    prompt: 'Secret name',
+    placeHolder: 'STRIPE_API_KEY',
+    ...(presetKey !== undefined ? { value: presetKey } : {}),
+    ignoreFocusOut: true,
+    validateInput: validateSecretKeyInput,
+  });
+  if (key === undefined) return;
+  const value = await window.showInputBox({
+    title: `Struere: Set Secret ${key} in ${where}`,
+    prompt: `Value of ${key}. It goes to ${deps.settings().apiUrl} only: never to disk, a setting or a log.`,
+    password: true,
+    ignoreFocusOut: true,
+    validateInput: validateSecretValueInput,
+  });
+  if (value === undefined) return;
+
+  if (target === 'production') {
+    const confirmed = await window.showWarningMessage(
+      `Set ${key} in production?`,
+      { modal: true, detail: `Production is live: agents read ${key} on their next run. An existing ${key} is overwritten.` },
+      'Set in Production',
+    );
+    if (confirmed !== 'Set in Production') {
+      deps.log.info(`set secret ${key} in production cancelled at confirmation; nothing was sent`);
+      return;
+    }
+  }
+
+  try {
+    const result = await window.withProgress({ location: api.ProgressLocation.Notification, title: `Struere: setting ${key} in ${where}…` }, () =>
+      setOneSecret({ apiUrl: deps.settings().apiUrl, apiKey, environment, key, value }),
+    );
+    const mirrored = result.mirrored.length > 0 ? ` (mirrored to ${result.mirrored.join(', ')})` : '';
+    deps.log.info(`set secret ${key}: ${result.outcome} in ${result.target}${mirrored}`);
+    void window.showInformationMessage(`Struere: ${key} ${result.outcome} in ${result.target}${mirrored}.`);
+  } catch (error) {
+    if (error instanceof SetSecretRefusedError) {
+      await refuse(error.message);
+      return;
+    }
+    const message = describeApiError(error);
+    deps.log.warn(`set secret ${key} in ${target} failed: ${message}`);
+    void window.showErrorMessage(`Struere: setting ${key} in ${target} failed: ${message}`);
+  }
+  // After a failure too: a dropped connection may still have written it.
+  await deps.remote.refresh(deps.projects.all);
+}

@@ -1,0 +1,240 @@
+import type * as vscode from 'vscode';
+import { parseEnv, type ParsedEnv } from '../../server/src/core/envParser';
+import { Commands } from './commandIds';
+
+/**
+ * Value cloaking: the values of `.env` editors are hidden behind a decoration, so a screen share, a recording or
+ * someone behind you never sees them. On by default (`struere.cloak.enabled`); Struere: Toggle Secret Values
+ * shows or hides the values of one file; a value shows while the cursor sits on its line after you clicked or
+ * moved there (like a password field that shows on focus), so editing is not blind.
+ *
+ * The pure part (which offsets to hide) comes first and is unit-tested. VS Code itself comes in as a parameter
+ * (`import type` only) so that this module loads outside the editor.
+ */
+
+export interface CloakRange {
+  /** UTF-16 offsets into the document text, end exclusive. */
+  readonly start: number;
+  readonly end: number;
+}
+
+/** What a hidden value shows instead: fixed, so neither the value nor its length shows. */
+export const CLOAK_MASK = '••••••';
+
+/**
+ * The value spans of an .env text to hide, in order, never empty:
+ * - every entry's value as the shared parser (dotenv's semantics) sees it — inside its quotes when quoted, so
+ *   `KEY="••••••"` still shows it is quoted, over several lines for multiline values;
+ * - the value part of a line the parser calls malformed but that holds `=` (`MY KEY=sk_live_…` is still a secret);
+ * - the value of a commented-out assignment (`# OLD_TOKEN=…`), where old values tend to survive.
+ * Keys, `export`, separators, trailing comments and prose comments stay visible.
+ */
+export function cloakRanges(text: string): CloakRange[] {
+  const parsed = parseEnv(text);
+  const ranges: CloakRange[] = [];
+  for (const entry of parsed.entries) pushValue(text, entry.valueStart, entry.valueEnd, ranges);
+  for (const problem of parsed.problems) {
+    if (problem.code !== 'malformed-line') continue;
+    const equals = text.indexOf('=', problem.start);
+    if (equals !== -1 && equals < problem.end) pushValue(text, skipBlanks(text, equals + 1, problem.end), problem.end, ranges);
+  }
+  for (const range of commentedAssignments(text, parsed)) pushValue(text, range.start, range.end, ranges);
+  return ranges.sort((a, b) => a.start - b.start);
+}
+
+/** Adds [start, end) trimmed, or its inside when it is wrapped in one kind of quote; nothing when empty. */
+function pushValue(text: string, start: number, end: number, out: CloakRange[]): void {
+  while (end > start && (text[end - 1] === ' ' || text[end - 1] === '\t')) end--;
+  const first = text[start];
+  if (end - start >= 2 && (first === '"' || first === "'" || first === '`') && text[end - 1] === first) {
+    start++;
+    end--;
+  }
+  if (end > start) out.push({ start, end });
+}
+
+function skipBlanks(text: string, pos: number, end: number): number {
+  while (pos < end && (text[pos] === ' ' || text[pos] === '\t')) pos++;
+  return pos;
+}
+
+/* A whole-line comment whose text is an assignment: `# KEY=value`, `#export KEY = value`. `=` only: `# Note: x`
+   is prose, although dotenv would read `Note: x` as an entry. */
+const COMMENTED_ASSIGNMENT = /^[ \t]*#+[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ \t]*=[ \t]*([^\r\n]*)$/dgm;
+
+function commentedAssignments(text: string, parsed: ParsedEnv): CloakRange[] {
+  if (!text.includes('#')) return [];
+  // Lines inside an entry's span (a multiline quoted value) are value, not comments.
+  const spans = parsed.entries.map((entry) => ({ start: entry.entryStart, end: entry.entryEnd }));
+  const ranges: CloakRange[] = [];
+  let span = 0;
+  COMMENTED_ASSIGNMENT.lastIndex = 0;
+  for (let match = COMMENTED_ASSIGNMENT.exec(text); match !== null; match = COMMENTED_ASSIGNMENT.exec(text)) {
+    while (span < spans.length && spans[span].end <= match.index) span++;
+    if (span < spans.length && spans[span].start <= match.index) continue;
+    const [start, end] = match.indices![1]!;
+    ranges.push({ start, end });
+  }
+  return ranges;
+}
+
+/**
+ * The ranges to hide given the cursors (offsets): a range stays visible while a cursor is on one of its lines,
+ * so the value being edited shows and every other one stays hidden.
+ */
+export function rangesToHide(text: string, ranges: readonly CloakRange[], cursors: readonly number[]): CloakRange[] {
+  if (cursors.length === 0) return [...ranges];
+  const lines = cursors.map((offset) => ({ start: lineStart(text, offset), end: lineEnd(text, offset) }));
+  return ranges.filter((range) => !lines.some((line) => line.start <= range.end && range.start <= line.end));
+}
+
+function lineStart(text: string, offset: number): number {
+  let i = Math.min(offset, text.length);
+  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  return i;
+}
+
+function lineEnd(text: string, offset: number): number {
+  let i = Math.max(0, offset);
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+
+type VsCode = typeof vscode;
+
+/**
+ * The editor side. Decorations are applied synchronously inside the events that announce an editor
+ * (`onDidChangeVisibleTextEditors`, `onDidChangeActiveTextEditor`), on construction for editors already visible
+ * (activate() builds this before its first await), and inside every document and selection change: no await, no
+ * debounce, no language-server round trip, so `setDecorations` leaves the extension host in the tick the event
+ * arrives. That is as early as the API allows, and it is not before the first paint: VS Code paints an editor
+ * when its model is attached and tells the extension host afterwards, and decorations are per editor, so they
+ * are dropped when a tab is hidden and must be set again each time it is shown. Measured in code-server 4.139
+ * (VS Code 1.139) in Chromium, by a per-frame check of the rendered text: a value stayed painted for 5-8 frames
+ * (70-180 ms) after each tab switch and about 30 frames on the first open while the workbench was busy. Only a
+ * renderer-side mechanism avoids that window (a transparent token colour for the grammar's value scopes showed
+ * 0 frames on tab switches, about 15 on a first open until tokenization): a product decision about global token
+ * colours, not made here.
+ *
+ * The decoration takes the value out of layout (`display: none`, injected through `textDecoration`, which VS Code
+ * writes into the CSS rule as is: verified in the rendered CSS) and shows a fixed `before` mask: nothing of the
+ * value is painted, not even its length, which `opacity: 0` or a transparent colour alone would still show as
+ * blank space. `opacity: 0` stays as a fallback should a VS Code version ever sanitise the injected `display`.
+ * The mask is an element of its own, so the `display: none` of the value does not hide it.
+ */
+export class ValueCloak implements vscode.Disposable {
+  private readonly decoration: vscode.TextEditorDecorationType;
+  private readonly status: vscode.StatusBarItem;
+  private readonly disposables: vscode.Disposable[] = [];
+  /** Per document (URI): shown or hidden by the toggle, overriding the setting until the document closes. */
+  private readonly overrides = new Map<string, boolean>();
+  /** Editors where the user placed the cursor (click or keys): only there does the cursor line reveal a value. */
+  private readonly userCursor = new WeakSet<vscode.TextEditor>();
+  /** Parsed once per document version: selection events re-apply often. */
+  private readonly rangeCache = new WeakMap<vscode.TextDocument, { version: number; ranges: CloakRange[] }>();
+
+  constructor(private readonly vscodeApi: VsCode) {
+    const { window, workspace, commands } = vscodeApi;
+    this.decoration = window.createTextEditorDecorationType({
+      textDecoration: 'none; display: none',
+      opacity: '0',
+      before: { contentText: CLOAK_MASK, color: new vscodeApi.ThemeColor('editorCodeLens.foreground') },
+      rangeBehavior: vscodeApi.DecorationRangeBehavior.ClosedClosed,
+    });
+    this.status = window.createStatusBarItem('struere.cloak', vscodeApi.StatusBarAlignment.Right, 100);
+    this.status.name = 'Struere Secret Values';
+    this.status.command = Commands.toggleCloak;
+    this.disposables.push(
+      this.decoration,
+      this.status,
+      commands.registerCommand(Commands.toggleCloak, () => this.toggle()),
+      window.onDidChangeVisibleTextEditors((editors) => editors.forEach((editor) => this.apply(editor))),
+      window.onDidChangeActiveTextEditor((editor) => {
+        if (editor) this.apply(editor);
+        this.renderStatus();
+      }),
+      window.onDidChangeTextEditorSelection((event) => {
+        const kind = event.kind;
+        if (kind === vscodeApi.TextEditorSelectionChangeKind.Keyboard || kind === vscodeApi.TextEditorSelectionChangeKind.Mouse) this.userCursor.add(event.textEditor);
+        this.apply(event.textEditor);
+      }),
+      workspace.onDidChangeTextDocument((event) => this.applyToDocument(event.document)),
+      // A language change (to or from dotenv) reopens the document.
+      workspace.onDidOpenTextDocument((document) => this.applyToDocument(document)),
+      workspace.onDidCloseTextDocument((document) => this.overrides.delete(document.uri.toString())),
+      workspace.onDidChangeConfiguration((event) => {
+        if (!event.affectsConfiguration('struere.cloak')) return;
+        window.visibleTextEditors.forEach((editor) => this.apply(editor));
+        this.renderStatus();
+      }),
+    );
+    // Editors restored before activation: hide their values now.
+    window.visibleTextEditors.forEach((editor) => this.apply(editor));
+    this.renderStatus();
+  }
+
+  /** Whether values of `document` are hidden now: the toggle's choice for it, else the setting. */
+  isCloaked(document: vscode.TextDocument): boolean {
+    const override = this.overrides.get(document.uri.toString());
+    if (override !== undefined) return override;
+    return this.vscodeApi.workspace.getConfiguration('struere.cloak', document.uri).get<unknown>('enabled', true) !== false;
+  }
+
+  private toggle(): void {
+    const editor = this.vscodeApi.window.activeTextEditor;
+    if (!editor || !isDotenv(editor.document)) {
+      void this.vscodeApi.window.showInformationMessage('Struere: Toggle Secret Values works on an .env file: open one first.');
+      return;
+    }
+    const document = editor.document;
+    const cloaked = !this.isCloaked(document);
+    this.overrides.set(document.uri.toString(), cloaked);
+    this.applyToDocument(document);
+    this.renderStatus();
+  }
+
+  private applyToDocument(document: vscode.TextDocument): void {
+    for (const editor of this.vscodeApi.window.visibleTextEditors) if (editor.document === document) this.apply(editor);
+  }
+
+  private apply(editor: vscode.TextEditor): void {
+    const document = editor.document;
+    if (!isDotenv(document)) return;
+    if (!this.isCloaked(document)) {
+      editor.setDecorations(this.decoration, []);
+      return;
+    }
+    let cached = this.rangeCache.get(document);
+    if (cached?.version !== document.version) this.rangeCache.set(document, (cached = { version: document.version, ranges: cloakRanges(document.getText()) }));
+    const cursors = this.userCursor.has(editor) ? editor.selections.map((selection) => document.offsetAt(selection.active)) : [];
+    const hidden = cursors.length === 0 ? cached.ranges : rangesToHide(document.getText(), cached.ranges, cursors);
+    editor.setDecorations(
+      this.decoration,
+      hidden.map((range) => new this.vscodeApi.Range(document.positionAt(range.start), document.positionAt(range.end))),
+    );
+  }
+
+  private renderStatus(): void {
+    const editor = this.vscodeApi.window.activeTextEditor;
+    if (!editor || !isDotenv(editor.document)) {
+      this.status.hide();
+      return;
+    }
+    const cloaked = this.isCloaked(editor.document);
+    this.status.text = cloaked ? '$(eye-closed) Values hidden' : '$(eye) Values shown';
+    this.status.tooltip = cloaked
+      ? 'Struere: the values of this .env file are hidden (a value shows while your cursor is on its line). Click to show them.'
+      : 'Struere: the values of this .env file are shown. Click to hide them.';
+    this.status.show();
+  }
+
+  dispose(): void {
+    for (const disposable of this.disposables) disposable.dispose();
+  }
+}
+
+function isDotenv(document: vscode.TextDocument): boolean {
+  return document.languageId === 'dotenv';
+}
