@@ -29,8 +29,8 @@ void test('6. deploy is refused without a production key; with one, a modal conf
     await s.screenshot('confirm');
     await confirm.locator('.monaco-button', { hasText: /^\s*Deploy\s*$/ }).click();
     await confirm.waitFor({ state: 'detached' });
-    // The deploy reports back in a notification naming production.
-    await s.notification('production').first().waitFor();
+    // The deploy reports back when it is done (`deployed …`, as sync reports `synced …`), not only the progress.
+    await s.notification(/\bdeployed\b/, 'to production').first().waitFor();
     await s.screenshot();
 
     const held = await s.api!.namesByEnvironment();

@@ -341,7 +341,8 @@ export class Session {
   async screenshot(suffix = ''): Promise<string> {
     fs.mkdirSync(ARTIFACTS, { recursive: true });
     const file = path.join(ARTIFACTS, `${this.name}${suffix ? `-${suffix}` : ''}.png`);
-    await this.page.screenshot({ path: file });
+    // Finite CSS animations (a notification sliding in) are fast-forwarded, so the picture shows the end state.
+    await this.page.screenshot({ path: file, animations: 'disabled' });
     return file;
   }
 
@@ -468,7 +469,12 @@ export class Session {
     await input.waitFor({ timeout: UI_TIMEOUT });
     await input.fill(`>${title}`);
     const row = this.quickPickRow(title);
-    await row.waitFor({ timeout: UI_TIMEOUT });
+    try {
+      await row.waitFor({ timeout: UI_TIMEOUT });
+    } catch (error) {
+      const offered = await this.quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
+      throw new Error(`the command palette offers no "${title}" (it offers: ${offered.join(' | ') || 'nothing'}): ${String(error)}`);
+    }
     await row.click();
   }
 

@@ -10,6 +10,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
+import { build } from 'esbuild';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = path.join(ROOT, '.cache', 'electron');
@@ -48,11 +49,16 @@ async function main(): Promise<number> {
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-electron-'));
   try {
     const suite = path.join(tmp, 'suite', 'index.js');
-    sh(process.execPath, [
-      path.join(ROOT, 'node_modules', 'esbuild', 'bin', 'esbuild'),
-      path.join(__dirname, 'suite', 'index.ts'),
-      '--bundle', '--platform=node', '--format=cjs', '--target=node20', '--external:vscode', `--outfile=${suite}`, '--log-level=warning',
-    ]);
+    await build({
+      entryPoints: [path.join(__dirname, 'suite', 'index.ts')],
+      outfile: suite,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      target: 'node20',
+      external: ['vscode'],
+      logLevel: 'warning',
+    });
     let failures = 0;
     for (const version of versions) {
       const workspace = path.join(tmp, `workspace-${version}`, 'support-agent');
