@@ -55,12 +55,15 @@
         return b.y < t.bottom + 2 && t.y < b.bottom + 2 && b.x < t.right && t.x < b.right;
       });
     },
-    /** The computed colour of the token containing `token` on the line containing `lineText`. */
+    /** The computed colour of the visible token containing `token` on the line containing `lineText`. */
     tokenColor(lineText, token) {
       const editor = activeEditor();
       const line = editor && lineWith(editor, lineText);
       if (!line) return null;
-      const span = Array.from(line.querySelectorAll('span[class*="mtk"]')).find((s) => clean(s.textContent).includes(token));
+      // Only what is drawn: a span hidden by a decoration (display: none) is not something a person sees.
+      const span = Array.from(line.querySelectorAll('span[class*="mtk"]')).find(
+        (s) => s.getClientRects().length > 0 && getComputedStyle(s).visibility !== 'hidden' && clean(s.textContent).includes(token),
+      );
       return span ? getComputedStyle(span).color : null;
     },
   };
