@@ -132,6 +132,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     vscode.workspace.onDidGrantWorkspaceTrust(() => void remote.refresh(projects.all).then(renderStatus)),
     vscode.workspace.onDidChangeConfiguration((event) => {
       if (!event.affectsConfiguration('struere')) return;
+      // Changing the setting is a choice too: it replaces the remembered status bar choice.
+      if (event.affectsConfiguration('struere.environment')) {
+        const configured = vscode.workspace.getConfiguration('struere').get<unknown>('environment');
+        if (isEnvironment(configured) && configured !== environmentSwitch.environment) void environmentSwitch.set(configured);
+      }
       settings = readClientSettings();
       remote.updateSettings(settings);
       if (event.affectsConfiguration('struere.apiUrl')) void remote.refresh(projects.all);
