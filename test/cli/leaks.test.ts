@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { main } from '../../server/src/cli';
 import type { LocalApiServer } from '../../server/src/localApi/server';
-import { startServer } from '../remote/helpers';
+import { rateLimitAfterFirstWrite, startServer } from '../remote/helpers';
 import { runCli, type CliResult } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -157,16 +157,7 @@ void test('failures print no canary: 422 with a canary value, 401, retries exhau
   assert.match(refused.stderr, /values over 65,536 bytes \(422\): ZZ_HUGE/);
   await expectFailure('401', ['sync', bulk.dir], { ...dev, STRUERE_API_KEY_DEVELOPMENT: `sk_dev_${KEY_CANARY}_revoked` });
 
-  const add = server.log.add.bind(server.log);
-  let armed = true;
-  server.log.add = (entry) => {
-    const logged = add(entry);
-    if (armed && entry.method === 'PUT' && entry.applied === true) {
-      armed = false;
-      server.faults.failNext(6, 429, { retryAfterSeconds: 0 });
-    }
-    return logged;
-  };
+  rateLimitAfterFirstWrite(server);
   const exhausted = await runCli(['sync', bulk.dir], { env: dev });
   assert.equal(exhausted.code, 1, exhausted.stderr);
   assert.match(exhausted.stderr, /stopped after 100 of 120 keys/);

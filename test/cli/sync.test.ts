@@ -6,7 +6,7 @@ import * as dotenv from 'dotenv';
 import { main } from '../../server/src/cli';
 import type { CliIo } from '../../server/src/cli/io';
 import type { LocalApiServer } from '../../server/src/localApi/server';
-import { assertStoredValues, DEV_KEY, generatedSecrets, PROD_KEY, startServer } from '../remote/helpers';
+import { assertStoredValues, DEV_KEY, generatedSecrets, PROD_KEY, rateLimitAfterFirstWrite, startServer } from '../remote/helpers';
 import { runCli, type CliResult } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -212,16 +212,7 @@ void test('422 on a later batch: exact report, no retry of the refused batch; fi
 void test('retries exhausted on a later batch: exit 1 with what was written; running again finishes', async (t) => {
   const server = await startServer(t);
   // After the first applied PUT, the next six requests (one batch: 1 + 5 retries) are rate limited.
-  const add = server.log.add.bind(server.log);
-  let armed = true;
-  server.log.add = (entry) => {
-    const logged = add(entry);
-    if (armed && entry.method === 'PUT' && entry.applied === true) {
-      armed = false;
-      server.faults.failNext(6, 429, { retryAfterSeconds: 0 });
-    }
-    return logged;
-  };
+  rateLimitAfterFirstWrite(server);
   const values = generatedSecrets(250);
   const ws = project(t, { '.env.development': envText(values) });
   const failed = await runCli(['sync', ws.dir], { env: envFor(server) });

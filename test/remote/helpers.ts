@@ -109,3 +109,60 @@ export function newAgent(t: { after: (fn: () => Promise<void>) => void }): Agent
   t.after(() => agent.close());
   return agent;
 }
+
+/**
+ * Every awkward thing a .env value can hold (quotes of all kinds, multiline, `#`, `=`, unicode, escapes, a
+ * duplicate): the corpus both sync test files check stored values against `dotenv.parse` with.
+ */
+export const NASTY_ENV_LINES: readonly string[] = [
+  '# a comment line',
+  'PLAIN=hello world',
+  'DOUBLE_QUOTED="double \\"quoted\\" text"',
+  "SINGLE_QUOTED='single # not a comment'",
+  'MIXED_QUOTES=\'say "hi"\'',
+  "APOSTROPHE=\"it's\"",
+  'TRAILING_COMMENT=value # comment',
+  'HASH_IN_QUOTES="a#b # c"',
+  'EQUALS=a=b==c',
+  'UNICODE=héllo wörld 日本語 Ω',
+  'EMOJI="🔑🚀 key 👩‍👩‍👧"',
+  'EMPTY=',
+  'EMPTY_QUOTED=""',
+  'MULTILINE="line one',
+  'line two',
+  '  indented three"',
+  "SINGLE_MULTILINE='a",
+  "b'",
+  'BACKTICK_MULTILINE=`x',
+  'y "z"`',
+  'ESCAPED_NEWLINES="first\\nsecond\\r\\nthird"',
+  'TAB="col1\tcol2"',
+  'BACKTICK=`back ${NOT_EXPANDED} tick`',
+  'SPACES_AROUND =   padded   ',
+  'LEADING_SPACES="  spaced  "',
+  'BACKSLASH=C:\\path\\to\\file',
+  'JSON_VALUE={"a":1,"b":[true,null],"c":"\\u0041"}',
+  'HTML=</script><script>alert(1)</script>',
+  'export EXPORTED=yes',
+  'PEM="-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----"',
+  'DUPLICATE=first',
+  'DUPLICATE=second',
+];
+
+/**
+ * Makes a sync running in another process (the CLI) fail midway: after the first applied PUT, the next six
+ * requests — one batch with its five retries — are rate limited, so the sync stops after exactly one batch.
+ * The server's own `failNext` counts from now, which cannot target a later batch of another process's sync.
+ */
+export function rateLimitAfterFirstWrite(server: LocalApiServer): void {
+  const add = server.log.add.bind(server.log);
+  let armed = true;
+  server.log.add = (entry) => {
+    const logged = add(entry);
+    if (armed && entry.method === 'PUT' && entry.applied === true) {
+      armed = false;
+      server.faults.failNext(6, 429, { retryAfterSeconds: 0 });
+    }
+    return logged;
+  };
+}

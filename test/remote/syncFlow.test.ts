@@ -12,46 +12,11 @@ import type { SyncReport } from '../../server/src/remote/syncRun';
 import { describeApiError } from '../../server/src/sync/describeError';
 import { describePlan, describeReport, planRemote, prepareSync, runSync, SyncRefusedError, type PreparedSync } from '../../server/src/sync/syncFlow';
 import { tempWorkspace } from '../support/tempWorkspace';
-import { assertStoredValues, DEV_KEY, fastClient, generatedSecrets, PROD_KEY, startServer } from './helpers';
+import { assertStoredValues, DEV_KEY, fastClient, generatedSecrets, NASTY_ENV_LINES, PROD_KEY, startServer } from './helpers';
 
 // The shared sync flow (server/src/sync) against the local API: prepare → plan → run → describe.
 
-/** Every awkward thing a .env value can hold; the file gets CRLF endings and a BOM. */
-const NASTY_LINES = [
-  '# a comment line',
-  'PLAIN=hello world',
-  'DOUBLE_QUOTED="double \\"quoted\\" text"',
-  "SINGLE_QUOTED='single # not a comment'",
-  'MIXED_QUOTES=\'say "hi"\'',
-  "APOSTROPHE=\"it's\"",
-  'TRAILING_COMMENT=value # comment',
-  'HASH_IN_QUOTES="a#b # c"',
-  'EQUALS=a=b==c',
-  'UNICODE=héllo wörld 日本語 Ω',
-  'EMOJI="🔑🚀 key 👩‍👩‍👧"',
-  'EMPTY=',
-  'EMPTY_QUOTED=""',
-  'MULTILINE="line one',
-  'line two',
-  '  indented three"',
-  "SINGLE_MULTILINE='a",
-  "b'",
-  'BACKTICK_MULTILINE=`x',
-  'y "z"`',
-  'ESCAPED_NEWLINES="first\\nsecond\\r\\nthird"',
-  'TAB="col1\tcol2"',
-  'BACKTICK=`back ${NOT_EXPANDED} tick`',
-  'SPACES_AROUND =   padded   ',
-  'LEADING_SPACES="  spaced  "',
-  'BACKSLASH=C:\\path\\to\\file',
-  'JSON_VALUE={"a":1,"b":[true,null],"c":"\\u0041"}',
-  'HTML=</script><script>alert(1)</script>',
-  'export EXPORTED=yes',
-  'PEM="-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----"',
-  'DUPLICATE=first',
-  'DUPLICATE=second',
-];
-const NASTY_TEXT = NASTY_LINES.join('\r\n') + '\r\n';
+const NASTY_TEXT = NASTY_ENV_LINES.join('\r\n') + '\r\n';
 
 function project(files: Record<string, string | Buffer>, t: { after: (fn: () => void) => void }) {
   const ws = tempWorkspace({ 'struere.json': '{}', ...files });

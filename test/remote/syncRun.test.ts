@@ -10,45 +10,18 @@ import * as dotenv from 'dotenv';
 import type { ApiClient } from '../../server/src/remote/apiClient';
 import { planSync } from '../../server/src/remote/syncPlan';
 import { SyncLockedError, batchBodyBytes, executeSync, splitIntoBatches, withSyncLock } from '../../server/src/remote/syncRun';
-import { assertStoredValues, fastClient, generatedSecrets, keysMatching, startServer } from './helpers';
+import { assertStoredValues, fastClient, generatedSecrets, keysMatching, NASTY_ENV_LINES, startServer } from './helpers';
 
 // Sync end to end against the local API: exact values, batching, cancellation, failures, the lock.
 
-/** Every awkward thing a .env value can hold, with CRLF line endings. */
-const NASTY_ENV = [
-  '# a comment line',
-  'PLAIN=hello world',
-  'DOUBLE_QUOTED="double \\"quoted\\" text"',
-  "SINGLE_QUOTED='single # not a comment'",
-  'MIXED_QUOTES=\'say "hi"\'',
-  "APOSTROPHE=\"it's\"",
-  'TRAILING_COMMENT=value # comment',
-  'HASH_IN_QUOTES="a#b # c"',
-  'EQUALS=a=b==c',
-  'UNICODE=héllo wörld 日本語 Ω',
-  'EMOJI="🔑🚀 key 👩‍👩‍👧"',
-  'EMPTY=',
-  'EMPTY_QUOTED=""',
-  'MULTILINE="line one',
-  'line two',
-  '  indented three"',
-  'ESCAPED_NEWLINES="first\\nsecond\\r\\nthird"',
-  'TAB="col1\tcol2"',
-  'BACKTICK=`back ${NOT_EXPANDED} tick`',
-  'SPACES_AROUND =   padded   ',
-  'LEADING_SPACES="  spaced  "',
-  'BACKSLASH=C:\\path\\to\\file',
-  'JSON_VALUE={"a":1,"b":[true,null],"c":"\\u0041"}',
-  'HTML=</script><script>alert(1)</script>',
-  'export EXPORTED=yes',
-  'PEM="-----BEGIN PRIVATE KEY-----\\nMIIEvQIBADANBgkqhkiG9w0BAQEFAASC\\n-----END PRIVATE KEY-----"',
-].join('\r\n') + '\r\n';
+/** The shared corpus, with CRLF line endings. */
+const NASTY_ENV = NASTY_ENV_LINES.join('\r\n') + '\r\n';
 
 void test('a nasty .env corpus is stored exactly as dotenv.parse yields it, in development and the eval mirror', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);
   const values = new Map(Object.entries(dotenv.parse(NASTY_ENV)));
-  assert.equal(values.size, 23);
+  assert.equal(values.size, 26, 'every entry of the corpus parses (DUPLICATE counts once)');
   assert.ok(values.get('MULTILINE')!.includes('\n') && values.get('ESCAPED_NEWLINES')!.includes('\r\n'), 'the corpus exercises newlines');
   assert.ok(values.get('EMPTY') === '', 'EMPTY= parses to an empty value');
 
