@@ -15,6 +15,7 @@ void test('2. the status bar shows development; switching to production through 
     await s.screenshot('development');
     await development.click();
     for (const env of ['development', 'production', 'eval']) await s.quickPickRow(env).waitFor();
+    await s.screenshot('quick-pick');
     await s.pickQuick('production');
     await s.environmentItem('production').waitFor();
 

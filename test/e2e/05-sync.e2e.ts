@@ -20,6 +20,13 @@ void test('5. Set API Key, then Sync Secrets: a summary notification; the API ho
     for (const value of envValues(s.file('.env.development'))) assert.ok(!text.includes(value), `the summary shows no value: ${text}`);
     await s.screenshot();
 
+    // For the docs: the summary alone (the progress toast gone), expanded to its whole text.
+    await s.notification('syncing').first().waitFor({ state: 'detached' });
+    await summary.hover();
+    await summary.locator('.codicon-notifications-expand').click();
+    await summary.locator('.codicon-notifications-collapse').waitFor();
+    await s.screenshot('summary');
+
     const keys = envKeys(s.file('.env.development'));
     const held = await s.api!.namesByEnvironment();
     assert.deepEqual(held.development, keys, 'development holds the keys of .env.development');

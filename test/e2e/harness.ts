@@ -397,6 +397,46 @@ export class Session {
     await this.page.mouse.click(box.x + box.width, box.y + box.height / 2);
   }
 
+  /** Clicks the middle of `text` on its line (the cursor lands inside it). */
+  async clickOn(text: string): Promise<void> {
+    const line = this.editorLine(text);
+    await line.waitFor({ timeout: UI_TIMEOUT });
+    const box = await this.textBox(text);
+    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+  }
+
+  /**
+   * The text a person sees on each rendered line of the active editor, top to bottom: what is hidden with
+   * `display: none` is left out, what a decoration draws (`::before`, a mask) is in.
+   */
+  async drawnLines(): Promise<string[]> {
+    return (await this.page.evaluate('window.__struereE2E.drawnLines()')) as string[];
+  }
+
+  /**
+   * Waits (checked on each animation frame) until the active editor draws every one of `includes` and none of
+   * `excludes`; the failure names what was drawn.
+   */
+  async waitForDrawn(expect: { includes?: string[]; excludes?: string[] }, timeoutMs = UI_TIMEOUT): Promise<void> {
+    const includes = expect.includes ?? [];
+    const excludes = expect.excludes ?? [];
+    await this.page
+      .waitForFunction(
+        ([inc, exc]) => {
+          const text = ((globalThis as unknown as { __struereE2E: { drawnLines(): string[] } }).__struereE2E.drawnLines()).join('\n');
+          return inc.every((t) => text.includes(t)) && !exc.some((t) => text.includes(t));
+        },
+        [includes, excludes] as const,
+        { timeout: timeoutMs, polling: 'raf' },
+      )
+      .catch(async (error: unknown) => {
+        const drawn = (await this.drawnLines().catch(() => [])).join('\n');
+        throw new Error(
+          `the editor did not draw ${JSON.stringify(includes)} without ${JSON.stringify(excludes)} within ${timeoutMs} ms (${String(error)}); drawn:\n${drawn}`,
+        );
+      });
+  }
+
   /** Where `text` is drawn in the active editor. */
   private async textBox(text: string): Promise<Box> {
     const box = (await this.page.evaluate(`window.__struereE2E.textBox(${JSON.stringify(text)})`)) as Box | null;

@@ -36,7 +36,42 @@
     return range.getBoundingClientRect();
   }
 
+  /** Whether an element takes part in what is painted (not display: none, not visibility: hidden). */
+  function painted(el) {
+    return el.getClientRects().length > 0 && getComputedStyle(el).visibility !== 'hidden';
+  }
+
+  /** A CSS `content` value as the text it draws ('"••••••"' → '••••••'); '' for none/normal. */
+  function pseudoText(el, which) {
+    const content = getComputedStyle(el, which).content;
+    if (!content || content === 'none' || content === 'normal') return '';
+    const m = /^"(.*)"$/s.exec(content);
+    return m ? m[1].replace(/\\(.)/g, '$1') : '';
+  }
+
+  /**
+   * The text a person sees on a rendered line: text of painted elements only (a value hidden with display: none
+   * is not there), plus what decorations draw with ::before / ::after (a mask).
+   */
+  function drawnText(node) {
+    if (node.nodeType === Node.TEXT_NODE) return node.textContent || '';
+    if (node.nodeType !== Node.ELEMENT_NODE || !painted(node)) return '';
+    let out = pseudoText(node, '::before');
+    for (const child of node.childNodes) out += drawnText(child);
+    return out + pseudoText(node, '::after');
+  }
+
   window.__struereE2E = {
+    /** The drawn text of every rendered line of the active editor, top to bottom. */
+    drawnLines() {
+      const editor = activeEditor();
+      if (!editor) return [];
+      return Array.from(editor.querySelectorAll('.view-lines .view-line'))
+        .map((l) => ({ top: l.getBoundingClientRect().top, text: clean(drawnText(l)) }))
+        .sort((a, b) => a.top - b.top)
+        .map((l) => l.text);
+    },
+
     /** {x, y, width, height} of `needle` in the active editor, or null when it is not drawn. */
     textBox(needle) {
       const editor = activeEditor();
