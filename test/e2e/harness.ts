@@ -128,7 +128,7 @@ export function buildAndPackage(editor: Editor, dir: string): PackagedExtension 
   if (build.status !== 0) throw new Error(`build failed: node esbuild.mjs --production (exit ${build.status}):\n${build.output.slice(-4000)}`);
 
   const vsix = path.join(dir, 'struere.vsix');
-  const pack = run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '-o', vsix], { timeoutMs: 5 * 60_000 });
+  const pack = run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { timeoutMs: 5 * 60_000 });
   if (pack.status !== 0 || !fs.existsSync(vsix)) {
     throw new Error(`packaging failed: npx vsce package --no-dependencies (exit ${pack.status}):\n${pack.output.slice(-4000)}`);
   }
