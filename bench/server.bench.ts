@@ -29,8 +29,12 @@ export async function benchServer(): Promise<void> {
     const rawMs = performance.now() - rawStart;
     console.log(`reference: read + scan all files in one process, sync:   ${rawMs.toFixed(0)} ms (${rawReferences} references)`);
 
-    // Declared like VS Code: completion lists share one edit range instead of repeating it per item.
-    const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 120_000, itemDefaults: true, nodeArgs: process.env.BENCH_NODE_ARGS?.split(' ').filter(Boolean) });
+    // Declared like VS Code: completion lists share one edit range instead of repeating it per item. Launched as
+    // our VS Code client launches it (client/src/extension.ts): `--max-semi-space-size=2` on the command line.
+    // BENCH_NODE_ARGS="" measures a plain `node dist/server.js` launch instead.
+    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
+    console.log(`server launched as: node ${[...nodeArgs, 'dist/server.js', '--stdio'].join(' ')}`);
+    const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 120_000, itemDefaults: true, nodeArgs });
     try {
       await client.waitFor(() => client.diagnostics.size >= FILES, 'all diagnostics');
       const indexMs = client.lastPublishAt - client.initializedAt;
@@ -49,6 +53,7 @@ export async function benchServer(): Promise<void> {
         if (i >= 20) completionMs.push(performance.now() - start);
       }
 
+      const afterCompletion = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
       // didChange on a 200 KB prompt: the edit flips one reference between two missing keys.
       const bigUri = fileUri(path.join(dir, 'agents', 'big-prompt.md'));
       const bigText = makeBigPrompt();
@@ -64,6 +69,7 @@ export async function benchServer(): Promise<void> {
         if (i >= 20) changeMs.push(performance.now() - start);
       }
 
+      const afterChange = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
       // An .env edit: add/remove a key referenced by many files; wait until all of them are re-diagnosed.
       const envUri = fileUri(path.join(dir, '.env.development'));
       const envText = readFileSync(path.join(dir, '.env.development'), 'utf8');
@@ -98,7 +104,10 @@ export async function benchServer(): Promise<void> {
       ];
       console.log(goals.join('\n'));
       console.log(`initialized → all diagnostics is ${(indexMs / rawMs).toFixed(2)}× the in-process read + scan reference`);
-      console.log(`after indexing: rss ${mb(afterIndex.rss)} MB, V8 heap used ${mb(afterIndex.heapUsed)} MB, external ${mb(afterIndex.external)} MB`);
+      const afterEnvEdits = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
+      for (const [phase, memory] of [['indexing', afterIndex], ['completion', afterCompletion], ['200 KB edits', afterChange], ['.env edits', afterEnvEdits]] as const) {
+        console.log(`after ${phase}: rss ${mb(memory.rss)} MB, V8 heap used ${mb(memory.heapUsed)} MB, external ${mb(memory.external)} MB`);
+      }
       if (goals.some((line) => /\bFAIL\b/.test(line))) process.exitCode = 1;
     } finally {
       await client.stop();
