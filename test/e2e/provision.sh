@@ -69,7 +69,10 @@ else
   echo '{"name":"struere-e2e-code-server","private":true}' >"$CS_PREFIX/package.json"
   # Node 24 first on PATH (npm's lifecycle scripts and node-gyp run with it) and its headers for node-gyp:
   # the machine's npm config points nodedir at Node 20's headers otherwise.
-  PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
+  # Run from `npm run test:e2e`, the outer npm's variables are inherited; code-server's postinstall reads the Node
+  # version from npm_config_user_agent, which would still name the outer Node 20: drop them for this install.
+  env -u npm_config_user_agent -u npm_node_execpath -u npm_execpath -u NODE \
+    PATH="$NODE_DIR/bin:$PATH" npm_config_nodedir="$NODE_DIR" \
     npm install --prefix "$CS_PREFIX" --no-save --no-audit --no-fund --loglevel=error \
     "code-server@$CODE_SERVER_VERSION" >&2
   [ -f "$CS_DIR/out/node/entry.js" ] || { log "code-server install has no out/node/entry.js"; exit 1; }
