@@ -5,7 +5,7 @@
 // decoration lands (client/src/valueCloak.ts explains why). Every wait here is for the settled picture.
 import { strict as assert } from 'node:assert';
 import { test } from 'node:test';
-import { envValues, withEditor, type Session } from './harness';
+import { envValues, UI_TIMEOUT, withEditor, type Session } from './harness';
 
 const MASK = '••••••';
 const COMPANY = 'Acme Outdoor (dev)';
@@ -33,7 +33,10 @@ void test('11. .env values are hidden by default; a click shows one; Toggle Secr
     assert.equal(drawn.find((l) => l.startsWith('SUPPORT_EMAIL=')), `SUPPORT_EMAIL=${MASK}`, `the mask has a fixed length:\n${drawn.join('\n')}`);
     await s.screenshot('hidden');
 
-    // A click on the COMPANY_NAME line: that value shows, no other.
+    // A click on the COMPANY_NAME line: that value shows, no other. The code lenses above line 1 arrive a moment
+    // after the text and push every line down: wait for them (as a person would see them) so the click lands
+    // where it aims. A cold CI run clicked before they arrived and hit the comment line instead.
+    await s.page.getByText('Show / hide values').first().waitFor({ timeout: UI_TIMEOUT });
     await s.clickOn('COMPANY_NAME');
     await s.waitForDrawn({ includes: [`COMPANY_NAME="${COMPANY}"`], excludes: others });
     const oneShown = await laidOutText(s);
