@@ -1,6 +1,7 @@
 import { parseEnv } from './envParser';
 import { isValidKey, type Environment } from './environments';
 import type { RemoteNameList } from './remoteNames';
+import { promptReferencePattern } from './references';
 
 /**
  * What a prompt compiles to on the platform, without any value: a set secret shows as a mask, an unset one as
@@ -56,8 +57,6 @@ export function compilePrompt(text: string, languageIdOrFileName: string, isSet:
   return { source: 'systemPrompt', prompts, missing: [...missing] };
 }
 
-/* The prompt forms of references.ts (branches 1 and 2), whole: `{{ secrets.KEY }}` and `<< secrets.KEY >>`. */
-const PROMPT_REFERENCE = /\{\{[ \t]*secrets\.([^\s{}<>]*)[ \t]*\}\}|<<[ \t]*secrets\.([^\s{}<>]*)[ \t]*>>/g;
 
 /**
  * Replaces each prompt reference with the mask or the missing literal, adding missing keys to `missing`. A name
@@ -65,7 +64,7 @@ const PROMPT_REFERENCE = /\{\{[ \t]*secrets\.([^\s{}<>]*)[ \t]*\}\}|<<[ \t]*secr
  * `-` and `.`), so it is always missing.
  */
 export function compileTemplate(text: string, isSet: (key: string) => boolean, missing: Set<string>): string {
-  return text.replace(PROMPT_REFERENCE, (_match, template: string | undefined, angle: string | undefined) => {
+  return text.replace(promptReferencePattern(), (_match, template: string | undefined, angle: string | undefined) => {
     const key = template ?? angle ?? '';
     if (isValidKey(key) && isSet(key)) return SET_SECRET_MASK;
     missing.add(key);

@@ -31,8 +31,17 @@ export function isPromptReference(kind: ReferenceKind): boolean {
  *   3 context.secrets.NAME    (also optional chaining: context?.secrets?.NAME)
  *   4 context.secrets["NAME"] / ['NAME'] / [`NAME`]
  */
-const REFERENCE_PATTERN =
-  /\{\{[ \t]*secrets\.([^\s{}<>]*)[ \t]*\}\}|<<[ \t]*secrets\.([^\s{}<>]*)[ \t]*>>|context\??\.secrets\??\.([A-Za-z0-9_$]+)|context\??\.secrets\??\.?\[[ \t]*(["'`])([^"'`\r\n\]]*)\4[ \t]*\]/dg;
+const PROMPT_FORMS = String.raw`\{\{[ \t]*secrets\.([^\s{}<>]*)[ \t]*\}\}|<<[ \t]*secrets\.([^\s{}<>]*)[ \t]*>>`;
+const REFERENCE_PATTERN = new RegExp(
+  PROMPT_FORMS +
+    String.raw`|context\??\.secrets\??\.([A-Za-z0-9_$]+)|context\??\.secrets\??\.?\[[ \t]*(["'\`])([^"'\`\r\n\]]*)\4[ \t]*\]`,
+  'dg',
+);
+
+/** A fresh global regex for the prompt forms alone (groups 1: `{{ }}` name, 2: `<< >>` name), for compiling prompts. */
+export function promptReferencePattern(): RegExp {
+  return new RegExp(PROMPT_FORMS, 'g');
+}
 
 /** Finds every secret reference in `text`, in order. */
 export function scanReferences(text: string): SecretReference[] {

@@ -1,3 +1,4 @@
+import { compareCodeUnits } from './text';
 import { ENVIRONMENTS, ENV_FILE_NAMES, isValidKey, localSourceOf, type Environment } from './environments';
 import { describeRemote, presenceIn } from './presence';
 import type { RemoteNameList, RemoteNamesByEnvironment } from './remoteNames';
@@ -152,6 +153,3 @@ function escapeMarkdown(text: string): string {
   return text.replace(/[\\`*_[\]<>|#]/g, (c) => `\\${c}`);
 }
 
-function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

@@ -68,3 +68,8 @@ export function rangeContains(range: Range, position: Position): boolean {
   if (position.line === range.end.line && position.character > range.end.character) return false;
   return true;
 }
+
+/** Orders strings by UTF-16 code units, the same everywhere (unlike localeCompare): for stable lists of key names. */
+export function compareCodeUnits(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}

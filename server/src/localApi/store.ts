@@ -1,3 +1,4 @@
+import { compareCodeUnits } from '../core/text';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { ENVIRONMENTS, isEnvironment, type Environment } from '../core/environments';
@@ -149,6 +150,3 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}

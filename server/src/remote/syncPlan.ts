@@ -1,3 +1,6 @@
+import { compareCodeUnits } from '../core/text';
+
+export { compareCodeUnits };
 /**
  * What a sync would do, from names alone: the plan shown before confirming. Pure; values are only used
  * through the local map's keys. Sync is additive: remote-only keys are kept, never deleted (API.md).
@@ -19,7 +22,3 @@ export function planSync(local: ReadonlyMap<string, string>, remoteNames: Readon
   return { create: create.sort(compareCodeUnits), update: update.sort(compareCodeUnits), remoteOnly: remoteOnly.sort(compareCodeUnits) };
 }
 
-/** Locale-independent order, the same on every machine and in the CLI's JSON. */
-export function compareCodeUnits(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
