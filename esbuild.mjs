@@ -23,9 +23,9 @@ const base = {
 const entries = [
   { entryPoints: ['client/src/extension.ts'], outfile: 'dist/extension.js' },
   { entryPoints: ['server/src/main.ts'], outfile: 'dist/server.js' },
-  { entryPoints: ['server/src/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['cli/src/main.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   // The local API server speaks API.md on 127.0.0.1: the embedded default for `npm start` and the tests.
-  { entryPoints: ['server/src/localApi/main.ts'], outfile: 'dist/local-api.js', banner: { js: '#!/usr/bin/env node' } },
+  { entryPoints: ['local-api/main.ts'], outfile: 'dist/local-api.js', banner: { js: '#!/usr/bin/env node' } },
 ];
 
 /** Reports the end of each rebuild in watch mode, in the problem-matcher-friendly shape. */

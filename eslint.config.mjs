@@ -1,7 +1,37 @@
 import tseslint from 'typescript-eslint';
 
+/** Import boundaries (ARCHITECTURE.md, "Layout"): each front end reaches the engine, never another front end. */
+const restrict = (...patterns) => ({ 'no-restricted-imports': ['error', { patterns }] });
+const frontEnds = {
+  client: {
+    group: ['**/client/src/**', '**/client/src'],
+    message: 'Only the VS Code front end (client/) imports client/.',
+  },
+  server: {
+    group: ['**/server/src/**', '**/server/src'],
+    message: 'Only the LSP front end (server/) imports server/.',
+  },
+  cli: { group: ['**/cli/src/**', '**/cli/src'], message: 'Only the terminal front end (cli/) imports cli/.' },
+  localApi: {
+    group: ['**/local-api/**', '**/local-api'],
+    message: 'local-api/ is a test and demo server: nothing shipped imports it.',
+  },
+  vscode: { group: ['vscode'], message: "Only client/ imports 'vscode'." },
+};
+
 export default tseslint.config(
-  { ignores: ['dist/**', 'node_modules/**', 'examples/**', 'test/e2e/artifacts/**', '.cache/**', '*.mjs', '**/*.js'] },
+  {
+    ignores: [
+      'dist/**',
+      'node_modules/**',
+      'examples/**',
+      'test/e2e/artifacts/**',
+      '.cache/**',
+      'artifacts/**',
+      '*.mjs',
+      '**/*.js',
+    ],
+  },
   ...tseslint.configs.recommended,
   {
     files: ['**/*.ts'],
@@ -12,16 +42,72 @@ export default tseslint.config(
       '@typescript-eslint/no-floating-promises': [
         'error',
         // node:test's test()/describe() return promises the runner itself awaits.
-        { allowForKnownSafeCalls: [{ from: 'package', package: 'node:test', name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'] }] },
+        {
+          allowForKnownSafeCalls: [
+            {
+              from: 'package',
+              package: 'node:test',
+              name: ['test', 'describe', 'it', 'suite', 'before', 'after', 'beforeEach', 'afterEach'],
+            },
+          ],
+        },
       ],
       '@typescript-eslint/no-misused-promises': 'error',
       '@typescript-eslint/no-unused-vars': ['error', { argsIgnorePattern: '^_' }],
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
+  { files: ['client/src/**/*.ts'], rules: restrict(frontEnds.server, frontEnds.cli, frontEnds.localApi) },
+  {
+    files: ['server/src/**/*.ts'],
+    rules: restrict(frontEnds.client, frontEnds.cli, frontEnds.localApi, frontEnds.vscode),
+  },
+  {
+    files: ['cli/src/**/*.ts'],
+    rules: restrict(frontEnds.client, frontEnds.server, frontEnds.localApi, frontEnds.vscode),
+  },
+  {
+    files: ['engine/**/*.ts'],
+    rules: restrict(frontEnds.client, frontEnds.server, frontEnds.cli, frontEnds.localApi, frontEnds.vscode),
+  },
+  {
+    // The core is pure: no I/O, no Node modules, nothing from the engine's disk or network layers.
+    files: ['engine/core/**/*.ts'],
+    rules: restrict(
+      frontEnds.client,
+      frontEnds.server,
+      frontEnds.cli,
+      frontEnds.localApi,
+      frontEnds.vscode,
+      {
+        group: [
+          'node:*',
+          'fs',
+          'path',
+          'os',
+          'child_process',
+          'net',
+          'http',
+          'https',
+          'undici',
+          'vscode-languageserver',
+          'vscode-languageserver/*',
+        ],
+        message: 'engine/core does no I/O: LSP types come from vscode-languageserver-types.',
+      },
+      {
+        group: ['**/host/**', '**/host', '**/api/**', '**/api', '**/sync/**', '**/sync', '**/protocol'],
+        message: 'engine/core imports nothing from host/, api/, sync/ or the protocol.',
+      },
+    ),
+  },
+  {
+    files: ['local-api/**/*.ts'],
+    rules: restrict(frontEnds.client, frontEnds.server, frontEnds.cli, frontEnds.vscode),
+  },
   {
     // The typed protocol follows vscode-languageserver's own shape: `namespace X { method; type }`.
-    files: ['server/src/protocol.ts'],
+    files: ['engine/protocol.ts'],
     rules: { '@typescript-eslint/no-namespace': 'off' },
   },
 );

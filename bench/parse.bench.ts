@@ -7,7 +7,7 @@
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import dotenv from 'dotenv';
-import { parseEnv } from '../server/src/core/envParser';
+import { parseEnv } from '../engine/core/envParser';
 
 const TARGET_BYTES = 10 * 1024 * 1024;
 const WARMUP_RUNS = 3;
@@ -115,8 +115,12 @@ export async function benchParse(): Promise<void> {
   const vsDefault = ours.medianMBs / dotenvDefault.medianMBs;
   const vsFast = ours.medianMBs / dotenvFast.medianMBs;
   console.log('');
-  console.log(`ours/dotenv      (median): ${vsDefault.toFixed(2)}x  (best: ${(ours.bestMBs / dotenvDefault.bestMBs).toFixed(2)}x)`);
-  console.log(`ours/dotenv-fast (median): ${vsFast.toFixed(2)}x  (best: ${(ours.bestMBs / dotenvFast.bestMBs).toFixed(2)}x)`);
+  console.log(
+    `ours/dotenv      (median): ${vsDefault.toFixed(2)}x  (best: ${(ours.bestMBs / dotenvDefault.bestMBs).toFixed(2)}x)`,
+  );
+  console.log(
+    `ours/dotenv-fast (median): ${vsFast.toFixed(2)}x  (best: ${(ours.bestMBs / dotenvFast.bestMBs).toFixed(2)}x)`,
+  );
   console.log(`GOAL ours >= 1.0x dotenv fast: ${vsFast >= 1 ? 'PASS' : 'FAIL'}`);
 }
 

@@ -3,8 +3,8 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompletionRequest } from 'vscode-languageserver-protocol';
-import { scanReferences } from '../server/src/core/references';
-import { IndexStatsRequest } from '../server/src/protocol';
+import { scanReferences } from '../engine/core/references';
+import { IndexStatsRequest } from '../engine/protocol';
 import { fileUri, LspTestClient } from '../test/support/lspClient';
 import { goalLine, median, percentile } from './stats';
 
@@ -27,7 +27,9 @@ export async function benchServer(): Promise<void> {
     let rawReferences = 0;
     for (const file of promptPaths) rawReferences += scanReferences(readFileSync(file, 'utf8')).length;
     const rawMs = performance.now() - rawStart;
-    console.log(`reference: read + scan all files in one process, sync:   ${rawMs.toFixed(0)} ms (${rawReferences} references)`);
+    console.log(
+      `reference: read + scan all files in one process, sync:   ${rawMs.toFixed(0)} ms (${rawReferences} references)`,
+    );
 
     // Declared like VS Code: completion lists share one edit range instead of repeating it per item. Launched as
     // our VS Code client launches it (client/src/extension.ts): `--max-semi-space-size=2` on the command line.
@@ -49,7 +51,10 @@ export async function benchServer(): Promise<void> {
       const completionMs: number[] = [];
       for (let i = 0; i < 300; i++) {
         const start = performance.now();
-        await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: openUri }, position: { line, character } });
+        await client.connection.sendRequest(CompletionRequest.type, {
+          textDocument: { uri: openUri },
+          position: { line, character },
+        });
         if (i >= 20) completionMs.push(performance.now() - start);
       }
 
@@ -64,7 +69,15 @@ export async function benchServer(): Promise<void> {
       for (let i = 0; i < 120; i++) {
         const key = i % 2 === 0 ? 'FLIP_B' : 'FLIP_A';
         const start = performance.now();
-        await client.change(bigUri, [{ range: { start: { line: editLine, character: FLIP_COLUMN }, end: { line: editLine, character: FLIP_COLUMN + 6 } }, text: key }]);
+        await client.change(bigUri, [
+          {
+            range: {
+              start: { line: editLine, character: FLIP_COLUMN },
+              end: { line: editLine, character: FLIP_COLUMN + 6 },
+            },
+            text: key,
+          },
+        ]);
         await client.waitForDiagnostics(bigUri, (d) => d.some((x) => (x.data as { key?: string }).key === key));
         if (i >= 20) changeMs.push(performance.now() - start);
       }
@@ -82,11 +95,21 @@ export async function benchServer(): Promise<void> {
         const start = performance.now();
         await client.change(envUri, [
           adding
-            ? { range: { start: { line: envLines, character: 0 }, end: { line: envLines, character: 0 } }, text: 'NOT_YET_SET=1\n' }
-            : { range: { start: { line: envLines, character: 0 }, end: { line: envLines + 1, character: 0 } }, text: '' },
+            ? {
+                range: { start: { line: envLines, character: 0 }, end: { line: envLines, character: 0 } },
+                text: 'NOT_YET_SET=1\n',
+              }
+            : {
+                range: { start: { line: envLines, character: 0 }, end: { line: envLines + 1, character: 0 } },
+                text: '',
+              },
         ]);
         await client.waitFor(
-          () => affected.every((uri) => client.diagnostics.get(uri)!.some((d) => (d.data as { key?: string }).key === 'NOT_YET_SET') !== adding),
+          () =>
+            affected.every(
+              (uri) =>
+                client.diagnostics.get(uri)!.some((d) => (d.data as { key?: string }).key === 'NOT_YET_SET') !== adding,
+            ),
           'affected files re-diagnosed',
         );
         envEditMs.push(performance.now() - start);
@@ -97,16 +120,28 @@ export async function benchServer(): Promise<void> {
       const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
       const goals = [
         goalLine('initialized → all diagnostics', indexMs, 'ms', 2000),
-        goalLine('completion p95', percentile(completionMs, 95), 'ms', 10) + `   (median ${median(completionMs).toFixed(2)} ms)`,
-        goalLine('didChange 200 KB prompt → diagnostics p95', percentile(changeMs, 95), 'ms', 15) + `   (median ${median(changeMs).toFixed(2)} ms)`,
-        goalLine('.env edit → affected files re-diagnosed p95', percentile(envEditMs, 95), 'ms', 100) + `   (median ${median(envEditMs).toFixed(2)} ms)`,
+        goalLine('completion p95', percentile(completionMs, 95), 'ms', 10) +
+          `   (median ${median(completionMs).toFixed(2)} ms)`,
+        goalLine('didChange 200 KB prompt → diagnostics p95', percentile(changeMs, 95), 'ms', 15) +
+          `   (median ${median(changeMs).toFixed(2)} ms)`,
+        goalLine('.env edit → affected files re-diagnosed p95', percentile(envEditMs, 95), 'ms', 100) +
+          `   (median ${median(envEditMs).toFixed(2)} ms)`,
         goalLine('server RSS (end of run)', rssMb, 'MB', 150),
       ];
       console.log(goals.join('\n'));
-      console.log(`initialized → all diagnostics is ${(indexMs / rawMs).toFixed(2)}× the in-process read + scan reference`);
+      console.log(
+        `initialized → all diagnostics is ${(indexMs / rawMs).toFixed(2)}× the in-process read + scan reference`,
+      );
       const afterEnvEdits = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
-      for (const [phase, memory] of [['indexing', afterIndex], ['completion', afterCompletion], ['200 KB edits', afterChange], ['.env edits', afterEnvEdits]] as const) {
-        console.log(`after ${phase}: rss ${mb(memory.rss)} MB, V8 heap used ${mb(memory.heapUsed)} MB, external ${mb(memory.external)} MB`);
+      for (const [phase, memory] of [
+        ['indexing', afterIndex],
+        ['completion', afterCompletion],
+        ['200 KB edits', afterChange],
+        ['.env edits', afterEnvEdits],
+      ] as const) {
+        console.log(
+          `after ${phase}: rss ${mb(memory.rss)} MB, V8 heap used ${mb(memory.heapUsed)} MB, external ${mb(memory.external)} MB`,
+        );
       }
       if (goals.some((line) => /\bFAIL\b/.test(line))) process.exitCode = 1;
     } finally {
@@ -120,11 +155,13 @@ export async function benchServer(): Promise<void> {
 function generateWorkspace(dir: string): { promptPaths: string[] } {
   writeFileSync(path.join(dir, 'struere.json'), '{"name":"bench"}');
   writeFileSync(path.join(dir, '.gitignore'), '.env*\n');
-  const env = (prefix: string) => Array.from({ length: KEYS }, (_, i) => `KEY_${i}="${prefix}-value-${i}"`).join('\n') + '\n';
+  const env = (prefix: string) =>
+    Array.from({ length: KEYS }, (_, i) => `KEY_${i}="${prefix}-value-${i}"`).join('\n') + '\n';
   writeFileSync(path.join(dir, '.env.development'), env('dev'));
   writeFileSync(path.join(dir, '.env.production'), env('prod'));
   const promptPaths: string[] = [];
-  const filler = 'You are a helpful agent. Answer briefly, cite the policy, and never reveal internal identifiers. '.repeat(6);
+  const filler =
+    'You are a helpful agent. Answer briefly, cite the policy, and never reveal internal identifiers. '.repeat(6);
   for (let folder = 0; folder < 100; folder++) {
     const folderPath = path.join(dir, 'agents', `group-${folder}`);
     mkdirSync(folderPath, { recursive: true });
@@ -144,7 +181,9 @@ function generateWorkspace(dir: string): { promptPaths: string[] } {
 function makeBigPrompt(): string {
   const lines: string[] = [];
   for (let i = 0; lines.join('\n').length < 200 * 1024; i++) {
-    lines.push(`Line ${i}: follow the policy {{secrets.KEY_${i % KEYS}}} and keep the answer short, friendly and accurate for the customer.`);
+    lines.push(
+      `Line ${i}: follow the policy {{secrets.KEY_${i % KEYS}}} and keep the answer short, friendly and accurate for the customer.`,
+    );
   }
   lines.push('Escalate {{secrets.FLIP_A}} now.');
   return lines.join('\n') + '\n';

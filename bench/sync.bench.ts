@@ -1,6 +1,7 @@
-import { createLocalApiServer } from '../server/src/localApi/server';
-import { createApiClient } from '../server/src/remote/apiClient';
-import { executeSync } from '../server/src/remote/syncRun';
+import { createLocalApiServer } from '../local-api/server';
+import { createApiClient } from '../engine/api/apiClient';
+import { executeSync } from '../engine/sync/syncRun';
+import { errorText } from '../engine/core/errorText';
 
 /**
  * Sync throughput against the local API with 50 ms added latency per request: our batched executeSync vs a
@@ -22,13 +23,16 @@ export interface BenchSyncOptions {
   readonly quick?: boolean;
 }
 
-export async function benchSync(options: BenchSyncOptions = { quick: process.argv.includes('--quick') }): Promise<void> {
+export async function benchSync(
+  options: BenchSyncOptions = { quick: process.argv.includes('--quick') },
+): Promise<void> {
   const quick = options.quick ?? false;
   const server = await createLocalApiServer({ latencyMs: LATENCY_MS });
   const client = createApiClient({ baseUrl: server.url, apiKey: 'sk_dev_local' });
   try {
     const values = new Map<string, string>();
-    for (let index = 0; index < SECRETS; index++) values.set(`SECRET_${String(index).padStart(4, '0')}`, `value-${index}-${'x'.repeat(32)}`);
+    for (let index = 0; index < SECRETS; index++)
+      values.set(`SECRET_${String(index).padStart(4, '0')}`, `value-${index}-${'x'.repeat(32)}`);
 
     // Open the keep-alive connection outside the timings (one GET), so both runs start equal.
     await client.listNames();
@@ -36,7 +40,8 @@ export async function benchSync(options: BenchSyncOptions = { quick: process.arg
     const oursStarted = performance.now();
     const report = await executeSync({ client, values });
     const oursMs = performance.now() - oursStarted;
-    if (report.error || report.written.length !== SECRETS) throw new Error(`executeSync did not write every key (${report.written.length}/${SECRETS})`);
+    if (report.error || report.written.length !== SECRETS)
+      throw new Error(`executeSync did not write every key (${report.written.length}/${SECRETS})`);
 
     server.store.clear();
     const naiveKeys = quick ? [...values].slice(0, QUICK_NAIVE_KEYS) : [...values];
@@ -51,7 +56,9 @@ export async function benchSync(options: BenchSyncOptions = { quick: process.arg
     const ratio = naiveMs / oursMs;
     const floorMs = report.batches * LATENCY_MS;
     const overhead = oursMs / floorMs;
-    const label = quick ? ` (EXTRAPOLATED ×${scale} from ${naiveKeys.length} keys measured in ${format(naiveMeasuredMs)} ms)` : '';
+    const label = quick
+      ? ` (EXTRAPOLATED ×${scale} from ${naiveKeys.length} keys measured in ${format(naiveMeasuredMs)} ms)`
+      : '';
 
     const lines = [
       `sync benchmark: ${SECRETS.toLocaleString('en-US')} secrets, local API with ${LATENCY_MS} ms added latency per request`,
@@ -74,7 +81,7 @@ function format(ms: number): string {
 
 if (require.main === module) {
   benchSync().catch((error: unknown) => {
-    console.error(error instanceof Error ? error.message : String(error));
+    console.error(errorText(error));
     process.exitCode = 1;
   });
 }

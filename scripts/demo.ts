@@ -3,8 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as dotenv from 'dotenv';
-import { ENVIRONMENTS } from '../server/src/core/environments';
-import { createLocalApiServer, type LocalApiServer } from '../server/src/localApi/server';
+import { ENVIRONMENTS } from '../engine/core/environments';
+import { createLocalApiServer, type LocalApiServer } from '../local-api/server';
+import { errorText } from '../engine/core/errorText';
 
 /**
  * `npm start`: the CLI end to end on the example project, offline. Starts the local API (API.md) in this
@@ -57,7 +58,11 @@ async function main(): Promise<number> {
   try {
     server = await createLocalApiServer({ port: 0 });
     cpSync(EXAMPLE, path.join(work, PROJECT), { recursive: true });
-    const env = { PATH: process.env.PATH ?? '', STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_local' };
+    const env = {
+      PATH: process.env.PATH ?? '',
+      STRUERE_API_URL: server.url,
+      STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_local',
+    };
 
     process.stdout.write(
       `Struere Secrets demo: the CLI on a copy of examples/${PROJECT}, against the local API at ${server.url}\n` +
@@ -81,17 +86,27 @@ async function main(): Promise<number> {
     expect(status.code === 0, 'status: exit 0');
 
     heading('what the local API now holds (names only)');
-    const local = new Map(Object.entries(dotenv.parse(readFileSync(path.join(work, PROJECT, '.env.development'), 'utf8'))));
+    const local = new Map(
+      Object.entries(dotenv.parse(readFileSync(path.join(work, PROJECT, '.env.development'), 'utf8'))),
+    );
     for (const environment of ENVIRONMENTS) {
       const names = server.store.names(environment);
-      process.stdout.write(`${environment.padEnd(11)} ${String(names.length).padStart(2)}: ${names.length > 0 ? names.join(', ') : '—'}\n`);
+      process.stdout.write(
+        `${environment.padEnd(11)} ${String(names.length).padStart(2)}: ${names.length > 0 ? names.join(', ') : '—'}\n`,
+      );
     }
     const expected = [...local.keys()].sort();
-    expect(JSON.stringify(server.store.names('development')) === JSON.stringify(expected), 'development holds exactly the keys of .env.development');
+    expect(
+      JSON.stringify(server.store.names('development')) === JSON.stringify(expected),
+      'development holds exactly the keys of .env.development',
+    );
     expect(JSON.stringify(server.store.names('eval')) === JSON.stringify(expected), 'eval mirrors development');
     expect(server.store.names('production').length === 0, 'production is untouched (no deploy ran)');
     const stored = server.store.values('development');
-    expect([...local].every(([key, value]) => stored.get(key) === value), 'stored values equal dotenv.parse of the file');
+    expect(
+      [...local].every(([key, value]) => stored.get(key) === value),
+      'stored values equal dotenv.parse of the file',
+    );
   } finally {
     await server?.close();
     rmSync(work, { recursive: true, force: true });
@@ -99,7 +114,9 @@ async function main(): Promise<number> {
 
   heading('result');
   if (problems.length === 0) {
-    process.stdout.write('✔ check, sync and status went as expected: development and its eval mirror hold the example\'s keys.\n');
+    process.stdout.write(
+      "✔ check, sync and status went as expected: development and its eval mirror hold the example's keys.\n",
+    );
     return 0;
   }
   for (const problem of problems) process.stdout.write(`✖ not as expected: ${problem}\n`);
@@ -111,7 +128,7 @@ main().then(
     process.exitCode = code;
   },
   (error: unknown) => {
-    process.stderr.write(`demo failed: ${error instanceof Error ? error.message : String(error)}\n`);
+    process.stderr.write(`demo failed: ${errorText(error)}\n`);
     process.exitCode = 1;
   },
 );

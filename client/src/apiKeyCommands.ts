@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, type WritableEnvironment } from '../../server/src/core/environments';
-import { createApiClient } from '../../server/src/remote/apiClient';
-import { ApiError } from '../../server/src/remote/apiError';
-import { describeApiError } from '../../server/src/sync/describeError';
+import { API_KEY_PREFIX, type WritableEnvironment } from '../../engine/core/environments';
+import { createApiClient } from '../../engine/api/apiClient';
+import { ApiError } from '../../engine/api/apiError';
+import { describeApiError } from '../../engine/sync/describeError';
 import { validateApiKeyInput, type ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
@@ -26,7 +26,12 @@ async function pickEnvironment(title: string, preset: unknown): Promise<Writable
  * names-only list call before it is stored (in SecretStorage only). An untrusted workspace stores it unverified:
  * no key leaves the machine there.
  */
-export async function setApiKey(keys: ApiKeyStore, settings: ClientSettings, log: OutputLog, preset?: unknown): Promise<boolean> {
+export async function setApiKey(
+  keys: ApiKeyStore,
+  settings: ClientSettings,
+  log: OutputLog,
+  preset?: unknown,
+): Promise<boolean> {
   const environment = await pickEnvironment('Set API key for which environment?', preset);
   if (!environment) return false;
   const input = await vscode.window.showInputBox({
@@ -41,7 +46,9 @@ export async function setApiKey(keys: ApiKeyStore, settings: ClientSettings, log
 
   if (!vscode.workspace.isTrusted) {
     await keys.store(environment, apiKey);
-    void vscode.window.showInformationMessage(`Struere: API key for ${environment} saved (not verified: this workspace is not trusted).`);
+    void vscode.window.showInformationMessage(
+      `Struere: API key for ${environment} saved (not verified: this workspace is not trusted).`,
+    );
     return true;
   }
   let client;
@@ -49,14 +56,21 @@ export async function setApiKey(keys: ApiKeyStore, settings: ClientSettings, log
     client = createApiClient({ baseUrl: settings.apiUrl, apiKey, retry: { maxRetries: 1 } });
     const listed = await client.listNames();
     await keys.store(environment, apiKey);
-    log.info(`API key for ${environment} saved; verified against ${settings.apiUrl} (${listed.secrets.length} secrets listed)`);
-    void vscode.window.showInformationMessage(`Struere: API key for ${environment} saved (verified: ${listed.secrets.length} secrets listed).`);
+    log.info(
+      `API key for ${environment} saved; verified against ${settings.apiUrl} (${listed.secrets.length} secrets listed)`,
+    );
+    void vscode.window.showInformationMessage(
+      `Struere: API key for ${environment} saved (verified: ${listed.secrets.length} secrets listed).`,
+    );
     return true;
   } catch (error) {
     const message = describeApiError(error);
     log.warn(`API key for ${environment} not verified: ${message}`);
     if (error instanceof ApiError && error.kind === 'network') {
-      const choice = await vscode.window.showWarningMessage(`Struere: could not reach ${settings.apiUrl} to verify the key (${message}). Save it anyway?`, 'Save Anyway');
+      const choice = await vscode.window.showWarningMessage(
+        `Struere: could not reach ${settings.apiUrl} to verify the key (${message}). Save it anyway?`,
+        'Save Anyway',
+      );
       if (choice) {
         await keys.store(environment, apiKey);
         void vscode.window.showInformationMessage(`Struere: API key for ${environment} saved (not verified).`);

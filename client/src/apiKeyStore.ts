@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { API_KEY_PREFIX, type WritableEnvironment } from '../../server/src/core/environments';
+import { API_KEY_PREFIX, type WritableEnvironment } from '../../engine/core/environments';
 
 /**
  * API keys live only in VS Code's SecretStorage (the OS keychain), one per environment. They are never put in

@@ -1,6 +1,5 @@
+import { DEFAULT_API_URL } from '../../engine/api/apiClient';
 import * as vscode from 'vscode';
-
-export const DEFAULT_API_URL = 'https://api.struere.dev';
 
 /** The client's settings, typed and defaulted once. `apiUrl` is machine-scoped: a repository cannot redirect keys. */
 export interface ClientSettings {

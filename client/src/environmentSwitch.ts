@@ -1,8 +1,14 @@
 import * as vscode from 'vscode';
-import { ENV_FILE_NAMES, ENVIRONMENTS, isEnvironment, localSourceOf, type Environment } from '../../server/src/core/environments';
-import { describeRemote } from '../../server/src/core/presence';
-import type { RemoteNameList } from '../../server/src/core/remoteNames';
-import { Commands } from './commandIds';
+import {
+  ENV_FILE_NAMES,
+  ENVIRONMENTS,
+  isEnvironment,
+  localSourceOf,
+  type Environment,
+} from '../../engine/core/environments';
+import { describeRemote } from '../../engine/core/presence';
+import type { RemoteNameList } from '../../engine/core/remoteNames';
+import { Commands } from '../../engine/core/commands';
 
 const MEMENTO_KEY = 'struere.environment';
 
@@ -50,7 +56,10 @@ export class EnvironmentSwitch implements vscode.Disposable {
         description: DESCRIPTIONS[environment],
         picked: environment === this.current,
       })),
-      { title: 'Struere: select the environment diagnostics and completion follow', placeHolder: `Now: ${this.current}` },
+      {
+        title: 'Struere: select the environment diagnostics and completion follow',
+        placeHolder: `Now: ${this.current}`,
+      },
     );
     if (picked && isEnvironment(picked.label)) await this.set(picked.label);
   }
@@ -68,11 +77,15 @@ export class EnvironmentSwitch implements vscode.Disposable {
     tooltip.appendMarkdown(`**Struere environment: ${this.current}**\n\n`);
     tooltip.appendMarkdown(`Local file: \`${ENV_FILE_NAMES[localSourceOf(this.current)]}\`\n\n`);
     if (facts.remote) {
-      for (const environment of ENVIRONMENTS) tooltip.appendMarkdown(`- ${environment} remote list: ${describeRemote(facts.remote[environment])}\n`);
+      for (const environment of ENVIRONMENTS)
+        tooltip.appendMarkdown(`- ${environment} remote list: ${describeRemote(facts.remote[environment])}\n`);
       tooltip.appendMarkdown('\n');
     }
-    tooltip.appendMarkdown(`API keys: development ${facts.apiKeys.development ? 'set' : 'not set'}, production ${facts.apiKeys.production ? 'set' : 'not set'}`);
-    if (!facts.trusted) tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: no API key is sent; sync and deploy are off.');
+    tooltip.appendMarkdown(
+      `API keys: development ${facts.apiKeys.development ? 'set' : 'not set'}, production ${facts.apiKeys.production ? 'set' : 'not set'}`,
+    );
+    if (!facts.trusted)
+      tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: no API key is sent; sync and deploy are off.');
     tooltip.appendMarkdown('\n\nClick to switch.');
     this.item.tooltip = tooltip;
   }

@@ -1,12 +1,17 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { LanguageClient, TransportKind, type LanguageClientOptions, type ServerOptions } from 'vscode-languageclient/node';
-import { ENV_FILE_NAMES, isEnvironment } from '../../server/src/core/environments';
-import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../server/src/protocol';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import { ENV_FILE_NAMES, isEnvironment } from '../../engine/core/environments';
+import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../engine/protocol';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { ApiKeyStore } from './apiKeyStore';
 import { readClientSettings } from './clientSettings';
-import { Commands } from './commandIds';
+import { Commands } from '../../engine/core/commands';
 import { EnvironmentSwitch } from './environmentSwitch';
 import { OutputLog } from './outputLog';
 import { ProjectRegistry } from './projectRegistry';
@@ -16,10 +21,20 @@ import { runSetSecretCommand } from './setSecretCommand';
 import { SecretStatusView } from './statusView';
 import { runSyncCommand, type SyncDependencies } from './syncCommands';
 import { ValueCloak } from './valueCloak';
+import { errorText } from '../../engine/core/errorText';
 
 let client: LanguageClient | undefined;
 
-const DOCUMENT_SELECTOR = ['dotenv', 'typescript', 'typescriptreact', 'javascript', 'javascriptreact', 'markdown', 'mdx', 'plaintext'].map((language) => ({
+const DOCUMENT_SELECTOR = [
+  'dotenv',
+  'typescript',
+  'typescriptreact',
+  'javascript',
+  'javascriptreact',
+  'markdown',
+  'mdx',
+  'plaintext',
+].map((language) => ({
   scheme: 'file',
   language,
 }));
@@ -42,7 +57,11 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const serverOptions: ServerOptions = {
     // A small young generation keeps the server's memory near what it holds (see server/src/main.ts).
     run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--max-semi-space-size=2'] } },
-    debug: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--nolazy', '--inspect=6019'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
   };
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
@@ -57,7 +76,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   context.subscriptions.push(remote, statusView, promptPreview);
 
   const renderStatus = async () => {
-    const focused = vscode.window.activeTextEditor ? projects.projectOf(vscode.window.activeTextEditor.document.uri) : projects.all[0];
+    const focused = vscode.window.activeTextEditor
+      ? projects.projectOf(vscode.window.activeTextEditor.document.uri)
+      : projects.all[0];
     const stored = await keys.all();
     environmentSwitch.render({
       ...(focused ? { remote: remote.listsFor(focused) } : {}),
@@ -75,7 +96,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     void renderStatus();
   });
   await languageClient.start();
-  await languageClient.sendNotification(SetEnvironmentNotification.method, { environment: environmentSwitch.environment });
+  await languageClient.sendNotification(SetEnvironmentNotification.method, {
+    environment: environmentSwitch.environment,
+  });
 
   const syncDeps: SyncDependencies = { keys, settings: () => settings, log, projects, remote };
   const guarded = (name: string, run: (...args: unknown[]) => Promise<unknown>) =>
@@ -84,14 +107,16 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
         await run(...args);
       } catch (error) {
         // Our errors carry names and statuses only; the stack goes to the log for a bug report.
-        log.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
-        void vscode.window.showErrorMessage(`Struere: ${name.replace('struere.', '')} failed: ${error instanceof Error ? error.message : String(error)}`);
+        log.error(`${name} failed: ${errorText(error, { stack: true })}`);
+        void vscode.window.showErrorMessage(`Struere: ${name.replace('struere.', '')} failed: ${errorText(error)}`);
       }
     });
 
   context.subscriptions.push(
     // With an argument (the "Switch to production" quick fix) it switches at once; without, it asks.
-    guarded(Commands.selectEnvironment, (environment) => (isEnvironment(environment) ? environmentSwitch.set(environment) : environmentSwitch.pick())),
+    guarded(Commands.selectEnvironment, (environment) =>
+      isEnvironment(environment) ? environmentSwitch.set(environment) : environmentSwitch.pick(),
+    ),
     // Quick fixes that add a key put the cursor after its `=`: LSP edits cannot move the cursor themselves.
     guarded(Commands.revealPosition, async (uri, line, character) => {
       if (typeof uri !== 'string' || typeof line !== 'number' || typeof character !== 'number') return;
@@ -113,7 +138,9 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       await remote.refresh(projects.all);
       void vscode.window.setStatusBarMessage('$(check) Struere: remote secret names refreshed', 3000);
     }),
-    guarded(Commands.setSecret, (preset) => runSetSecretCommand(vscode, { ...syncDeps, environment: () => environmentSwitch.environment }, preset)),
+    guarded(Commands.setSecret, (preset) =>
+      runSetSecretCommand(vscode, { ...syncDeps, environment: () => environmentSwitch.environment }, preset),
+    ),
     guarded(Commands.previewPrompt, () => promptPreview.open()),
     guarded(Commands.showStatus, async () => {
       const projectUri = await projects.pick('Show the secret status of which project?');
@@ -135,7 +162,8 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       // Changing the setting is a choice too: it replaces the remembered status bar choice.
       if (event.affectsConfiguration('struere.environment')) {
         const configured = vscode.workspace.getConfiguration('struere').get<unknown>('environment');
-        if (isEnvironment(configured) && configured !== environmentSwitch.environment) void environmentSwitch.set(configured);
+        if (isEnvironment(configured) && configured !== environmentSwitch.environment)
+          void environmentSwitch.set(configured);
       }
       settings = readClientSettings();
       remote.updateSettings(settings);
@@ -147,7 +175,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       const projectUri = projects.projectOf(document.uri);
       if (!projectUri || path.dirname(document.uri.fsPath) !== vscode.Uri.parse(projectUri).fsPath) return;
       void runSyncCommand('development', { kind: 'save', projectUri }, syncDeps).catch((error: unknown) =>
-        log.error(`sync on save failed: ${error instanceof Error ? error.message : String(error)}`),
+        log.error(`sync on save failed: ${errorText(error)}`),
       );
     }),
   );

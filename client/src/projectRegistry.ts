@@ -30,7 +30,11 @@ export class ProjectRegistry {
     }
     if (this.uris.length === 1) return this.uris[0];
     const picked = await vscode.window.showQuickPick(
-      this.uris.map((uri) => ({ label: path.basename(vscode.Uri.parse(uri).fsPath), description: vscode.workspace.asRelativePath(vscode.Uri.parse(uri)), uri })),
+      this.uris.map((uri) => ({
+        label: path.basename(vscode.Uri.parse(uri).fsPath),
+        description: vscode.workspace.asRelativePath(vscode.Uri.parse(uri)),
+        uri,
+      })),
       { title },
     );
     return picked?.uri;

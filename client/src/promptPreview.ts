@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { compilePrompt, formatPromptPreview, setKeysFrom } from '../../server/src/core/compilePrompt';
-import { ENV_FILE_NAMES, localSourceOf, type Environment } from '../../server/src/core/environments';
-import { describeRemote } from '../../server/src/core/presence';
-import type { RemoteNameList } from '../../server/src/core/remoteNames';
-import { isEnvFileName } from '../../server/src/core/workspaceIndex';
+import { compilePrompt, formatPromptPreview, setKeysFrom } from '../../engine/core/compilePrompt';
+import { ENV_FILE_NAMES, localSourceOf, type Environment } from '../../engine/core/environments';
+import { describeRemote } from '../../engine/core/presence';
+import type { RemoteNameList } from '../../engine/core/remoteNames';
+import { isEnvFileName } from '../../engine/core/workspaceIndex';
 import type { EnvironmentSwitch } from './environmentSwitch';
 import type { ProjectRegistry } from './projectRegistry';
 import type { RemoteNamesBridge } from './remoteNamesBridge';
@@ -39,7 +39,11 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
         const edited = document.uri.toString();
         const project = this.projects.projectOf(document.uri);
         const isEnv = isEnvFileName(path.basename(document.uri.fsPath));
-        this.refresh((source) => source.toString() === edited || (isEnv && project !== undefined && this.projects.projectOf(source) === project));
+        this.refresh(
+          (source) =>
+            source.toString() === edited ||
+            (isEnv && project !== undefined && this.projects.projectOf(source) === project),
+        );
       }),
       envWatcher.onDidChange(envChangedOnDisk),
       envWatcher.onDidCreate(envChangedOnDisk),
@@ -53,13 +57,17 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
   async open(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
-      void vscode.window.showInformationMessage('Struere: open an agent, prompt or text file to preview its compiled prompt.');
+      void vscode.window.showInformationMessage(
+        'Struere: open an agent, prompt or text file to preview its compiled prompt.',
+      );
       return;
     }
     const document = editor.document;
     if (document.uri.scheme === PROMPT_PREVIEW_SCHEME) return;
     if (document.languageId === 'dotenv' || isEnvFileName(path.basename(document.uri.fsPath))) {
-      void vscode.window.showInformationMessage('Struere: .env files hold values, not prompts: open an agent or prompt file to preview it.');
+      void vscode.window.showInformationMessage(
+        'Struere: .env files hold values, not prompts: open an agent or prompt file to preview it.',
+      );
       return;
     }
     const previewUri = vscode.Uri.from({
@@ -68,7 +76,11 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
       query: encodeURIComponent(document.uri.toString()),
     });
     const preview = await vscode.workspace.openTextDocument(previewUri);
-    await vscode.window.showTextDocument(preview, { viewColumn: vscode.ViewColumn.Beside, preserveFocus: true, preview: true });
+    await vscode.window.showTextDocument(preview, {
+      viewColumn: vscode.ViewColumn.Beside,
+      preserveFocus: true,
+      preview: true,
+    });
   }
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
@@ -76,7 +88,8 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
     const environment = this.environmentSwitch.environment;
     const projectUri = this.projects.projectOf(source);
     const label = vscode.workspace.asRelativePath(source);
-    if (!projectUri) return `${label} is not inside a Struere project (a folder with struere.json), so there is nothing to compile it against.`;
+    if (!projectUri)
+      return `${label} is not inside a Struere project (a folder with struere.json), so there is nothing to compile it against.`;
     const text = await readText(source);
     if (text === undefined) return `${label} could not be read.`;
     const envFile = vscode.Uri.joinPath(vscode.Uri.parse(projectUri), ENV_FILE_NAMES[localSourceOf(environment)]);
@@ -90,7 +103,11 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
   /** Re-renders the open previews whose source file matches. */
   private refresh(matches: (source: vscode.Uri) => boolean): void {
     for (const document of vscode.workspace.textDocuments) {
-      if (document.uri.scheme === PROMPT_PREVIEW_SCHEME && matches(vscode.Uri.parse(decodeURIComponent(document.uri.query)))) this.changed.fire(document.uri);
+      if (
+        document.uri.scheme === PROMPT_PREVIEW_SCHEME &&
+        matches(vscode.Uri.parse(decodeURIComponent(document.uri.query)))
+      )
+        this.changed.fire(document.uri);
     }
   }
 

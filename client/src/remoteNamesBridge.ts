@@ -1,9 +1,9 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { Environment } from '../../server/src/core/environments';
-import { allUnknown, type RemoteNameList, type RemoteNamesByEnvironment } from '../../server/src/core/remoteNames';
-import { RemoteNameCache } from '../../server/src/remote/remoteNameCache';
-import { SetRemoteNamesNotification, toRemoteNameListDto, type SetRemoteNamesParams } from '../../server/src/protocol';
+import type { Environment } from '../../engine/core/environments';
+import { allUnknown, type RemoteNameList, type RemoteNamesByEnvironment } from '../../engine/core/remoteNames';
+import { RemoteNameCache } from '../../engine/api/remoteNameCache';
+import { SetRemoteNamesNotification, toRemoteNameListDto, type SetRemoteNamesParams } from '../../engine/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
@@ -39,7 +39,8 @@ export class RemoteNamesBridge implements vscode.Disposable {
   }
 
   updateSettings(settings: ClientSettings): void {
-    const changed = settings.apiUrl !== this.settings.apiUrl || settings.remoteTtlSeconds !== this.settings.remoteTtlSeconds;
+    const changed =
+      settings.apiUrl !== this.settings.apiUrl || settings.remoteTtlSeconds !== this.settings.remoteTtlSeconds;
     this.settings = settings;
     if (!changed) return;
     void this.cache.dispose();
@@ -64,7 +65,9 @@ export class RemoteNamesBridge implements vscode.Disposable {
   /** Re-sends what the cache knows, without a request (after the server re-indexed, or when lists age). */
   async republish(projectUris: readonly string[]): Promise<void> {
     for (const projectUri of projectUris) {
-      const lists = vscode.workspace.isTrusted ? this.cache.getAll(this.target(projectUri)) : allUnknown('untrusted workspace');
+      const lists = vscode.workspace.isTrusted
+        ? this.cache.getAll(this.target(projectUri))
+        : allUnknown('untrusted workspace');
       await this.publish(projectUri, lists);
     }
   }
@@ -90,7 +93,10 @@ export class RemoteNamesBridge implements vscode.Disposable {
   /** Lists turn stale after the TTL; re-publishing then lets diagnostics and the tooltip say so. */
   private schedule(): void {
     if (this.timer) clearInterval(this.timer);
-    this.timer = setInterval(() => void this.republish([...this.latest.keys()]), Math.max(5, this.settings.remoteTtlSeconds / 2) * 1000);
+    this.timer = setInterval(
+      () => void this.republish([...this.latest.keys()]),
+      Math.max(5, this.settings.remoteTtlSeconds / 2) * 1000,
+    );
     this.timer.unref();
   }
 
@@ -103,6 +109,9 @@ export class RemoteNamesBridge implements vscode.Disposable {
 
 function describeCounts(lists: RemoteNamesByEnvironment): string {
   return (Object.entries(lists) as [Environment, RemoteNameList][])
-    .map(([environment, list]) => `${environment} ${list.state === 'unknown' ? `unknown (${list.reason ?? '?'})` : `${list.names.size} names (${list.state})`}`)
+    .map(
+      ([environment, list]) =>
+        `${environment} ${list.state === 'unknown' ? `unknown (${list.reason ?? '?'})` : `${list.names.size} names (${list.state})`}`,
+    )
     .join(', ');
 }

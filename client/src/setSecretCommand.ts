@@ -1,10 +1,18 @@
 import type * as vscode from 'vscode';
-import { API_KEY_PREFIX, environmentOfApiKey, isEnvironment, isValidKey, localSourceOf, type Environment, type WritableEnvironment } from '../../server/src/core/environments';
-import { createApiClient, type RetryPolicy } from '../../server/src/remote/apiClient';
-import { describeApiError } from '../../server/src/sync/describeError';
+import {
+  API_KEY_PREFIX,
+  environmentOfApiKey,
+  isEnvironment,
+  isValidKey,
+  localSourceOf,
+  type Environment,
+  type WritableEnvironment,
+} from '../../engine/core/environments';
+import { createApiClient, type RetryPolicy } from '../../engine/api/apiClient';
+import { describeApiError } from '../../engine/sync/describeError';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
-import { Commands } from './commandIds';
+import { Commands } from '../../engine/core/commands';
 import type { OutputLog } from './outputLog';
 import type { ProjectRegistry } from './projectRegistry';
 import type { RemoteNamesBridge } from './remoteNamesBridge';
@@ -68,9 +76,16 @@ export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOne
       `writing ${options.environment === 'eval' ? 'eval (through development)' : target} needs a ${target} API key (it starts with ${API_KEY_PREFIX[target]}); this one does not. Nothing was sent.`,
     );
   }
-  const client = createApiClient({ baseUrl: options.apiUrl, apiKey: options.apiKey, retry: { maxRetries: 2, ...options.retry } });
+  const client = createApiClient({
+    baseUrl: options.apiUrl,
+    apiKey: options.apiKey,
+    retry: { maxRetries: 2, ...options.retry },
+  });
   try {
-    const result = await client.upsert([{ key: options.key, value: options.value }], options.signal ? { signal: options.signal } : {});
+    const result = await client.upsert(
+      [{ key: options.key, value: options.value }],
+      options.signal ? { signal: options.signal } : {},
+    );
     return {
       key: options.key,
       environment: options.environment,
@@ -86,7 +101,8 @@ export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOne
 /** The key box's check, as you type. */
 export function validateSecretKeyInput(key: string): string | undefined {
   if (key === '') return 'Type the secret name, e.g. STRIPE_API_KEY.';
-  if (!isValidKey(key)) return 'A secret name is letters, digits and _, and does not start with a digit (^[A-Za-z_][A-Za-z0-9_]*$).';
+  if (!isValidKey(key))
+    return 'A secret name is letters, digits and _, and does not start with a digit (^[A-Za-z_][A-Za-z0-9_]*$).';
   return undefined;
 }
 
@@ -97,7 +113,8 @@ export function validateSecretKeyInput(key: string): string | undefined {
 export function validateSecretValueInput(value: string): string | undefined {
   if (value === '') return 'Type or paste the value. It is sent to the API only, never written to disk or a log.';
   const bytes = Buffer.byteLength(value, 'utf8');
-  if (bytes > MAX_SECRET_VALUE_BYTES) return `The value is ${bytes.toLocaleString('en-US')} bytes; the API takes at most ${MAX_SECRET_VALUE_BYTES.toLocaleString('en-US')}.`;
+  if (bytes > MAX_SECRET_VALUE_BYTES)
+    return `The value is ${bytes.toLocaleString('en-US')} bytes; the API takes at most ${MAX_SECRET_VALUE_BYTES.toLocaleString('en-US')}.`;
   return undefined;
 }
 
@@ -116,22 +133,34 @@ export interface SetSecretDependencies {
  * in a modal; write; refresh the remote name lists. `preset` may name the key (`"KEY"` or `{ key, environment }`),
  * as a quick fix would.
  */
-export async function runSetSecretCommand(api: typeof vscode, deps: SetSecretDependencies, preset?: unknown): Promise<void> {
+export async function runSetSecretCommand(
+  api: typeof vscode,
+  deps: SetSecretDependencies,
+  preset?: unknown,
+): Promise<void> {
   const { window } = api;
-  const refuse = (reason: string, ...actions: string[]) => window.showErrorMessage(`Struere: Set Secret refused: ${reason}`, ...actions);
+  const refuse = (reason: string, ...actions: string[]) =>
+    window.showErrorMessage(`Struere: Set Secret refused: ${reason}`, ...actions);
   if (!api.workspace.isTrusted) {
-    await refuse('this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) first.');
+    await refuse(
+      'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) first.',
+    );
     return;
   }
-  const presetObject = typeof preset === 'object' && preset !== null ? (preset as { key?: unknown; environment?: unknown }) : {};
-  const presetKey = typeof preset === 'string' ? preset : typeof presetObject.key === 'string' ? presetObject.key : undefined;
+  const presetObject =
+    typeof preset === 'object' && preset !== null ? (preset as { key?: unknown; environment?: unknown }) : {};
+  const presetKey =
+    typeof preset === 'string' ? preset : typeof presetObject.key === 'string' ? presetObject.key : undefined;
   const environment = isEnvironment(presetObject.environment) ? presetObject.environment : deps.environment();
   const target = localSourceOf(environment);
   const where = environment === 'eval' ? 'eval (written to development, which the API mirrors into eval)' : environment;
 
   const apiKey = await deps.keys.get(target);
   if (!apiKey) {
-    const action = await refuse(`no ${target} API key is set (it starts with ${API_KEY_PREFIX[target]}); nothing was sent.`, 'Set API Key');
+    const action = await refuse(
+      `no ${target} API key is set (it starts with ${API_KEY_PREFIX[target]}); nothing was sent.`,
+      'Set API Key',
+    );
     if (action) await api.commands.executeCommand(Commands.setApiKey, target);
     return;
   }
@@ -157,7 +186,10 @@ export async function runSetSecretCommand(api: typeof vscode, deps: SetSecretDep
   if (target === 'production') {
     const confirmed = await window.showWarningMessage(
       `Set ${key} in production?`,
-      { modal: true, detail: `Production is live: agents read ${key} on their next run. An existing ${key} is overwritten.` },
+      {
+        modal: true,
+        detail: `Production is live: agents read ${key} on their next run. An existing ${key} is overwritten.`,
+      },
       'Set in Production',
     );
     if (confirmed !== 'Set in Production') {
@@ -167,8 +199,9 @@ export async function runSetSecretCommand(api: typeof vscode, deps: SetSecretDep
   }
 
   try {
-    const result = await window.withProgress({ location: api.ProgressLocation.Notification, title: `Struere: setting ${key} in ${where}…` }, () =>
-      setOneSecret({ apiUrl: deps.settings().apiUrl, apiKey, environment, key, value }),
+    const result = await window.withProgress(
+      { location: api.ProgressLocation.Notification, title: `Struere: setting ${key} in ${where}…` },
+      () => setOneSecret({ apiUrl: deps.settings().apiUrl, apiKey, environment, key, value }),
     );
     const mirrored = result.mirrored.length > 0 ? ` (mirrored to ${result.mirrored.join(', ')})` : '';
     deps.log.info(`set secret ${key}: ${result.outcome} in ${result.target}${mirrored}`);

@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { SecretStatusRequest, type SecretStatusResult } from '../../server/src/protocol';
+import { SecretStatusRequest, type SecretStatusResult } from '../../engine/protocol';
 
 export const STATUS_SCHEME = 'struere-status';
 
@@ -25,13 +25,18 @@ export class SecretStatusView implements vscode.TextDocumentContentProvider, vsc
 
   async show(projectUri: string): Promise<void> {
     const name = vscode.Uri.parse(projectUri).path.split('/').pop() ?? 'project';
-    const uri = vscode.Uri.from({ scheme: STATUS_SCHEME, path: `/${name} secrets.md`, query: encodeURIComponent(projectUri) });
+    const uri = vscode.Uri.from({
+      scheme: STATUS_SCHEME,
+      path: `/${name} secrets.md`,
+      query: encodeURIComponent(projectUri),
+    });
     this.emitter.fire(uri);
     await vscode.commands.executeCommand('markdown.showPreview', uri);
   }
 
   refresh(): void {
-    for (const document of vscode.workspace.textDocuments) if (document.uri.scheme === STATUS_SCHEME) this.emitter.fire(document.uri);
+    for (const document of vscode.workspace.textDocuments)
+      if (document.uri.scheme === STATUS_SCHEME) this.emitter.fire(document.uri);
   }
 
   dispose(): void {

@@ -1,11 +1,18 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, ENV_FILE_NAMES, type WritableEnvironment } from '../../server/src/core/environments';
-import { createApiClient } from '../../server/src/remote/apiClient';
-import { describePlan, describeReport, planRemote, prepareSync, runSync, SyncRefusedError } from '../../server/src/sync/syncFlow';
-import { describeApiError } from '../../server/src/sync/describeError';
+import { API_KEY_PREFIX, ENV_FILE_NAMES, type WritableEnvironment } from '../../engine/core/environments';
+import { createApiClient } from '../../engine/api/apiClient';
+import {
+  describePlan,
+  describeReport,
+  planRemote,
+  prepareSync,
+  runSync,
+  SyncRefusedError,
+} from '../../engine/sync/syncFlow';
+import { describeApiError } from '../../engine/sync/describeError';
 import type { ApiKeyStore } from './apiKeyStore';
-import { Commands } from './commandIds';
+import { Commands } from '../../engine/core/commands';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
 import type { ProjectRegistry } from './projectRegistry';
@@ -29,18 +36,26 @@ const VERB: Record<WritableEnvironment, { name: string; past: string }> = {
 
 /**
  * Sync (.env.development → development, mirrored to eval) and deploy (.env.production → production), thin over
- * the shared flow in server/src/sync: refuse with reasons (sending nothing), plan, confirm deploys, upsert with
+ * the shared flow in engine/sync: refuse with reasons (sending nothing), plan, confirm deploys, upsert with
  * progress and cancel, report exactly, refresh the remote lists.
  */
-export async function runSyncCommand(environment: WritableEnvironment, trigger: SyncTrigger, deps: SyncDependencies): Promise<void> {
+export async function runSyncCommand(
+  environment: WritableEnvironment,
+  trigger: SyncTrigger,
+  deps: SyncDependencies,
+): Promise<void> {
   const verb = VERB[environment].name;
-  const refuse = (reason: string, ...actions: string[]) => vscode.window.showErrorMessage(`Struere: ${verb} refused: ${reason}`, ...actions);
+  const refuse = (reason: string, ...actions: string[]) =>
+    vscode.window.showErrorMessage(`Struere: ${verb} refused: ${reason}`, ...actions);
 
   if (!vscode.workspace.isTrusted) {
-    await refuse('this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) to sync.');
+    await refuse(
+      'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) to sync.',
+    );
     return;
   }
-  const projectUri = trigger.kind === 'save' ? trigger.projectUri : await deps.projects.pick(`Which project do you want to ${verb}?`);
+  const projectUri =
+    trigger.kind === 'save' ? trigger.projectUri : await deps.projects.pick(`Which project do you want to ${verb}?`);
   if (!projectUri) return;
   const projectRoot = vscode.Uri.parse(projectUri).fsPath;
   const fileName = ENV_FILE_NAMES[environment];
@@ -49,7 +64,11 @@ export async function runSyncCommand(environment: WritableEnvironment, trigger: 
   const filePath = path.join(projectRoot, fileName);
   const dirty = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === filePath && document.isDirty);
   if (dirty) {
-    const choice = await vscode.window.showWarningMessage(`${fileName} has unsaved changes. Save it before you ${verb}?`, { modal: true }, 'Save and Continue');
+    const choice = await vscode.window.showWarningMessage(
+      `${fileName} has unsaved changes. Save it before you ${verb}?`,
+      { modal: true },
+      'Save and Continue',
+    );
     if (choice !== 'Save and Continue' || !(await dirty.save())) {
       await refuse(`${fileName} has unsaved changes; nothing was sent.`);
       return;
@@ -58,7 +77,10 @@ export async function runSyncCommand(environment: WritableEnvironment, trigger: 
 
   const apiKey = await deps.keys.get(environment);
   if (!apiKey) {
-    const action = await refuse(`no ${environment} API key is set (${environment} keys start with ${API_KEY_PREFIX[environment]}); nothing was sent.`, 'Set API Key');
+    const action = await refuse(
+      `no ${environment} API key is set (${environment} keys start with ${API_KEY_PREFIX[environment]}); nothing was sent.`,
+      'Set API Key',
+    );
     if (action) await vscode.commands.executeCommand(Commands.setApiKey, environment);
     return;
   }
@@ -98,7 +120,10 @@ export async function runSyncCommand(environment: WritableEnvironment, trigger: 
     if (environment === 'production') {
       const confirmed = await vscode.window.showWarningMessage(
         `Deploy ${keyCount} keys to production?`,
-        { modal: true, detail: `${describePlan(plan)}.\nFrom ${path.join(path.basename(projectRoot), fileName)}. Production is live: agents read these secrets on their next run.` },
+        {
+          modal: true,
+          detail: `${describePlan(plan)}.\nFrom ${path.join(path.basename(projectRoot), fileName)}. Production is live: agents read these secrets on their next run.`,
+        },
         'Deploy',
       );
       if (confirmed !== 'Deploy') {
@@ -123,7 +148,10 @@ export async function runSyncCommand(environment: WritableEnvironment, trigger: 
             signal: controller.signal,
             onProgress: (p) => {
               const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
-              progress.report({ increment: percent - reported, message: `${p.keysWritten}/${p.keysTotal} keys, batch ${p.batchesDone}/${p.batchesTotal}` });
+              progress.report({
+                increment: percent - reported,
+                message: `${p.keysWritten}/${p.keysTotal} keys, batch ${p.batchesDone}/${p.batchesTotal}`,
+              });
               reported = percent;
             },
           });

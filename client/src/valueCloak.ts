@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import { parseEnv, type ParsedEnv } from '../../server/src/core/envParser';
-import { Commands } from './commandIds';
+import { parseEnv, type ParsedEnv } from '../../engine/core/envParser';
+import { Commands } from '../../engine/core/commands';
 
 /**
  * Value cloaking: the values of `.env` editors are hidden behind a decoration, so a screen share, a recording or
@@ -36,7 +36,8 @@ export function cloakRanges(text: string): CloakRange[] {
   for (const problem of parsed.problems) {
     if (problem.code !== 'malformed-line') continue;
     const equals = text.indexOf('=', problem.start);
-    if (equals !== -1 && equals < problem.end) pushValue(text, skipBlanks(text, equals + 1, problem.end), problem.end, ranges);
+    if (equals !== -1 && equals < problem.end)
+      pushValue(text, skipBlanks(text, equals + 1, problem.end), problem.end, ranges);
   }
   for (const range of commentedAssignments(text, parsed)) pushValue(text, range.start, range.end, ranges);
   return ranges.sort((a, b) => a.start - b.start);
@@ -157,7 +158,11 @@ export class ValueCloak implements vscode.Disposable {
       }),
       window.onDidChangeTextEditorSelection((event) => {
         const kind = event.kind;
-        if (kind === vscodeApi.TextEditorSelectionChangeKind.Keyboard || kind === vscodeApi.TextEditorSelectionChangeKind.Mouse) this.userCursor.add(event.textEditor);
+        if (
+          kind === vscodeApi.TextEditorSelectionChangeKind.Keyboard ||
+          kind === vscodeApi.TextEditorSelectionChangeKind.Mouse
+        )
+          this.userCursor.add(event.textEditor);
         this.apply(event.textEditor);
       }),
       workspace.onDidChangeTextDocument((event) => this.applyToDocument(event.document)),
@@ -179,13 +184,17 @@ export class ValueCloak implements vscode.Disposable {
   isCloaked(document: vscode.TextDocument): boolean {
     const override = this.overrides.get(document.uri.toString());
     if (override !== undefined) return override;
-    return this.vscodeApi.workspace.getConfiguration('struere.cloak', document.uri).get<unknown>('enabled', true) !== false;
+    return (
+      this.vscodeApi.workspace.getConfiguration('struere.cloak', document.uri).get<unknown>('enabled', true) !== false
+    );
   }
 
   private toggle(): void {
     const editor = this.vscodeApi.window.activeTextEditor;
     if (!editor || !isDotenv(editor.document)) {
-      void this.vscodeApi.window.showInformationMessage('Struere: Toggle Secret Values works on an .env file: open one first.');
+      void this.vscodeApi.window.showInformationMessage(
+        'Struere: Toggle Secret Values works on an .env file: open one first.',
+      );
       return;
     }
     const document = editor.document;
@@ -207,8 +216,11 @@ export class ValueCloak implements vscode.Disposable {
       return;
     }
     let cached = this.rangeCache.get(document);
-    if (cached?.version !== document.version) this.rangeCache.set(document, (cached = { version: document.version, ranges: cloakRanges(document.getText()) }));
-    const cursors = this.userCursor.has(editor) ? editor.selections.map((selection) => document.offsetAt(selection.active)) : [];
+    if (cached?.version !== document.version)
+      this.rangeCache.set(document, (cached = { version: document.version, ranges: cloakRanges(document.getText()) }));
+    const cursors = this.userCursor.has(editor)
+      ? editor.selections.map((selection) => document.offsetAt(selection.active))
+      : [];
     const hidden = cursors.length === 0 ? cached.ranges : rangesToHide(document.getText(), cached.ranges, cursors);
     editor.setDecorations(
       this.decoration,

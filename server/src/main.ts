@@ -1,6 +1,7 @@
 import { setFlagsFromString } from 'node:v8';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { startServer } from './server';
+import { errorText } from '../../engine/core/errorText';
 
 // The server's garbage is short-lived (file texts, scan results, JSON messages); a small young generation keeps
 // its resident memory near what it holds. On the command line (`node --max-semi-space-size=2`, as our VS Code
@@ -11,7 +12,7 @@ setFlagsFromString('--max-semi-space-size=2');
 
 // One failed promise (a client that rejects a request we sent, say) must not take every editor feature down.
 process.on('unhandledRejection', (reason) => {
-  process.stderr.write(`struere language server: unhandled rejection: ${reason instanceof Error ? (reason.stack ?? reason.message) : String(reason)}\n`);
+  process.stderr.write(`struere language server: unhandled rejection: ${errorText(reason, { stack: true })}\n`);
 });
 
 // The connection's transport (stdio, IPC, socket) is chosen from the command line by vscode-languageserver:

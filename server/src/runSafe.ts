@@ -1,4 +1,5 @@
 import { LSPErrorCodes, ResponseError, type CancellationToken, type Connection } from 'vscode-languageserver';
+import { errorText } from '../../engine/core/errorText';
 
 /**
  * Every LSP handler runs through here: a cancelled request answers RequestCancelled at once; a ResponseError is a
@@ -21,7 +22,7 @@ export async function runSafe<T, E = void>(
   } catch (error) {
     // A deliberate answer (e.g. "not a valid secret name" for a rename) goes to the user as it is.
     if (error instanceof ResponseError) return error as ResponseError<E>;
-    connection.console.error(`${name} failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+    connection.console.error(`${name} failed: ${errorText(error, { stack: true })}`);
     return fallback;
   }
 }

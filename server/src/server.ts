@@ -16,25 +16,33 @@ import {
   ErrorCodes,
   ResponseError,
 } from 'vscode-languageserver';
-import { codeActions } from './core/codeActions';
-import { DIAGNOSTIC_SOURCE } from './core/diagnosticRules';
-import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './core/envFileFeatures';
-import { siblingOf, validateParity } from './core/parity';
-import { documentHighlights, findReferences, planRename, prepareRename } from './core/rename';
+import { codeActions } from '../../engine/core/codeActions';
+import { DIAGNOSTIC_SOURCE } from '../../engine/core/diagnosticRules';
+import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from '../../engine/core/envFileFeatures';
+import { siblingOf, validateParity } from '../../engine/core/parity';
+import { documentHighlights, findReferences, planRename, prepareRename } from '../../engine/core/rename';
 import { TextDocument } from 'vscode-languageserver-textdocument';
-import { doComplete, resolveCompletion, withTextEdits } from './core/completion';
-import { findDefinition } from './core/definition';
-import { ENVIRONMENTS, isEnvironment, type Environment } from './core/environments';
-import { hoverEnvKey, hoverReference } from './core/hover';
-import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from './core/settings';
-import { validateEnvFile, validateSourceFile, type ValidationSettings } from './core/validation';
-import { baseName } from './core/uris';
-import { envFileState, isEnvFileName } from './core/workspaceIndex';
-import { watchFoldersOnDisk } from './host/diskWatcher';
-import { pathToUri, uriToPath, WorkspaceHost } from './host/workspaceHost';
-import { formatStatusMarkdown, secretStatus } from './core/status';
-import { fromRemoteNameListDto, IndexStatsRequest, SecretStatusRequest, ServerStateNotification, SetEnvironmentNotification, SetRemoteNamesNotification } from './protocol';
+import { doComplete, resolveCompletion, withTextEdits } from '../../engine/core/completion';
+import { findDefinition } from '../../engine/core/definition';
+import { ENVIRONMENTS, isEnvironment, type Environment } from '../../engine/core/environments';
+import { hoverEnvKey, hoverReference } from '../../engine/core/hover';
+import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from '../../engine/core/settings';
+import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
+import { baseName } from '../../engine/core/uris';
+import { envFileState, isEnvFileName } from '../../engine/core/workspaceIndex';
+import { watchFoldersOnDisk } from '../../engine/host/diskWatcher';
+import { pathToUri, uriToPath, WorkspaceHost } from '../../engine/host/workspaceHost';
+import { formatStatusMarkdown, secretStatus } from '../../engine/core/status';
+import {
+  fromRemoteNameListDto,
+  IndexStatsRequest,
+  SecretStatusRequest,
+  ServerStateNotification,
+  SetEnvironmentNotification,
+  SetRemoteNamesNotification,
+} from '../../engine/protocol';
 import { runSafe } from './runSafe';
+import { errorText } from '../../engine/core/errorText';
 
 /**
  * The LSP adapter: wires a connection to the pure core. It owns no logic of its own beyond deciding what to
@@ -92,7 +100,9 @@ export function startServer(connection: Connection): void {
         renameProvider: { prepareProvider: true },
         codeActionProvider: { codeActionKinds: [CodeActionKind.QuickFix] },
         codeLensProvider: { resolveProvider: false },
-        diagnosticProvider: pullDiagnostics ? { identifier: 'struere', interFileDependencies: true, workspaceDiagnostics: true } : undefined,
+        diagnosticProvider: pullDiagnostics
+          ? { identifier: 'struere', interFileDependencies: true, workspaceDiagnostics: true }
+          : undefined,
         workspace: { workspaceFolders: { supported: true, changeNotifications: true } },
       },
       serverInfo: { name: 'struere-secrets' },
@@ -105,7 +115,12 @@ export function startServer(connection: Connection): void {
       if (dynamicWatchers) {
         await connection.client
           .register(DidChangeWatchedFilesNotification.type, {
-            watchers: [{ globPattern: '**/struere.json' }, { globPattern: '**/{.env,.env.*,*.env}' }, { globPattern: '**/.gitignore' }, ...settings.include.map((globPattern) => ({ globPattern }))],
+            watchers: [
+              { globPattern: '**/struere.json' },
+              { globPattern: '**/{.env,.env.*,*.env}' },
+              { globPattern: '**/.gitignore' },
+              ...settings.include.map((globPattern) => ({ globPattern })),
+            ],
           })
           .catch((error: unknown) => {
             // A client that announced watching but refuses it: follow the disk ourselves.
@@ -120,7 +135,7 @@ export function startServer(connection: Connection): void {
       rediagnoseAll();
       sendState();
     })().catch((error: unknown) => {
-      connection.console.error(`Indexing failed: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      connection.console.error(`Indexing failed: ${errorText(error, { stack: true })}`);
     });
   });
 
@@ -134,7 +149,8 @@ export function startServer(connection: Connection): void {
 
   function applySettings(next: ServerSettings): boolean {
     const rescan =
-      JSON.stringify([next.include, next.exclude, next.maxFileBytes]) !== JSON.stringify([settings.include, settings.exclude, settings.maxFileBytes]);
+      JSON.stringify([next.include, next.exclude, next.maxFileBytes]) !==
+      JSON.stringify([settings.include, settings.exclude, settings.maxFileBytes]);
     settings = next;
     host.updateSettings(next);
     return rescan;
@@ -171,12 +187,15 @@ export function startServer(connection: Connection): void {
       }
       // Remote lists change rarely (a refresh, a sync): re-diagnosing the project's references is cheap enough.
       schedule(project.sourceFiles.keys());
-      if (codeLensRefresh) connection.sendRequest(CodeLensRefreshRequest.type).catch((error: unknown) => logFailure('code lens refresh', error));
+      if (codeLensRefresh)
+        connection
+          .sendRequest(CodeLensRefreshRequest.type)
+          .catch((error: unknown) => logFailure('code lens refresh', error));
     });
   });
 
   function logFailure(what: string, error: unknown): void {
-    connection.console.error(`${what} failed: ${error instanceof Error ? error.message : String(error)}`);
+    connection.console.error(`${what} failed: ${errorText(error)}`);
   }
 
   function sendState(): void {
@@ -226,7 +245,9 @@ export function startServer(connection: Connection): void {
 
   connection.onDidChangeWatchedFiles(async ({ changes }) => {
     await indexed;
-    const paths = changes.filter((change) => change.type !== FileChangeType.Changed || !documents.get(change.uri)).map((change) => uriToPath(change.uri));
+    const paths = changes
+      .filter((change) => change.type !== FileChangeType.Changed || !documents.get(change.uri))
+      .map((change) => uriToPath(change.uri));
     await onDiskChanges(paths);
   });
 
@@ -266,7 +287,8 @@ export function startServer(connection: Connection): void {
     flushPending = false;
     if (pullDiagnostics) {
       dirty.clear();
-      if (refreshNeeded) connection.languages.diagnostics.refresh().catch((error: unknown) => logFailure('diagnostic refresh', error));
+      if (refreshNeeded)
+        connection.languages.diagnostics.refresh().catch((error: unknown) => logFailure('diagnostic refresh', error));
       refreshNeeded = false;
       return;
     }
@@ -295,7 +317,11 @@ export function startServer(connection: Connection): void {
   function diagnose(uri: string): Diagnostic[] {
     const project = host.index.projectOf(uri);
     const envFile = project?.envFiles.get(uri);
-    if (envFile && project) return [...validateEnvFile(envFile, host.gitIgnored.get(uri), validationSettings()), ...validateParity(envFile, project, settings.severity)];
+    if (envFile && project)
+      return [
+        ...validateEnvFile(envFile, host.gitIgnored.get(uri), validationSettings()),
+        ...validateParity(envFile, project, settings.severity),
+      ];
     const source = project?.sourceFiles.get(uri);
     if (source && project) return validateSourceFile(source, project, validationSettings());
     const document = documents.get(uri);
@@ -307,28 +333,44 @@ export function startServer(connection: Connection): void {
   }
 
   connection.languages.diagnostics.on((params, token) =>
-    runSafe(connection, 'diagnostics', token, { kind: DocumentDiagnosticReportKind.Full, items: [] as Diagnostic[] }, async () => {
-      await indexed;
-      return { kind: DocumentDiagnosticReportKind.Full, items: diagnose(params.textDocument.uri) };
-    }, RETRIGGER),
+    runSafe(
+      connection,
+      'diagnostics',
+      token,
+      { kind: DocumentDiagnosticReportKind.Full, items: [] as Diagnostic[] },
+      async () => {
+        await indexed;
+        return { kind: DocumentDiagnosticReportKind.Full, items: diagnose(params.textDocument.uri) };
+      },
+      RETRIGGER,
+    ),
   );
 
   connection.languages.diagnostics.onWorkspace((params, token) =>
-    runSafe(connection, 'workspace diagnostics', token, { items: [] as WorkspaceDocumentDiagnosticReport[] }, async () => {
-      await indexed;
-      const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
-      const items: WorkspaceDocumentDiagnosticReport[] = [];
-      for (const project of host.index.allProjects()) {
-        for (const uri of [...project.envFiles.keys(), ...project.sourceFiles.keys()]) {
-          if (documents.get(uri)) continue; // open documents are pulled one by one
-          const diagnostics = diagnose(uri);
-          const resultId = fingerprint(diagnostics);
-          if (previous.get(uri) === resultId) items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId });
-          else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId, items: diagnostics });
+    runSafe(
+      connection,
+      'workspace diagnostics',
+      token,
+      { items: [] as WorkspaceDocumentDiagnosticReport[] },
+      async () => {
+        await indexed;
+        const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
+        const items: WorkspaceDocumentDiagnosticReport[] = [];
+        for (const project of host.index.allProjects()) {
+          for (const uri of [...project.envFiles.keys(), ...project.sourceFiles.keys()]) {
+            if (documents.get(uri)) continue; // open documents are pulled one by one
+            const diagnostics = diagnose(uri);
+            const resultId = fingerprint(diagnostics);
+            if (previous.get(uri) === resultId)
+              items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId });
+            else
+              items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId, items: diagnostics });
+          }
         }
-      }
-      return { items };
-    }, RETRIGGER),
+        return { items };
+      },
+      RETRIGGER,
+    ),
   );
 
   // ---- language features ----
@@ -339,7 +381,10 @@ export function startServer(connection: Connection): void {
       const document = documents.get(params.textDocument.uri);
       const project = host.index.projectOf(params.textDocument.uri);
       if (!document || !project) return [];
-      const line = document.getText({ start: { line: params.position.line, character: 0 }, end: { line: params.position.line + 1, character: 0 } });
+      const line = document.getText({
+        start: { line: params.position.line, character: 0 },
+        end: { line: params.position.line + 1, character: 0 },
+      });
       const lineText = line.replace(/\r?\n$/, '');
       const envFile = project.envFiles.get(params.textDocument.uri);
       if (envFile) return completeEnvKey(envFile, project, lineText, params.position);
@@ -347,7 +392,8 @@ export function startServer(connection: Connection): void {
       if (!completions) return [];
       // The resolve request carries only the item: its data says which document (so which project) it came from.
       const data: CompletionItemData = { uri: params.textDocument.uri };
-      if (completionDefaults) return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items: completions.items };
+      if (completionDefaults)
+        return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items: completions.items };
       return withTextEdits(completions).map((item) => ({ ...item, data }));
     }),
   );
@@ -388,7 +434,9 @@ export function startServer(connection: Connection): void {
     runSafe(connection, 'references', token, [], async () => {
       await indexed;
       const project = host.index.projectOf(params.textDocument.uri);
-      return project ? findReferences(project, params.textDocument.uri, params.position, params.context.includeDeclaration) : [];
+      return project
+        ? findReferences(project, params.textDocument.uri, params.position, params.context.includeDeclaration)
+        : [];
     }),
   );
 
@@ -439,7 +487,10 @@ export function startServer(connection: Connection): void {
         message: `Renamed ${plan.oldName} to ${plan.newName} in this project's .env files and references. The platform still holds ${plan.oldName}: sync never deletes, remove it in the dashboard once ${plan.newName} is synced.`,
       });
       return {
-        documentChanges: [...plan.edits].map(([uri, edits]) => ({ textDocument: { uri, version: documents.get(uri)?.version ?? null }, edits })),
+        documentChanges: [...plan.edits].map(([uri, edits]) => ({
+          textDocument: { uri, version: documents.get(uri)?.version ?? null },
+          edits,
+        })),
       };
     }),
   );
@@ -469,28 +520,41 @@ export function startServer(connection: Connection): void {
   );
 
   connection.onRequest(SecretStatusRequest.type, (params, token) =>
-    runSafe(connection, 'secret status', token, { markdown: 'The Struere language server could not build the status.' }, async () => {
-      await indexed;
-      const project = host.index.getProject(params.projectUri);
-      if (!project) return { markdown: `No Struere project at ${params.projectUri}.` };
-      return { markdown: formatStatusMarkdown(secretStatus(project), project.remote, baseName(project.rootUri)) };
-    }),
+    runSafe(
+      connection,
+      'secret status',
+      token,
+      { markdown: 'The Struere language server could not build the status.' },
+      async () => {
+        await indexed;
+        const project = host.index.getProject(params.projectUri);
+        if (!project) return { markdown: `No Struere project at ${params.projectUri}.` };
+        return { markdown: formatStatusMarkdown(secretStatus(project), project.remote, baseName(project.rootUri)) };
+      },
+    ),
   );
 
   connection.onRequest(IndexStatsRequest.type, (token) =>
-    runSafe(connection, 'index stats', token, { projects: 0, envFiles: 0, sourceFiles: 0, references: 0, memory: { rss: 0, heapUsed: 0, external: 0 } }, async () => {
-      await indexed;
-      const projects = host.index.allProjects();
-      let references = 0;
-      for (const project of projects) for (const source of project.sourceFiles.values()) references += source.references.length;
-      return {
-        projects: projects.length,
-        envFiles: projects.reduce((sum, project) => sum + project.envFiles.size, 0),
-        sourceFiles: projects.reduce((sum, project) => sum + project.sourceFiles.size, 0),
-        references,
-        memory: (({ rss, heapUsed, external }) => ({ rss, heapUsed, external }))(process.memoryUsage()),
-      };
-    }),
+    runSafe(
+      connection,
+      'index stats',
+      token,
+      { projects: 0, envFiles: 0, sourceFiles: 0, references: 0, memory: { rss: 0, heapUsed: 0, external: 0 } },
+      async () => {
+        await indexed;
+        const projects = host.index.allProjects();
+        let references = 0;
+        for (const project of projects)
+          for (const source of project.sourceFiles.values()) references += source.references.length;
+        return {
+          projects: projects.length,
+          envFiles: projects.reduce((sum, project) => sum + project.envFiles.size, 0),
+          sourceFiles: projects.reduce((sum, project) => sum + project.sourceFiles.size, 0),
+          references,
+          memory: (({ rss, heapUsed, external }) => ({ rss, heapUsed, external }))(process.memoryUsage()),
+        };
+      },
+    ),
   );
 
   documents.listen(connection);

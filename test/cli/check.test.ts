@@ -17,9 +17,16 @@ interface JsonDiagnostic {
   message: string;
 }
 
-async function checkJson(dir: string, ...flags: string[]): Promise<{ code: number | null; diagnostics: JsonDiagnostic[]; stderr: string }> {
+async function checkJson(
+  dir: string,
+  ...flags: string[]
+): Promise<{ code: number | null; diagnostics: JsonDiagnostic[]; stderr: string }> {
   const result = await runCli(['check', dir, '--format', 'json', ...flags]);
-  return { code: result.code, diagnostics: (JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics, stderr: result.stderr };
+  return {
+    code: result.code,
+    diagnostics: (JSON.parse(result.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics,
+    stderr: result.stderr,
+  };
 }
 
 test('check on the example project: one missing secret per environment, exit 0 on warnings', async () => {
@@ -32,14 +39,19 @@ test('check on the example project: one missing secret per environment, exit 0 o
   // Environment parity: each file has one key the other lacks.
   assert.deepEqual(
     development.diagnostics.filter((d) => d.code === 'env-parity').map((d) => [d.file, d.message.split(' ')[0]]),
-    [['.env.development', 'SANDBOX_CUSTOMER_ID'], ['.env.production', 'PAGERDUTY_ROUTING_KEY']],
+    [
+      ['.env.development', 'SANDBOX_CUSTOMER_ID'],
+      ['.env.production', 'PAGERDUTY_ROUTING_KEY'],
+    ],
   );
   const d = development.diagnostics.find((x) => x.code === 'missing-secret')!;
   assert.equal(d.column, 58);
   assert.equal(d.endColumn - d.column, 'PAGERDUTY_ROUTING_KEY'.length);
   const production = await checkJson(EXAMPLE, '--env', 'production');
   assert.deepEqual(
-    production.diagnostics.filter((x) => x.code === 'missing-secret').map((x) => [x.file, x.code, x.message.split(' ')[0]]),
+    production.diagnostics
+      .filter((x) => x.code === 'missing-secret')
+      .map((x) => [x.file, x.code, x.message.split(' ')[0]]),
     [['agents/billing.ts', 'missing-secret', 'SANDBOX_CUSTOMER_ID']],
   );
 });
@@ -58,10 +70,10 @@ test('check text output names file, line and code; exit 1 on errors; paths relat
     assert.match(result.stdout, /apps\/a\/p\.md\n {2}1:26 {5}error/);
     assert.match(result.stdout, /2 problems \(2 errors, 0 warnings\)/);
     const json = await checkJson(ws.dir);
-    assert.deepEqual(json.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}:${d.code}`), [
-      'apps/a/.env.development:2:1-2:5:invalid-key',
-      'apps/a/p.md:1:26-1:34:invalid-reference',
-    ]);
+    assert.deepEqual(
+      json.diagnostics.map((d) => `${d.file}:${d.line}:${d.column}-${d.endLine}:${d.endColumn}:${d.code}`),
+      ['apps/a/.env.development:2:1-2:5:invalid-key', 'apps/a/p.md:1:26-1:34:invalid-reference'],
+    );
   } finally {
     ws.dispose();
   }
@@ -88,7 +100,10 @@ test('bad input: binary, huge, single long line, invalid UTF-8, NUL, CRLF, BOM, 
   const ws = tempWorkspace({
     '.gitignore': '.env*\n',
     'struere.json': '{}',
-    '.env.development': Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from('FIRST=1\r\nSECOND="two"\r\nLONE="\r\n')]),
+    '.env.development': Buffer.concat([
+      Buffer.from([0xef, 0xbb, 0xbf]),
+      Buffer.from('FIRST=1\r\nSECOND="two"\r\nLONE="\r\n'),
+    ]),
     '.env.production': huge,
     '.env.local': Buffer.from([0x4b, 0x3d, 0xff, 0xfe, 0x0a, 0x00, 0x01, 0x4e, 0x55, 0x4c, 0x3d, 0x00, 0x0a]),
     '.env.long': bigLine,
@@ -99,7 +114,11 @@ test('bad input: binary, huge, single long line, invalid UTF-8, NUL, CRLF, BOM, 
     const { code, diagnostics } = await checkJson(ws.dir);
     const byFile = (file: string) => diagnostics.filter((d) => d.file === file).map((d) => `${d.line}:${d.code}`);
     assert.equal(code, 1);
-    assert.deepEqual(byFile('.env.development'), ['3:unterminated-quote'], 'BOM and CRLF are handled; the lone quote is reported on its line');
+    assert.deepEqual(
+      byFile('.env.development'),
+      ['3:unterminated-quote'],
+      'BOM and CRLF are handled; the lone quote is reported on its line',
+    );
     assert.deepEqual(byFile('.env.production'), ['1:file-too-large']);
     assert.deepEqual(byFile('p.md'), [], 'keys after a BOM and CRLF resolve');
     assert.ok(byFile('.env.local').every((d) => d.endsWith('malformed-line') || d.endsWith('invalid-key')));

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { main } from '../../server/src/cli';
-import type { LocalApiServer } from '../../server/src/localApi/server';
-import { rateLimitAfterFirstWrite, startServer } from '../remote/helpers';
+import { main } from '../../cli/src/main';
+import type { LocalApiServer } from '../../local-api/server';
+import { rateLimitAfterFirstWrite, startServer } from '../api/helpers';
 import { runCli, type CliResult } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -16,25 +16,35 @@ const PROD_KEY = `sk_prod_${KEY_CANARY}_prod`;
 
 /** Canaries in every shape a value takes: plain, quoted, multiline, escaped, after `#`, next to `=`. */
 function canaryEnv(tag: string): string {
-  return [
-    `# a comment holding ${VALUE_CANARY}_comment`,
-    `PLAIN=${VALUE_CANARY}_${tag}_plain`,
-    `DOUBLE="${VALUE_CANARY}_${tag}_double \\"q\\" \\n next"`,
-    `SINGLE='${VALUE_CANARY}_${tag}_single # not a comment'`,
-    `MULTI="first line`,
-    `${VALUE_CANARY}_${tag}_second_line`,
-    `FAKE=${VALUE_CANARY}_looks_like_an_entry"`,
-    `EQUALS=a=${VALUE_CANARY}_${tag}_equals=b`,
-    `WITH_COMMENT=${VALUE_CANARY}_${tag}_commented # ${VALUE_CANARY}_trailing`,
-    `UNICODE="${VALUE_CANARY}_${tag}_ünïcødé_🔑"`,
-    `COMPANY_NAME=${VALUE_CANARY}_${tag}_company`,
-    `EMPTY=`,
-  ].join('\n') + '\n';
+  return (
+    [
+      `# a comment holding ${VALUE_CANARY}_comment`,
+      `PLAIN=${VALUE_CANARY}_${tag}_plain`,
+      `DOUBLE="${VALUE_CANARY}_${tag}_double \\"q\\" \\n next"`,
+      `SINGLE='${VALUE_CANARY}_${tag}_single # not a comment'`,
+      `MULTI="first line`,
+      `${VALUE_CANARY}_${tag}_second_line`,
+      `FAKE=${VALUE_CANARY}_looks_like_an_entry"`,
+      `EQUALS=a=${VALUE_CANARY}_${tag}_equals=b`,
+      `WITH_COMMENT=${VALUE_CANARY}_${tag}_commented # ${VALUE_CANARY}_trailing`,
+      `UNICODE="${VALUE_CANARY}_${tag}_ünïcødé_🔑"`,
+      `COMPANY_NAME=${VALUE_CANARY}_${tag}_company`,
+      `EMPTY=`,
+    ].join('\n') + '\n'
+  );
 }
 
 /** The same, plus lines the sync refuses: each offending line holds a canary too. */
 function brokenEnv(tag: string): string {
-  return canaryEnv(tag) + [`1BAD=${VALUE_CANARY}_${tag}_invalid_key`, `${VALUE_CANARY}_${tag}_malformed line`, `OPEN="${VALUE_CANARY}_${tag}_unterminated`].join('\n') + '\n';
+  return (
+    canaryEnv(tag) +
+    [
+      `1BAD=${VALUE_CANARY}_${tag}_invalid_key`,
+      `${VALUE_CANARY}_${tag}_malformed line`,
+      `OPEN="${VALUE_CANARY}_${tag}_unterminated`,
+    ].join('\n') +
+    '\n'
+  );
 }
 
 const SOURCES = {
@@ -73,8 +83,13 @@ void test('check, status and sync (success, dry run, deploy) print no canary', a
   const server = await withCanaryServer(t);
   const ws = tempWorkspace({ ...SOURCES, '.env.development': canaryEnv('dev'), '.env.production': canaryEnv('prod') });
   t.after(async () => ws.dispose());
-  const keys = { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY, STRUERE_API_KEY_PRODUCTION: PROD_KEY };
-  const run = (label: string, args: string[], env: Record<string, string> = keys) => runCli(args, { env }).then((result) => ({ result, out: output(label, result) }));
+  const keys = {
+    STRUERE_API_URL: server.url,
+    STRUERE_API_KEY_DEVELOPMENT: DEV_KEY,
+    STRUERE_API_KEY_PRODUCTION: PROD_KEY,
+  };
+  const run = (label: string, args: string[], env: Record<string, string> = keys) =>
+    runCli(args, { env }).then((result) => ({ result, out: output(label, result) }));
 
   const results = [
     await run('check', ['check', ws.dir]),
@@ -88,21 +103,35 @@ void test('check, status and sync (success, dry run, deploy) print no canary', a
     await run('deploy', ['sync', ws.dir, '--env', 'production', '--yes']),
     await run('status after', ['status', ws.dir]),
     await run('status json', ['status', ws.dir, '--format', 'json']),
-    await run('status via STRUERE_API_KEY', ['status', ws.dir], { STRUERE_API_URL: server.url, STRUERE_API_KEY: DEV_KEY }),
+    await run('status via STRUERE_API_KEY', ['status', ws.dir], {
+      STRUERE_API_URL: server.url,
+      STRUERE_API_KEY: DEV_KEY,
+    }),
   ];
   assert.deepEqual(
     results.map(({ result }) => result.code),
     [0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0],
     results.map(({ out }) => out.label).join(', '),
   );
-  assert.equal(server.store.get('development', 'PLAIN'), `${VALUE_CANARY}_dev_plain`, 'the canaries did travel, in the upsert body only');
+  assert.equal(
+    server.store.get('development', 'PLAIN'),
+    `${VALUE_CANARY}_dev_plain`,
+    'the canaries did travel, in the upsert body only',
+  );
   assert.equal(server.store.get('production', 'PLAIN'), `${VALUE_CANARY}_prod_plain`);
-  assertClean(results.map(({ out }) => out), server);
+  assertClean(
+    results.map(({ out }) => out),
+    server,
+  );
 });
 
 void test('refusals print no canary: file errors, no key, wrong key, unconfirmed deploy, no file', async (t) => {
   const server = await withCanaryServer(t);
-  const broken = tempWorkspace({ ...SOURCES, '.env.development': brokenEnv('dev'), '.env.production': brokenEnv('prod') });
+  const broken = tempWorkspace({
+    ...SOURCES,
+    '.env.development': brokenEnv('dev'),
+    '.env.production': brokenEnv('prod'),
+  });
   const fine = tempWorkspace({ ...SOURCES, '.env.development': canaryEnv('dev') });
   t.after(async () => {
     broken.dispose();
@@ -114,19 +143,32 @@ void test('refusals print no canary: file errors, no key, wrong key, unconfirmed
     ['check json of a broken file', ['check', broken.dir, '--format', 'json', '--env', 'production'], url],
     ['status of a broken file', ['status', broken.dir, '--format', 'json'], { ...url, STRUERE_API_KEY: DEV_KEY }],
     ['sync of a broken file', ['sync', broken.dir], { ...url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY }],
-    ['deploy of a broken file', ['sync', broken.dir, '--env', 'production', '--yes'], { ...url, STRUERE_API_KEY_PRODUCTION: PROD_KEY }],
+    [
+      'deploy of a broken file',
+      ['sync', broken.dir, '--env', 'production', '--yes'],
+      { ...url, STRUERE_API_KEY_PRODUCTION: PROD_KEY },
+    ],
     ['sync without a key', ['sync', fine.dir], url],
     ['sync with a production key', ['sync', fine.dir], { ...url, STRUERE_API_KEY_DEVELOPMENT: PROD_KEY }],
     ['sync with an unknown prefix', ['sync', fine.dir], { ...url, STRUERE_API_KEY: `pk_${KEY_CANARY}` }],
-    ['status with misconfigured keys', ['status', fine.dir], { ...url, STRUERE_API_KEY_PRODUCTION: DEV_KEY, STRUERE_API_KEY: `pk_${KEY_CANARY}` }],
+    [
+      'status with misconfigured keys',
+      ['status', fine.dir],
+      { ...url, STRUERE_API_KEY_PRODUCTION: DEV_KEY, STRUERE_API_KEY: `pk_${KEY_CANARY}` },
+    ],
     ['deploy without --yes', ['sync', fine.dir, '--env', 'production'], { ...url, STRUERE_API_KEY: PROD_KEY }],
-    ['deploy without a file', ['sync', fine.dir, '--env', 'production', '--yes'], { ...url, STRUERE_API_KEY: PROD_KEY }],
+    [
+      'deploy without a file',
+      ['sync', fine.dir, '--env', 'production', '--yes'],
+      { ...url, STRUERE_API_KEY: PROD_KEY },
+    ],
     ['key with whitespace', ['sync', fine.dir], { ...url, STRUERE_API_KEY_DEVELOPMENT: `sk_dev_${KEY_CANARY} x` }],
   ];
   const outputs: Output[] = [];
   for (const [label, args, env] of scenarios) {
     const result = await runCli(args, { env });
-    if (label.startsWith('sync') || label.startsWith('deploy') || label === 'key with whitespace') assert.equal(result.code, 1, `${label}: ${result.stderr}`);
+    if (label.startsWith('sync') || label.startsWith('deploy') || label === 'key with whitespace')
+      assert.equal(result.code, 1, `${label}: ${result.stderr}`);
     outputs.push(output(label, result));
   }
   assert.match(outputs[3]!.text, /\.env\.development has errors on lines 13, 14, 15/);
@@ -137,8 +179,13 @@ void test('refusals print no canary: file errors, no key, wrong key, unconfirmed
 
 void test('failures print no canary: 422 with a canary value, 401, retries exhausted midway, insecure URL, offline status', async (t) => {
   const server = await withCanaryServer(t);
-  const many = [...Array.from({ length: 120 }, (_, i) => `K_${String(i).padStart(3, '0')}="${VALUE_CANARY}_bulk_${i} \\n x"`)];
-  const huge = tempWorkspace({ ...SOURCES, '.env.development': `${many.join('\n')}\nZZ_HUGE=${VALUE_CANARY}${'y'.repeat(70_000)}\n` });
+  const many = [
+    ...Array.from({ length: 120 }, (_, i) => `K_${String(i).padStart(3, '0')}="${VALUE_CANARY}_bulk_${i} \\n x"`),
+  ];
+  const huge = tempWorkspace({
+    ...SOURCES,
+    '.env.development': `${many.join('\n')}\nZZ_HUGE=${VALUE_CANARY}${'y'.repeat(70_000)}\n`,
+  });
   const bulk = tempWorkspace({ ...SOURCES, '.env.development': `${many.join('\n')}\n` });
   t.after(async () => {
     huge.dispose();
@@ -155,7 +202,10 @@ void test('failures print no canary: 422 with a canary value, 401, retries exhau
 
   const refused = await expectFailure('422 on a later batch', ['sync', huge.dir], dev);
   assert.match(refused.stderr, /values over 65,536 bytes \(422\): ZZ_HUGE/);
-  await expectFailure('401', ['sync', bulk.dir], { ...dev, STRUERE_API_KEY_DEVELOPMENT: `sk_dev_${KEY_CANARY}_revoked` });
+  await expectFailure('401', ['sync', bulk.dir], {
+    ...dev,
+    STRUERE_API_KEY_DEVELOPMENT: `sk_dev_${KEY_CANARY}_revoked`,
+  });
 
   rateLimitAfterFirstWrite(server);
   const exhausted = await runCli(['sync', bulk.dir], { env: dev });

@@ -2,9 +2,9 @@ import assert from 'node:assert/strict';
 import { readFileSync, writeFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseEnv } from '../../server/src/core/envParser';
-import { createLocalApiServer } from '../../server/src/localApi/server';
-import { createApiClient } from '../../server/src/remote/apiClient';
+import { parseEnv } from '../../engine/core/envParser';
+import { createLocalApiServer } from '../../local-api/server';
+import { createApiClient } from '../../engine/api/apiClient';
 import { runCli } from '../support/runCli';
 import { copyOfExample, tempWorkspace } from '../support/tempWorkspace';
 
@@ -15,7 +15,8 @@ import { copyOfExample, tempWorkspace } from '../support/tempWorkspace';
 function assertNoEnvValue(dir: string, output: string): void {
   for (const name of ['.env.development', '.env.production']) {
     for (const entry of parseEnv(readFileSync(path.join(dir, name), 'utf8')).entries) {
-      if (entry.value.length >= 3) assert.ok(!output.includes(entry.value), `the value of ${entry.key} (${name}) appears in the output`);
+      if (entry.value.length >= 3)
+        assert.ok(!output.includes(entry.value), `the value of ${entry.key} (${name}) appears in the output`);
     }
   }
 }
@@ -51,7 +52,11 @@ test('the environment decides: production sets PAGERDUTY_ROUTING_KEY; billing mi
     const billing = await runCli(['preview', 'agents/billing.ts', '--env', 'production'], { cwd: example.dir });
     assert.equal(billing.code, 0);
     assert.match(billing.stdout, /^Missing in production: SANDBOX_CUSTOMER_ID$/m);
-    assert.match(billing.stdout, /billing questions for ••••\.\nGreet new customers with the template ••••\./, '<<secrets.KEY>> form');
+    assert.match(
+      billing.stdout,
+      /billing questions for ••••\.\nGreet new customers with the template ••••\./,
+      '<<secrets.KEY>> form',
+    );
 
     const evalRun = await runCli(['preview', 'agents/support.ts', '--env', 'eval'], { cwd: example.dir });
     assert.match(evalRun.stdout, /for eval$/m);
@@ -97,13 +102,21 @@ test('edits on disk count at once, and the remote list counts as set when an API
   } finally {
     await api.close();
   }
-  const withKey = await runCli(['preview', file], { env: { STRUERE_API_URL: server.url, STRUERE_API_KEY: 'sk_dev_local' } });
+  const withKey = await runCli(['preview', file], {
+    env: { STRUERE_API_URL: server.url, STRUERE_API_KEY: 'sk_dev_local' },
+  });
   assert.equal(withKey.code, 0, withKey.stderr);
   assert.match(withKey.stdout, /^Missing in development: none$/m);
   assert.match(withKey.stdout, /remote development list \(fresh\)/);
-  assert.ok(!withKey.stdout.includes('remote-only-value-7c1'), 'a remote value never comes back (the API returns none)');
+  assert.ok(
+    !withKey.stdout.includes('remote-only-value-7c1'),
+    'a remote value never comes back (the API returns none)',
+  );
 
-  writeFileSync(path.join(example.dir, '.env.development'), readFileSync(path.join(example.dir, '.env.development'), 'utf8').replace(/^COMPANY_NAME=.*$/m, ''));
+  writeFileSync(
+    path.join(example.dir, '.env.development'),
+    readFileSync(path.join(example.dir, '.env.development'), 'utf8').replace(/^COMPANY_NAME=.*$/m, ''),
+  );
   const edited = await runCli(['preview', file]);
   assert.match(edited.stdout, /^Missing in development: COMPANY_NAME, PAGERDUTY_ROUTING_KEY$/m);
   assert.match(edited.stdout, /agent of \[MISSING_SECRET:COMPANY_NAME\]\./);
@@ -111,7 +124,11 @@ test('edits on disk count at once, and the remote list counts as set when an API
 });
 
 test('exit 1 outside a project; exit 2 on usage, a missing file, or an .env file (values are never printed)', async () => {
-  const ws = tempWorkspace({ 'loose/prompt.md': 'Hello {{secrets.X}}', 'p/struere.json': '{}', 'p/.env.development': 'SECRET=do-not-print-9b2\n' });
+  const ws = tempWorkspace({
+    'loose/prompt.md': 'Hello {{secrets.X}}',
+    'p/struere.json': '{}',
+    'p/.env.development': 'SECRET=do-not-print-9b2\n',
+  });
   try {
     const outside = await runCli(['preview', ws.path('loose/prompt.md')]);
     assert.equal(outside.code, 1);
@@ -123,7 +140,13 @@ test('exit 1 outside a project; exit 2 on usage, a missing file, or an .env file
     assert.match(envFile.stderr, /is an \.env file/);
     assert.ok(!(envFile.stdout + envFile.stderr).includes('do-not-print-9b2'));
 
-    for (const args of [['preview'], ['preview', 'a.md', 'b.md'], ['preview', ws.path('nope.md')], ['preview', ws.path('loose/prompt.md'), '--env', 'staging'], ['preview', ws.path('loose/prompt.md'), '--format', 'json']]) {
+    for (const args of [
+      ['preview'],
+      ['preview', 'a.md', 'b.md'],
+      ['preview', ws.path('nope.md')],
+      ['preview', ws.path('loose/prompt.md'), '--env', 'staging'],
+      ['preview', ws.path('loose/prompt.md'), '--format', 'json'],
+    ]) {
       const result = await runCli(args);
       assert.equal(result.code, 2, args.join(' '));
       assert.match(result.stderr, /Usage:/);

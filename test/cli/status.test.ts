@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import type { StatusJsonProject } from '../../server/src/cli/statusCommand';
-import { DEV_KEY, PROD_KEY, startServer } from '../remote/helpers';
+import type { StatusJsonProject } from '../../cli/src/statusCommand';
+import { DEV_KEY, PROD_KEY, startServer } from '../api/helpers';
 import { runCli } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -10,9 +10,16 @@ import { tempWorkspace } from '../support/tempWorkspace';
 
 const EXAMPLE = path.resolve(__dirname, '../../examples/support-agent');
 
-async function statusJson(args: string[], env: Record<string, string> = {}): Promise<{ code: number | null; projects: StatusJsonProject[]; stderr: string }> {
+async function statusJson(
+  args: string[],
+  env: Record<string, string> = {},
+): Promise<{ code: number | null; projects: StatusJsonProject[]; stderr: string }> {
   const result = await runCli(['status', ...args, '--format', 'json'], { env });
-  return { code: result.code, projects: (JSON.parse(result.stdout) as { projects: StatusJsonProject[] }).projects, stderr: result.stderr };
+  return {
+    code: result.code,
+    projects: (JSON.parse(result.stdout) as { projects: StatusJsonProject[] }).projects,
+    stderr: result.stderr,
+  };
 }
 
 void test('status text without a key: remote columns unknown with the reason, local presence and reference counts', async () => {
@@ -32,7 +39,10 @@ void test('status text without a key: remote columns unknown with the reason, lo
   assert.deepEqual(row('COMPANY_NAME'), ['COMPANY_NAME', 'local+?', 'local+?', 'local+?', '3']);
   assert.deepEqual(row('PAGERDUTY_ROUTING_KEY'), ['PAGERDUTY_ROUTING_KEY', '?', 'local+?', '?', '1']);
   assert.deepEqual(row('SANDBOX_CUSTOMER_ID'), ['SANDBOX_CUSTOMER_ID', 'local+?', '?', 'local+?', '1']);
-  assert.match(result.stdout, /possibly missing in production \(referenced, not in the local file, remote unknown\): SANDBOX_CUSTOMER_ID/);
+  assert.match(
+    result.stdout,
+    /possibly missing in production \(referenced, not in the local file, remote unknown\): SANDBOX_CUSTOMER_ID/,
+  );
   assert.match(result.stdout, /9 keys · /);
   assert.equal(result.stderr, '');
 });
@@ -50,20 +60,30 @@ void test('status JSON: projects with path, name, remote state and rows of keys 
     eval: { state: 'unknown', reason: 'no API key' },
   });
   assert.equal(project!.keys.length, 9);
-  assert.deepEqual(project!.keys.find((row) => row.key === 'ZENDESK_TOKEN'), {
-    key: 'ZENDESK_TOKEN',
-    referencedBy: 1,
-    environments: {
-      development: { local: true, remote: 'unknown' },
-      production: { local: true, remote: 'unknown' },
-      eval: { local: true, remote: 'unknown' },
+  assert.deepEqual(
+    project!.keys.find((row) => row.key === 'ZENDESK_TOKEN'),
+    {
+      key: 'ZENDESK_TOKEN',
+      referencedBy: 1,
+      environments: {
+        development: { local: true, remote: 'unknown' },
+        production: { local: true, remote: 'unknown' },
+        eval: { local: true, remote: 'unknown' },
+      },
     },
-  });
+  );
 });
 
 void test('status with keys: remote columns filled, remote-only keys listed, the list state and count reported', async (t) => {
   const server = await startServer(t);
-  server.store.apply(['development', 'eval'], [{ key: 'COMPANY_NAME', value: 'x' }, { key: 'PAGERDUTY_ROUTING_KEY', value: 'y' }, { key: 'DASHBOARD_ONLY', value: 'z' }]);
+  server.store.apply(
+    ['development', 'eval'],
+    [
+      { key: 'COMPANY_NAME', value: 'x' },
+      { key: 'PAGERDUTY_ROUTING_KEY', value: 'y' },
+      { key: 'DASHBOARD_ONLY', value: 'z' },
+    ],
+  );
   server.store.apply(['production'], [{ key: 'COMPANY_NAME', value: 'p' }]);
 
   const devOnly = await statusJson([EXAMPLE], { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY });
@@ -83,9 +103,14 @@ void test('status with keys: remote columns filled, remote-only keys listed, the
     eval: { local: false, remote: 'yes' },
   });
   assert.deepEqual(row('ZENDESK_TOKEN').environments.development, { local: true, remote: 'no' });
-  assert.deepEqual(server.log.entries().map((entry) => entry.path), ['/v1/secrets', '/v1/secrets?environment=eval']);
+  assert.deepEqual(
+    server.log.entries().map((entry) => entry.path),
+    ['/v1/secrets', '/v1/secrets?environment=eval'],
+  );
 
-  const both = await runCli(['status', EXAMPLE], { env: { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY, STRUERE_API_KEY_PRODUCTION: PROD_KEY } });
+  const both = await runCli(['status', EXAMPLE], {
+    env: { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY, STRUERE_API_KEY_PRODUCTION: PROD_KEY },
+  });
   assert.equal(both.code, 0, both.stderr);
   assert.match(both.stdout, /^development remote: fresh \(3 names\)$/m);
   assert.match(both.stdout, /^production remote: fresh \(1 name\)$/m);
@@ -108,12 +133,18 @@ void test('status says why a remote list is unknown: rejected key, offline, inse
   assert.equal(offline.code, 0);
   assert.deepEqual(offline.projects[0]!.remote.development, { state: 'unknown', reason: 'offline' });
 
-  const insecure = await statusJson([EXAMPLE], { STRUERE_API_URL: 'http://api.example.com', STRUERE_API_KEY_DEVELOPMENT: DEV_KEY });
+  const insecure = await statusJson([EXAMPLE], {
+    STRUERE_API_URL: 'http://api.example.com',
+    STRUERE_API_KEY_DEVELOPMENT: DEV_KEY,
+  });
   assert.equal(insecure.code, 0);
   assert.deepEqual(insecure.projects[0]!.remote.development, { state: 'unknown', reason: 'error' });
   assert.match(insecure.stderr, /warning: refusing plain http to api\.example\.com/);
 
-  const misconfigured = await statusJson([EXAMPLE], { STRUERE_API_URL: server.url, STRUERE_API_KEY_PRODUCTION: DEV_KEY });
+  const misconfigured = await statusJson([EXAMPLE], {
+    STRUERE_API_URL: server.url,
+    STRUERE_API_KEY_PRODUCTION: DEV_KEY,
+  });
   assert.match(misconfigured.stderr, /warning: STRUERE_API_KEY_PRODUCTION does not start with sk_prod_/);
   assert.ok(!misconfigured.stderr.includes(DEV_KEY), 'the key itself is never printed');
 });
@@ -127,10 +158,13 @@ void test('status over a folder of projects: one block per project in path order
   });
   t.after(() => ws.dispose());
   const { projects } = await statusJson([ws.dir]);
-  assert.deepEqual(projects.map((project) => [project.path, project.name, project.keys.map((row) => row.key)]), [
-    ['alpha', 'alpha', ['ALPHA_KEY']],
-    ['zeta', 'zeta-agent', ['Z']],
-  ]);
+  assert.deepEqual(
+    projects.map((project) => [project.path, project.name, project.keys.map((row) => row.key)]),
+    [
+      ['alpha', 'alpha', ['ALPHA_KEY']],
+      ['zeta', 'zeta-agent', ['Z']],
+    ],
+  );
   const text = await runCli(['status', ws.dir]);
   assert.match(text.stdout, /^alpha \(alpha\)\n[\s\S]*\n\nzeta-agent \(zeta\)\n/);
 
@@ -145,15 +179,22 @@ void test('status over a folder of projects: one block per project in path order
 
 void test('check counts remote names when a key is available: a key set only remotely is not missing', async (t) => {
   const server = await startServer(t);
-  const before = await runCli(['check', EXAMPLE, '--format', 'json'], { env: { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY } });
+  const before = await runCli(['check', EXAMPLE, '--format', 'json'], {
+    env: { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY },
+  });
   assert.equal(before.code, 0);
-  const missing = (output: string) => (JSON.parse(output) as { diagnostics: { code: string; message: string }[] }).diagnostics.filter((d) => d.code === 'missing-secret');
+  const missing = (output: string) =>
+    (JSON.parse(output) as { diagnostics: { code: string; message: string }[] }).diagnostics.filter(
+      (d) => d.code === 'missing-secret',
+    );
   const messages = missing(before.stdout);
   assert.equal(messages.length, 1);
   assert.match(messages[0]!.message, /development remote list \(fresh\) has no such key/);
 
   server.store.apply(['development', 'eval'], [{ key: 'PAGERDUTY_ROUTING_KEY', value: 'set in the dashboard' }]);
-  const after = await runCli(['check', EXAMPLE, '--format', 'json'], { env: { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY } });
+  const after = await runCli(['check', EXAMPLE, '--format', 'json'], {
+    env: { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY },
+  });
   assert.equal(after.code, 0);
   assert.deepEqual(missing(after.stdout), []);
 

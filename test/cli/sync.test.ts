@@ -3,10 +3,17 @@ import * as http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import * as dotenv from 'dotenv';
-import { main } from '../../server/src/cli';
-import type { CliIo } from '../../server/src/cli/io';
-import type { LocalApiServer } from '../../server/src/localApi/server';
-import { assertStoredValues, DEV_KEY, generatedSecrets, PROD_KEY, rateLimitAfterFirstWrite, startServer } from '../remote/helpers';
+import { main } from '../../cli/src/main';
+import type { CliIo } from '../../cli/src/io';
+import type { LocalApiServer } from '../../local-api/server';
+import {
+  assertStoredValues,
+  DEV_KEY,
+  generatedSecrets,
+  PROD_KEY,
+  rateLimitAfterFirstWrite,
+  startServer,
+} from '../api/helpers';
 import { runCli, type CliResult } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -47,7 +54,10 @@ function project(t: TestContext, files: Record<string, string | Buffer>) {
   return ws;
 }
 
-function envFor(server: { url: string }, keys: Record<string, string> = { STRUERE_API_KEY_DEVELOPMENT: DEV_KEY }): Record<string, string> {
+function envFor(
+  server: { url: string },
+  keys: Record<string, string> = { STRUERE_API_KEY_DEVELOPMENT: DEV_KEY },
+): Record<string, string> {
   return { STRUERE_API_URL: server.url, ...keys };
 }
 
@@ -65,7 +75,13 @@ function puts(server: LocalApiServer): number {
 
 void test('sync stores exactly what dotenv.parse yields for a nasty file; remote-only keys survive; eval mirrors', async (t) => {
   const server = await startServer(t);
-  server.store.apply(['development', 'eval'], [{ key: 'REMOTE_ONLY', value: 'dashboard' }, { key: 'PLAIN', value: 'old' }]);
+  server.store.apply(
+    ['development', 'eval'],
+    [
+      { key: 'REMOTE_ONLY', value: 'dashboard' },
+      { key: 'PLAIN', value: 'old' },
+    ],
+  );
   const ws = project(t, { '.env.development': NASTY_TEXT });
 
   const result = await runCli(['sync', ws.dir], { env: envFor(server) });
@@ -94,7 +110,9 @@ void test('--dry-run prints the plan and sends no upsert', async (t) => {
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /plan: 2 to create, 0 to update, 0 remote-only kept/);
   assert.match(result.stdout, /dry run: nothing was sent/);
-  const deploy = await runCli(['sync', ws.dir, '--env', 'production', '--dry-run'], { env: envFor(server, { STRUERE_API_KEY: PROD_KEY }) });
+  const deploy = await runCli(['sync', ws.dir, '--env', 'production', '--dry-run'], {
+    env: envFor(server, { STRUERE_API_KEY: PROD_KEY }),
+  });
   assert.equal(deploy.code, 0, deploy.stderr);
   assert.match(deploy.stdout, /^deploy \.env\.production → production: 1 key\n/);
   assert.deepEqual(requests(server), ['GET 200', 'GET 200'], 'listing only');
@@ -104,17 +122,28 @@ void test('--dry-run prints the plan and sends no upsert', async (t) => {
 void test('deploy with --yes writes production only; STRUERE_API_KEY serves the environment its prefix names', async (t) => {
   const server = await startServer(t);
   const ws = project(t, { '.env.development': 'A=dev\n', '.env.production': 'A=prod\nB="two words"\n' });
-  const result = await runCli(['sync', ws.dir, '--env', 'production', '--yes'], { env: envFor(server, { STRUERE_API_KEY: PROD_KEY }) });
+  const result = await runCli(['sync', ws.dir, '--env', 'production', '--yes'], {
+    env: envFor(server, { STRUERE_API_KEY: PROD_KEY }),
+  });
   assert.equal(result.code, 0, result.stderr);
   assert.match(result.stdout, /deployed 2 keys to production: 2 created, 0 updated\n$/);
-  assertStoredValues(server, 'production', new Map([['A', 'prod'], ['B', 'two words']]));
+  assertStoredValues(
+    server,
+    'production',
+    new Map([
+      ['A', 'prod'],
+      ['B', 'two words'],
+    ]),
+  );
   assert.equal(server.store.size('development') + server.store.size('eval'), 0);
 });
 
 void test('production without --yes and without a terminal is refused before any request', async (t) => {
   const server = await startServer(t);
   const ws = project(t, { '.env.production': 'A=1\n' });
-  const result = await runCli(['sync', ws.dir, '--env', 'production'], { env: envFor(server, { STRUERE_API_KEY_PRODUCTION: PROD_KEY }) });
+  const result = await runCli(['sync', ws.dir, '--env', 'production'], {
+    env: envFor(server, { STRUERE_API_KEY_PRODUCTION: PROD_KEY }),
+  });
   assert.equal(result.code, 1);
   assert.match(result.stderr, /deploy refused: .*needs confirmation.*--yes.*Nothing was sent/);
   assert.equal(server.log.size, 0);
@@ -139,15 +168,24 @@ void test('refusals send nothing: file errors (file and lines named), no key, a 
   const wrongOwn = await runCli(['sync', ws.dir], { env: envFor(server, { STRUERE_API_KEY_DEVELOPMENT: PROD_KEY }) });
   assert.equal(wrongOwn.code, 1);
   assert.match(wrongOwn.stderr, /must start with sk_dev_, but the one given is a production key/);
-  const wrongGeneral = await runCli(['sync', ws.dir, '--env', 'production', '--yes'], { env: envFor(server, { STRUERE_API_KEY: DEV_KEY }) });
+  const wrongGeneral = await runCli(['sync', ws.dir, '--env', 'production', '--yes'], {
+    env: envFor(server, { STRUERE_API_KEY: DEV_KEY }),
+  });
   assert.equal(wrongGeneral.code, 1);
   assert.match(wrongGeneral.stderr, /deploy refused: the API key for production must start with sk_prod_/);
-  for (const result of [noKey, wrongOwn, wrongGeneral]) assert.ok(!`${result.stdout}${result.stderr}`.includes('sk_prod_local') && !`${result.stdout}${result.stderr}`.includes('sk_dev_local'), 'no key printed');
+  for (const result of [noKey, wrongOwn, wrongGeneral])
+    assert.ok(
+      !`${result.stdout}${result.stderr}`.includes('sk_prod_local') &&
+        !`${result.stdout}${result.stderr}`.includes('sk_dev_local'),
+      'no key printed',
+    );
 
   const missing = await runCli(['sync', ws.dir], { env: envFor(server), cwd: ws.dir });
   assert.equal(missing.code, 0, 'control: the same project syncs with a proper key');
   const noFile = project(t, { '.env.development': 'A=1\n' });
-  const noProduction = await runCli(['sync', noFile.dir, '--env', 'production', '--yes'], { env: envFor(server, { STRUERE_API_KEY_PRODUCTION: PROD_KEY }) });
+  const noProduction = await runCli(['sync', noFile.dir, '--env', 'production', '--yes'], {
+    env: envFor(server, { STRUERE_API_KEY_PRODUCTION: PROD_KEY }),
+  });
   assert.equal(noProduction.code, 1);
   assert.match(noProduction.stderr, /deploy refused: there is no \.env\.production/);
   assert.deepEqual(requests(server), ['GET 200', 'PUT 200'], 'only the control run reached the API');
@@ -156,9 +194,14 @@ void test('refusals send nothing: file errors (file and lines named), no key, a 
 void test('401: a clear error, no retries, nothing written', async (t) => {
   const server = await startServer(t);
   const ws = project(t, { '.env.development': 'A=1\n' });
-  const result = await runCli(['sync', ws.dir], { env: envFor(server, { STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_revoked' }) });
+  const result = await runCli(['sync', ws.dir], {
+    env: envFor(server, { STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_revoked' }),
+  });
   assert.equal(result.code, 1);
-  assert.match(result.stderr, /sync failed before writing anything: listing development names: the API key was rejected \(401\)/);
+  assert.match(
+    result.stderr,
+    /sync failed before writing anything: listing development names: the API key was rejected \(401\)/,
+  );
   assert.deepEqual(requests(server), ['GET 401']);
 });
 
@@ -167,7 +210,9 @@ void test('403: a clear error, no retries', async (t) => {
   const forbidding = http.createServer((request, response) => {
     count++;
     request.resume();
-    response.writeHead(403, { 'content-type': 'application/json' }).end(JSON.stringify({ error: { code: 'forbidden', message: 'not for this key' } }));
+    response
+      .writeHead(403, { 'content-type': 'application/json' })
+      .end(JSON.stringify({ error: { code: 'forbidden', message: 'not for this key' } }));
   });
   await new Promise<void>((resolve) => forbidding.listen(0, '127.0.0.1', resolve));
   t.after(() => new Promise<void>((resolve) => forbidding.close(() => resolve())));
@@ -196,7 +241,9 @@ void test('422 on a later batch: exact report, no retry of the refused batch; fi
       'Written: 100; not written: 51; unknown: 0. Fix that, then run it again to finish.',
   );
   assert.ok(details.some((line) => line.startsWith('  written (100): KEY_0000, KEY_0001')));
-  assert.ok(details.some((line) => line.startsWith('  not written (51): KEY_0100') && line.endsWith('KEY_0149, ZZ_HUGE')));
+  assert.ok(
+    details.some((line) => line.startsWith('  not written (51): KEY_0100') && line.endsWith('KEY_0149, ZZ_HUGE')),
+  );
   assert.ok(details.includes('  keys at fault: ZZ_HUGE'));
   assert.equal(server.store.size('development'), 100);
 
@@ -235,18 +282,34 @@ void test('two concurrent syncs of one project never interleave: one waits its t
   server.faults.setLatency(15);
   const values = generatedSecrets(300);
   const ws = project(t, { '.env.development': envText(values) });
-  const results = await Promise.all([runCli(['sync', ws.dir], { env: envFor(server) }), runCli(['sync', ws.dir], { env: envFor(server) })]);
+  const results = await Promise.all([
+    runCli(['sync', ws.dir], { env: envFor(server) }),
+    runCli(['sync', ws.dir], { env: envFor(server) }),
+  ]);
 
-  assert.ok(results.some((result) => result.code === 0), 'at least one sync completes');
+  assert.ok(
+    results.some((result) => result.code === 0),
+    'at least one sync completes',
+  );
   for (const result of results) {
     if (result.code !== 0) {
       assert.equal(result.code, 1);
-      assert.match(result.stderr, /sync refused: another sync of .* is running \(process \d+\); try again when it has finished; nothing was sent/);
+      assert.match(
+        result.stderr,
+        /sync refused: another sync of .* is running \(process \d+\); try again when it has finished; nothing was sent/,
+      );
     }
   }
-  const batches = server.log.entries().filter((entry) => entry.method === 'PUT').map((entry) => entry.keys?.[0]);
+  const batches = server.log
+    .entries()
+    .filter((entry) => entry.method === 'PUT')
+    .map((entry) => entry.keys?.[0]);
   const completed = results.filter((result) => result.code === 0).length;
-  assert.deepEqual(batches, Array<string[]>(completed).fill(['KEY_0000', 'KEY_0100', 'KEY_0200']).flat(), 'whole runs, one after the other');
+  assert.deepEqual(
+    batches,
+    Array<string[]>(completed).fill(['KEY_0000', 'KEY_0100', 'KEY_0200']).flat(),
+    'whole runs, one after the other',
+  );
   assertStoredValues(server, 'development', values);
   assertStoredValues(server, 'eval', values);
 });
@@ -264,23 +327,38 @@ void test('a folder of projects: all files are checked first, then each project 
   t.after(() => ws.dispose());
   const result = await runCli(['sync', ws.dir], { env: envFor(server) });
   assert.equal(result.code, 0, result.stderr);
-  assert.deepEqual(server.log.entries().filter((entry) => entry.method === 'PUT').map((entry) => entry.keys), [['A_KEY'], ['B_KEY'], ['C_KEY']]);
-  assert.deepEqual(result.stdout.split('\n').filter((line) => line.startsWith('sync ')), [
-    'sync a/.env.development → development (mirrored to eval): 1 key',
-    'sync b/.env.development → development (mirrored to eval): 1 key',
-    'sync c/.env.development → development (mirrored to eval): 1 key',
-  ]);
+  assert.deepEqual(
+    server.log
+      .entries()
+      .filter((entry) => entry.method === 'PUT')
+      .map((entry) => entry.keys),
+    [['A_KEY'], ['B_KEY'], ['C_KEY']],
+  );
+  assert.deepEqual(
+    result.stdout.split('\n').filter((line) => line.startsWith('sync ')),
+    [
+      'sync a/.env.development → development (mirrored to eval): 1 key',
+      'sync b/.env.development → development (mirrored to eval): 1 key',
+      'sync c/.env.development → development (mirrored to eval): 1 key',
+    ],
+  );
 
   server.log.clear();
   ws.write('c/.env.development', 'C_KEY=c\nnot an entry\n');
   const refused = await runCli(['sync', ws.dir], { env: envFor(server) });
   assert.equal(refused.code, 1);
-  assert.match(refused.stderr, /sync refused: c: \.env\.development has an error on line 2 \(malformed-line\); nothing was sent/);
+  assert.match(
+    refused.stderr,
+    /sync refused: c: \.env\.development has an error on line 2 \(malformed-line\); nothing was sent/,
+  );
   assert.equal(server.log.size, 0, 'a refusal in the last project sends nothing for the first ones either');
 });
 
 /** The CLI in-process with a scripted terminal: the only way to answer a confirmation in a test. */
-function scriptedIo(env: Record<string, string>, answer: boolean): { io: CliIo; out: string[]; err: string[]; questions: string[] } {
+function scriptedIo(
+  env: Record<string, string>,
+  answer: boolean,
+): { io: CliIo; out: string[]; err: string[]; questions: string[] } {
   const out: string[] = [];
   const err: string[] = [];
   const questions: string[] = [];
@@ -312,7 +390,15 @@ void test('an interactive deploy asks "Deploy N keys to production? [y/N]": no s
   assert.equal(await main(['sync', ws.dir, '--env', 'production'], accepted.io), 0);
   assert.deepEqual(accepted.questions, ['Deploy 3 keys to production? [y/N]']);
   assert.equal(accepted.out.at(-1), 'deployed 3 keys to production: 3 created, 0 updated');
-  assertStoredValues(server, 'production', new Map([['A', '1'], ['B', '2'], ['C', '3']]));
+  assertStoredValues(
+    server,
+    'production',
+    new Map([
+      ['A', '1'],
+      ['B', '2'],
+      ['C', '3'],
+    ]),
+  );
 
   const development = scriptedIo(envFor(server), false);
   const dev = project(t, { '.env.development': 'D=1\n' });

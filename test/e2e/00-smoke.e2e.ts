@@ -3,16 +3,20 @@
 import { test } from 'node:test';
 import { withEditor } from './harness';
 
-void test('0. the workbench opens the example project (Explorer lists struere.json)', { timeout: 180_000 }, async () => {
-  await withEditor({ name: '0-smoke', extension: false }, async (s) => {
-    for (const name of ['agents', 'prompts', 'tools', '.env.development', '.env.production', 'struere.json']) {
-      await s.explorerRow(name).waitFor();
-    }
-    await s.openFile('agents/support.ts');
-    await s.editorLine('{{secrets.PAGERDUTY_ROUTING_KEY}}').waitFor();
-    await s.screenshot();
-    // The command palette path the scenarios use (F1, a title, its row) runs a real command.
-    await s.runCommand('View: Close All Editors');
-    await s.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
-  });
-});
+void test(
+  '0. the workbench opens the example project (Explorer lists struere.json)',
+  { timeout: 180_000 },
+  async () => {
+    await withEditor({ name: '0-smoke', extension: false }, async (s) => {
+      for (const name of ['agents', 'prompts', 'tools', '.env.development', '.env.production', 'struere.json']) {
+        await s.explorerRow(name).waitFor();
+      }
+      await s.openFile('agents/support.ts');
+      await s.editorLine('{{secrets.PAGERDUTY_ROUTING_KEY}}').waitFor();
+      await s.screenshot();
+      // The command palette path the scenarios use (F1, a title, its row) runs a real command.
+      await s.runCommand('View: Close All Editors');
+      await s.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
+    });
+  },
+);

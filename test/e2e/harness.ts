@@ -11,6 +11,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
+import { errorText } from '../../engine/core/errorText';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(__dirname, 'artifacts');
@@ -118,19 +119,28 @@ export function prepareExtension(): PackagedExtension {
     s.extension = buildAndPackage(prepareEditor(), runDir());
     return s.extension;
   } catch (error) {
-    s.extensionError = error instanceof Error ? error.message : String(error);
+    s.extensionError = errorText(error);
     throw error;
   }
 }
 
 export function buildAndPackage(editor: Editor, dir: string): PackagedExtension {
   const build = run(process.execPath, ['esbuild.mjs', '--production'], { timeoutMs: 5 * 60_000 });
-  if (build.status !== 0) throw new Error(`build failed: node esbuild.mjs --production (exit ${build.status}):\n${build.output.slice(-4000)}`);
+  if (build.status !== 0)
+    throw new Error(
+      `build failed: node esbuild.mjs --production (exit ${build.status}):\n${build.output.slice(-4000)}`,
+    );
 
   const vsix = path.join(dir, 'struere.vsix');
-  const pack = run('npx', ['--no-install', 'vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix], { timeoutMs: 5 * 60_000 });
+  const pack = run(
+    'npx',
+    ['--no-install', 'vsce', 'package', '--no-dependencies', '--no-rewrite-relative-links', '-o', vsix],
+    { timeoutMs: 5 * 60_000 },
+  );
   if (pack.status !== 0 || !fs.existsSync(vsix)) {
-    throw new Error(`packaging failed: npx vsce package --no-dependencies (exit ${pack.status}):\n${pack.output.slice(-4000)}`);
+    throw new Error(
+      `packaging failed: npx vsce package --no-dependencies (exit ${pack.status}):\n${pack.output.slice(-4000)}`,
+    );
   }
 
   const extensionsDir = path.join(dir, 'extensions-template');
@@ -139,9 +149,12 @@ export function buildAndPackage(editor: Editor, dir: string): PackagedExtension 
     editor.node,
     [
       path.join(editor.codeServer, 'out', 'node', 'entry.js'),
-      '--extensions-dir', extensionsDir,
-      '--user-data-dir', path.join(dir, 'install-user-data'),
-      '--install-extension', vsix,
+      '--extensions-dir',
+      extensionsDir,
+      '--user-data-dir',
+      path.join(dir, 'install-user-data'),
+      '--install-extension',
+      vsix,
     ],
     { env: { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg }, timeoutMs: 3 * 60_000 },
   );
@@ -152,7 +165,9 @@ export function buildAndPackage(editor: Editor, dir: string): PackagedExtension 
   };
   const folder = path.join(extensionsDir, `${manifest.publisher}.${manifest.name}-${manifest.version}`);
   if (install.status !== 0 || !fs.existsSync(path.join(folder, 'package.json'))) {
-    throw new Error(`code-server --install-extension ${vsix} failed (exit ${install.status}):\n${install.output.slice(-4000)}`);
+    throw new Error(
+      `code-server --install-extension ${vsix} failed (exit ${install.status}):\n${install.output.slice(-4000)}`,
+    );
   }
   return { vsix, installedFolder: folder };
 }
@@ -183,7 +198,12 @@ function startProcess(cmd: string, args: string[], env: NodeJS.ProcessEnv, cwd: 
 }
 
 /** Resolves with the first match of `pattern` in the process's output; rejects on exit or after `timeoutMs`. */
-function waitForOutput(started: Started, pattern: RegExp, what: string, timeoutMs = PROCESS_START_TIMEOUT): Promise<RegExpExecArray> {
+function waitForOutput(
+  started: Started,
+  pattern: RegExp,
+  what: string,
+  timeoutMs = PROCESS_START_TIMEOUT,
+): Promise<RegExpExecArray> {
   return new Promise((resolve, reject) => {
     const check = () => {
       const m = pattern.exec(started.log.join(''));
@@ -239,7 +259,7 @@ async function stopProcess(started: Started, timeoutMs = 5_000): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The local API server (dist/local-api.js, built from server/src/localApi/): speaks shared/API.md on 127.0.0.1.
+// The local API server (dist/local-api.js, built from local-api/): speaks shared/API.md on 127.0.0.1.
 
 export class LocalApi {
   private constructor(
@@ -250,10 +270,16 @@ export class LocalApi {
   static async start(logDir: string): Promise<LocalApi> {
     const entry = path.join(ROOT, 'dist', 'local-api.js');
     if (!fs.existsSync(entry)) {
-      throw new Error('dist/local-api.js is missing after the build: the local API server (server/src/localApi/main.ts) is not there yet');
+      throw new Error(
+        'dist/local-api.js is missing after the build: the local API server (local-api/main.ts) is not there yet',
+      );
     }
     const started = startProcess(process.execPath, [entry, '--port', '0'], process.env, logDir);
-    const m = await waitForOutput(started, /struere local API listening on (http:\/\/127\.0\.0\.1:\d+)/, 'local API server');
+    const m = await waitForOutput(
+      started,
+      /struere local API listening on (http:\/\/127\.0\.0\.1:\d+)/,
+      'local API server',
+    );
     return new LocalApi(started, m[1]);
   }
 
@@ -292,7 +318,9 @@ function httpGet(url: string): Promise<string> {
       let body = '';
       res.setEncoding('utf8');
       res.on('data', (d: string) => (body += d));
-      res.on('end', () => (res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`))));
+      res.on('end', () =>
+        res.statusCode === 200 ? resolve(body) : reject(new Error(`GET ${url}: ${res.statusCode} ${body}`)),
+      );
     });
     req.on('timeout', () => req.destroy(new Error(`GET ${url}: timed out`)));
     req.on('error', reject);
@@ -354,12 +382,16 @@ export class Session {
   async openFile(rel: string): Promise<void> {
     const parts = rel.split('/');
     for (const [i, part] of parts.entries()) {
-      const row = this.page.locator(`.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"]`);
+      const row = this.page.locator(
+        `.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"]`,
+      );
       await row.waitFor({ timeout: UI_TIMEOUT });
       if (i < parts.length - 1) {
         if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
         await this.page
-          .locator(`.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"][aria-expanded="true"]`)
+          .locator(
+            `.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"][aria-expanded="true"]`,
+          )
           .waitFor({ timeout: UI_TIMEOUT });
       } else {
         await row.click();
@@ -374,7 +406,10 @@ export class Session {
   /** Puts the keyboard focus in the active editor by clicking into its text, then moves to the end. */
   async focusEditorEnd(): Promise<void> {
     await this.activeEditor.locator('.view-lines').click();
-    await this.page.locator('.editor-group-container.active .monaco-editor.focused').first().waitFor({ timeout: UI_TIMEOUT });
+    await this.page
+      .locator('.editor-group-container.active .monaco-editor.focused')
+      .first()
+      .waitFor({ timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Control+End');
   }
 
@@ -423,7 +458,9 @@ export class Session {
     await this.page
       .waitForFunction(
         ([inc, exc]) => {
-          const text = ((globalThis as unknown as { __struereE2E: { drawnLines(): string[] } }).__struereE2E.drawnLines()).join('\n');
+          const text = (globalThis as unknown as { __struereE2E: { drawnLines(): string[] } }).__struereE2E
+            .drawnLines()
+            .join('\n');
           return inc.every((t) => text.includes(t)) && !exc.some((t) => text.includes(t));
         },
         [includes, excludes] as const,
@@ -456,20 +493,33 @@ export class Session {
    * Waits until a `severity` squiggle is drawn under `text` in the active editor (or, with `present` false,
    * until the text is drawn without one). Checked in the page on each animation frame.
    */
-  async waitForSquiggle(text: string, severity: 'warning' | 'error', present = true, timeoutMs = UI_TIMEOUT): Promise<void> {
+  async waitForSquiggle(
+    text: string,
+    severity: 'warning' | 'error',
+    present = true,
+    timeoutMs = UI_TIMEOUT,
+  ): Promise<void> {
     await this.page
-      .waitForFunction(`window.__struereE2E.squiggleUnder(${JSON.stringify(text)}, ${JSON.stringify(severity)}) === ${present}`, undefined, {
-        timeout: timeoutMs,
-      })
+      .waitForFunction(
+        `window.__struereE2E.squiggleUnder(${JSON.stringify(text)}, ${JSON.stringify(severity)}) === ${present}`,
+        undefined,
+        {
+          timeout: timeoutMs,
+        },
+      )
       .catch((error: unknown) => {
-        throw new Error(`${present ? 'no' : 'still a'} ${severity} squiggle under "${text}" after ${timeoutMs} ms (${String(error)})`);
+        throw new Error(
+          `${present ? 'no' : 'still a'} ${severity} squiggle under "${text}" after ${timeoutMs} ms (${String(error)})`,
+        );
       });
   }
 
   /** The colour the editor paints `token` with, on the first rendered line containing `lineText`. */
   async tokenColor(lineText: string, token: string): Promise<string> {
     await this.editorLine(lineText).waitFor({ timeout: UI_TIMEOUT });
-    const color = (await this.page.evaluate(`window.__struereE2E.tokenColor(${JSON.stringify(lineText)}, ${JSON.stringify(token)})`)) as string | null;
+    const color = (await this.page.evaluate(
+      `window.__struereE2E.tokenColor(${JSON.stringify(lineText)}, ${JSON.stringify(token)})`,
+    )) as string | null;
     if (!color) throw new Error(`no single token "${token}" on the line "${lineText}"`);
     return color;
   }
@@ -481,7 +531,9 @@ export class Session {
 
   /** Problems rows (one per marker; file rows excluded) whose text contains every one of `texts`. */
   problemRow(...texts: string[]): Locator {
-    let rows = this.problemsPanel.locator('.monaco-list-row:has(.marker-message-details, .marker-source, .marker-code)');
+    let rows = this.problemsPanel.locator(
+      '.monaco-list-row:has(.marker-message-details, .marker-source, .marker-code)',
+    );
     for (const t of texts) rows = rows.filter({ hasText: t });
     return rows;
   }
@@ -497,7 +549,9 @@ export class Session {
 
   /** The extension's environment item: a key icon and the environment's name (`$(key) development`). */
   environmentItem(environment?: string): Locator {
-    const item = this.page.locator('#workbench\\.parts\\.statusbar .statusbar-item').filter({ has: this.page.locator('.codicon-key') });
+    const item = this.page
+      .locator('#workbench\\.parts\\.statusbar .statusbar-item')
+      .filter({ has: this.page.locator('.codicon-key') });
     return environment ? item.filter({ hasText: new RegExp(`^\\s*${environment}\\s*$`) }) : item;
   }
 
@@ -513,7 +567,9 @@ export class Session {
       await row.waitFor({ timeout: UI_TIMEOUT });
     } catch (error) {
       const offered = await this.quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
-      throw new Error(`the command palette offers no "${title}" (it offers: ${offered.join(' | ') || 'nothing'}): ${String(error)}`);
+      throw new Error(
+        `the command palette offers no "${title}" (it offers: ${offered.join(' | ') || 'nothing'}): ${String(error)}`,
+      );
     }
     await row.click();
   }
@@ -629,7 +685,9 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
     const extensionsDir = path.join(tmp, 'extensions');
     fs.mkdirSync(extensionsDir, { recursive: true });
     if (extension) {
-      fs.cpSync(extension.installedFolder, path.join(extensionsDir, path.basename(extension.installedFolder)), { recursive: true });
+      fs.cpSync(extension.installedFolder, path.join(extensionsDir, path.basename(extension.installedFolder)), {
+        recursive: true,
+      });
     }
 
     const xdg = path.join(tmp, 'xdg');
@@ -637,22 +695,37 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
       editor.node,
       [
         path.join(editor.codeServer, 'out', 'node', 'entry.js'),
-        '--auth', 'none',
-        '--bind-addr', '127.0.0.1:0',
-        '--user-data-dir', userData,
-        '--extensions-dir', extensionsDir,
+        '--auth',
+        'none',
+        '--bind-addr',
+        '127.0.0.1:0',
+        '--user-data-dir',
+        userData,
+        '--extensions-dir',
+        extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
         workspace,
       ],
-      { ...process.env, XDG_CONFIG_HOME: xdg, XDG_DATA_HOME: xdg, PATH: `${path.dirname(editor.node)}:${process.env.PATH ?? ''}` },
+      {
+        ...process.env,
+        XDG_CONFIG_HOME: xdg,
+        XDG_DATA_HOME: xdg,
+        PATH: `${path.dirname(editor.node)}:${process.env.PATH ?? ''}`,
+      },
       tmp,
     );
     const cs = codeServer;
     cleanups.push(() => stopProcess(cs));
-    const url = (await waitForOutput(codeServer, /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, 'code-server'))[1];
+    const url = (
+      await waitForOutput(codeServer, /HTTP server listening on (http:\/\/127\.0\.0\.1:\d+)/, 'code-server')
+    )[1];
 
-    const browser: Browser = await chromium.launch({ executablePath: editor.chromium, args: CHROMIUM_FLAGS, headless: true });
+    const browser: Browser = await chromium.launch({
+      executablePath: editor.chromium,
+      args: CHROMIUM_FLAGS,
+      headless: true,
+    });
     cleanups.push(() => browser.close());
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     await context.addInitScript({ path: path.join(__dirname, 'in-page.js') });
@@ -679,7 +752,7 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
       try {
         await cleanup();
       } catch (error) {
-        console.error(`[e2e] teardown: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`[e2e] teardown: ${errorText(error)}`);
       }
     }
   }
@@ -708,7 +781,13 @@ export function envValues(file: string): string[] {
     .readFileSync(file, 'utf8')
     .split('\n')
     .filter((l) => /^\s*[A-Za-z_][A-Za-z0-9_]*\s*=/.test(l))
-    .map((l) => l.slice(l.indexOf('=') + 1).replace(/\s+#.*$/, '').trim().replace(/^(['"])(.*)\1$/, '$2'))
+    .map((l) =>
+      l
+        .slice(l.indexOf('=') + 1)
+        .replace(/\s+#.*$/, '')
+        .trim()
+        .replace(/^(['"])(.*)\1$/, '$2'),
+    )
     .filter((v) => v.length >= 4);
 }
 

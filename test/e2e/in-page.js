@@ -97,7 +97,10 @@
       if (!line) return null;
       // Only what is drawn: a span hidden by a decoration (display: none) is not something a person sees.
       const span = Array.from(line.querySelectorAll('span[class*="mtk"]')).find(
-        (s) => s.getClientRects().length > 0 && getComputedStyle(s).visibility !== 'hidden' && clean(s.textContent).includes(token),
+        (s) =>
+          s.getClientRects().length > 0 &&
+          getComputedStyle(s).visibility !== 'hidden' &&
+          clean(s.textContent).includes(token),
       );
       return span ? getComputedStyle(span).color : null;
     },

@@ -6,6 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ARTIFACTS, buildAndPackage, prepareEditor, writeStateFile } from './harness';
+import { errorText } from '../../engine/core/errorText';
 
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);
@@ -25,7 +26,7 @@ try {
     extension = buildAndPackage(editor, runDir);
     console.log(`[e2e] packaged ${path.basename(extension.installedFolder)} after ${seconds()} s`);
   } catch (error) {
-    extensionError = error instanceof Error ? error.message : String(error);
+    extensionError = errorText(error);
     console.log(`[e2e] the extension could not be prepared; scenarios that need it will fail with:\n${extensionError}`);
   }
   const stateFile = path.join(runDir, 'state.json');
@@ -51,7 +52,7 @@ try {
   exitCode = result.status ?? 1;
   if (result.error) console.error(`[e2e] test runner: ${result.error.message}`);
 } catch (error) {
-  console.error(`[e2e] ${error instanceof Error ? error.message : String(error)}`);
+  console.error(`[e2e] ${errorText(error)}`);
 } finally {
   fs.rmSync(runDir, { recursive: true, force: true });
   console.log(`[e2e] whole run took ${seconds()} s; screenshots in test/e2e/artifacts/`);

@@ -11,12 +11,15 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { downloadAndUnzipVSCode, runTests } from '@vscode/test-electron';
 import { build } from 'esbuild';
+import { errorText } from '../../engine/core/errorText';
 
 const ROOT = path.resolve(__dirname, '..', '..');
 const CACHE = path.join(ROOT, '.cache', 'electron');
 
 function minimumVersion(): string {
-  const range = (JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } }).engines.vscode;
+  const range = (
+    JSON.parse(fs.readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as { engines: { vscode: string } }
+  ).engines.vscode;
   const m = /(\d+\.\d+\.\d+)/.exec(range);
   if (!m) throw new Error(`cannot read a minimum version from engines.vscode "${range}"`);
   return m[1];
@@ -33,15 +36,20 @@ async function main(): Promise<number> {
   const unavailable: string[] = [];
   for (const version of versions) {
     try {
-      executables.set(version, await downloadAndUnzipVSCode({ version, cachePath: path.join(CACHE, 'vscode-test'), timeout: 20_000 }));
+      executables.set(
+        version,
+        await downloadAndUnzipVSCode({ version, cachePath: path.join(CACHE, 'vscode-test'), timeout: 20_000 }),
+      );
     } catch (error) {
-      unavailable.push(`VS Code ${version}: ${error instanceof Error ? error.message : String(error)}`);
+      unavailable.push(`VS Code ${version}: ${errorText(error)}`);
     }
   }
   if (unavailable.length > 0) {
     console.error('test:electron could NOT run: desktop VS Code could not be downloaded here.');
     for (const line of unavailable) console.error(`  ${line}`);
-    console.error('Nothing was tested. Run it where VS Code can be downloaded (a laptop, a hosted CI); here use `npm run test:e2e`.');
+    console.error(
+      'Nothing was tested. Run it where VS Code can be downloaded (a laptop, a hosted CI); here use `npm run test:e2e`.',
+    );
     return 2;
   }
 
@@ -70,11 +78,17 @@ async function main(): Promise<number> {
           vscodeExecutablePath: executables.get(version),
           extensionDevelopmentPath: ROOT,
           extensionTestsPath: suite,
-          launchArgs: [workspace, '--disable-extensions', '--disable-workspace-trust', '--user-data-dir', path.join(tmp, `user-data-${version}`)],
+          launchArgs: [
+            workspace,
+            '--disable-extensions',
+            '--disable-workspace-trust',
+            '--user-data-dir',
+            path.join(tmp, `user-data-${version}`),
+          ],
         });
       } catch (error) {
         failures++;
-        console.error(`[electron] VS Code ${version} failed: ${error instanceof Error ? error.message : String(error)}`);
+        console.error(`[electron] VS Code ${version} failed: ${errorText(error)}`);
       }
     }
     console.log(`${versions.length - failures} passed, ${failures} failed`);
@@ -87,7 +101,7 @@ async function main(): Promise<number> {
 main().then(
   (code) => process.exit(code),
   (error: unknown) => {
-    console.error(`test:electron could not run: ${error instanceof Error ? error.message : String(error)}`);
+    console.error(`test:electron could not run: ${errorText(error)}`);
     process.exit(2);
   },
 );

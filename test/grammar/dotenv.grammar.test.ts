@@ -106,11 +106,11 @@ void describe('dotenv grammar: values', () => {
     assertScope(tokens, 'NEXT', 'variable.other.env');
   });
 
-  void test('single and backtick quotes have no escapes or interpolation; \\\' does not end a single-quoted value', () => {
+  void test("single and backtick quotes have no escapes or interpolation; \\' does not end a single-quoted value", () => {
     const tokens = dotenv("S='a\\n $HOME ${HOME} \\' still'\nB=`x\\n ${HOME}`\nNEXT=1");
     assertNoScope(tokens, "S='a«\\n»", 'constant.character.escape');
     assertNoScope(tokens, "S='a\\n «$HOME»", 'variable');
-    assertNoScope(tokens, 'S=\'a\\n $HOME «${HOME}»', 'meta.interpolation');
+    assertNoScope(tokens, "S='a\\n $HOME «${HOME}»", 'meta.interpolation');
     assertScope(tokens, ' still', 'string.quoted.single');
     assertNoScope(tokens, 'B=`x\\n «${HOME}»', 'meta.interpolation');
     assertScope(tokens, 'NEXT', 'variable.other.env');
@@ -118,7 +118,16 @@ void describe('dotenv grammar: values', () => {
 
   void test('a quoted value spans lines until its closing quote; the line after is a fresh assignment', () => {
     const tokens = dotenv(
-      ['CERT="-----BEGIN-----', 'KEY=not a key # not a comment', '-----END-----" # comment', 'AFTER=1', "SQ='one", "two'", 'BT=`one', 'two`'].join('\n'),
+      [
+        'CERT="-----BEGIN-----',
+        'KEY=not a key # not a comment',
+        '-----END-----" # comment',
+        'AFTER=1',
+        "SQ='one",
+        "two'",
+        'BT=`one',
+        'two`',
+      ].join('\n'),
     );
     assertScope(tokens, '-----BEGIN-----', 'string.quoted.double');
     assertScope(tokens, 'KEY=not a key # not a comment', 'string.quoted.double');
@@ -127,7 +136,7 @@ void describe('dotenv grammar: values', () => {
     assertScope(tokens, '" «# comment»', 'comment.line.number-sign');
     assertScope(tokens, 'AFTER', 'variable.other.env');
     assertNoScope(tokens, 'AFTER', 'string');
-    assertScope(tokens, 'two«\'»', 'string.quoted.single');
+    assertScope(tokens, "two«'»", 'string.quoted.single');
     assertScope(tokens, 'two«`»', 'string.quoted.other.backtick');
   });
 
@@ -243,7 +252,11 @@ L11 "=" → keyword.operator.assignment.dotenv
       const tokens = dotenv(text);
       assert.ok(!tokens.some((token) => hasScope(token.scopes, 'invalid')), `${file} has an invalid token`);
       const unscoped = tokens.filter((token) => token.scopes.length === 1 && token.text.trim() !== '');
-      assert.deepEqual(unscoped.map((token) => token.text), [], `${file} has text outside any scope`);
+      assert.deepEqual(
+        unscoped.map((token) => token.text),
+        [],
+        `${file} has text outside any scope`,
+      );
     }
   });
 });

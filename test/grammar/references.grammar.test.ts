@@ -57,7 +57,13 @@ const markdownHost: HostGrammar = {
   patterns: [
     { name: 'markup.heading.markdown', begin: '^#{1,6}[ \\t]', end: '$' },
     { name: 'markup.bold.markdown', begin: '\\*\\*', end: '\\*\\*' },
-    { name: 'markup.fenced_code.block.markdown', begin: '^```ts[ \\t]*$', end: '^```[ \\t]*$', contentName: 'meta.embedded.block.typescript', patterns: [{ include: 'source.ts' }] },
+    {
+      name: 'markup.fenced_code.block.markdown',
+      begin: '^```ts[ \\t]*$',
+      end: '^```[ \\t]*$',
+      contentName: 'meta.embedded.block.typescript',
+      patterns: [{ include: 'source.ts' }],
+    },
   ],
 };
 
@@ -98,7 +104,10 @@ function assertReference(tokenized: readonly Token[], key: string): void {
 
 void describe('secret references: prompt text', () => {
   void test('{{secrets.KEY}} with and without inner whitespace, and <<secrets.KEY>>, in plain text', () => {
-    const tokenized = tokens('text.plain', 'Company: {{secrets.COMPANY_NAME}}\nEmail {{ secrets.SUPPORT_EMAIL }} or <<secrets.PHONE>> / << secrets.FAX >>.');
+    const tokenized = tokens(
+      'text.plain',
+      'Company: {{secrets.COMPANY_NAME}}\nEmail {{ secrets.SUPPORT_EMAIL }} or <<secrets.PHONE>> / << secrets.FAX >>.',
+    );
     for (const key of ['COMPANY_NAME', 'SUPPORT_EMAIL', 'PHONE', 'FAX']) assertReference(tokenized, key);
     assertScope(tokenized, '«{{»secrets.COMPANY_NAME', 'punctuation.definition.template-expression.begin');
     assertScope(tokenized, 'COMPANY_NAME«}}»', 'punctuation.definition.template-expression.end');
@@ -112,14 +121,22 @@ void describe('secret references: prompt text', () => {
 
   void test('punctuation, namespace and key carry distinct scopes', () => {
     const tokenized = tokens('text.plain', '{{secrets.KEY}}');
-    const parts = ['«{{»secrets', '{{«secrets»', 'secrets«.»KEY', 'KEY', 'KEY«}}»'].map((needle) => scopesAt(tokenized, needle).at(-1));
+    const parts = ['«{{»secrets', '{{«secrets»', 'secrets«.»KEY', 'KEY', 'KEY«}}»'].map((needle) =>
+      scopesAt(tokenized, needle).at(-1),
+    );
     assert.equal(new Set(parts).size, parts.length, parts.join(', '));
   });
 
   void test('references in markdown text, headings, emphasis and embedded code', () => {
     const tokenized = tokens(
       'text.html.markdown',
-      ['# Escalation for {{secrets.COMPANY_NAME}}', 'Use **{{secrets.ESCALATION_QUEUE}}** then <<secrets.PAGER>>.', '```ts', 'const q = "{{secrets.IN_FENCE}}";', '```'].join('\n'),
+      [
+        '# Escalation for {{secrets.COMPANY_NAME}}',
+        'Use **{{secrets.ESCALATION_QUEUE}}** then <<secrets.PAGER>>.',
+        '```ts',
+        'const q = "{{secrets.IN_FENCE}}";',
+        '```',
+      ].join('\n'),
     );
     assertReference(tokenized, 'COMPANY_NAME');
     assertScope(tokenized, 'COMPANY_NAME', 'markup.heading');
@@ -143,7 +160,15 @@ void describe('secret references: prompt text', () => {
   void test('near misses are not references', () => {
     const tokenized = tokens(
       'text.plain',
-      ['secrets.BARE', '{secrets.SINGLE}', '{{secrets.UNCLOSED}', '{{ secret.SINGULAR }}', '{{secrets.TWO WORDS}}', '<secrets.ANGLE>', '{{ env.OTHER }}'].join('\n'),
+      [
+        'secrets.BARE',
+        '{secrets.SINGLE}',
+        '{{secrets.UNCLOSED}',
+        '{{ secret.SINGULAR }}',
+        '{{secrets.TWO WORDS}}',
+        '<secrets.ANGLE>',
+        '{{ env.OTHER }}',
+      ].join('\n'),
     );
     for (const key of ['BARE', 'SINGLE', 'UNCLOSED', 'SINGULAR', 'TWO', 'ANGLE', 'OTHER']) {
       assertNoScope(tokenized, key, KEY);
@@ -163,7 +188,13 @@ void describe('secret references: TypeScript and JavaScript', () => {
   void test('inside a multi-line template string, state carried across lines', () => {
     const tokenized = tokens(
       'source.ts',
-      ['const systemPrompt = `', 'You work for {{secrets.COMPANY_NAME}}.', 'Write to {{ secrets.SUPPORT_EMAIL }} or <<secrets.PHONE>>.', '`;', 'const after = 1;'].join('\n'),
+      [
+        'const systemPrompt = `',
+        'You work for {{secrets.COMPANY_NAME}}.',
+        'Write to {{ secrets.SUPPORT_EMAIL }} or <<secrets.PHONE>>.',
+        '`;',
+        'const after = 1;',
+      ].join('\n'),
     );
     for (const key of ['COMPANY_NAME', 'SUPPORT_EMAIL', 'PHONE']) {
       assertReference(tokenized, key);
@@ -176,7 +207,10 @@ void describe('secret references: TypeScript and JavaScript', () => {
   });
 
   void test('inside single- and double-quoted strings, and the host string still ends where it did', () => {
-    const tokenized = tokens('source.ts', `const a = "Hi {{secrets.DOUBLE}}!"; const b = 'x <<secrets.SINGLE>>'; next;`);
+    const tokenized = tokens(
+      'source.ts',
+      `const a = "Hi {{secrets.DOUBLE}}!"; const b = 'x <<secrets.SINGLE>>'; next;`,
+    );
     assertReference(tokenized, 'DOUBLE');
     assertScope(tokenized, 'DOUBLE', 'string.quoted.double.ts');
     assertReference(tokenized, 'SINGLE');
@@ -195,7 +229,11 @@ void describe('secret references: TypeScript and JavaScript', () => {
   void test('context.secrets.KEY, context?.secrets?.KEY, and inside a ${…} substitution', () => {
     const tokenized = tokens(
       'source.ts',
-      ['const token = context.secrets.ZENDESK_TOKEN;', 'const maybe = context?.secrets?.OPTIONAL;', 'fetch(`https://${context.secrets.SUBDOMAIN}.example`);'].join('\n'),
+      [
+        'const token = context.secrets.ZENDESK_TOKEN;',
+        'const maybe = context?.secrets?.OPTIONAL;',
+        'fetch(`https://${context.secrets.SUBDOMAIN}.example`);',
+      ].join('\n'),
     );
     for (const key of ['ZENDESK_TOKEN', 'OPTIONAL', 'SUBDOMAIN']) assertReference(tokenized, key);
     assertScope(tokenized, '«context».secrets.ZENDESK_TOKEN', 'variable.other.object');
@@ -207,7 +245,10 @@ void describe('secret references: TypeScript and JavaScript', () => {
   });
 
   void test('context.secrets["KEY"], [\'KEY\'] and [`KEY`]', () => {
-    const tokenized = tokens('source.ts', `a = context.secrets["DOUBLE"]; b = context.secrets[ 'SINGLE' ]; c = context.secrets?.[\`TICK\`];`);
+    const tokenized = tokens(
+      'source.ts',
+      `a = context.secrets["DOUBLE"]; b = context.secrets[ 'SINGLE' ]; c = context.secrets?.[\`TICK\`];`,
+    );
     for (const key of ['DOUBLE', 'SINGLE', 'TICK']) {
       assertReference(tokenized, key);
       assertNoScope(tokenized, key, 'string');
@@ -220,7 +261,10 @@ void describe('secret references: TypeScript and JavaScript', () => {
   });
 
   void test('invalid names in tool code are invalid.illegal', () => {
-    const tokenized = tokens('source.ts', `context.secrets["my-key"]; context.secrets['a.b']; context.secrets.KEY$; context.secrets.1X;`);
+    const tokenized = tokens(
+      'source.ts',
+      `context.secrets["my-key"]; context.secrets['a.b']; context.secrets.KEY$; context.secrets.1X;`,
+    );
     for (const key of ['my-key', 'a.b', 'KEY$', '1X']) {
       assertScope(tokenized, key, INVALID);
       assertNoScope(tokenized, key, KEY);
@@ -228,7 +272,10 @@ void describe('secret references: TypeScript and JavaScript', () => {
   });
 
   void test('other objects and bare secrets are not references', () => {
-    const tokenized = tokens('source.ts', 'mycontext.secrets.A; context.env.B; secrets.C; context.secrets; const s = "secrets.D";');
+    const tokenized = tokens(
+      'source.ts',
+      'mycontext.secrets.A; context.env.B; secrets.C; context.secrets; const s = "secrets.D";',
+    );
     for (const key of ['A', 'B', 'C', 'D']) assertNoScope(tokenized, `.«${key}»`, KEY);
     assertNoScope(tokenized, 'context.«secrets»;', NAMESPACE);
   });

@@ -85,7 +85,13 @@ export function tokenize(grammar: vsctm.IGrammar, text: string): Token[] {
     for (const token of result.tokens) {
       const endIndex = Math.min(token.endIndex, lineText.length);
       if (endIndex <= token.startIndex) continue;
-      tokens.push({ line, startIndex: token.startIndex, endIndex, text: lineText.slice(token.startIndex, endIndex), scopes: token.scopes });
+      tokens.push({
+        line,
+        startIndex: token.startIndex,
+        endIndex,
+        text: lineText.slice(token.startIndex, endIndex),
+        scopes: token.scopes,
+      });
     }
     state = result.ruleStack;
   });
@@ -100,7 +106,8 @@ export function tokenize(grammar: vsctm.IGrammar, text: string): Token[] {
 export function scopesAt(tokens: readonly Token[], needle: string, nth = 0): string[] {
   const open = needle.indexOf('«');
   const close = needle.indexOf('»');
-  const context = open === -1 ? needle : needle.slice(0, open) + needle.slice(open + 1, close) + needle.slice(close + 1);
+  const context =
+    open === -1 ? needle : needle.slice(0, open) + needle.slice(open + 1, close) + needle.slice(close + 1);
   const from = open === -1 ? 0 : open;
   const length = open === -1 ? needle.length : close - open - 1;
   if (length <= 0) throw new Error(`empty needle: ${needle}`);

@@ -23,12 +23,21 @@ import {
   type Location,
   type MarkupContent,
 } from 'vscode-languageserver-protocol';
-import { IndexStatsRequest, SecretStatusRequest, SetEnvironmentNotification, SetRemoteNamesNotification, type IndexStatsResult } from '../../server/src/protocol';
+import {
+  IndexStatsRequest,
+  SecretStatusRequest,
+  SetEnvironmentNotification,
+  SetRemoteNamesNotification,
+  type IndexStatsResult,
+} from '../../engine/protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
 import { tempWorkspace } from '../support/tempWorkspace';
 
 const keysOf = (diagnostics: Diagnostic[], code = 'missing-secret') =>
-  diagnostics.filter((d) => d.code === code).map((d) => (d.data as { key: string }).key).sort();
+  diagnostics
+    .filter((d) => d.code === code)
+    .map((d) => (d.data as { key: string }).key)
+    .sort();
 
 function workspaceFiles() {
   return {
@@ -59,11 +68,16 @@ for (const mode of ['push', 'pull'] as const) {
       ws.dispose();
     });
 
-    async function diagnosticsOf(name: string, predicate: (d: Diagnostic[]) => boolean = () => true): Promise<Diagnostic[]> {
+    async function diagnosticsOf(
+      name: string,
+      predicate: (d: Diagnostic[]) => boolean = () => true,
+    ): Promise<Diagnostic[]> {
       if (mode === 'push') return client.waitForDiagnostics(uri(name), predicate);
       // Pull clients ask; refresh requests tell them when to ask again.
       for (let attempt = 0; attempt < 50; attempt++) {
-        const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, { textDocument: { uri: uri(name) } });
+        const report = await client.connection.sendRequest(DocumentDiagnosticRequest.type, {
+          textDocument: { uri: uri(name) },
+        });
         const items = report.kind === 'full' ? report.items : [];
         if (predicate(items)) return items;
         const refreshes = client.refreshCount;
@@ -80,9 +94,16 @@ for (const mode of ['push', 'pull'] as const) {
       assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => d.length > 0)), ['PROD_KEY']);
       const env = await diagnosticsOf('app/.env.production', (d) => d.length > 0);
       // .env.production is ignored by the root .gitignore; PROD_KEY and 1BAD are not in .env.development.
-      assert.deepEqual(env.map((d) => `${d.code}:${(d.data as { key?: string } | undefined)?.key ?? ''}`).sort(), ['env-parity:1BAD', 'env-parity:PROD_KEY', 'invalid-key:1BAD']);
+      assert.deepEqual(env.map((d) => `${d.code}:${(d.data as { key?: string } | undefined)?.key ?? ''}`).sort(), [
+        'env-parity:1BAD',
+        'env-parity:PROD_KEY',
+        'invalid-key:1BAD',
+      ]);
       const dev = await diagnosticsOf('app/.env.development', (d) => d.length > 0);
-      assert.deepEqual(dev.map((d) => `${d.code}:${(d.data as { key?: string } | undefined)?.key ?? ''}`).sort(), ['env-parity:DEV_KEY', 'not-gitignored:']);
+      assert.deepEqual(dev.map((d) => `${d.code}:${(d.data as { key?: string } | undefined)?.key ?? ''}`).sort(), [
+        'env-parity:DEV_KEY',
+        'not-gitignored:',
+      ]);
       assert.equal(dev.find((d) => d.code === 'env-parity')!.severity, 3, 'parity is information');
     });
 
@@ -104,7 +125,9 @@ for (const mode of ['push', 'pull'] as const) {
 
     test('switching the environment re-diagnoses', async () => {
       await client.connection.sendNotification(SetEnvironmentNotification.method, { environment: 'production' });
-      assert.deepEqual(keysOf(await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'DEV_KEY')), ['DEV_KEY']);
+      assert.deepEqual(keysOf(await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'DEV_KEY')), [
+        'DEV_KEY',
+      ]);
       assert.deepEqual(await diagnosticsOf('app/tools/t.ts', (d) => d.length === 0), []);
       await client.connection.sendNotification(SetEnvironmentNotification.method, { environment: 'development' });
       await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'PROD_KEY');
@@ -113,10 +136,14 @@ for (const mode of ['push', 'pull'] as const) {
     test('an .env edit in the editor re-diagnoses the files that reference the changed keys', async () => {
       const envUri = uri('app/.env.development');
       await client.open(envUri, 'DEV_KEY=dev-secret-value\nSHARED=shared-dev-value\n', 'dotenv');
-      await client.change(envUri, [{ range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'PROD_KEY=now-in-dev\n' }]);
+      await client.change(envUri, [
+        { range: { start: { line: 2, character: 0 }, end: { line: 2, character: 0 } }, text: 'PROD_KEY=now-in-dev\n' },
+      ]);
       await diagnosticsOf('app/agents/main.ts', (d) => d.length === 0);
       await diagnosticsOf('app/tools/t.ts', (d) => d.length === 0);
-      await client.change(envUri, [{ range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' }]);
+      await client.change(envUri, [
+        { range: { start: { line: 2, character: 0 }, end: { line: 3, character: 0 } }, text: '' },
+      ]);
       await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'PROD_KEY');
       await client.close(envUri);
     });
@@ -126,11 +153,20 @@ for (const mode of ['push', 'pull'] as const) {
       const text = 'export const prompt = `{{secrets.DEV_KEY}} {{ secrets.PROD_KEY }} <<secrets.SHARED>>`;\n';
       await client.open(promptUri, text, 'typescript');
       const start = text.indexOf('PROD_KEY');
-      await client.change(promptUri, [{ range: { start: { line: 0, character: start }, end: { line: 0, character: start + 8 } }, text: 'NEW_KEY' }]);
+      await client.change(promptUri, [
+        { range: { start: { line: 0, character: start }, end: { line: 0, character: start + 8 } }, text: 'NEW_KEY' },
+      ]);
       await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'NEW_KEY');
-      await client.change(promptUri, [{ range: { start: { line: 0, character: start }, end: { line: 0, character: start + 7 } }, text: '9bad' }]);
-      const diagnostics = await diagnosticsOf('app/agents/main.ts', (d) => d.some((x) => x.code === 'invalid-reference'));
-      assert.deepEqual(diagnostics.find((d) => d.code === 'invalid-reference')!.range, { start: { line: 0, character: start }, end: { line: 0, character: start + 4 } });
+      await client.change(promptUri, [
+        { range: { start: { line: 0, character: start }, end: { line: 0, character: start + 7 } }, text: '9bad' },
+      ]);
+      const diagnostics = await diagnosticsOf('app/agents/main.ts', (d) =>
+        d.some((x) => x.code === 'invalid-reference'),
+      );
+      assert.deepEqual(diagnostics.find((d) => d.code === 'invalid-reference')!.range, {
+        start: { line: 0, character: start },
+        end: { line: 0, character: start + 4 },
+      });
       await client.change(promptUri, [{ text }]);
       await diagnosticsOf('app/agents/main.ts', (d) => keysOf(d).join() === 'PROD_KEY');
     });
@@ -138,7 +174,10 @@ for (const mode of ['push', 'pull'] as const) {
     test('completion, hover and definition over LSP', async () => {
       const promptUri = uri('app/agents/main.ts');
       const position = { line: 0, character: 'export const prompt = `{{secrets.'.length };
-      const response = await client.connection.sendRequest(CompletionRequest.type, { textDocument: { uri: promptUri }, position });
+      const response = await client.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri: promptUri },
+        position,
+      });
       const replaced = { start: position, end: { line: 0, character: position.character + 'DEV_KEY'.length } };
       let completion: CompletionItem[];
       if (mode === 'pull') {
@@ -150,12 +189,21 @@ for (const mode of ['push', 'pull'] as const) {
         completion = response as CompletionItem[];
         assert.deepEqual(completion[0].textEdit, { range: replaced, newText: completion[0].label });
       }
-      assert.deepEqual(completion.filter((item) => item.sortText === '0').map((item) => item.label), ['DEV_KEY', 'SHARED']);
-      const resolved = await client.connection.sendRequest(CompletionResolveRequest.type, { ...completion[0], data: completion[0].data ?? (response as CompletionList).itemDefaults?.data });
+      assert.deepEqual(
+        completion.filter((item) => item.sortText === '0').map((item) => item.label),
+        ['DEV_KEY', 'SHARED'],
+      );
+      const resolved = await client.connection.sendRequest(CompletionResolveRequest.type, {
+        ...completion[0],
+        data: completion[0].data ?? (response as CompletionList).itemDefaults?.data,
+      });
       assert.match((resolved.documentation as MarkupContent).value, /\| development \| set \|/);
       assert.ok(!JSON.stringify([completion, resolved]).includes('secret-value'));
 
-      const hover = await client.connection.sendRequest(HoverRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 36 } });
+      const hover = await client.connection.sendRequest(HoverRequest.type, {
+        textDocument: { uri: promptUri },
+        position: { line: 0, character: 36 },
+      });
       const markdown = (hover!.contents as MarkupContent).value;
       assert.match(markdown, /\*\*DEV_KEY\*\*/);
       assert.match(markdown, /production \| not set/);
@@ -165,14 +213,21 @@ for (const mode of ['push', 'pull'] as const) {
         textDocument: { uri: promptUri },
         position: { line: 0, character: 36 },
       })) as Location[];
-      assert.deepEqual(definition, [{ uri: uri('app/.env.development'), range: { start: { line: 0, character: 0 }, end: { line: 0, character: 7 } } }]);
+      assert.deepEqual(definition, [
+        {
+          uri: uri('app/.env.development'),
+          range: { start: { line: 0, character: 0 }, end: { line: 0, character: 7 } },
+        },
+      ]);
       await client.close(promptUri);
     });
 
     test('a file changed on disk is re-read', async () => {
       const toolPath = ws.write('app/tools/t.ts', 'export const run = (context) => context.secrets.DISK_KEY;\n');
       await client.filesChanged([{ uri: fileUri(toolPath), type: FileChangeType.Changed }]);
-      assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => keysOf(d).join() === 'DISK_KEY')), ['DISK_KEY']);
+      assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => keysOf(d).join() === 'DISK_KEY')), [
+        'DISK_KEY',
+      ]);
       const envPath = ws.write('app/.env.development', 'DEV_KEY=1\nSHARED=2\nDISK_KEY=3\n');
       await client.filesChanged([{ uri: fileUri(envPath), type: FileChangeType.Changed }]);
       await diagnosticsOf('app/tools/t.ts', (d) => d.length === 0);
@@ -193,12 +248,20 @@ for (const mode of ['push', 'pull'] as const) {
 }
 
 test('without client file watching, the server follows the disk itself', async () => {
-  const ws = tempWorkspace({ 'struere.json': '{}', '.env.development': 'A=1\n', 'p.md': '{{secrets.A}} {{secrets.B}}' });
+  const ws = tempWorkspace({
+    'struere.json': '{}',
+    '.env.development': 'A=1\n',
+    'p.md': '{{secrets.A}} {{secrets.B}}',
+  });
   const client = await LspTestClient.start({ folders: [ws.dir], watchFiles: false });
   try {
     await client.waitForDiagnostics(fileUri(ws.path('p.md')), (d) => keysOf(d).join() === 'B');
     writeFileSync(ws.path('.env.development'), 'A=1\nB=2\n');
-    await client.waitForDiagnostics(fileUri(ws.path('p.md')), (d) => d.length === 0, 'the disk watcher to pick up the edit');
+    await client.waitForDiagnostics(
+      fileUri(ws.path('p.md')),
+      (d) => d.length === 0,
+      'the disk watcher to pick up the edit',
+    );
   } finally {
     await client.stop();
     ws.dispose();
@@ -206,10 +269,18 @@ test('without client file watching, the server follows the disk itself', async (
 });
 
 test('settings from the client: severity overrides and a custom include', async () => {
-  const ws = tempWorkspace({ 'struere.json': '{}', '.env.development': 'A=1\n', 'p.md': '{{secrets.B}}', 'notes.prompt2': '{{secrets.C}}' });
+  const ws = tempWorkspace({
+    'struere.json': '{}',
+    '.env.development': 'A=1\n',
+    'p.md': '{{secrets.B}}',
+    'notes.prompt2': '{{secrets.C}}',
+  });
   const client = await LspTestClient.start({
     folders: [ws.dir],
-    settings: { severity: { 'missing-secret': 'error', 'not-gitignored': 'off' }, files: { include: ['**/*.prompt2'] } },
+    settings: {
+      severity: { 'missing-secret': 'error', 'not-gitignored': 'off' },
+      files: { include: ['**/*.prompt2'] },
+    },
   });
   try {
     const diagnostics = await client.waitForDiagnostics(fileUri(ws.path('notes.prompt2')), (d) => d.length > 0);
@@ -223,7 +294,12 @@ test('settings from the client: severity overrides and a custom include', async 
 });
 
 test('remote names from the client count as set; the status table lists keys × environments without values', async () => {
-  const ws = tempWorkspace({ '.gitignore': '.env*\n', 'struere.json': '{}', '.env.development': 'LOCAL=local-secret-value\n', 'p.md': '{{secrets.LOCAL}} {{secrets.REMOTE}}' });
+  const ws = tempWorkspace({
+    '.gitignore': '.env*\n',
+    'struere.json': '{}',
+    '.env.development': 'LOCAL=local-secret-value\n',
+    'p.md': '{{secrets.LOCAL}} {{secrets.REMOTE}}',
+  });
   const client = await LspTestClient.start({ folders: [ws.dir] });
   const promptUri = fileUri(ws.path('p.md'));
   try {
@@ -232,10 +308,16 @@ test('remote names from the client count as set; the status table lists keys × 
     const list = (names: string[]) => ({ state: 'fresh' as const, names, fetchedAt: Date.now() });
     await client.connection.sendNotification(SetRemoteNamesNotification.method, {
       projectUri: fileUri(ws.dir),
-      lists: { development: list(['REMOTE']), eval: list([]), production: { state: 'unknown', names: [], reason: 'no API key' } },
+      lists: {
+        development: list(['REMOTE']),
+        eval: list([]),
+        production: { state: 'unknown', names: [], reason: 'no API key' },
+      },
     });
     await client.waitForDiagnostics(promptUri, (d) => d.length === 0, 'REMOTE to count as set');
-    const status = (await client.connection.sendRequest(SecretStatusRequest.method, { projectUri: fileUri(ws.dir) })) as { markdown: string };
+    const status = (await client.connection.sendRequest(SecretStatusRequest.method, {
+      projectUri: fileUri(ws.dir),
+    })) as { markdown: string };
     assert.match(status.markdown, /LOCAL/);
     assert.match(status.markdown, /REMOTE/);
     assert.match(status.markdown, /no API key/);
@@ -247,7 +329,13 @@ test('remote names from the client count as set; the status table lists keys × 
 });
 
 test('editor intelligence over LSP: quick fix, rename, references, symbols, code lens', async () => {
-  const ws = tempWorkspace({ '.gitignore': '.env*\n', 'struere.json': '{}', '.env.development': 'KEY=dev-value\n', '.env.production': 'KEY=prod-value\n', 'p.md': '{{secrets.KEY}} {{secrets.NEW}}' });
+  const ws = tempWorkspace({
+    '.gitignore': '.env*\n',
+    'struere.json': '{}',
+    '.env.development': 'KEY=dev-value\n',
+    '.env.production': 'KEY=prod-value\n',
+    'p.md': '{{secrets.KEY}} {{secrets.NEW}}',
+  });
   const client = await LspTestClient.start({ folders: [ws.dir] });
   const promptUri = fileUri(ws.path('p.md'));
   const envUri = fileUri(ws.path('.env.development'));
@@ -258,23 +346,60 @@ test('editor intelligence over LSP: quick fix, rename, references, symbols, code
       range: missing.range,
       context: { diagnostics: [missing] },
     })) as CodeAction[];
-    assert.deepEqual(actions.map((a) => a.title), ['Add NEW to .env.development', 'Add NEW to .env.production']);
+    assert.deepEqual(
+      actions.map((a) => a.title),
+      ['Add NEW to .env.development', 'Add NEW to .env.production'],
+    );
 
     await client.open(envUri, 'KEY=dev-value\n', 'dotenv');
-    const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 11 } });
-    assert.deepEqual(prepared, { range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } }, placeholder: 'KEY' });
-    const rename = await client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 11 }, newName: 'RENAMED' });
-    const changes = (rename!.documentChanges as TextDocumentEdit[]).map((c) => [c.textDocument.uri, c.textDocument.version, c.edits.length]);
-    assert.deepEqual(changes.sort(), [[envUri, 1, 1], [fileUri(ws.path('.env.production')), null, 1], [promptUri, null, 1]].sort());
+    const prepared = await client.connection.sendRequest(PrepareRenameRequest.type, {
+      textDocument: { uri: promptUri },
+      position: { line: 0, character: 11 },
+    });
+    assert.deepEqual(prepared, {
+      range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } },
+      placeholder: 'KEY',
+    });
+    const rename = await client.connection.sendRequest(RenameRequest.type, {
+      textDocument: { uri: promptUri },
+      position: { line: 0, character: 11 },
+      newName: 'RENAMED',
+    });
+    const changes = (rename!.documentChanges as TextDocumentEdit[]).map((c) => [
+      c.textDocument.uri,
+      c.textDocument.version,
+      c.edits.length,
+    ]);
+    assert.deepEqual(
+      changes.sort(),
+      [
+        [envUri, 1, 1],
+        [fileUri(ws.path('.env.production')), null, 1],
+        [promptUri, null, 1],
+      ].sort(),
+    );
     await assert.rejects(
-      client.connection.sendRequest(RenameRequest.type, { textDocument: { uri: promptUri }, position: { line: 0, character: 11 }, newName: 'not valid' }),
+      client.connection.sendRequest(RenameRequest.type, {
+        textDocument: { uri: promptUri },
+        position: { line: 0, character: 11 },
+        newName: 'not valid',
+      }),
       /not a valid secret name/,
     );
 
-    const references = await client.connection.sendRequest(ReferencesRequest.type, { textDocument: { uri: envUri }, position: { line: 0, character: 1 }, context: { includeDeclaration: true } });
+    const references = await client.connection.sendRequest(ReferencesRequest.type, {
+      textDocument: { uri: envUri },
+      position: { line: 0, character: 1 },
+      context: { includeDeclaration: true },
+    });
     assert.equal(references!.length, 3);
-    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, { textDocument: { uri: envUri } })) as { name: string }[];
-    assert.deepEqual(symbols.map((s) => s.name), ['KEY']);
+    const symbols = (await client.connection.sendRequest(DocumentSymbolRequest.type, {
+      textDocument: { uri: envUri },
+    })) as { name: string }[];
+    assert.deepEqual(
+      symbols.map((s) => s.name),
+      ['KEY'],
+    );
     const lenses = await client.connection.sendRequest(CodeLensRequest.type, { textDocument: { uri: envUri } });
     assert.ok(lenses!.some((lens) => lens.command?.command === 'struere.sync'));
     const everything = JSON.stringify([actions, rename, references, symbols, lenses, client.received]);

@@ -1,8 +1,8 @@
 import type { Position } from 'vscode-languageserver-types';
-import type { Environment } from '../../server/src/core/environments';
-import type { RemoteNameList } from '../../server/src/core/remoteNames';
-import { LineIndex } from '../../server/src/core/text';
-import { WorkspaceIndex, type ProjectState, type SourceFileState } from '../../server/src/core/workspaceIndex';
+import type { Environment } from '../../engine/core/environments';
+import type { RemoteNameList } from '../../engine/core/remoteNames';
+import { LineIndex } from '../../engine/core/text';
+import { WorkspaceIndex, type ProjectState, type SourceFileState } from '../../engine/core/workspaceIndex';
 
 export const ROOT = 'file:///ws/app';
 
@@ -16,7 +16,10 @@ export interface FixtureProject {
  * A project from inline files: names ending in an .env name are env files, others are sources.
  * `remote` fills remote name lists per environment.
  */
-export function fixtureProject(files: Record<string, string>, remote: Partial<Record<Environment, RemoteNameList>> = {}): FixtureProject {
+export function fixtureProject(
+  files: Record<string, string>,
+  remote: Partial<Record<Environment, RemoteNameList>> = {},
+): FixtureProject {
   const index = new WorkspaceIndex();
   const project = index.addProject(ROOT);
   const uri = (name: string) => `${ROOT}/${name}`;
@@ -37,7 +40,11 @@ export function withCursor(marked: string): { text: string; position: Position; 
 }
 
 /** Adds a source file whose text carries a `|` cursor; returns its state and the cursor position. */
-export function sourceWithCursor(fixture: FixtureProject, name: string, marked: string): { source: SourceFileState; position: Position; text: string } {
+export function sourceWithCursor(
+  fixture: FixtureProject,
+  name: string,
+  marked: string,
+): { source: SourceFileState; position: Position; text: string } {
   const { text, position } = withCursor(marked);
   const source = fixture.index.setSourceFile(fixture.uri(name), text)!;
   return { source, position, text };

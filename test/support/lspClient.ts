@@ -23,7 +23,7 @@ import {
   type TextDocumentContentChangeEvent,
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
-import { ServerStateNotification, type ServerStateParams } from '../../server/src/protocol';
+import { ServerStateNotification, type ServerStateParams } from '../../engine/protocol';
 
 export const SERVER_JS = path.resolve(__dirname, '../../dist/server.js');
 
@@ -68,7 +68,10 @@ export class LspTestClient {
     this.process = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_JS, '--stdio'], { stdio: 'pipe' });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.process.stdout.on('data', (chunk: Buffer) => this.received.push(chunk.toString()));
-    this.connection = createProtocolConnection(new StreamMessageReader(this.process.stdout), new StreamMessageWriter(this.process.stdin));
+    this.connection = createProtocolConnection(
+      new StreamMessageReader(this.process.stdout),
+      new StreamMessageWriter(this.process.stdin),
+    );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params.diagnostics);
       this.lastPublishAt = performance.now();
@@ -78,7 +81,9 @@ export class LspTestClient {
       this.state = params;
       this.notify();
     });
-    this.connection.onRequest(ConfigurationRequest.type, (params) => params.items.map(() => this.options.settings ?? {}));
+    this.connection.onRequest(ConfigurationRequest.type, (params) =>
+      params.items.map(() => this.options.settings ?? {}),
+    );
     this.connection.onRequest(RegistrationRequest.type, (params) => {
       this.registrations.push(...params.registrations);
     });
@@ -109,7 +114,11 @@ export class LspTestClient {
       textDocument: {
         synchronization: { dynamicRegistration: false },
         // VS Code-like clients (pull) take list item defaults; the others get self-contained items.
-        completion: { completionItem: { snippetSupport: false }, completionList: this.options.pull || this.options.itemDefaults ? { itemDefaults: ['editRange', 'data'] } : undefined },
+        completion: {
+          completionItem: { snippetSupport: false },
+          completionList:
+            this.options.pull || this.options.itemDefaults ? { itemDefaults: ['editRange', 'data'] } : undefined,
+        },
         hover: { contentFormat: ['markdown', 'plaintext'] },
         publishDiagnostics: { relatedInformation: true },
         diagnostic: this.options.pull ? { dynamicRegistration: false, relatedDocumentSupport: false } : undefined,
@@ -119,7 +128,10 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: null,
       capabilities,
-      workspaceFolders: this.options.folders.map((folder) => ({ uri: URI.file(folder).toString(), name: path.basename(folder) })),
+      workspaceFolders: this.options.folders.map((folder) => ({
+        uri: URI.file(folder).toString(),
+        name: path.basename(folder),
+      })),
     });
     this.initializedAt = performance.now();
     await this.connection.sendNotification(InitializedNotification.type, {});
@@ -144,19 +156,30 @@ export class LspTestClient {
     });
   }
 
-  waitForDiagnostics(uri: string, predicate: (diagnostics: Diagnostic[]) => boolean, what = `diagnostics of ${uri}`): Promise<Diagnostic[]> {
-    return this.waitFor(() => this.diagnostics.has(uri) && predicate(this.diagnostics.get(uri)!), what).then(() => this.diagnostics.get(uri)!);
+  waitForDiagnostics(
+    uri: string,
+    predicate: (diagnostics: Diagnostic[]) => boolean,
+    what = `diagnostics of ${uri}`,
+  ): Promise<Diagnostic[]> {
+    return this.waitFor(() => this.diagnostics.has(uri) && predicate(this.diagnostics.get(uri)!), what).then(() =>
+      this.diagnostics.get(uri)!,
+    );
   }
 
   async open(uri: string, text: string, languageId = 'plaintext'): Promise<void> {
     this.versions.set(uri, 1);
-    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, { textDocument: { uri, languageId, version: 1, text } });
+    await this.connection.sendNotification(DidOpenTextDocumentNotification.type, {
+      textDocument: { uri, languageId, version: 1, text },
+    });
   }
 
   async change(uri: string, changes: TextDocumentContentChangeEvent[]): Promise<void> {
     const version = (this.versions.get(uri) ?? 1) + 1;
     this.versions.set(uri, version);
-    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, { textDocument: { uri, version }, contentChanges: changes });
+    await this.connection.sendNotification(DidChangeTextDocumentNotification.type, {
+      textDocument: { uri, version },
+      contentChanges: changes,
+    });
   }
 
   async close(uri: string): Promise<void> {

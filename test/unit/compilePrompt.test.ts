@@ -1,25 +1,41 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { compilePrompt, extractSystemPrompts, formatPromptPreview, isAgentCode, SET_SECRET_MASK, setKeysFrom } from '../../server/src/core/compilePrompt';
-import { unknownRemote, type RemoteNameList } from '../../server/src/core/remoteNames';
+import {
+  compilePrompt,
+  extractSystemPrompts,
+  formatPromptPreview,
+  isAgentCode,
+  SET_SECRET_MASK,
+  setKeysFrom,
+} from '../../engine/core/compilePrompt';
+import { unknownRemote, type RemoteNameList } from '../../engine/core/remoteNames';
 
 // The compiler is told which keys are set and nothing else: no value can be in its output, because none is ever
 // passed in. These tests check the shape of what it builds.
 
-const setOf = (...keys: string[]) => (key: string) => keys.includes(key);
-const compiledOf = (text: string, file: string, ...set: string[]) => compilePrompt(text, file, setOf(...set)).prompts.map((prompt) => prompt.compiled);
+const setOf =
+  (...keys: string[]) =>
+  (key: string) =>
+    keys.includes(key);
+const compiledOf = (text: string, file: string, ...set: string[]) =>
+  compilePrompt(text, file, setOf(...set)).prompts.map((prompt) => prompt.compiled);
 
 test('set keys become the mask, unset ones the platform literal; both reference forms, blanks inside allowed', () => {
   const text = 'A {{secrets.SET}} B {{ secrets.SET }} C {{\tsecrets.UNSET\t}} D <<secrets.SET>> E << secrets.OTHER >>';
   const result = compilePrompt(text, 'prompt.md', setOf('SET'));
-  assert.deepEqual(result.prompts, [{ compiled: 'A •••• B •••• C [MISSING_SECRET:UNSET] D •••• E [MISSING_SECRET:OTHER]', startLine: 0 }]);
+  assert.deepEqual(result.prompts, [
+    { compiled: 'A •••• B •••• C [MISSING_SECRET:UNSET] D •••• E [MISSING_SECRET:OTHER]', startLine: 0 },
+  ]);
   assert.deepEqual(result.missing, ['UNSET', 'OTHER']);
   assert.equal(result.source, 'whole-file');
   assert.equal(SET_SECRET_MASK, '••••');
 });
 
 test('missing keys are listed once, in order of first appearance', () => {
-  assert.deepEqual(compilePrompt('{{secrets.B}} {{secrets.A}} <<secrets.B>> {{secrets.C}}', 'x.txt', setOf('C')).missing, ['B', 'A']);
+  assert.deepEqual(
+    compilePrompt('{{secrets.B}} {{secrets.A}} <<secrets.B>> {{secrets.C}}', 'x.txt', setOf('C')).missing,
+    ['B', 'A'],
+  );
 });
 
 test('names failing the key pattern are always missing, even when the caller calls them set', () => {
@@ -29,7 +45,8 @@ test('names failing the key pattern are always missing, even when the caller cal
 });
 
 test('near misses and tool references are left alone in a prompt', () => {
-  const text = 'secrets.KEY {secrets.KEY} {{ env.KEY }} {{secrets.KEY} context.secrets.KEY context.secrets["KEY"] {{ secrets.KEY\n}}';
+  const text =
+    'secrets.KEY {secrets.KEY} {{ env.KEY }} {{secrets.KEY} context.secrets.KEY context.secrets["KEY"] {{ secrets.KEY\n}}';
   assert.deepEqual(compilePrompt(text, 'p.md', () => true).prompts[0].compiled, text);
 });
 
@@ -70,7 +87,7 @@ test('templates keep ${…} as written (nested templates and braces included); e
 
 test('concatenations, tagged templates and quoted property names are prompts; variables and calls are not', () => {
   const text = [
-    "const a = { systemPrompt: 'one ' + \"two \" + `three {{secrets.K}}` };",
+    'const a = { systemPrompt: \'one \' + "two " + `three {{secrets.K}}` };',
     'const b = { systemPrompt: dedent`',
     '  tagged {{secrets.K}}`, name: `b` };',
     'const c = { "systemPrompt": \'quoted key\' };',
@@ -87,7 +104,7 @@ test('quotes and "systemPrompt:" inside comments, strings, regexes and types do 
     "// systemPrompt: 'in a line comment' and a stray ` backtick",
     "/* systemPrompt: 'in a block comment' */",
     "const re = /['\"`]systemPrompt: '/g;",
-    "const s = \"systemPrompt: 'inside a string'\";",
+    'const s = "systemPrompt: \'inside a string\'";',
     'interface Agent { systemPrompt: string; name: string }',
     'const x = cond ? systemPrompt : "ternary";',
     "const agent = { name: 'real', systemPrompt: 'the only one' };",
@@ -102,14 +119,23 @@ test('a prompt nested in a config object takes the name of the nearest named enc
 
 test('CRLF files: lines count CRLF once and template text is normalised to LF', () => {
   const text = "const a = {\r\n  name: 'crlf',\r\n  systemPrompt: `one\r\ntwo {{secrets.K}}`,\r\n};\r\n";
-  assert.deepEqual(compilePrompt(text, 'a.ts', setOf()).prompts, [{ name: 'crlf', compiled: 'one\ntwo [MISSING_SECRET:K]', startLine: 2 }]);
+  assert.deepEqual(compilePrompt(text, 'a.ts', setOf()).prompts, [
+    { name: 'crlf', compiled: 'one\ntwo [MISSING_SECRET:K]', startLine: 2 },
+  ]);
 });
 
 test('agent code is told by language id or file name; everything else is one whole-file prompt', () => {
-  for (const agent of ['typescript', 'javascriptreact', 'agents/a.ts', 'a.tsx', 'b.mjs', 'C:\\x\\a.cts', 'a.JS']) assert.ok(isAgentCode(agent), agent);
-  for (const other of ['markdown', 'plaintext', 'prompts/a.md', 'a.txt', 'a.prompt', 'Makefile', 'a.ts.md']) assert.ok(!isAgentCode(other), other);
-  assert.deepEqual(compiledOf('systemPrompt: `not code here` {{secrets.K}}', 'notes.md', 'K'), ['systemPrompt: `not code here` ••••']);
-  assert.deepEqual(compilePrompt('const nothing = 1;', 'tool.ts', () => true), { source: 'systemPrompt', prompts: [], missing: [] });
+  for (const agent of ['typescript', 'javascriptreact', 'agents/a.ts', 'a.tsx', 'b.mjs', 'C:\\x\\a.cts', 'a.JS'])
+    assert.ok(isAgentCode(agent), agent);
+  for (const other of ['markdown', 'plaintext', 'prompts/a.md', 'a.txt', 'a.prompt', 'Makefile', 'a.ts.md'])
+    assert.ok(!isAgentCode(other), other);
+  assert.deepEqual(compiledOf('systemPrompt: `not code here` {{secrets.K}}', 'notes.md', 'K'), [
+    'systemPrompt: `not code here` ••••',
+  ]);
+  assert.deepEqual(
+    compilePrompt('const nothing = 1;', 'tool.ts', () => true),
+    { source: 'systemPrompt', prompts: [], missing: [] },
+  );
 });
 
 test('setKeysFrom: local file keys ∪ known remote names; an unknown remote list adds nothing', () => {
@@ -121,7 +147,11 @@ test('setKeysFrom: local file keys ∪ known remote names; an unknown remote lis
 
 test('formatPromptPreview: header with the environment, sources and missing keys, then each prompt', () => {
   const result = compilePrompt("const a = { name: 'support', systemPrompt: `Hi {{secrets.K}}` };", 'a.ts', setOf());
-  const text = formatPromptPreview(result, { file: 'agents/a.ts', environment: 'production', sources: '.env.production ∪ the remote production list (fresh)' });
+  const text = formatPromptPreview(result, {
+    file: 'agents/a.ts',
+    environment: 'production',
+    sources: '.env.production ∪ the remote production list (fresh)',
+  });
   assert.equal(
     text,
     [
@@ -134,6 +164,12 @@ test('formatPromptPreview: header with the environment, sources and missing keys
       'Hi [MISSING_SECRET:K]',
     ].join('\n'),
   );
-  assert.match(formatPromptPreview(compilePrompt('x', 'p.md', setOf()), { file: 'p.md', environment: 'eval' }), /Missing in eval: none\n\n── whole file ──\nx$/);
-  assert.match(formatPromptPreview(compilePrompt('', 't.ts', setOf()), { file: 't.ts', environment: 'development' }), /No systemPrompt string in this file/);
+  assert.match(
+    formatPromptPreview(compilePrompt('x', 'p.md', setOf()), { file: 'p.md', environment: 'eval' }),
+    /Missing in eval: none\n\n── whole file ──\nx$/,
+  );
+  assert.match(
+    formatPromptPreview(compilePrompt('', 't.ts', setOf()), { file: 't.ts', environment: 'development' }),
+    /No systemPrompt string in this file/,
+  );
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dotenv from 'dotenv';
 import fc from 'fast-check';
-import { parseEnv, toValueMap, type ParsedEnv } from '../../server/src/core/envParser';
+import { parseEnv, toValueMap, type ParsedEnv } from '../../engine/core/envParser';
 
 // ---------------------------------------------------------------------------------------------------------
 // Generators: .env-like files from a grammar of realistic lines, plus token soup and arbitrary strings.
@@ -14,7 +14,34 @@ const key = fc.oneof(
 );
 const blank = fc.constantFrom('', ' ', '  ', '\t', ' \t ', '\u00a0', '\ufeff', '\u3000');
 const valueChar = fc.constantFrom(
-  'a', 'b', 'Z', '0', ' ', ' ', '\t', '=', ':', '#', '#', '"', "'", '`', '\\', '\\n', '\\r', '\\"', "\\'", 'n', 'é', '😀', '\u00a0', '\u2028', '$', '-', '.', '/',
+  'a',
+  'b',
+  'Z',
+  '0',
+  ' ',
+  ' ',
+  '\t',
+  '=',
+  ':',
+  '#',
+  '#',
+  '"',
+  "'",
+  '`',
+  '\\',
+  '\\n',
+  '\\r',
+  '\\"',
+  "\\'",
+  'n',
+  'é',
+  '😀',
+  '\u00a0',
+  '\u2028',
+  '$',
+  '-',
+  '.',
+  '/',
 );
 const valueText = fc.string({ unit: valueChar, maxLength: 10 });
 const quoteChar = fc.constantFrom('"', "'", '`');
@@ -31,7 +58,13 @@ const multilineValue = fc
 const plainValue = fc.tuple(blank, valueText, trailing).map(([pre, v, tail]) => pre + v + tail);
 
 const entryLine = fc
-  .tuple(blank, fc.constantFrom('', '', '', 'export ', 'export\t', 'export  '), key, separator, fc.oneof(plainValue, quotedValue, multilineValue, fc.constant('')))
+  .tuple(
+    blank,
+    fc.constantFrom('', '', '', 'export ', 'export\t', 'export  '),
+    key,
+    separator,
+    fc.oneof(plainValue, quotedValue, multilineValue, fc.constant('')),
+  )
   .map(([indent, exp, k, sep, v]) => `${indent}${exp}${k}${sep}${v}`);
 const commentLine = fc.tuple(blank, valueText).map(([indent, text]) => `${indent}#${text}`);
 const garbageLine = fc.tuple(blank, valueText).map(([indent, text]) => indent + text);
@@ -62,8 +95,40 @@ const envFile = fc
 const tokenSoup = fc
   .array(
     fc.constantFrom(
-      'A', 'B', 'e', 'export', 'export ', ' ', '\t', '\n', '\r', '\r\n', '=', ':', ': ', '#', '"', "'", '`', '\\', 'n', '.', '-', '_',
-      '\u2028', '\u2029', '\u00a0', '\ufeff', 'é', '\0', '\ufffd', 'KEY=', '# c\n', '\\"', "\\'", '\\`',
+      'A',
+      'B',
+      'e',
+      'export',
+      'export ',
+      ' ',
+      '\t',
+      '\n',
+      '\r',
+      '\r\n',
+      '=',
+      ':',
+      ': ',
+      '#',
+      '"',
+      "'",
+      '`',
+      '\\',
+      'n',
+      '.',
+      '-',
+      '_',
+      '\u2028',
+      '\u2029',
+      '\u00a0',
+      '\ufeff',
+      'é',
+      '\0',
+      '\ufffd',
+      'KEY=',
+      '# c\n',
+      '\\"',
+      "\\'",
+      '\\`',
     ),
     { maxLength: 30 },
   )
@@ -87,8 +152,14 @@ function assertWellFormed(text: string, parsed: ParsedEnv): void {
   let previousEnd = 0;
   for (const e of parsed.entries) {
     assert.ok(previousEnd <= e.entryStart, 'entries are ordered and do not overlap');
-    assert.ok(e.entryStart <= e.keyStart && e.keyStart < e.keyEnd && e.keyEnd < e.valueStart + 1, 'entry starts at or before its key');
-    assert.ok(e.keyEnd <= e.valueStart && e.valueStart <= e.valueEnd && e.valueEnd === e.entryEnd && e.entryEnd <= n, 'spans in order, inside the text');
+    assert.ok(
+      e.entryStart <= e.keyStart && e.keyStart < e.keyEnd && e.keyEnd < e.valueStart + 1,
+      'entry starts at or before its key',
+    );
+    assert.ok(
+      e.keyEnd <= e.valueStart && e.valueStart <= e.valueEnd && e.valueEnd === e.entryEnd && e.entryEnd <= n,
+      'spans in order, inside the text',
+    );
     assert.equal(text.slice(e.keyStart, e.keyEnd), e.key);
     assert.equal(e.line, lineOf(text, e.keyStart));
     if (e.quote !== undefined) {
@@ -101,7 +172,10 @@ function assertWellFormed(text: string, parsed: ParsedEnv): void {
   }
   let previousStart = 0;
   for (const p of parsed.problems) {
-    assert.ok(previousStart <= p.start && p.start < p.end && p.end <= n, 'problems are ordered, non-empty, inside the text');
+    assert.ok(
+      previousStart <= p.start && p.start < p.end && p.end <= n,
+      'problems are ordered, non-empty, inside the text',
+    );
     assert.equal(p.line, lineOf(text, p.start));
     previousStart = p.start;
   }
@@ -163,7 +237,10 @@ void test('dotenv fast mode yields the same map as the default on these inputs',
   // upgrade that splits them is noticed here rather than as a sync that sends different values.
   fc.assert(
     fc.property(fc.oneof(envFile, tokenSoup), (text) => {
-      assert.deepEqual(new Map(Object.entries(dotenv.parse(text, { fast: true }))), new Map(Object.entries(dotenv.parse(text))));
+      assert.deepEqual(
+        new Map(Object.entries(dotenv.parse(text, { fast: true }))),
+        new Map(Object.entries(dotenv.parse(text))),
+      );
     }),
     { numRuns: 2000 },
   );

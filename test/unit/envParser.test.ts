@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dotenv from 'dotenv';
-import { parseEnv, toValueMap, type EnvEntry, type ParsedEnv } from '../../server/src/core/envParser';
+import { parseEnv, toValueMap, type EnvEntry, type ParsedEnv } from '../../engine/core/envParser';
 
 /** What an entry looks like in the text: the spans sliced out, so fixtures read like the file. */
 function view(text: string, entry: EnvEntry) {
@@ -24,7 +24,11 @@ function problemsOf(text: string, parsed: ParsedEnv) {
 /** Parses and checks the value map against dotenv itself, so every fixture doubles as a conformance test. */
 function parse(text: string): ParsedEnv {
   const parsed = parseEnv(text);
-  assert.deepEqual(toValueMap(parsed), new Map(Object.entries(dotenv.parse(text))), `value map of ${JSON.stringify(text)}`);
+  assert.deepEqual(
+    toValueMap(parsed),
+    new Map(Object.entries(dotenv.parse(text))),
+    `value map of ${JSON.stringify(text)}`,
+  );
   return parsed;
 }
 
@@ -40,9 +44,36 @@ void test('plain entries: key, value, ranges and lines', () => {
   assert.deepEqual(
     parsed.entries.map((e) => view(text, e)),
     [
-      { key: 'A', value: '1', line: 0, keyText: 'A', valueText: '1', entryText: 'A=1', quote: undefined, exported: false },
-      { key: 'B', value: 'two words', line: 1, keyText: 'B', valueText: 'two words', entryText: 'B=two words', quote: undefined, exported: false },
-      { key: 'C_3', value: 'x', line: 3, keyText: 'C_3', valueText: 'x', entryText: 'C_3=x', quote: undefined, exported: false },
+      {
+        key: 'A',
+        value: '1',
+        line: 0,
+        keyText: 'A',
+        valueText: '1',
+        entryText: 'A=1',
+        quote: undefined,
+        exported: false,
+      },
+      {
+        key: 'B',
+        value: 'two words',
+        line: 1,
+        keyText: 'B',
+        valueText: 'two words',
+        entryText: 'B=two words',
+        quote: undefined,
+        exported: false,
+      },
+      {
+        key: 'C_3',
+        value: 'x',
+        line: 3,
+        keyText: 'C_3',
+        valueText: 'x',
+        entryText: 'C_3=x',
+        quote: undefined,
+        exported: false,
+      },
     ],
   );
   assert.deepEqual(parsed.problems, []);
@@ -50,7 +81,14 @@ void test('plain entries: key, value, ranges and lines', () => {
 
 void test('blanks around key, separator and value are trimmed; ranges exclude them', () => {
   assert.deepEqual(single('\t A \t=\t b  c \t'), {
-    key: 'A', value: 'b  c', line: 0, keyText: 'A', valueText: 'b  c', entryText: 'A \t=\t b  c', quote: undefined, exported: false,
+    key: 'A',
+    value: 'b  c',
+    line: 0,
+    keyText: 'A',
+    valueText: 'b  c',
+    entryText: 'A \t=\t b  c',
+    quote: undefined,
+    exported: false,
   });
 });
 
@@ -62,7 +100,10 @@ void test('empty values: empty span right after the separator', () => {
     assert.equal(entry.valueStart, entry.keyEnd + 1, `${entry.key}: span starts after "="`);
     assert.equal(entry.entryEnd, entry.valueEnd);
   }
-  assert.deepEqual(parsed.entries.map((e) => e.key), ['A', 'B', 'C', 'D']);
+  assert.deepEqual(
+    parsed.entries.map((e) => e.key),
+    ['A', 'B', 'C', 'D'],
+  );
   assert.deepEqual(parsed.problems, []);
 });
 
@@ -74,18 +115,28 @@ void test('`=` inside values and keys with dots and dashes', () => {
 void test('comments: whole-line, trailing with and without a space, `#` inside quotes', () => {
   const text = '# heading\n  #indented\nA=b#c\nB=b # c\nC="b # c" # d\nD=\'#\'\n';
   const parsed = parse(text);
-  assert.deepEqual(parsed.entries.map((e) => [e.key, e.value, text.slice(e.entryStart, e.entryEnd)]), [
-    ['A', 'b', 'A=b'],
-    ['B', 'b', 'B=b'],
-    ['C', 'b # c', 'C="b # c"'],
-    ['D', '#', "D='#'"],
-  ]);
+  assert.deepEqual(
+    parsed.entries.map((e) => [e.key, e.value, text.slice(e.entryStart, e.entryEnd)]),
+    [
+      ['A', 'b', 'A=b'],
+      ['B', 'b', 'B=b'],
+      ['C', 'b # c', 'C="b # c"'],
+      ['D', '#', "D='#'"],
+    ],
+  );
   assert.deepEqual(parsed.problems, []);
 });
 
 void test('quotes of all three kinds: value without quotes, range with them', () => {
   assert.deepEqual(single(`A='single'  `), {
-    key: 'A', value: 'single', line: 0, keyText: 'A', valueText: "'single'", entryText: "A='single'", quote: "'", exported: false,
+    key: 'A',
+    value: 'single',
+    line: 0,
+    keyText: 'A',
+    valueText: "'single'",
+    entryText: "A='single'",
+    quote: "'",
+    exported: false,
   });
   assert.equal(single('A="double"').quote, '"');
   assert.equal(single('A=`tick` # c').value, 'tick');
@@ -103,31 +154,60 @@ void test('escapes: \\n and \\r expand in double quotes only', () => {
 
 void test('export prefix', () => {
   assert.deepEqual(single('export  API_KEY=abc'), {
-    key: 'API_KEY', value: 'abc', line: 0, keyText: 'API_KEY', valueText: 'abc', entryText: 'export  API_KEY=abc', quote: undefined, exported: true,
+    key: 'API_KEY',
+    value: 'abc',
+    line: 0,
+    keyText: 'API_KEY',
+    valueText: 'abc',
+    entryText: 'export  API_KEY=abc',
+    quote: undefined,
+    exported: true,
   });
-  assert.deepEqual([single('export=1').key, single('export =1').key, single('exported=1').key], ['export', 'export', 'exported']);
+  assert.deepEqual(
+    [single('export=1').key, single('export =1').key, single('exported=1').key],
+    ['export', 'export', 'exported'],
+  );
   assert.equal(single('export =1').exported, false);
   const parsed = parse('export ONLY_A_NAME\n');
   assert.deepEqual(parsed.entries, []);
-  assert.deepEqual(problemsOf('export ONLY_A_NAME\n', parsed), [{ code: 'malformed-line', line: 0, text: 'export ONLY_A_NAME' }]);
+  assert.deepEqual(problemsOf('export ONLY_A_NAME\n', parsed), [
+    { code: 'malformed-line', line: 0, text: 'export ONLY_A_NAME' },
+  ]);
 });
 
 void test('`KEY: value` separator needs the colon right after the key and a blank after it', () => {
   assert.deepEqual(single('A: b'), {
-    key: 'A', value: 'b', line: 0, keyText: 'A', valueText: 'b', entryText: 'A: b', quote: undefined, exported: false,
+    key: 'A',
+    value: 'b',
+    line: 0,
+    keyText: 'A',
+    valueText: 'b',
+    entryText: 'A: b',
+    quote: undefined,
+    exported: false,
   });
   assert.equal(single('A:\t"q"').value, 'q');
   const text = 'B:b\nC : d\n';
   const parsed = parse(text);
   assert.deepEqual(parsed.entries, []);
-  assert.deepEqual(problemsOf(text, parsed).map((p) => p.line), [0, 1]);
+  assert.deepEqual(
+    problemsOf(text, parsed).map((p) => p.line),
+    [0, 1],
+  );
 });
 
 void test('multiline double-quoted value (PEM), LF and CRLF, and the lines after it', () => {
   for (const eol of ['\n', '\r\n', '\r']) {
     const text = ['A=1', 'KEY="-----BEGIN-----', 'abc', '-----END-----"', 'B=2'].join(eol);
     const parsed = parse(text);
-    assert.deepEqual(parsed.entries.map((e) => [e.key, e.line]), [['A', 0], ['KEY', 1], ['B', 4]]);
+    assert.deepEqual(
+      parsed.entries.map((e) => [e.key, e.line]),
+      [
+        ['A', 0],
+        ['KEY', 1],
+        ['B', 4],
+      ],
+    );
     const key = parsed.entries[1];
     assert.equal(key.value, '-----BEGIN-----\nabc\n-----END-----');
     assert.equal(text.slice(key.valueStart, key.valueEnd), `"-----BEGIN-----${eol}abc${eol}-----END-----"`);
@@ -138,7 +218,15 @@ void test('multiline double-quoted value (PEM), LF and CRLF, and the lines after
 void test('CRLF and lone CR line endings', () => {
   const text = 'A=1\r\nB="2"\r\n\r\n# c\r\nC=3\rD=4';
   const parsed = parse(text);
-  assert.deepEqual(parsed.entries.map((e) => [e.key, e.value, e.line]), [['A', '1', 0], ['B', '2', 1], ['C', '3', 4], ['D', '4', 5]]);
+  assert.deepEqual(
+    parsed.entries.map((e) => [e.key, e.value, e.line]),
+    [
+      ['A', '1', 0],
+      ['B', '2', 1],
+      ['C', '3', 4],
+      ['D', '4', 5],
+    ],
+  );
   assert.equal(text.slice(parsed.entries[0].valueStart, parsed.entries[0].valueEnd), '1');
 });
 
@@ -147,27 +235,42 @@ void test('BOM: skipped as a blank, offsets stay UTF-16 offsets of the input', (
   const parsed = parse(text);
   assert.equal(parsed.entries[0].keyStart, 1);
   assert.equal(parsed.entries[0].entryStart, 1);
-  assert.deepEqual(parsed.entries.map((e) => [e.key, e.line]), [['A', 0], ['B', 1]]);
+  assert.deepEqual(
+    parsed.entries.map((e) => [e.key, e.line]),
+    [
+      ['A', 0],
+      ['B', 1],
+    ],
+  );
   assert.equal(single('A=\ufeffx\ufeff').value, 'x');
 });
 
 void test('unicode values: offsets count UTF-16 code units', () => {
   const text = 'GREETING=héllo 😀 wörld # ✓\nNEXT=ü';
   const parsed = parse(text);
-  assert.deepEqual(parsed.entries.map((e) => view(text, e).valueText), ['héllo 😀 wörld', 'ü']);
+  assert.deepEqual(
+    parsed.entries.map((e) => view(text, e).valueText),
+    ['héllo 😀 wörld', 'ü'],
+  );
   assert.equal(parsed.entries[1].keyStart, text.indexOf('NEXT'));
 });
 
 void test('duplicates: both entries reported, the later value wins in the map', () => {
   const parsed = parse('A=1\nB=x\nA=2\n');
-  assert.deepEqual(parsed.entries.map((e) => e.key), ['A', 'B', 'A']);
+  assert.deepEqual(
+    parsed.entries.map((e) => e.key),
+    ['A', 'B', 'A'],
+  );
   assert.equal(toValueMap(parsed).get('A'), '2');
 });
 
 void test('malformed lines: what dotenv silently drops, range = trimmed line', () => {
   const text = 'just words\n  =nokey\n"quoted"\nA=1\n   spaced out   \nexport\n# ok\n\n';
   const parsed = parse(text);
-  assert.deepEqual(parsed.entries.map((e) => e.key), ['A']);
+  assert.deepEqual(
+    parsed.entries.map((e) => e.key),
+    ['A'],
+  );
   assert.deepEqual(problemsOf(text, parsed), [
     { code: 'malformed-line', line: 0, text: 'just words' },
     { code: 'malformed-line', line: 1, text: '=nokey' },
@@ -180,7 +283,13 @@ void test('malformed lines: what dotenv silently drops, range = trimmed line', (
 void test('unterminated quote at the end of a line: value keeps the quote, problem from the quote to line end', () => {
   const text = 'OPEN="never closed\nB=2\n';
   const parsed = parse(text);
-  assert.deepEqual(parsed.entries.map((e) => [e.key, e.value, e.quote]), [['OPEN', '"never closed', undefined], ['B', '2', undefined]]);
+  assert.deepEqual(
+    parsed.entries.map((e) => [e.key, e.value, e.quote]),
+    [
+      ['OPEN', '"never closed', undefined],
+      ['B', '2', undefined],
+    ],
+  );
   assert.deepEqual(problemsOf(text, parsed), [{ code: 'unterminated-quote', line: 0, text: '"never closed' }]);
 });
 
@@ -194,7 +303,10 @@ void test('unterminated quote up to a trailing comment still counts', () => {
 void test('a close reached only through a later escaped quote swallows lines: value as dotenv, problem reported', () => {
   const text = 'A="abc\nB=1\nC=say \\"hi\\"\nD=4';
   const parsed = parse(text);
-  assert.deepEqual(parsed.entries.map((e) => e.key), ['A', 'D']);
+  assert.deepEqual(
+    parsed.entries.map((e) => e.key),
+    ['A', 'D'],
+  );
   assert.equal(parsed.entries[0].value, 'abc\nB=1\nC=say \\"hi\\');
   assert.equal(parsed.entries[1].line, 3);
   assert.deepEqual(problemsOf(text, parsed), [{ code: 'unterminated-quote', line: 0, text: '"abc' }]);
@@ -202,29 +314,53 @@ void test('a close reached only through a later escaped quote swallows lines: va
 
 void test('a genuine multiline close is not a problem, even when it swallows KEY=VALUE-looking lines', () => {
   const parsed = parse('A="abc\nB=1"\nC=2');
-  assert.deepEqual(parsed.entries.map((e) => [e.key, e.value]), [['A', 'abc\nB=1'], ['C', '2']]);
+  assert.deepEqual(
+    parsed.entries.map((e) => [e.key, e.value]),
+    [
+      ['A', 'abc\nB=1'],
+      ['C', '2'],
+    ],
+  );
   assert.deepEqual(parsed.problems, []);
 });
 
 void test('a quote closed before junk is an unquoted value, not an unterminated quote', () => {
   const parsed = parse('A="abc"def\nB="a"b"\n');
-  assert.deepEqual(parsed.entries.map((e) => [e.value, e.quote]), [['"abc"def', undefined], ['a"b', undefined]]);
+  assert.deepEqual(
+    parsed.entries.map((e) => [e.value, e.quote]),
+    [
+      ['"abc"def', undefined],
+      ['a"b', undefined],
+    ],
+  );
   assert.deepEqual(parsed.problems, []);
 });
 
 void test('dotenv quirks: blanks (line breaks included) around separators, `KEY:` swallowing the next line', () => {
   const crossLine = parse('KEY\n=val\n');
-  assert.deepEqual(crossLine.entries.map((e) => [e.key, e.value, e.line]), [['KEY', 'val', 0]]);
+  assert.deepEqual(
+    crossLine.entries.map((e) => [e.key, e.value, e.line]),
+    [['KEY', 'val', 0]],
+  );
   assert.deepEqual(crossLine.problems, []);
 
   const emptyThenQuoted = parse("A=\n'on the next line'\n");
-  assert.deepEqual(emptyThenQuoted.entries.map((e) => [e.key, e.value]), [['A', 'on the next line']]);
+  assert.deepEqual(
+    emptyThenQuoted.entries.map((e) => [e.key, e.value]),
+    [['A', 'on the next line']],
+  );
 
   const colonNewline = parse('A:\nB=2\n');
-  assert.deepEqual(colonNewline.entries.map((e) => [e.key, e.value, e.line]), [['A', 'B=2', 0]]);
+  assert.deepEqual(
+    colonNewline.entries.map((e) => [e.key, e.value, e.line]),
+    [['A', 'B=2', 0]],
+  );
 
   const exportNewline = parse('export\nFOO=1');
-  assert.deepEqual(exportNewline.entries.map((e) => [e.key, e.exported, e.line]), [['FOO', true, 1]]);
+  assert.deepEqual(
+    exportNewline.entries.map((e) => [e.key, e.exported, e.line]),
+    [['FOO', true, 1]],
+  );
 });
 
 void test('U+2028 ends a comment or a failed line for dotenv but not an unquoted value', () => {
@@ -233,18 +369,46 @@ void test('U+2028 ends a comment or a failed line for dotenv but not an unquoted
   assert.deepEqual(single("A=x\u2028''").value, 'x\u2028');
   assert.deepEqual(single("A=x\u2028'a'\u2029b").value, 'x\u2028a\u2029b');
   const parsed = parse('# c\u2028B=2\nnope\u2029C=3');
-  assert.deepEqual(parsed.entries.map((e) => [e.key, e.line]), [['B', 0], ['C', 1]]);
-  assert.deepEqual(problemsOf('# c\u2028B=2\nnope\u2029C=3', parsed), [{ code: 'malformed-line', line: 1, text: 'nope' }]);
+  assert.deepEqual(
+    parsed.entries.map((e) => [e.key, e.line]),
+    [
+      ['B', 0],
+      ['C', 1],
+    ],
+  );
+  assert.deepEqual(problemsOf('# c\u2028B=2\nnope\u2029C=3', parsed), [
+    { code: 'malformed-line', line: 1, text: 'nope' },
+  ]);
 });
 
 void test('__proto__ is an entry but not in the value map, like dotenv', () => {
   const parsed = parse('__proto__=x\nA=1');
-  assert.deepEqual(parsed.entries.map((e) => e.key), ['__proto__', 'A']);
+  assert.deepEqual(
+    parsed.entries.map((e) => e.key),
+    ['__proto__', 'A'],
+  );
   assert.deepEqual([...toValueMap(parsed)], [['A', '1']]);
 });
 
 void test('bad input does not throw: NULs, lone quotes, binary-ish text, empty', () => {
-  for (const text of ['', '"', "'", '`', '=', '\0', 'A=\0\0"\0', '\0\0\0\n\0=\0', 'A="', '\ufffd\ufffdA=\ufffd\n\ud800=x', '\r', '\r\n\r', 'export', 'export ', 'A:', 'A: ']) {
+  for (const text of [
+    '',
+    '"',
+    "'",
+    '`',
+    '=',
+    '\0',
+    'A=\0\0"\0',
+    '\0\0\0\n\0=\0',
+    'A="',
+    '\ufffd\ufffdA=\ufffd\n\ud800=x',
+    '\r',
+    '\r\n\r',
+    'export',
+    'export ',
+    'A:',
+    'A: ',
+  ]) {
     const parsed = parse(text);
     for (const p of parsed.problems) assert.ok(p.start <= p.end && p.end <= text.length);
   }
@@ -261,8 +425,11 @@ void test('large inputs stay linear: 1 MB single line, quote soup, escaped-quote
     ['1 MB key', 'K'.repeat(mb)],
     ['1 MB of blanks then a key', ' '.repeat(mb) + 'A'],
     ['NUL soup', '\0=\0"\n'.repeat(mb / 5)],
-    ['invalid UTF-8 decoded as U+FFFD', Buffer.from(Array.from({ length: mb }, (_, i) => [0xff, 0x3d, 0xc3, 0x22, 0x0a][i % 5])).toString('utf8')],
-    ['20 MB file', 'export KEY_1="value one" # note\nKEY_2=plain value\n# comment\n\n'.repeat(20 * mb / 64)],
+    [
+      'invalid UTF-8 decoded as U+FFFD',
+      Buffer.from(Array.from({ length: mb }, (_, i) => [0xff, 0x3d, 0xc3, 0x22, 0x0a][i % 5])).toString('utf8'),
+    ],
+    ['20 MB file', 'export KEY_1="value one" # note\nKEY_2=plain value\n# comment\n\n'.repeat((20 * mb) / 64)],
   ];
   for (const [name, text] of cases) {
     const t0 = performance.now();

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { doComplete, resolveCompletion, withTextEdits } from '../../server/src/core/completion';
-import { findDefinition } from '../../server/src/core/definition';
-import { hoverEnvKey, hoverReference } from '../../server/src/core/hover';
+import { doComplete, resolveCompletion, withTextEdits } from '../../engine/core/completion';
+import { findDefinition } from '../../engine/core/definition';
+import { hoverEnvKey, hoverReference } from '../../engine/core/hover';
 import { fixtureProject, fresh, lineAt, sourceWithCursor, withCursor } from '../support/coreFixtures';
 
 const ENV = {
@@ -19,23 +19,39 @@ function complete(marked: string, environment: 'development' | 'production' | 'e
 }
 
 test('completion inside every reference form offers the keys of the selected environment first', () => {
-  for (const marked of ['{{secrets.|', '{{ secrets.S|', '<<secrets.|', 'context.secrets.|', 'context.secrets["|', "context?.secrets?.['|"]) {
+  for (const marked of [
+    '{{secrets.|',
+    '{{ secrets.S|',
+    '<<secrets.|',
+    'context.secrets.|',
+    'context.secrets["|',
+    "context?.secrets?.['|",
+  ]) {
     const items = complete(marked);
     assert.ok(items.length > 0, marked);
     const first = items.filter((item) => item.sortText === '0').map((item) => item.label);
     assert.deepEqual(first, ['DEV_ONLY', 'SHARED', 'STRIPE_API_KEY'], marked);
   }
   const production = complete('{{secrets.|', 'production');
-  assert.deepEqual(production.filter((item) => item.sortText === '0').map((item) => item.label), ['REMOTE_PROD', 'SHARED', 'STRIPE_API_KEY']);
+  assert.deepEqual(
+    production.filter((item) => item.sortText === '0').map((item) => item.label),
+    ['REMOTE_PROD', 'SHARED', 'STRIPE_API_KEY'],
+  );
   const elsewhere = production.find((item) => item.label === 'DEV_ONLY')!;
   assert.equal(elsewhere.labelDetails?.description, 'not set in production');
 });
 
 test('completion replaces the partial key and closes an open template', () => {
   const [item] = complete('say {{secrets.ST|').filter((i) => i.label === 'STRIPE_API_KEY');
-  assert.deepEqual(item.textEdit, { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 16 } }, newText: 'STRIPE_API_KEY}}' });
+  assert.deepEqual(item.textEdit, {
+    range: { start: { line: 0, character: 14 }, end: { line: 0, character: 16 } },
+    newText: 'STRIPE_API_KEY}}',
+  });
   const [closed] = complete('say {{secrets.ST|RIPE}} more').filter((i) => i.label === 'STRIPE_API_KEY');
-  assert.deepEqual(closed.textEdit, { range: { start: { line: 0, character: 14 }, end: { line: 0, character: 20 } }, newText: 'STRIPE_API_KEY' });
+  assert.deepEqual(closed.textEdit, {
+    range: { start: { line: 0, character: 14 }, end: { line: 0, character: 20 } },
+    newText: 'STRIPE_API_KEY',
+  });
 });
 
 test('no completion outside a reference', () => {
@@ -51,7 +67,8 @@ test('completion items carry presence but never a value; resolve adds the presen
   assert.match(resolved.detail!, /development ✓ · production ✓ · eval ✓/);
   assert.match((resolved.documentation as MarkupContent).value, /\| production \| set \| ✓ \.env\.production:2 \|/);
   const text = JSON.stringify([...items, resolved]);
-  for (const value of ['sk_test_value_dev', 'sk_live_value_prod', 'dev-value', 'shared-dev', 'shared-prod']) assert.ok(!text.includes(value), value);
+  for (const value of ['sk_test_value_dev', 'sk_live_value_prod', 'dev-value', 'shared-dev', 'shared-prod'])
+    assert.ok(!text.includes(value), value);
 });
 
 test('hover on a reference shows every environment with file and line, and no value', () => {
@@ -83,10 +100,16 @@ test('definition goes to the key in the selected environment file; eval goes to 
   const fixture = fixtureProject(ENV);
   const { source, position } = sourceWithCursor(fixture, 'a.ts', 'context.secrets.SHA|RED');
   assert.deepEqual(findDefinition(source, position, fixture.project, 'development'), [
-    { uri: fixture.uri('.env.development'), range: { start: { line: 3, character: 0 }, end: { line: 3, character: 6 } } },
+    {
+      uri: fixture.uri('.env.development'),
+      range: { start: { line: 3, character: 0 }, end: { line: 3, character: 6 } },
+    },
   ]);
   assert.deepEqual(findDefinition(source, position, fixture.project, 'production'), [
-    { uri: fixture.uri('.env.production'), range: { start: { line: 1, character: 0 }, end: { line: 1, character: 6 } } },
+    {
+      uri: fixture.uri('.env.production'),
+      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 6 } },
+    },
   ]);
   assert.equal(findDefinition(source, position, fixture.project, 'eval')[0].uri, fixture.uri('.env.development'));
 });

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanReferences } from '../../server/src/core/references';
+import { scanReferences } from '../../engine/core/references';
 
 const keys = (text: string) => scanReferences(text).map((r) => `${r.kind}:${r.key}:${r.valid}`);
 
@@ -15,13 +15,26 @@ test('finds every reference form with the range of the key alone', () => {
   const references = scanReferences(text);
   assert.deepEqual(
     references.map((r) => `${r.kind}:${r.key}`),
-    ['template:COMPANY_NAME', 'template:SUPPORT_EMAIL', 'angle:WELCOME', 'angle:SPACED', 'context:ORDERS_TOKEN', 'context-bracket:ZENDESK', 'context-bracket:SINGLE', 'context-bracket:TICK', 'context:OPTIONAL'],
+    [
+      'template:COMPANY_NAME',
+      'template:SUPPORT_EMAIL',
+      'angle:WELCOME',
+      'angle:SPACED',
+      'context:ORDERS_TOKEN',
+      'context-bracket:ZENDESK',
+      'context-bracket:SINGLE',
+      'context-bracket:TICK',
+      'context:OPTIONAL',
+    ],
   );
   const lines = text.split('\n');
   for (const reference of references) {
     assert.equal(text.slice(reference.start, reference.end), reference.key);
     assert.equal(reference.range.start.line, reference.range.end.line);
-    assert.equal(lines[reference.range.start.line].slice(reference.range.start.character, reference.range.end.character), reference.key);
+    assert.equal(
+      lines[reference.range.start.line].slice(reference.range.start.character, reference.range.end.character),
+      reference.key,
+    );
   }
 });
 
@@ -32,11 +45,17 @@ test('names that fail the key pattern are invalid references', () => {
     'template::false',
     'template:ok_1:true',
   ]);
-  assert.deepEqual(keys('context.secrets["has space"] context.secrets.$dollar'), ['context-bracket:has space:false', 'context:$dollar:false']);
+  assert.deepEqual(keys('context.secrets["has space"] context.secrets.$dollar'), [
+    'context-bracket:has space:false',
+    'context:$dollar:false',
+  ]);
 });
 
 test('ignores near misses', () => {
-  assert.deepEqual(keys('secrets.KEY {secrets.KEY} {{ env.KEY }} process.env.KEY contextsecrets.KEY {{secrets.KEY}'), []);
+  assert.deepEqual(
+    keys('secrets.KEY {secrets.KEY} {{ env.KEY }} process.env.KEY contextsecrets.KEY {{secrets.KEY}'),
+    [],
+  );
 });
 
 test('positions are right after CRLF and lone CR line breaks', () => {

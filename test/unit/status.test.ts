@@ -1,7 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { unknownRemote, type RemoteNamesByEnvironment } from '../../server/src/core/remoteNames';
-import { formatStatusMarkdown, formatStatusText, missingKeys, secretStatus, statusCellText } from '../../server/src/core/status';
+import { unknownRemote, type RemoteNamesByEnvironment } from '../../engine/core/remoteNames';
+import {
+  formatStatusMarkdown,
+  formatStatusText,
+  missingKeys,
+  secretStatus,
+  statusCellText,
+} from '../../engine/core/status';
 import { fixtureProject, fresh } from '../support/coreFixtures';
 
 const FILES = {
@@ -47,7 +53,10 @@ void test('secretStatus: one sorted row per key known anywhere, with local, remo
 
 void test('secretStatus: unknown remote lists add no keys; a project with nothing yields no rows', () => {
   const { project } = fixtureProject({ '.env.development': 'A=1\n' }, { development: unknownRemote('offline') });
-  assert.deepEqual(secretStatus(project).map((row) => [row.key, row.environments.development.remote]), [['A', 'unknown']]);
+  assert.deepEqual(
+    secretStatus(project).map((row) => [row.key, row.environments.development.remote]),
+    [['A', 'unknown']],
+  );
   assert.deepEqual(secretStatus(fixtureProject({}).project), []);
 });
 
@@ -61,18 +70,34 @@ void test('cells: local+remote, local, remote, —, and ? when the remote list i
 });
 
 void test('missingKeys: referenced and not set, split by whether an unknown remote list could still hold them', () => {
-  const { project } = fixtureProject(FILES, { development: fresh('SHARED'), eval: fresh(), production: unknownRemote('no API key') });
+  const { project } = fixtureProject(FILES, {
+    development: fresh('SHARED'),
+    eval: fresh(),
+    production: unknownRemote('no API key'),
+  });
   const rows = secretStatus(project);
   assert.deepEqual(missingKeys(rows, 'development'), { missing: ['REFERENCED_ONLY', 'REMOTE_ONLY'], maybe: [] });
-  assert.deepEqual(missingKeys(rows, 'production'), { missing: [], maybe: ['DEV_ONLY', 'REFERENCED_ONLY', 'REMOTE_ONLY'] });
+  assert.deepEqual(missingKeys(rows, 'production'), {
+    missing: [],
+    maybe: ['DEV_ONLY', 'REFERENCED_ONLY', 'REMOTE_ONLY'],
+  });
 });
 
 void test('formatStatusText: remote state per environment, an aligned table, what is missing; never a value', () => {
-  const remote: RemoteNamesByEnvironment = { development: fresh('SHARED', 'REMOTE_ONLY'), eval: fresh('SHARED'), production: unknownRemote('no API key') };
+  const remote: RemoteNamesByEnvironment = {
+    development: fresh('SHARED', 'REMOTE_ONLY'),
+    eval: fresh('SHARED'),
+    production: unknownRemote('no API key'),
+  };
   const { project } = fixtureProject(FILES, remote);
   const text = formatStatusText(secretStatus(project), remote);
   const lines = text.split('\n');
-  assert.deepEqual(lines.slice(0, 4), ['development remote: fresh (2 names)', 'production remote: unknown: no API key', 'eval remote: fresh (1 name)', '']);
+  assert.deepEqual(lines.slice(0, 4), [
+    'development remote: fresh (2 names)',
+    'production remote: unknown: no API key',
+    'eval remote: fresh (1 name)',
+    '',
+  ]);
   assert.match(lines[4]!, /^KEY +development +production +eval +refs$/);
   const row = (key: string) => lines.find((line) => line.startsWith(`${key} `))!.split(/ {2,}/);
   assert.deepEqual(row('SHARED'), ['SHARED', 'local+remote', 'local+?', 'local+remote', '3']);
@@ -85,14 +110,22 @@ void test('formatStatusText: remote state per environment, an aligned table, wha
     assert.equal(line.length, header.length, `${key}: refs right-aligned under the header`);
   }
   assert.ok(text.includes('missing in development (referenced, not set): REFERENCED_ONLY'));
-  assert.ok(text.includes('possibly missing in production (referenced, not in the local file, remote unknown): DEV_ONLY, REFERENCED_ONLY, REMOTE_ONLY'));
+  assert.ok(
+    text.includes(
+      'possibly missing in production (referenced, not in the local file, remote unknown): DEV_ONLY, REFERENCED_ONLY, REMOTE_ONLY',
+    ),
+  );
   assert.match(text, /6 keys · local: in the \.env file/);
   assert.ok(!text.includes('a # b'), 'no value');
   assert.match(formatStatusText([], remote), /no keys: /);
 });
 
 void test('formatStatusMarkdown: a heading, the remote state table and the keys table', () => {
-  const remote: RemoteNamesByEnvironment = { development: fresh('SHARED'), eval: fresh('SHARED'), production: unknownRemote('unauthorized (401)') };
+  const remote: RemoteNamesByEnvironment = {
+    development: fresh('SHARED'),
+    eval: fresh('SHARED'),
+    production: unknownRemote('unauthorized (401)'),
+  };
   const { project } = fixtureProject(FILES, remote);
   const markdown = formatStatusMarkdown(secretStatus(project), remote, 'support_agent');
   const lines = markdown.split('\n');

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { unknownRemote } from '../../server/src/core/remoteNames';
-import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../server/src/core/validation';
+import { unknownRemote } from '../../engine/core/remoteNames';
+import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
 import { fixtureProject, fresh, messageOf } from '../support/coreFixtures';
 
 const settings = (overrides: Partial<ValidationSettings> = {}): ValidationSettings => ({
@@ -12,15 +12,28 @@ const settings = (overrides: Partial<ValidationSettings> = {}): ValidationSettin
   ...overrides,
 });
 
-const codes = (diagnostics: { code?: unknown; range: { start: { line: number } } }[]) => diagnostics.map((d) => `${d.range.start.line}:${String(d.code)}`);
+const codes = (diagnostics: { code?: unknown; range: { start: { line: number } } }[]) =>
+  diagnostics.map((d) => `${d.range.start.line}:${String(d.code)}`);
 
 test('env file: invalid keys, duplicates, malformed lines and unterminated quotes with their lines', () => {
   const fixture = fixtureProject({
-    '.env.development': ['GOOD=1', '1BAD=2', 'my-key=3', 'GOOD=4', 'just some words', 'OPEN="never closed', '# comment', ''].join('\n'),
+    '.env.development': [
+      'GOOD=1',
+      '1BAD=2',
+      'my-key=3',
+      'GOOD=4',
+      'just some words',
+      'OPEN="never closed',
+      '# comment',
+      '',
+    ].join('\n'),
   });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
   const diagnostics = validateEnvFile(file, true, settings());
-  assert.deepEqual(codes(diagnostics).sort(), ['1:invalid-key', '2:invalid-key', '3:duplicate-key', '4:malformed-line', '5:unterminated-quote'].sort());
+  assert.deepEqual(
+    codes(diagnostics).sort(),
+    ['1:invalid-key', '2:invalid-key', '3:duplicate-key', '4:malformed-line', '5:unterminated-quote'].sort(),
+  );
   const invalid = diagnostics.find((d) => d.code === 'invalid-key')!;
   assert.deepEqual(invalid.range, { start: { line: 1, character: 0 }, end: { line: 1, character: 4 } });
   assert.equal(invalid.severity, DiagnosticSeverity.Error);
@@ -39,7 +52,10 @@ test('env file: not-gitignored only when git would commit it', () => {
 test('severity overrides change and turn off codes', () => {
   const fixture = fixtureProject({ '.env.development': 'A=1\nA=2\n' });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  assert.equal(validateEnvFile(file, true, settings({ severity: { 'duplicate-key': 'error' } }))[0].severity, DiagnosticSeverity.Error);
+  assert.equal(
+    validateEnvFile(file, true, settings({ severity: { 'duplicate-key': 'error' } }))[0].severity,
+    DiagnosticSeverity.Error,
+  );
   assert.deepEqual(validateEnvFile(file, true, settings({ severity: { 'duplicate-key': 'off' } })), []);
 });
 
@@ -59,35 +75,62 @@ test('missing-secret follows the selected environment; eval reads .env.developme
 
 test('remote names count as set; the message says what is known and why', () => {
   const fixture = fixtureProject(
-    { '.env.production': 'A=1\n', 'prompts/p.md': '{{secrets.REMOTE_ONLY}} {{secrets.NOWHERE}}', 'tools/t.ts': 'context.secrets.NOWHERE' },
+    {
+      '.env.production': 'A=1\n',
+      'prompts/p.md': '{{secrets.REMOTE_ONLY}} {{secrets.NOWHERE}}',
+      'tools/t.ts': 'context.secrets.NOWHERE',
+    },
     { production: fresh('REMOTE_ONLY') },
   );
-  const prompt = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!, fixture.project, settings({ environment: 'production' }));
+  const prompt = validateSourceFile(
+    fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!,
+    fixture.project,
+    settings({ environment: 'production' }),
+  );
   assert.equal(prompt.length, 1);
   assert.equal(prompt[0].code, 'missing-secret');
   assert.match(messageOf(prompt[0]), /NOWHERE is not set in production/);
   assert.match(messageOf(prompt[0]), /\.env\.production has no such key/);
   assert.match(messageOf(prompt[0]), /production remote list \(fresh\) has no such key/);
   assert.match(messageOf(prompt[0]), /\[MISSING_SECRET:NOWHERE\]/);
-  const tool = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('tools/t.ts'))!, fixture.project, settings({ environment: 'production' }));
+  const tool = validateSourceFile(
+    fixture.project.sourceFiles.get(fixture.uri('tools/t.ts'))!,
+    fixture.project,
+    settings({ environment: 'production' }),
+  );
   assert.match(messageOf(tool[0]), /will be undefined/);
 
   fixture.index.setRemote(fixture.project.rootUri, 'production', unknownRemote('no API key'));
-  const unknown = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!, fixture.project, settings({ environment: 'production' }));
+  const unknown = validateSourceFile(
+    fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!,
+    fixture.project,
+    settings({ environment: 'production' }),
+  );
   assert.equal(unknown.length, 2, 'an unknown remote list proves nothing: both keys are reported');
   assert.match(messageOf(unknown[0]), /production remote list is unknown: no API key/);
 });
 
 test('a missing env file is named as missing', () => {
   const fixture = fixtureProject({ 'p.md': '{{secrets.A}}' });
-  const [diagnostic] = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings());
+  const [diagnostic] = validateSourceFile(
+    fixture.project.sourceFiles.get(fixture.uri('p.md'))!,
+    fixture.project,
+    settings(),
+  );
   assert.match(messageOf(diagnostic), /there is no \.env\.development/);
 });
 
 test('invalid references are errors whatever the environment holds', () => {
   const fixture = fixtureProject({ '.env.development': 'A=1\n', 'p.md': '{{secrets.1A}} {{secrets.}}' });
-  const diagnostics = validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings());
-  assert.deepEqual(diagnostics.map((d) => d.code), ['invalid-reference', 'invalid-reference']);
+  const diagnostics = validateSourceFile(
+    fixture.project.sourceFiles.get(fixture.uri('p.md'))!,
+    fixture.project,
+    settings(),
+  );
+  assert.deepEqual(
+    diagnostics.map((d) => d.code),
+    ['invalid-reference', 'invalid-reference'],
+  );
   assert.equal(diagnostics[0].severity, DiagnosticSeverity.Error);
 });
 
@@ -96,7 +139,10 @@ test('a skipped (too large) env file makes its keys unknown, not missing', () =>
   fixture.index.setSkippedEnvFile(fixture.uri('.env.development'), 30 * 1024 * 1024);
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
   assert.deepEqual(codes(validateEnvFile(file, true, settings())), ['0:file-too-large']);
-  assert.deepEqual(validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings()), []);
+  assert.deepEqual(
+    validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
+    [],
+  );
 });
 
 test('no diagnostic message ever contains a value', () => {
@@ -106,7 +152,11 @@ test('no diagnostic message ever contains a value', () => {
     'p.md': '{{secrets.MISSING}}',
   });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  const all = [...validateEnvFile(file, false, settings()), ...validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings())];
+  const all = [
+    ...validateEnvFile(file, false, settings()),
+    ...validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
+  ];
   assert.ok(all.length >= 4);
-  for (const diagnostic of all) assert.ok(!JSON.stringify(diagnostic).includes(canary), `leak in ${String(diagnostic.code)}`);
+  for (const diagnostic of all)
+    assert.ok(!JSON.stringify(diagnostic).includes(canary), `leak in ${String(diagnostic.code)}`);
 });

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseEnv } from '../../server/src/core/envParser';
+import { parseEnv } from '../../engine/core/envParser';
 import { cloakRanges, rangesToHide } from '../../client/src/valueCloak';
 
 // What the .env cloak hides: the text under each range, as the reader would see it gone.
@@ -50,7 +50,14 @@ test('trailing comments stay visible; prose comments are untouched; commented-ou
   ].join('\n');
   assert.equal(
     visible(text),
-    ['# Development secrets. Format: KEY=value', 'A=• # the first', '# OLD_TOKEN=•', '  #export LEGACY = "•" ', '## Note: nothing to hide here', '#'].join('\n'),
+    [
+      '# Development secrets. Format: KEY=value',
+      'A=• # the first',
+      '# OLD_TOKEN=•',
+      '  #export LEGACY = "•" ',
+      '## Note: nothing to hide here',
+      '#',
+    ].join('\n'),
   );
 });
 
@@ -110,7 +117,11 @@ test('every non-empty value of the example .env files lies inside a cloaked rang
     const ranges = cloakRanges(text);
     for (const entry of parseEnv(text).entries) {
       if (entry.value === '') continue;
-      const covered = ranges.some((range) => range.start <= entry.valueStart + (entry.quote ? 1 : 0) && entry.valueEnd - (entry.quote ? 1 : 0) <= range.end);
+      const covered = ranges.some(
+        (range) =>
+          range.start <= entry.valueStart + (entry.quote ? 1 : 0) &&
+          entry.valueEnd - (entry.quote ? 1 : 0) <= range.end,
+      );
       assert.ok(covered, `${name}: the value of ${entry.key} is not cloaked`);
     }
   }

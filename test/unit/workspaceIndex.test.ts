@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isIgnoredByGit } from '../../server/src/core/gitignore';
-import { sanitizeSettings, DEFAULT_SETTINGS } from '../../server/src/core/settings';
-import { WorkspaceIndex } from '../../server/src/core/workspaceIndex';
+import { isIgnoredByGit } from '../../engine/core/gitignore';
+import { sanitizeSettings, DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { WorkspaceIndex } from '../../engine/core/workspaceIndex';
 
 test('every file belongs to the nearest enclosing project', () => {
   const index = new WorkspaceIndex();

@@ -5,6 +5,7 @@
 // and event-driven (onDidChangeDiagnostics), never a fixed sleep.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
+import { errorText } from '../../../engine/core/errorText';
 
 const EXTENSION_ID = 'struere.struere-secrets';
 const TIMEOUT = 30_000;
@@ -22,7 +23,9 @@ function codeOf(d: vscode.Diagnostic): string | undefined {
 }
 
 function struereDiagnostics(uri: vscode.Uri, code?: string): vscode.Diagnostic[] {
-  return vscode.languages.getDiagnostics(uri).filter((d) => d.source === 'struere' && (code === undefined || codeOf(d) === code));
+  return vscode.languages
+    .getDiagnostics(uri)
+    .filter((d) => d.source === 'struere' && (code === undefined || codeOf(d) === code));
 }
 
 /** Resolves once `predicate` holds for the diagnostics (checked now and on every change); bounded. */
@@ -57,7 +60,13 @@ async function envValues(rel: string): Promise<string[]> {
   return text
     .split('\n')
     .filter((l) => /^[A-Za-z_][A-Za-z0-9_]*=/.test(l))
-    .map((l) => l.slice(l.indexOf('=') + 1).replace(/\s+#.*$/, '').trim().replace(/^(['"])(.*)\1$/, '$2'))
+    .map((l) =>
+      l
+        .slice(l.indexOf('=') + 1)
+        .replace(/\s+#.*$/, '')
+        .trim()
+        .replace(/^(['"])(.*)\1$/, '$2'),
+    )
     .filter((v) => v.length >= 4);
 }
 
@@ -66,7 +75,10 @@ const tests: Array<[string, () => Promise<void>]> = [
     '1. missing-secret for the key absent from development',
     async () => {
       await vscode.window.showTextDocument(file('agents/support.ts'));
-      await waitForDiagnostics('missing-secret PAGERDUTY_ROUTING_KEY', missing('agents/support.ts', 'PAGERDUTY_ROUTING_KEY'));
+      await waitForDiagnostics(
+        'missing-secret PAGERDUTY_ROUTING_KEY',
+        missing('agents/support.ts', 'PAGERDUTY_ROUTING_KEY'),
+      );
       const [d] = struereDiagnostics(file('agents/support.ts'), 'missing-secret');
       assert.equal(d.severity, vscode.DiagnosticSeverity.Warning);
       assert.equal(struereDiagnostics(file('agents/support.ts'), 'missing-secret').length, 1);
@@ -85,7 +97,8 @@ const tests: Array<[string, () => Promise<void>]> = [
         .flatMap((h) => h.contents)
         .map((c) => (typeof c === 'string' ? c : 'value' in c ? c.value : ''))
         .join('\n');
-      for (const env of ['development', 'production', 'eval']) assert.ok(text.includes(env), `hover names ${env}:\n${text}`);
+      for (const env of ['development', 'production', 'eval'])
+        assert.ok(text.includes(env), `hover names ${env}:\n${text}`);
       for (const v of [...(await envValues('.env.development')), ...(await envValues('.env.production'))]) {
         assert.ok(!text.includes(v), `hover shows no value (${v})`);
       }
@@ -110,7 +123,15 @@ const tests: Array<[string, () => Promise<void>]> = [
     'commands: the contract commands are registered; status and refresh run',
     async () => {
       const registered = new Set(await vscode.commands.getCommands(true));
-      const ids = ['selectEnvironment', 'sync', 'deploy', 'setApiKey', 'clearApiKey', 'refreshRemote', 'showStatus'].map((c) => `struere.${c}`);
+      const ids = [
+        'selectEnvironment',
+        'sync',
+        'deploy',
+        'setApiKey',
+        'clearApiKey',
+        'refreshRemote',
+        'showStatus',
+      ].map((c) => `struere.${c}`);
       for (const id of ids) assert.ok(registered.has(id), `${id} is registered`);
       await vscode.commands.executeCommand('struere.refreshRemote');
       await vscode.commands.executeCommand('struere.showStatus');
@@ -121,9 +142,14 @@ const tests: Array<[string, () => Promise<void>]> = [
     async () => {
       const doc = await vscode.workspace.openTextDocument(file('.env.development'));
       const editor = await vscode.window.showTextDocument(doc);
-      await editor.edit((e) => e.insert(doc.positionAt(doc.getText().length), 'PAGERDUTY_ROUTING_KEY=dev-pagerduty-key-not-real\n'));
+      await editor.edit((e) =>
+        e.insert(doc.positionAt(doc.getText().length), 'PAGERDUTY_ROUTING_KEY=dev-pagerduty-key-not-real\n'),
+      );
       assert.ok(await doc.save());
-      await waitForDiagnostics('no missing-secret for PAGERDUTY_ROUTING_KEY', () => !missing('agents/support.ts', 'PAGERDUTY_ROUTING_KEY')());
+      await waitForDiagnostics(
+        'no missing-secret for PAGERDUTY_ROUTING_KEY',
+        () => !missing('agents/support.ts', 'PAGERDUTY_ROUTING_KEY')(),
+      );
     },
   ],
   [
@@ -155,7 +181,7 @@ export async function run(): Promise<void> {
       console.log(`  ✔ ${name}`);
     } catch (error) {
       failed++;
-      console.log(`  ✖ ${name}\n    ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.log(`  ✖ ${name}\n    ${errorText(error, { stack: true })}`);
     }
   }
   console.log(`${vscode.version}: ${passed} passed, ${failed} failed`);

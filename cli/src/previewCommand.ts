@@ -1,0 +1,87 @@
+import { existsSync, promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { parseArgs } from 'node:util';
+import { compilePrompt, formatPromptPreview } from '../../engine/core/compilePrompt';
+import { ENV_FILE_NAMES, ENVIRONMENTS, localSourceOf } from '../../engine/core/environments';
+import { describeRemote, keysSetIn } from '../../engine/core/presence';
+import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { isEnvFileName } from '../../engine/core/workspaceIndex';
+import { PROJECT_MANIFEST } from '../../engine/host/discover';
+import { readTextFile } from '../../engine/host/readText';
+import { pathToUri, WorkspaceHost } from '../../engine/host/workspaceHost';
+import { apiSettingsFrom } from './apiSettings';
+import { CliUsageError, oneOf, type CliIo } from './io';
+import { fillRemoteNames } from './remoteNames';
+
+export interface PreviewOptions {
+  file: string;
+  env: string | undefined;
+}
+
+/** `preview FILE [--env …]`: its own flags, parsed here so the dispatcher only routes to it. */
+export function parsePreviewArgs(args: readonly string[]): PreviewOptions {
+  const { values, positionals } = parseArgs({
+    args: [...args],
+    allowPositionals: true,
+    options: { env: { type: 'string' } },
+  });
+  if (positionals.length !== 1) throw new CliUsageError(`preview takes exactly one FILE, got ${positionals.length}`);
+  return { file: positionals[0], env: values.env };
+}
+
+/**
+ * `preview`: what each prompt of FILE compiles to on the platform in one environment — set secrets masked,
+ * unset ones as `[MISSING_SECRET:KEY]` — with "set" meaning local file ∪ remote list, as `check` and the editor
+ * see it. No value is read into the output: the compiler is only told which keys are set. Exit 0 when it could
+ * compile, 1 when FILE is in no project, 2 on usage (including an .env file, which holds values, not prompts).
+ */
+export async function runPreview(options: PreviewOptions, io: CliIo): Promise<number> {
+  const environment = oneOf('env', options.env, ENVIRONMENTS, 'development');
+  const file = path.resolve(options.file);
+  const stat = await fs.stat(file).catch(() => undefined);
+  if (!stat?.isFile()) throw new CliUsageError(`${options.file} is not a file`);
+  if (isEnvFileName(path.basename(file)))
+    throw new CliUsageError(`${options.file} is an .env file: preview compiles prompts, and never prints values`);
+
+  const projectRoot = enclosingProject(path.dirname(file));
+  if (projectRoot === undefined) {
+    io.err(`struere-secrets: ${options.file} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`);
+    return 1;
+  }
+  const settings = { ...DEFAULT_SETTINGS, environment };
+  const host = new WorkspaceHost(settings);
+  await host.loadFolder(projectRoot);
+  const project = host.index.projectOf(pathToUri(file));
+  if (project === undefined) {
+    io.err(`struere-secrets: ${options.file} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`);
+    return 1;
+  }
+  const read = await readTextFile(file, settings.maxFileBytes, true);
+  if (read.kind !== 'text') {
+    io.err(
+      `struere-secrets: ${options.file} is ${read.kind === 'missing' ? 'gone' : read.kind === 'binary' ? 'not a text file' : `over the size limit (${read.bytes} bytes)`}`,
+    );
+    return 1;
+  }
+  const remote = await fillRemoteNames(host, apiSettingsFrom(io.env), io, projectRoot);
+
+  const set = new Set(keysSetIn(project, environment));
+  const result = compilePrompt(read.text, file, (key) => set.has(key));
+  const relative = path.relative(projectRoot, file).split(path.sep).join('/');
+  io.out(
+    formatPromptPreview(result, {
+      file: `${path.basename(projectRoot)}/${relative}`,
+      environment,
+      sources: `${ENV_FILE_NAMES[localSourceOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
+    }),
+  );
+  return 0;
+}
+
+/** The nearest folder at or above `folder` holding struere.json: every file belongs to the nearest project. */
+function enclosingProject(folder: string): string | undefined {
+  for (let current = folder; ; current = path.dirname(current)) {
+    if (existsSync(path.join(current, PROJECT_MANIFEST))) return current;
+    if (path.dirname(current) === current) return undefined;
+  }
+}

@@ -1,0 +1,43 @@
+import { ENVIRONMENTS } from '../../engine/core/environments';
+import { allUnknown, type RemoteNamesByEnvironment } from '../../engine/core/remoteNames';
+import type { WorkspaceHost } from '../../engine/host/workspaceHost';
+import { checkBaseUrl } from '../../engine/api/apiClient';
+import { ApiConfigError } from '../../engine/api/apiError';
+import { RemoteNameCache } from '../../engine/api/remoteNameCache';
+import type { CliApiSettings } from './apiSettings';
+import type { CliIo } from './io';
+
+/**
+ * Fills every loaded project's remote name lists for `check` and `status`, so "set" means local ∪ remote as in
+ * the editor. Without a key an environment stays unknown ("no API key"); failures become unknown states with
+ * their reason (offline, 401, …), never an exit. The API scopes names by key, not by project, so one listing
+ * serves every project under DIR.
+ */
+export async function fillRemoteNames(
+  host: WorkspaceHost,
+  api: CliApiSettings,
+  io: CliIo,
+  root: string,
+): Promise<RemoteNamesByEnvironment> {
+  for (const warning of api.warnings) io.err(`struere-secrets: warning: ${warning}`);
+  let lists: RemoteNamesByEnvironment = allUnknown('no API key');
+  if (api.listingKeys.development !== undefined || api.listingKeys.production !== undefined) {
+    try {
+      checkBaseUrl(api.apiUrl);
+      const cache = new RemoteNameCache();
+      try {
+        lists = await cache.refresh({ apiUrl: api.apiUrl, project: root }, api.listingKeys);
+      } finally {
+        await cache.dispose();
+      }
+    } catch (error) {
+      if (!(error instanceof ApiConfigError)) throw error;
+      io.err(`struere-secrets: warning: ${error.message}; remote names are unknown`);
+      lists = allUnknown('error');
+    }
+  }
+  for (const project of host.index.allProjects()) {
+    for (const environment of ENVIRONMENTS) host.index.setRemote(project.rootUri, environment, lists[environment]);
+  }
+  return lists;
+}

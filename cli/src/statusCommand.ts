@@ -1,0 +1,94 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import { ENVIRONMENTS } from '../../engine/core/environments';
+import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { formatStatusText, secretStatus, type StatusRow } from '../../engine/core/status';
+import type { RemoteNameList } from '../../engine/core/remoteNames';
+import { WorkspaceHost, uriToPath } from '../../engine/host/workspaceHost';
+import { compareCodeUnits } from '../../engine/sync/syncPlan';
+import { apiSettingsFrom } from './apiSettings';
+import { CliUsageError, oneOf, type CliIo } from './io';
+import { fillRemoteNames } from './remoteNames';
+
+export interface StatusOptions {
+  dir: string;
+  format: string | undefined;
+}
+
+/** One project in `status --format json`. */
+export interface StatusJsonProject {
+  /** Relative to DIR, '/'-separated; '.' for DIR itself. */
+  path: string;
+  /** struere.json's "name", else the folder's name. */
+  name: string;
+  remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number }>;
+  keys: StatusRow[];
+}
+
+/**
+ * `status`: keys × environments for every project under DIR: local file, remote list (filled when a key is
+ * available), references. Informational: exit 0 whenever it could look.
+ */
+export async function runStatus(options: StatusOptions, io: CliIo): Promise<number> {
+  const format = oneOf('format', options.format, ['text', 'json'] as const, 'text');
+  const root = path.resolve(options.dir);
+  const stat = await fs.stat(root).catch(() => undefined);
+  if (!stat?.isDirectory()) throw new CliUsageError(`${options.dir} is not a folder`);
+
+  const host = new WorkspaceHost(DEFAULT_SETTINGS);
+  await host.loadFolder(root);
+  const projects = host.index.allProjects();
+  if (projects.length === 0) {
+    io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
+    return 1;
+  }
+  const remote = await fillRemoteNames(host, apiSettingsFrom(io.env), io, root);
+
+  const results: StatusJsonProject[] = [];
+  for (const project of projects) {
+    const projectRoot = uriToPath(project.rootUri);
+    results.push({
+      path: path.relative(root, projectRoot).split(path.sep).join('/') || '.',
+      name: await projectName(projectRoot),
+      remote: Object.fromEntries(
+        ENVIRONMENTS.map((environment) => {
+          const list = remote[environment];
+          return [
+            environment,
+            {
+              state: list.state,
+              ...(list.reason ? { reason: list.reason } : {}),
+              ...(list.state === 'unknown' ? {} : { count: list.names.size }),
+            },
+          ];
+        }),
+      ),
+      keys: secretStatus(project),
+    });
+  }
+  results.sort((a, b) => compareCodeUnits(a.path, b.path));
+
+  if (format === 'json') {
+    io.out(JSON.stringify({ projects: results }, null, 2));
+    return 0;
+  }
+  const blocks = results.map((result) =>
+    [`${result.name} (${result.path})`, '', formatStatusText(result.keys, remote)].join('\n'),
+  );
+  io.out(blocks.join('\n\n'));
+  return 0;
+}
+
+/** The "name" of struere.json, when it has one; the folder's name otherwise. */
+async function projectName(projectRoot: string): Promise<string> {
+  try {
+    const manifest = JSON.parse(await fs.readFile(path.join(projectRoot, 'struere.json'), 'utf8')) as {
+      name?: unknown;
+    };
+    if (typeof manifest.name === 'string' && manifest.name.trim() !== '') return manifest.name;
+  } catch (error) {
+    // An unreadable or invalid manifest still marks a project; its folder name will do.
+    if (!(error instanceof SyntaxError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
+  }
+  return path.basename(projectRoot);
+}

@@ -1,0 +1,223 @@
+import { Commands } from './commands';
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Diagnostic,
+  type OptionalVersionedTextDocumentIdentifier,
+  type TextDocumentEdit,
+  type TextEdit,
+  type WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import type { DiagnosticData } from './diagnosticRules';
+import { ENV_FILE_NAMES, ENVIRONMENTS, type Environment, type WritableEnvironment } from './environments';
+import { presenceIn } from './presence';
+import { planRename, suggestValidName } from './rename';
+import { LineIndex } from './text';
+import { joinUri } from './uris';
+import { sourceFileOf, type ProjectState } from './workspaceIndex';
+
+/** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
+export interface CodeActionHost {
+  /** The version of an open document (edits to it are refused by the editor when stale), or null when closed. */
+  versionOf(uri: string): number | null;
+  /** The project's .gitignore text, undefined when there is none. */
+  readonly gitignoreText: string | undefined;
+}
+
+/** A client command that puts the cursor somewhere after an edit: `[uri, line, character]`. */
+
+/** Quick fixes for our diagnostics in range. Every edit carries the version it was computed for. */
+export function codeActions(
+  project: ProjectState,
+  uri: string,
+  diagnostics: readonly Diagnostic[],
+  environment: Environment,
+  host: CodeActionHost,
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const diagnostic of diagnostics) {
+    const data = (diagnostic.data ?? {}) as DiagnosticData;
+    switch (diagnostic.code) {
+      case 'missing-secret':
+        if (data.key) actions.push(...missingSecretFixes(project, data.key, environment, diagnostic, host));
+        break;
+      case 'invalid-key':
+        if (data.key) {
+          const fix = renameFix(project, uri, diagnostic, suggestValidName(data.key), host);
+          if (fix) actions.push(fix);
+        }
+        break;
+      case 'duplicate-key':
+        if (data.key) {
+          const fix = removeEarlierDefinition(project, uri, data.key, diagnostic, host);
+          if (fix) actions.push(fix);
+        }
+        break;
+      case 'not-gitignored':
+        actions.push(gitignoreFix(project, diagnostic, host));
+        break;
+    }
+  }
+  return actions;
+}
+
+function missingSecretFixes(
+  project: ProjectState,
+  key: string,
+  environment: Environment,
+  diagnostic: Diagnostic,
+  host: CodeActionHost,
+): CodeAction[] {
+  const actions: CodeAction[] = [];
+  for (const target of ['development', 'production'] as WritableEnvironment[]) {
+    if (presenceIn(project, key, target).local) continue;
+    const { edit, cursor } = appendKey(project, target, key, host);
+    actions.push({
+      title: `Add ${key} to ${ENV_FILE_NAMES[target]}`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      isPreferred: target === (environment === 'production' ? 'production' : 'development'),
+      edit,
+      command: { title: 'Go to the new key', command: Commands.revealPosition, arguments: cursor },
+    });
+  }
+  for (const other of ENVIRONMENTS) {
+    if (other === environment || !presenceIn(project, key, other).isSet) continue;
+    actions.push({
+      title: `Switch to ${other} (${key} is set there)`,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      command: { title: `Switch to ${other}`, command: Commands.selectEnvironment, arguments: [other] },
+    });
+  }
+  return actions;
+}
+
+/** `KEY=` on a new last line of the environment's file, creating the file when it does not exist. */
+function appendKey(
+  project: ProjectState,
+  target: WritableEnvironment,
+  key: string,
+  host: CodeActionHost,
+): { edit: WorkspaceEdit; cursor: [string, number, number] } {
+  const file = sourceFileOf(project, target);
+  const uri = file?.uri ?? joinUri(project.rootUri, ENV_FILE_NAMES[target]);
+  if (!file) {
+    return {
+      edit: {
+        documentChanges: [
+          { kind: 'create', uri, options: { ignoreIfExists: true } },
+          textEdit(uri, null, [insertAt(0, 0, `${key}=\n`)]),
+        ],
+      },
+      cursor: [uri, 0, key.length + 1],
+    };
+  }
+  const text = file.lineIndex.text;
+  const end = file.lineIndex.positionAt(text.length);
+  const needsBreak = text.length > 0 && !/[\r\n]$/.test(text);
+  const eol = text.includes('\r\n') ? '\r\n' : '\n';
+  const line = needsBreak ? end.line + 1 : end.line;
+  return {
+    edit: {
+      documentChanges: [
+        textEdit(uri, host.versionOf(uri), [
+          insertAt(end.line, end.character, `${needsBreak ? eol : ''}${key}=${eol}`),
+        ]),
+      ],
+    },
+    cursor: [uri, line, key.length + 1],
+  };
+}
+
+function renameFix(
+  project: ProjectState,
+  uri: string,
+  diagnostic: Diagnostic,
+  newName: string,
+  host: CodeActionHost,
+): CodeAction | undefined {
+  const plan = planRename(project, uri, diagnostic.range.start, newName);
+  if (!plan || 'error' in plan) return undefined;
+  return {
+    title: `Rename to ${newName}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    edit: {
+      documentChanges: [...plan.edits].map(([editUri, edits]) => textEdit(editUri, host.versionOf(editUri), edits)),
+    },
+  };
+}
+
+function removeEarlierDefinition(
+  project: ProjectState,
+  uri: string,
+  key: string,
+  diagnostic: Diagnostic,
+  host: CodeActionHost,
+): CodeAction | undefined {
+  const file = project.envFiles.get(uri);
+  if (!file) return undefined;
+  const index = file.lineIndex;
+  const later = index.offsetAt(diagnostic.range.start);
+  const earlier = file.parsed.entries.filter((entry) => entry.key === key && entry.keyStart < later);
+  if (earlier.length === 0) return undefined;
+  const edits = earlier.map((entry) => {
+    // The whole entry, multiline values included, with its line break.
+    const startLine = index.positionAt(entry.entryStart).line;
+    const endLine = index.positionAt(entry.entryEnd).line;
+    return {
+      range: { start: { line: startLine, character: 0 }, end: { line: endLine + 1, character: 0 } },
+      newText: '',
+    };
+  });
+  return {
+    title:
+      earlier.length === 1
+        ? `Remove the earlier definition of ${key}`
+        : `Remove the ${earlier.length} earlier definitions of ${key}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: { documentChanges: [textEdit(uri, host.versionOf(uri), edits)] },
+  };
+}
+
+function gitignoreFix(project: ProjectState, diagnostic: Diagnostic, host: CodeActionHost): CodeAction {
+  const uri = joinUri(project.rootUri, '.gitignore');
+  const lines = `${ENV_FILE_NAMES.development}\n${ENV_FILE_NAMES.production}\n`;
+  const title = 'Add .env.development and .env.production to .gitignore';
+  if (host.gitignoreText === undefined) {
+    return {
+      title,
+      kind: CodeActionKind.QuickFix,
+      diagnostics: [diagnostic],
+      edit: {
+        documentChanges: [
+          { kind: 'create', uri, options: { ignoreIfExists: true } },
+          textEdit(uri, null, [insertAt(0, 0, lines)]),
+        ],
+      },
+    };
+  }
+  const text = host.gitignoreText;
+  const end = new LineIndex(text).positionAt(text.length);
+  const prefix = text.length > 0 && !/[\r\n]$/.test(text) ? '\n' : '';
+  return {
+    title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      documentChanges: [textEdit(uri, host.versionOf(uri), [insertAt(end.line, end.character, prefix + lines)])],
+    },
+  };
+}
+
+function textEdit(uri: string, version: number | null, edits: TextEdit[]): TextDocumentEdit {
+  const textDocument: OptionalVersionedTextDocumentIdentifier = { uri, version };
+  return { textDocument, edits };
+}
+
+function insertAt(line: number, character: number, newText: string): TextEdit {
+  return { range: { start: { line, character }, end: { line, character } }, newText };
+}

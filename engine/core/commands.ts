@@ -1,0 +1,15 @@
+/** Every command id in one place (client, server answers and package.json's `contributes.commands` use these). */
+export const Commands = {
+  selectEnvironment: 'struere.selectEnvironment',
+  sync: 'struere.sync',
+  deploy: 'struere.deploy',
+  setApiKey: 'struere.setApiKey',
+  clearApiKey: 'struere.clearApiKey',
+  refreshRemote: 'struere.refreshRemote',
+  showStatus: 'struere.showStatus',
+  toggleCloak: 'struere.toggleCloak',
+  setSecret: 'struere.setSecret',
+  previewPrompt: 'struere.previewPrompt',
+  /** Internal: puts the cursor at [uri, line, character] after a quick fix (engine/core/codeActions.ts). */
+  revealPosition: 'struere.revealPosition',
+} as const;

@@ -1,0 +1,100 @@
+import {
+  CompletionItemKind,
+  MarkupKind,
+  type CompletionItem,
+  type Position,
+  type Range,
+} from 'vscode-languageserver-types';
+import { ENVIRONMENTS, type Environment } from './environments';
+import { keysSetIn, presenceEverywhere } from './presence';
+import { presenceMarkdown, presenceSummary } from './presenceText';
+import type { ProjectState } from './workspaceIndex';
+
+// A reference being typed, ending at the cursor. Group 1: the opener; 2: the partial key.
+const OPEN_REFERENCE =
+  /(\{\{[ \t]*secrets\.|<<[ \t]*secrets\.|context\??\.secrets\??\.|context\??\.secrets\??\.?\[[ \t]*["'`])([A-Za-z0-9_]*)$/;
+const REST_OF_KEY = /^[A-Za-z0-9_]*/;
+
+export interface SecretCompletions {
+  /** What every item replaces: the partial key and the rest of the word after the cursor. */
+  readonly range: Range;
+  /** Items without a range: `textEditText` when the inserted text is more than the label (a closing `}}`). */
+  readonly items: CompletionItem[];
+}
+
+/**
+ * Completion inside a secret reference: the keys set in the selected environment first, then keys known only
+ * elsewhere (marked so). Each item says where the key is set; no item ever carries a value. Items stay small
+ * (the shared range is returned once) because a project may have thousands of keys and this runs per keystroke.
+ */
+export function doComplete(
+  lineText: string,
+  position: Position,
+  project: ProjectState,
+  environment: Environment,
+): SecretCompletions | undefined {
+  const before = lineText.slice(0, position.character);
+  const open = OPEN_REFERENCE.exec(before);
+  if (!open) return undefined;
+  const partial = open[2];
+  const after = lineText.slice(position.character);
+  const rest = REST_OF_KEY.exec(after)![0];
+  const range = {
+    start: { line: position.line, character: position.character - partial.length },
+    end: { line: position.line, character: position.character + rest.length },
+  };
+  const closer = closerFor(open[1], after.slice(rest.length));
+
+  const selected = new Set(keysSetIn(project, environment));
+  const elsewhere = new Set<string>();
+  for (const other of ENVIRONMENTS) {
+    if (other !== environment) for (const key of keysSetIn(project, other)) if (!selected.has(key)) elsewhere.add(key);
+  }
+  const items: CompletionItem[] = [];
+  for (const [keys, rank] of [
+    [selected, '0'],
+    [elsewhere, '1'],
+  ] as const) {
+    for (const key of keys) {
+      const item: CompletionItem = {
+        label: key,
+        kind: CompletionItemKind.Constant,
+        // Editors order equal sortTexts by label: one character is enough to put the selected environment first.
+        sortText: rank,
+      };
+      if (rank === '1') item.labelDetails = { description: `not set in ${environment}` };
+      if (closer) item.textEditText = key + closer;
+      items.push(item);
+    }
+  }
+  return { range, items };
+}
+
+/**
+ * Adds the one-line presence and the presence table to the item the user is looking at (completionItem/resolve):
+ * computing them for every key on every keystroke would make lists of thousands of keys slow.
+ */
+export function resolveCompletion(item: CompletionItem, project: ProjectState): CompletionItem {
+  const presence = presenceEverywhere(project, item.label);
+  return {
+    ...item,
+    detail: presenceSummary(presence),
+    documentation: { kind: MarkupKind.Markdown, value: presenceMarkdown(item.label, presence) },
+  };
+}
+
+/** The items with their own text edits, for clients without completion list item defaults. */
+export function withTextEdits(completions: SecretCompletions): CompletionItem[] {
+  return completions.items.map(({ textEditText, ...item }) => ({
+    ...item,
+    textEdit: { range: completions.range, newText: textEditText ?? item.label },
+  }));
+}
+
+/** Closes a template the user has not closed yet, so accepting a key leaves a complete reference. */
+function closerFor(opener: string, afterKey: string): string {
+  const trimmed = afterKey.trimStart();
+  if (opener.startsWith('{{')) return trimmed.startsWith('}}') ? '' : '}}';
+  if (opener.startsWith('<<')) return trimmed.startsWith('>>') ? '' : '>>';
+  return '';
+}

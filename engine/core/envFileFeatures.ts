@@ -1,0 +1,103 @@
+import { Commands } from './commands';
+import {
+  CompletionItemKind,
+  SymbolKind,
+  type CodeLens,
+  type CompletionItem,
+  type DocumentSymbol,
+  type Position,
+  type SymbolInformation,
+} from 'vscode-languageserver-types';
+import { keysMissingHere, siblingOf } from './parity';
+import { describeRemote } from './presence';
+import type { EnvFileState, ProjectState, WorkspaceIndex } from './workspaceIndex';
+
+/** Outline of an .env file: one symbol per entry, named by its key. Never a value, not even as detail. */
+export function documentSymbols(file: EnvFileState): DocumentSymbol[] {
+  return file.parsed.entries.map((entry) => ({
+    name: entry.key,
+    kind: SymbolKind.Constant,
+    detail: entry.exported ? 'export' : '',
+    range: file.lineIndex.rangeOf(entry.entryStart, entry.entryEnd),
+    selectionRange: file.lineIndex.rangeOf(entry.keyStart, entry.keyEnd),
+  }));
+}
+
+/** Keys of every .env file in every project whose name contains the query's characters in order (case-insensitive). */
+export function workspaceSymbols(index: WorkspaceIndex, query: string, limit = 500): SymbolInformation[] {
+  const wanted = query.toLowerCase();
+  const matches = (name: string) => {
+    let at = 0;
+    for (const char of name.toLowerCase()) if (char === wanted[at]) at++;
+    return at === wanted.length;
+  };
+  const result: SymbolInformation[] = [];
+  for (const project of index.allProjects()) {
+    for (const file of project.envFiles.values()) {
+      for (const location of file.keys.values()) {
+        if (!matches(location.key)) continue;
+        result.push({
+          name: location.key,
+          kind: SymbolKind.Constant,
+          location: { uri: file.uri, range: location.keyRange },
+          containerName: file.fileName,
+        });
+        if (result.length >= limit) return result;
+      }
+    }
+  }
+  return result;
+}
+
+const KEY_POSITION = /^\s*(?:export\s+)?[A-Za-z0-9_]*$/;
+
+/** Completion at the start of a line in .env.development / .env.production: the sibling's keys missing here. */
+export function completeEnvKey(
+  file: EnvFileState,
+  project: ProjectState,
+  lineText: string,
+  position: Position,
+): CompletionItem[] {
+  const before = lineText.slice(0, position.character);
+  if (!KEY_POSITION.test(before) || lineText.slice(position.character).includes('=')) return [];
+  const sibling = siblingOf(file, project);
+  if (!sibling) return [];
+  const partial = /[A-Za-z0-9_]*$/.exec(before)![0];
+  const range = { start: { line: position.line, character: position.character - partial.length }, end: position };
+  return keysMissingHere(file, project).map((key) => ({
+    label: key,
+    kind: CompletionItemKind.Constant,
+    detail: `in ${sibling.fileName}, missing here`,
+    textEdit: { range, newText: `${key}=` },
+  }));
+}
+
+/**
+ * Code lenses on .env.development / .env.production: sync or deploy, what the server lacks (when its list is
+ * known), and the value cloak toggle. Counts and names only.
+ */
+export function envCodeLenses(file: EnvFileState, project: ProjectState): CodeLens[] {
+  const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+  const lenses: CodeLens[] = [
+    { range: top, command: { title: '$(eye-closed) Show / hide values', command: Commands.toggleCloak } },
+  ];
+  if (!file.source) return lenses;
+  lenses.unshift(
+    file.source === 'development'
+      ? { range: top, command: { title: '$(cloud-upload) Sync to development (+ eval)', command: Commands.sync } }
+      : { range: top, command: { title: '$(rocket) Deploy to production', command: Commands.deploy } },
+  );
+  const remote = project.remote[file.source];
+  if (remote.state !== 'unknown') {
+    const notOnServer = [...file.keys.keys()].filter((key) => !remote.names.has(key)).length;
+    const remoteOnly = [...remote.names].filter((key) => !file.keys.has(key)).length;
+    lenses.splice(1, 0, {
+      range: top,
+      command: {
+        title: `${notOnServer} key${notOnServer === 1 ? '' : 's'} not on the server yet · ${remoteOnly} remote-only kept (${describeRemote(remote)})`,
+        command: Commands.showStatus,
+      },
+    });
+  }
+  return lenses;
+}

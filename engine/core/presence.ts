@@ -1,0 +1,76 @@
+import { ENVIRONMENTS, ENV_FILE_NAMES, localSourceOf, type Environment } from './environments';
+import type { RemoteNameList } from './remoteNames';
+import { sourceFileOf, type EnvFileState, type EnvKeyLocation, type ProjectState } from './workspaceIndex';
+
+/** Where one key is set in one environment: the evidence behind diagnostics, hover, completion and status. */
+export interface KeyPresence {
+  readonly environment: Environment;
+  /** The local file that feeds this environment (eval → .env.development), if it exists. */
+  readonly file: EnvFileState | undefined;
+  readonly fileName: string;
+  /** The key's definition in that file, if it has one. */
+  readonly local: EnvKeyLocation | undefined;
+  /** The file was too large to read: its keys are unknown. */
+  readonly localUnknown: boolean;
+  readonly remote: RemoteNameList;
+  readonly inRemote: boolean;
+  /** Set in the local file or the remote list. */
+  readonly isSet: boolean;
+  /** Not known to be set, but a source could not be read (skipped file), so it may be. */
+  readonly mayBeSet: boolean;
+}
+
+export function presenceIn(project: ProjectState, key: string, environment: Environment): KeyPresence {
+  const source = localSourceOf(environment);
+  const file = sourceFileOf(project, source);
+  const local = file?.keys.get(key);
+  const remote = project.remote[environment];
+  const inRemote = remote.state !== 'unknown' && remote.names.has(key);
+  const localUnknown = file?.skippedBytes !== undefined;
+  return {
+    environment,
+    file,
+    fileName: ENV_FILE_NAMES[source],
+    local,
+    localUnknown,
+    remote,
+    inRemote,
+    isSet: local !== undefined || inRemote,
+    mayBeSet: localUnknown,
+  };
+}
+
+export function presenceEverywhere(project: ProjectState, key: string): Record<Environment, KeyPresence> {
+  return Object.fromEntries(
+    ENVIRONMENTS.map((environment) => [environment, presenceIn(project, key, environment)]),
+  ) as Record<Environment, KeyPresence>;
+}
+
+/** Every key set in `environment`, local ∪ remote, sorted. */
+export function keysSetIn(project: ProjectState, environment: Environment): string[] {
+  const keys = new Set<string>();
+  const file = sourceFileOf(project, localSourceOf(environment));
+  for (const key of file?.keys.keys() ?? []) keys.add(key);
+  const remote = project.remote[environment];
+  if (remote.state !== 'unknown') for (const key of remote.names) keys.add(key);
+  return [...keys].sort();
+}
+
+/** "fresh", "stale (fetched 12 min ago)", "unknown: no API key". */
+export function describeRemote(list: RemoteNameList, now = Date.now()): string {
+  switch (list.state) {
+    case 'fresh':
+      return 'fresh';
+    case 'stale':
+      return list.fetchedAt !== undefined ? `stale, fetched ${describeAge(now - list.fetchedAt)} ago` : 'stale';
+    case 'unknown':
+      return `unknown: ${list.reason ?? 'not fetched yet'}`;
+  }
+}
+
+function describeAge(ms: number): string {
+  const minutes = Math.round(ms / 60_000);
+  if (minutes < 1) return 'less than a minute';
+  if (minutes < 120) return `${minutes} min`;
+  return `${Math.round(minutes / 60)} h`;
+}

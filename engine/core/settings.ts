@@ -1,0 +1,78 @@
+import { isDiagnosticCode, type SeverityName, type SeverityOverrides, type DiagnosticCode } from './diagnosticRules';
+import { isEnvironment, type Environment } from './environments';
+
+/**
+ * The server's settings, typed once and defaulted once. Whatever arrives from a client (any editor, any
+ * shape) goes through `sanitizeSettings`, so the rest of the code never checks types again.
+ */
+export interface ServerSettings {
+  readonly environment: Environment;
+  readonly include: readonly string[];
+  readonly exclude: readonly string[];
+  readonly maxFileBytes: number;
+  readonly severity: SeverityOverrides;
+  readonly remoteTtlSeconds: number;
+}
+
+export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,md,mdx,txt,prompt}'];
+export const DEFAULT_EXCLUDE = [
+  '**/node_modules/**',
+  '**/.git/**',
+  '**/dist/**',
+  '**/out/**',
+  '**/build/**',
+  '**/.struere/**',
+];
+
+export const DEFAULT_SETTINGS: ServerSettings = {
+  environment: 'development',
+  include: DEFAULT_INCLUDE,
+  exclude: DEFAULT_EXCLUDE,
+  maxFileBytes: 5120 * 1024,
+  severity: {},
+  remoteTtlSeconds: 600,
+};
+
+const SEVERITY_NAMES: readonly SeverityName[] = ['error', 'warning', 'information', 'hint', 'off'];
+
+/** Accepts the `struere` section as VS Code sends it (nested objects) and keeps only well-formed parts. */
+export function sanitizeSettings(raw: unknown): ServerSettings {
+  const section = isRecord(raw) ? raw : {};
+  const files = isRecord(section.files) ? section.files : {};
+  const remote = isRecord(section.remote) ? section.remote : {};
+  return {
+    environment: isEnvironment(section.environment) ? section.environment : DEFAULT_SETTINGS.environment,
+    include: stringArray(files.include) ?? DEFAULT_SETTINGS.include,
+    exclude: stringArray(files.exclude) ?? DEFAULT_SETTINGS.exclude,
+    maxFileBytes:
+      positiveNumber(files.maxSizeKB) !== undefined
+        ? Math.round(positiveNumber(files.maxSizeKB)! * 1024)
+        : DEFAULT_SETTINGS.maxFileBytes,
+    severity: severityOverrides(section.severity),
+    remoteTtlSeconds: positiveNumber(remote.ttlSeconds) ?? DEFAULT_SETTINGS.remoteTtlSeconds,
+  };
+}
+
+function severityOverrides(raw: unknown): SeverityOverrides {
+  if (!isRecord(raw)) return {};
+  const result: Partial<Record<DiagnosticCode, SeverityName>> = {};
+  for (const [code, severity] of Object.entries(raw)) {
+    if (isDiagnosticCode(code) && SEVERITY_NAMES.includes(severity as SeverityName))
+      result[code] = severity as SeverityName;
+  }
+  return result;
+}
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function stringArray(value: unknown): string[] | undefined {
+  if (!Array.isArray(value)) return undefined;
+  const strings = value.filter((item): item is string => typeof item === 'string' && item.trim() !== '');
+  return strings.length === value.length ? strings : undefined;
+}
+
+function positiveNumber(value: unknown): number | undefined {
+  return typeof value === 'number' && Number.isFinite(value) && value > 0 ? value : undefined;
+}

@@ -1,0 +1,115 @@
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
+import { isValidKey, type Environment } from './environments';
+import { describeRemote, presenceIn } from './presence';
+import { isPromptReference, type SecretReference } from './references';
+import type { EnvFileState, ProjectState, SourceFileState } from './workspaceIndex';
+
+export interface ValidationSettings {
+  readonly environment: Environment;
+  readonly severity: SeverityOverrides;
+  readonly maxFileBytes: number;
+}
+
+/**
+ * Diagnostics of an .env file: syntax, key names, duplicates and whether git ignores it.
+ * `gitIgnored` is undefined when the question does not apply (no repository, or a template like .env.example).
+ */
+export function validateEnvFile(
+  file: EnvFileState,
+  gitIgnored: boolean | undefined,
+  settings: ValidationSettings,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  const push = (diagnostic: Diagnostic | undefined) => diagnostic && diagnostics.push(diagnostic);
+  const { lineIndex, parsed } = file;
+
+  if (file.skippedBytes !== undefined) {
+    push(
+      makeDiagnostic(
+        'file-too-large',
+        { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+        {
+          fileName: file.fileName,
+          sizeKB: Math.round(file.skippedBytes / 1024),
+          limitKB: Math.round(settings.maxFileBytes / 1024),
+        },
+        settings.severity,
+      ),
+    );
+  }
+
+  for (const problem of parsed.problems) {
+    const range = lineIndex.rangeOf(problem.start, problem.end);
+    if (problem.code === 'malformed-line') push(makeDiagnostic('malformed-line', range, {}, settings.severity));
+    else
+      push(
+        makeDiagnostic(
+          'unterminated-quote',
+          range,
+          { quote: lineIndex.text.charAt(problem.start) || '"' },
+          settings.severity,
+        ),
+      );
+  }
+
+  const firstLineOf = new Map<string, number>();
+  for (const entry of parsed.entries) {
+    const keyRange = lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
+    if (!isValidKey(entry.key))
+      push(makeDiagnostic('invalid-key', keyRange, { key: entry.key }, settings.severity, { key: entry.key }));
+    const firstLine = firstLineOf.get(entry.key);
+    if (firstLine === undefined) firstLineOf.set(entry.key, entry.line);
+    else
+      push(
+        makeDiagnostic('duplicate-key', keyRange, { key: entry.key, firstLine }, settings.severity, { key: entry.key }),
+      );
+  }
+
+  if (gitIgnored === false) {
+    const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
+    push(makeDiagnostic('not-gitignored', firstLine, { fileName: file.fileName }, settings.severity));
+  }
+  return diagnostics;
+}
+
+/** Diagnostics of a prompt or tool file: references that can never resolve or are unset in the selected environment. */
+export function validateSourceFile(
+  source: SourceFileState,
+  project: ProjectState,
+  settings: ValidationSettings,
+): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const reference of source.references) {
+    const diagnostic = reference.valid
+      ? missingSecret(reference, project, settings)
+      : makeDiagnostic('invalid-reference', reference.range, { key: reference.key }, settings.severity);
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+function missingSecret(
+  reference: SecretReference,
+  project: ProjectState,
+  settings: ValidationSettings,
+): Diagnostic | undefined {
+  const environment = settings.environment;
+  const presence = presenceIn(project, reference.key, environment);
+  if (presence.isSet || presence.mayBeSet) return undefined;
+  const localEvidence = presence.file ? `${presence.fileName} has no such key` : `there is no ${presence.fileName}`;
+  const remoteEvidence =
+    presence.remote.state === 'unknown'
+      ? `${environment} remote list is ${describeRemote(presence.remote)}`
+      : `${environment} remote list (${describeRemote(presence.remote)}) has no such key`;
+  const consequence = isPromptReference(reference.kind)
+    ? `The prompt will compile with [MISSING_SECRET:${reference.key}].`
+    : `context.secrets.${reference.key} will be undefined when the tool runs.`;
+  return makeDiagnostic(
+    'missing-secret',
+    reference.range,
+    { key: reference.key, environment, localEvidence, remoteEvidence, consequence },
+    settings.severity,
+    { key: reference.key, environment },
+  );
+}

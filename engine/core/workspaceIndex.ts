@@ -1,0 +1,211 @@
+import type { Range } from 'vscode-languageserver-types';
+import { parseEnv, type ParsedEnv } from './envParser';
+import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
+import { scanReferences, type SecretReference } from './references';
+import { allUnknown, type RemoteNameList } from './remoteNames';
+import { LineIndex } from './text';
+import { baseName, isInside, parentUri } from './uris';
+
+/**
+ * The in-memory model of every project in a workspace: env files with their parsed keys, the secret
+ * references of every scanned file, and the remote name lists. Pure data: the host reads files and feeds
+ * text in; nothing here touches the disk or the network.
+ */
+
+export interface EnvKeyLocation {
+  readonly key: string;
+  readonly line: number;
+  readonly keyRange: Range;
+  readonly entryRange: Range;
+}
+
+export interface EnvFileState {
+  readonly uri: string;
+  readonly fileName: string;
+  /** The environment this file feeds, when it is `.env.development` / `.env.production` at the project root. */
+  readonly source: WritableEnvironment | undefined;
+  readonly parsed: ParsedEnv;
+  readonly lineIndex: LineIndex;
+  /** Last definition of each key (the one dotenv keeps). */
+  readonly keys: ReadonlyMap<string, EnvKeyLocation>;
+  /** Set when the file was over the size limit and not read: its keys are unknown, not absent. */
+  readonly skippedBytes?: number;
+}
+
+export interface SourceFileState {
+  readonly uri: string;
+  readonly references: readonly SecretReference[];
+}
+
+export interface ProjectState {
+  /** The folder holding struere.json. */
+  readonly rootUri: string;
+  readonly envFiles: Map<string, EnvFileState>;
+  readonly sourceFiles: Map<string, SourceFileState>;
+  /** key → URIs of the files that reference it, for re-diagnosing exactly what an .env edit affects. */
+  readonly referencesByKey: Map<string, Set<string>>;
+  remote: Record<Environment, RemoteNameList>;
+}
+
+export class WorkspaceIndex {
+  private readonly projects = new Map<string, ProjectState>();
+  /** Longest root first, so the first match is the nearest enclosing project. */
+  private rootsByDepth: string[] = [];
+
+  addProject(rootUri: string): ProjectState {
+    const existing = this.projects.get(rootUri);
+    if (existing) return existing;
+    const project: ProjectState = {
+      rootUri,
+      envFiles: new Map(),
+      sourceFiles: new Map(),
+      referencesByKey: new Map(),
+      remote: { ...allUnknown() },
+    };
+    this.projects.set(rootUri, project);
+    this.rootsByDepth = [...this.projects.keys()].sort((a, b) => b.length - a.length);
+    return project;
+  }
+
+  removeProject(rootUri: string): void {
+    this.projects.delete(rootUri);
+    this.rootsByDepth = this.rootsByDepth.filter((root) => root !== rootUri);
+  }
+
+  allProjects(): ProjectState[] {
+    return [...this.projects.values()];
+  }
+
+  getProject(rootUri: string): ProjectState | undefined {
+    return this.projects.get(rootUri);
+  }
+
+  /** The nearest project enclosing `uri`: every file belongs to the nearest struere.json above it. */
+  projectOf(uri: string): ProjectState | undefined {
+    for (const root of this.rootsByDepth) {
+      if (isInside(uri, root)) return this.projects.get(root);
+    }
+    return undefined;
+  }
+
+  /** Records an env file's text; returns the keys whose presence changed (added or removed). */
+  setEnvFile(uri: string, text: string): ReadonlySet<string> {
+    return this.putEnvFile(uri, envFileState(uri, text, this.sourceOf(uri)));
+  }
+
+  /** Records an env file that was too large to read: its keys are unknown from now on. */
+  setSkippedEnvFile(uri: string, bytes: number): ReadonlySet<string> {
+    return this.putEnvFile(uri, { ...envFileState(uri, '', this.sourceOf(uri)), skippedBytes: bytes });
+  }
+
+  deleteEnvFile(uri: string): ReadonlySet<string> {
+    const project = this.projectOf(uri);
+    const previous = project?.envFiles.get(uri);
+    if (!project || !previous) return new Set();
+    project.envFiles.delete(uri);
+    return new Set(previous.keys.keys());
+  }
+
+  getEnvFile(uri: string): EnvFileState | undefined {
+    return this.projectOf(uri)?.envFiles.get(uri);
+  }
+
+  setSourceFile(uri: string, text: string): SourceFileState | undefined {
+    const project = this.projectOf(uri);
+    if (!project) return undefined;
+    const state: SourceFileState = { uri, references: scanReferences(text) };
+    this.unlinkReferences(project, uri);
+    project.sourceFiles.set(uri, state);
+    for (const reference of state.references) {
+      let uris = project.referencesByKey.get(reference.key);
+      if (!uris) project.referencesByKey.set(reference.key, (uris = new Set()));
+      uris.add(uri);
+    }
+    return state;
+  }
+
+  deleteSourceFile(uri: string): void {
+    const project = this.projectOf(uri);
+    if (!project) return;
+    this.unlinkReferences(project, uri);
+    project.sourceFiles.delete(uri);
+  }
+
+  getSourceFile(uri: string): SourceFileState | undefined {
+    return this.projectOf(uri)?.sourceFiles.get(uri);
+  }
+
+  /** URIs of the files in `project` that reference any of `keys`. */
+  filesReferencing(project: ProjectState, keys: Iterable<string>): Set<string> {
+    const result = new Set<string>();
+    for (const key of keys) for (const uri of project.referencesByKey.get(key) ?? []) result.add(uri);
+    return result;
+  }
+
+  setRemote(rootUri: string, environment: Environment, list: RemoteNameList): void {
+    const project = this.projects.get(rootUri);
+    if (project) project.remote[environment] = list;
+  }
+
+  private sourceOf(uri: string): WritableEnvironment | undefined {
+    const project = this.projectOf(uri);
+    if (!project || parentUri(uri) !== project.rootUri) return undefined;
+    const name = baseName(uri);
+    return (Object.keys(ENV_FILE_NAMES) as WritableEnvironment[]).find(
+      (environment) => ENV_FILE_NAMES[environment] === name,
+    );
+  }
+
+  private putEnvFile(uri: string, state: EnvFileState): ReadonlySet<string> {
+    const project = this.projectOf(uri);
+    if (!project) return new Set();
+    const previous = project.envFiles.get(uri);
+    project.envFiles.set(uri, state);
+    return changedKeys(previous, state);
+  }
+
+  private unlinkReferences(project: ProjectState, uri: string): void {
+    const previous = project.sourceFiles.get(uri);
+    if (!previous) return;
+    for (const reference of previous.references) {
+      const uris = project.referencesByKey.get(reference.key);
+      uris?.delete(uri);
+      if (uris?.size === 0) project.referencesByKey.delete(reference.key);
+    }
+  }
+}
+
+/** The env file that feeds `source` in `project`, if it exists. */
+export function sourceFileOf(project: ProjectState, source: WritableEnvironment): EnvFileState | undefined {
+  for (const file of project.envFiles.values()) if (file.source === source) return file;
+  return undefined;
+}
+
+export function isEnvFileName(fileName: string): boolean {
+  return fileName === '.env' || fileName.startsWith('.env.') || fileName.endsWith('.env');
+}
+
+export function envFileState(uri: string, text: string, source: WritableEnvironment | undefined): EnvFileState {
+  const parsed = parseEnv(text);
+  const lineIndex = new LineIndex(text);
+  const keys = new Map<string, EnvKeyLocation>();
+  for (const entry of parsed.entries) {
+    keys.set(entry.key, {
+      key: entry.key,
+      line: entry.line,
+      keyRange: lineIndex.rangeOf(entry.keyStart, entry.keyEnd),
+      entryRange: lineIndex.rangeOf(entry.entryStart, entry.entryEnd),
+    });
+  }
+  return { uri, fileName: baseName(uri), source, parsed, lineIndex, keys };
+}
+
+function changedKeys(previous: EnvFileState | undefined, next: EnvFileState): Set<string> {
+  const changed = new Set<string>();
+  const before = previous?.keys ?? new Map<string, EnvKeyLocation>();
+  for (const key of next.keys.keys()) if (!before.has(key)) changed.add(key);
+  for (const key of before.keys()) if (!next.keys.has(key)) changed.add(key);
+  // A skipped file's keys are unknown: everything it may have held is affected.
+  if (previous?.skippedBytes !== next.skippedBytes) for (const key of before.keys()) changed.add(key);
+  return changed;
+}

@@ -1,0 +1,36 @@
+import { watch, type FSWatcher } from 'node:fs';
+import * as path from 'node:path';
+import { errorText } from '../core/errorText';
+
+/**
+ * Follows changes on disk for clients that cannot watch files for us (no dynamic didChangeWatchedFiles).
+ * Events arrive in bursts (an editor's save is several); they are gathered for one tick and passed on once.
+ */
+export function watchFoldersOnDisk(folders: readonly string[], onChanges: (paths: string[]) => void): () => void {
+  const watchers: FSWatcher[] = [];
+  const pending = new Set<string>();
+  let timer: NodeJS.Immediate | undefined;
+  for (const folder of folders) {
+    try {
+      const watcher = watch(folder, { recursive: true }, (_event, fileName) => {
+        if (!fileName || fileName.split(path.sep).includes('node_modules') || fileName.split(path.sep).includes('.git'))
+          return;
+        pending.add(path.join(folder, fileName.toString()));
+        timer ??= setImmediate(() => {
+          timer = undefined;
+          const paths = [...pending];
+          pending.clear();
+          onChanges(paths);
+        });
+      });
+      watcher.on('error', () => watcher.close());
+      watchers.push(watcher);
+    } catch (error) {
+      // Recursive watching is unavailable on some file systems; the server still works from editor events.
+      process.stderr.write(`struere: cannot watch ${folder}: ${errorText(error)}\n`);
+    }
+  }
+  return () => {
+    for (const watcher of watchers) watcher.close();
+  };
+}

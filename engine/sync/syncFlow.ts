@@ -1,0 +1,232 @@
+import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
+import * as dotenv from 'dotenv';
+import { parseEnv } from '../core/envParser';
+import {
+  API_KEY_PREFIX,
+  ENV_FILE_NAMES,
+  environmentOfApiKey,
+  isValidKey,
+  type WritableEnvironment,
+} from '../core/environments';
+import { decodeText, isMissing } from '../host/readText';
+import type { ApiClient } from '../api/apiClient';
+import { planSync, type SyncPlan } from './syncPlan';
+import {
+  executeSync,
+  SyncLockedError,
+  withSyncLock,
+  type BatchLimits,
+  type SyncProgress,
+  type SyncReport,
+} from './syncRun';
+
+export { describePlan, describeReport } from './syncReportText';
+export type { SyncPlan } from './syncPlan';
+export type { SyncProgress, SyncReport } from './syncRun';
+
+/**
+ * The sync/deploy flow shared by the CLI and the VS Code client (ARCHITECTURE.md "Sync and deploy"):
+ * prepare (read, refuse, check the key) → plan (list names) → run (batches under the project lock) → describe.
+ * Plain functions: no console, no process exit, no 'vscode'. Values live only in `PreparedSync.values` and the
+ * upsert body; every message here names files, lines, keys and counts.
+ */
+
+/**
+ * Why a sync was refused before anything was sent. The first four are decided here; 'untrusted' and 'unsaved'
+ * belong to the editor (workspace trust, dirty buffers), which throws them itself; 'locked' comes from runSync.
+ */
+export type SyncRefusalReason =
+  'no-file' | 'file-errors' | 'no-api-key' | 'wrong-key' | 'untrusted' | 'unsaved' | 'locked';
+
+/** One offending line of the .env file: what made the sync refuse. */
+export interface SyncProblem {
+  /** 1-based. */
+  readonly line: number;
+  /** A diagnostic code: invalid-key, malformed-line or unterminated-quote. */
+  readonly code: string;
+}
+
+/** Nothing was sent. The message says why and what to do; it never holds a value or an API key. */
+export class SyncRefusedError extends Error {
+  override readonly name = 'SyncRefusedError';
+
+  constructor(
+    readonly reason: SyncRefusalReason,
+    message: string,
+    readonly problems: readonly SyncProblem[] = [],
+  ) {
+    super(message);
+  }
+}
+
+export interface PreparedSync {
+  readonly projectRoot: string;
+  readonly environment: WritableEnvironment;
+  /** Absolute path of the .env file that was read. */
+  readonly filePath: string;
+  /** `.env.development` / `.env.production`. */
+  readonly fileName: string;
+  /** Exactly what `dotenv.parse` yields for the file: the only values that will be sent. */
+  readonly values: ReadonlyMap<string, string>;
+}
+
+export interface PrepareSyncOptions {
+  /** The folder holding struere.json (and the .env files). */
+  readonly projectRoot: string;
+  readonly environment: WritableEnvironment;
+  readonly apiKey: string | undefined;
+}
+
+/** The environment variable the CLI reads a key from; the default hint of the 'no-api-key' refusal. */
+export const API_KEY_VARIABLES: Readonly<Record<WritableEnvironment, string>> = {
+  development: 'STRUERE_API_KEY_DEVELOPMENT',
+  production: 'STRUERE_API_KEY_PRODUCTION',
+};
+
+/**
+ * Reads `.env.<environment>` from disk and decides whether it may be sent. Refuses (SyncRefusedError, nothing
+ * sent) on a missing file; on any error diagnostic of the file (invalid-key, malformed-line,
+ * unterminated-quote: dotenv would drop or mangle data), naming every offending line; on a missing API key;
+ * and on a key whose prefix names another environment (the API would write the wrong one).
+ */
+export async function prepareSync(options: PrepareSyncOptions): Promise<PreparedSync> {
+  const { environment, apiKey } = options;
+  const projectRoot = path.resolve(options.projectRoot);
+  const fileName = ENV_FILE_NAMES[environment];
+  const filePath = path.join(projectRoot, fileName);
+  const verb = environment === 'production' ? 'deploy' : 'sync';
+
+  let buffer: Buffer;
+  try {
+    buffer = await fs.readFile(filePath);
+  } catch (error) {
+    if (isMissing(error)) {
+      throw new SyncRefusedError(
+        'no-file',
+        `there is no ${fileName} in ${projectRoot}: nothing to ${verb} to ${environment}; nothing was sent`,
+      );
+    }
+    if ((error as NodeJS.ErrnoException).code === 'EISDIR')
+      throw new SyncRefusedError('no-file', `${fileName} in ${projectRoot} is a folder, not a file; nothing was sent`);
+    throw error;
+  }
+  // Decoded as the editor shows it (BOM dropped, invalid UTF-8 as U+FFFD), so lines and values match the buffer.
+  const text = decodeText(buffer);
+
+  const problems = fileProblems(text);
+  if (problems.length > 0)
+    throw new SyncRefusedError('file-errors', describeFileProblems(fileName, problems), problems);
+
+  if (apiKey === undefined || apiKey === '') {
+    throw new SyncRefusedError(
+      'no-api-key',
+      `no API key for ${environment}: set ${API_KEY_VARIABLES[environment]} (or STRUERE_API_KEY) to a key starting with ${API_KEY_PREFIX[environment]}; nothing was sent`,
+    );
+  }
+  const keyEnvironment = environmentOfApiKey(apiKey);
+  if (keyEnvironment !== environment) {
+    const actual =
+      keyEnvironment === undefined
+        ? 'has no known prefix'
+        : `is a ${keyEnvironment} key (${API_KEY_PREFIX[keyEnvironment]}…)`;
+    throw new SyncRefusedError(
+      'wrong-key',
+      `the API key for ${environment} must start with ${API_KEY_PREFIX[environment]}, but the one given ${actual}; nothing was sent`,
+    );
+  }
+
+  const values = new Map(Object.entries(dotenv.parse(text)));
+  return { projectRoot, environment, filePath, fileName, values };
+}
+
+/** Every line carrying an error diagnostic, sorted by line, one entry per (line, code). */
+function fileProblems(text: string): SyncProblem[] {
+  const parsed = parseEnv(text);
+  const seen = new Set<string>();
+  const problems: SyncProblem[] = [];
+  const add = (line: number, code: string): void => {
+    const id = `${line}\u0000${code}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    problems.push({ line: line + 1, code });
+  };
+  for (const problem of parsed.problems) add(problem.line, problem.code);
+  for (const entry of parsed.entries) if (!isValidKey(entry.key)) add(entry.line, 'invalid-key');
+  return problems.sort((a, b) => a.line - b.line || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
+}
+
+/** ".env.development has errors on lines 3, 7 (invalid-key, malformed-line); nothing was sent" */
+function describeFileProblems(fileName: string, problems: readonly SyncProblem[]): string {
+  const lines = [...new Set(problems.map((problem) => problem.line))];
+  const codes = [...new Set(problems.map((problem) => problem.code))].sort();
+  const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`;
+  return `${fileName} has ${problems.length === 1 ? 'an error' : 'errors'} on ${where} (${codes.join(', ')}); nothing was sent`;
+}
+
+/** Lists the names the key's environment holds and plans: create / update / remote-only kept. */
+export async function planRemote(
+  prepared: PreparedSync,
+  client: Pick<ApiClient, 'listNames'>,
+  signal?: AbortSignal,
+): Promise<SyncPlan> {
+  const listed = await client.listNames(undefined, signal ? { signal } : {});
+  return planSync(prepared.values, new Set(listed.secrets.map((secret) => secret.key)));
+}
+
+export interface RunSyncOptions {
+  /** Stops after the batch in flight; the report then says exactly what was written. */
+  readonly signal?: AbortSignal;
+  readonly onProgress?: (progress: SyncProgress) => void;
+  /** Smaller batches (tests, benchmarks); never above API.md's limits. */
+  readonly limits?: Partial<BatchLimits>;
+}
+
+/**
+ * Upserts the prepared values in batches under the project's sync lock. Another sync of the same project in
+ * this process runs first (this one waits); one in another process (the editor vs a terminal) refuses this
+ * one: SyncRefusedError('locked'), nothing sent. Cancelled while waiting for the lock: a cancelled report
+ * with every key not written.
+ */
+export async function runSync(
+  prepared: PreparedSync,
+  client: Pick<ApiClient, 'upsert'>,
+  options: RunSyncOptions = {},
+): Promise<SyncReport> {
+  const { signal } = options;
+  try {
+    return await withSyncLock(
+      prepared.projectRoot,
+      () =>
+        executeSync({
+          client,
+          values: prepared.values,
+          ...(signal ? { signal } : {}),
+          ...(options.onProgress ? { onProgress: options.onProgress } : {}),
+          ...(options.limits ? { limits: options.limits } : {}),
+        }),
+      signal ? { signal } : {},
+    );
+  } catch (error) {
+    if (error instanceof SyncLockedError) {
+      throw new SyncRefusedError('locked', `${error.message}; nothing was sent`);
+    }
+    if (signal?.aborted && error === signal.reason) return cancelledBeforeStart(prepared);
+    throw error;
+  }
+}
+
+function cancelledBeforeStart(prepared: PreparedSync): SyncReport {
+  return {
+    environment: prepared.environment,
+    written: [],
+    notWritten: [...prepared.values.keys()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0)),
+    unknown: [],
+    created: [],
+    updated: [],
+    mirrored: [],
+    requests: 0,
+    batches: 0,
+    cancelled: true,
+  };
+}
