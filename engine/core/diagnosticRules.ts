@@ -12,6 +12,8 @@ export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
 interface Rule<Args> {
   readonly severity: SeverityName;
   readonly description: string;
+  /** Whether the code in an env file refuses a sync of that file (nothing is sent). Errors about what reaches the platform block; hints do not. */
+  readonly blocksSync: boolean;
   readonly message: (args: Args) => string;
 }
 
@@ -30,36 +32,42 @@ export const RULES = {
   'invalid-key': {
     severity: 'error',
     description: 'The key fails ^[A-Za-z_][A-Za-z0-9_]*$; the API refuses it, so sync would be refused.',
+    blocksSync: true,
     message: ({ key }: { key: string }) =>
       `${key} is not a valid secret name: use letters, digits and _ and do not start with a digit. Sync refuses this file until it is fixed.`,
   },
   'duplicate-key': {
     severity: 'warning',
     description: 'The key is defined again; the later value wins (dotenv semantics).',
+    blocksSync: false,
     message: ({ key, firstLine }: { key: string; firstLine: number }) =>
       `${key} is already defined on line ${firstLine + 1}; this later definition wins.`,
   },
   'malformed-line': {
     severity: 'error',
     description: 'A line that is not a comment, blank, or KEY=VALUE; dotenv silently drops it.',
+    blocksSync: true,
     message: (_: Record<string, never>) =>
       'This line is not KEY=VALUE, a comment or blank: dotenv ignores it, so it sets nothing.',
   },
   'unterminated-quote': {
     severity: 'error',
     description: 'A quoted value is never closed.',
+    blocksSync: true,
     message: ({ quote }: { quote: string }) =>
       `This value opens with ${quote} but never closes it on this line: dotenv will read it differently from what you see.`,
   },
   'missing-secret': {
     severity: 'warning',
     description: 'A referenced key is not set in the selected environment.',
+    blocksSync: false,
     message: (a: MissingSecretArgs) =>
       `${a.key} is not set in ${a.environment} (${a.localEvidence}; ${a.remoteEvidence}). ${a.consequence}`,
   },
   'invalid-reference': {
     severity: 'error',
     description: 'A referenced name fails the key pattern; it can never resolve.',
+    blocksSync: false,
     message: ({ key }: { key: string }) =>
       key === ''
         ? 'This reference names no secret: it can never resolve.'
@@ -68,12 +76,14 @@ export const RULES = {
   'not-gitignored': {
     severity: 'warning',
     description: 'The .env file is not ignored by git: its values would land in the repository.',
+    blocksSync: false,
     message: ({ fileName }: { fileName: string }) =>
       `${fileName} is not ignored by git: committing it would put its secret values in the repository. Add it to .gitignore.`,
   },
   'env-parity': {
     severity: 'information',
     description: 'A key of .env.development is missing from .env.production, or the other way round.',
+    blocksSync: false,
     message: ({
       key,
       fileName,
@@ -89,6 +99,7 @@ export const RULES = {
   'file-too-large': {
     severity: 'warning',
     description: 'The file is larger than struere.files.maxSizeKB and was not read.',
+    blocksSync: true,
     message: ({ fileName, sizeKB, limitKB }: { fileName: string; sizeKB: number; limitKB: number }) =>
       `${fileName} is ${sizeKB} KB, over the ${limitKB} KB limit (struere.files.maxSizeKB): its keys were not read, so references to them are not checked against it.`,
   },
@@ -97,6 +108,11 @@ export const RULES = {
 export type DiagnosticCode = keyof typeof RULES;
 export const DIAGNOSTIC_CODES = Object.keys(RULES) as DiagnosticCode[];
 export type RuleArgs<C extends DiagnosticCode> = Parameters<(typeof RULES)[C]['message']>[0];
+
+/** The codes that refuse a sync when an env file has them: a column of the table, not a second list. */
+export const SYNC_BLOCKING_CODES: ReadonlySet<DiagnosticCode> = new Set(
+  DIAGNOSTIC_CODES.filter((code) => (RULES[code] as Rule<never>).blocksSync),
+);
 
 export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
   return typeof value === 'string' && Object.prototype.hasOwnProperty.call(RULES, value);

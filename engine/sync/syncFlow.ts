@@ -1,14 +1,10 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as dotenv from 'dotenv';
-import { parseEnv } from '../core/envParser';
-import {
-  API_KEY_PREFIX,
-  ENV_FILE_NAMES,
-  environmentOfApiKey,
-  isValidKey,
-  type WritableEnvironment,
-} from '../core/environments';
+import { isDiagnosticCode, SYNC_BLOCKING_CODES } from '../core/diagnosticRules';
+import { validateEnvFile } from '../core/validation';
+import { envFileState } from '../core/workspaceIndex';
+import { API_KEY_PREFIX, ENV_FILE_NAMES, environmentOfApiKey, type WritableEnvironment } from '../core/environments';
 import { decodeText, isMissing } from '../host/readText';
 import type { ApiClient } from '../api/apiClient';
 import { planSync, type SyncPlan } from './syncPlan';
@@ -142,17 +138,25 @@ export async function prepareSync(options: PrepareSyncOptions): Promise<Prepared
 
 /** Every line carrying an error diagnostic, sorted by line, one entry per (line, code). */
 function fileProblems(text: string): SyncProblem[] {
-  const parsed = parseEnv(text);
+  // The file's own diagnostics, judged by the rule table's blocksSync column (default severities: a user who
+  // silences a code in the editor still cannot send a key the platform would never see).
+  const file = envFileState('file:///sync/.env', text, undefined);
+  const diagnostics = validateEnvFile(file, undefined, {
+    environment: 'development',
+    severity: {},
+    maxFileBytes: Infinity,
+  });
   const seen = new Set<string>();
   const problems: SyncProblem[] = [];
-  const add = (line: number, code: string): void => {
+  for (const diagnostic of diagnostics) {
+    const code = String(diagnostic.code);
+    if (!isDiagnosticCode(code) || !SYNC_BLOCKING_CODES.has(code)) continue;
+    const line = diagnostic.range.start.line;
     const id = `${line}\u0000${code}`;
-    if (seen.has(id)) return;
+    if (seen.has(id)) continue;
     seen.add(id);
     problems.push({ line: line + 1, code });
-  };
-  for (const problem of parsed.problems) add(problem.line, problem.code);
-  for (const entry of parsed.entries) if (!isValidKey(entry.key)) add(entry.line, 'invalid-key');
+  }
   return problems.sort((a, b) => a.line - b.line || (a.code < b.code ? -1 : a.code > b.code ? 1 : 0));
 }
 
