@@ -86,7 +86,7 @@ export class RemoteNamesBridge implements vscode.Disposable {
         eval: toRemoteNameListDto(lists.eval),
       },
     };
-    await this.client.sendNotification(SetRemoteNamesNotification.method, params);
+    await this.client.sendNotification(SetRemoteNamesNotification.type, params);
     this.emitter.fire(projectUri);
   }
 

@@ -19,7 +19,7 @@ export class SecretStatusView implements vscode.TextDocumentContentProvider, vsc
 
   async provideTextDocumentContent(uri: vscode.Uri): Promise<string> {
     const projectUri = decodeURIComponent(uri.query);
-    const result: SecretStatusResult = await this.client.sendRequest(SecretStatusRequest.method, { projectUri });
+    const result: SecretStatusResult = await this.client.sendRequest(SecretStatusRequest.type, { projectUri });
     return result.markdown;
   }
 
