@@ -59,6 +59,11 @@ export default tseslint.config(
   },
   { files: ['client/src/**/*.ts'], rules: restrict(frontEnds.server, frontEnds.cli, frontEnds.localApi) },
   {
+    // A thin front end: the entry is an object and commands a table, so no function needs more than this.
+    files: ['client/src/**/*.ts'],
+    rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] },
+  },
+  {
     files: ['server/src/**/*.ts'],
     rules: restrict(frontEnds.client, frontEnds.cli, frontEnds.localApi, frontEnds.vscode),
   },

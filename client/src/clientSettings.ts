@@ -1,20 +1,39 @@
+import type * as vscode from 'vscode';
 import { DEFAULT_API_URL } from '../../engine/api/apiClient';
-import * as vscode from 'vscode';
+import { SETTING_DEFAULTS } from '../../engine/core/settings';
 
-/** The client's settings, typed and defaulted once. `apiUrl` is machine-scoped: a repository cannot redirect keys. */
+/**
+ * The client's settings, typed and sanitized once; defaults come from the engine's one table
+ * (`SETTING_DEFAULTS`, `DEFAULT_API_URL`). This module imports VS Code's *types* only, so unit tests can call
+ * `readClientSettings` with a configuration object of their own.
+ */
 export interface ClientSettings {
+  /** Machine-scoped in package.json: a repository's settings cannot redirect the API key. */
   readonly apiUrl: string;
   readonly remoteTtlSeconds: number;
+  /** True only when the user turned it on in their own settings, and the workspace is trusted. */
   readonly syncOnSave: boolean;
 }
 
-export function readClientSettings(): ClientSettings {
-  const config = vscode.workspace.getConfiguration('struere');
+/** package.json's `minimum` for `struere.remote.ttlSeconds`: the refresh timer runs at half of it. */
+const MIN_TTL_SECONDS = 5;
+
+/**
+ * `config` is the `struere` section. `struere.syncOnSave` uploads data, so a repository must never turn it on: it
+ * is application-scoped in package.json (VS Code then ignores workspace and folder values), listed under
+ * `restrictedConfigurations`, and read here from the user's own settings only (`globalValue`), never in an
+ * untrusted workspace. Reading `globalValue` keeps that true even if the manifest's scope were ever widened.
+ */
+export function readClientSettings(config: vscode.WorkspaceConfiguration, trusted: boolean): ClientSettings {
   const apiUrl = config.get<unknown>('apiUrl');
   const ttl = config.get<unknown>('remote.ttlSeconds');
+  const syncOnSave = config.inspect<unknown>('syncOnSave')?.globalValue ?? SETTING_DEFAULTS.syncOnSave;
   return {
     apiUrl: typeof apiUrl === 'string' && apiUrl.trim() !== '' ? apiUrl.trim() : DEFAULT_API_URL,
-    remoteTtlSeconds: typeof ttl === 'number' && Number.isFinite(ttl) && ttl > 0 ? ttl : 600,
-    syncOnSave: config.get<unknown>('syncOnSave') === true,
+    remoteTtlSeconds:
+      typeof ttl === 'number' && Number.isFinite(ttl) && ttl >= MIN_TTL_SECONDS
+        ? ttl
+        : SETTING_DEFAULTS['remote.ttlSeconds'],
+    syncOnSave: trusted && syncOnSave === true,
   };
 }

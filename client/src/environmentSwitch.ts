@@ -9,6 +9,7 @@ import {
 import { describeRemote } from '../../engine/core/presence';
 import type { RemoteNameList } from '../../engine/core/remoteNames';
 import { Commands } from '../../engine/core/commands';
+import { SETTING_DEFAULTS } from '../../engine/core/settings';
 
 const MEMENTO_KEY = 'struere.environment';
 
@@ -40,7 +41,11 @@ export class EnvironmentSwitch implements vscode.Disposable {
     this.item.command = Commands.selectEnvironment;
     const remembered = memento.get<unknown>(MEMENTO_KEY);
     const configured = vscode.workspace.getConfiguration('struere').get<unknown>('environment');
-    this.current = isEnvironment(remembered) ? remembered : isEnvironment(configured) ? configured : 'development';
+    this.current = isEnvironment(remembered)
+      ? remembered
+      : isEnvironment(configured)
+        ? configured
+        : SETTING_DEFAULTS.environment;
     this.render({ apiKeys: { development: false, production: false }, trusted: vscode.workspace.isTrusted });
     this.item.show();
   }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { API_KEY_PREFIX, ENV_FILE_NAMES, type WritableEnvironment } from '../../engine/core/environments';
-import { createApiClient } from '../../engine/api/apiClient';
+import { createApiClient, type ApiClient } from '../../engine/api/apiClient';
 import {
   describePlan,
   describeReport,
@@ -9,6 +9,9 @@ import {
   prepareSync,
   runSync,
   SyncRefusedError,
+  type PreparedSync,
+  type SyncPlan,
+  type SyncReport,
 } from '../../engine/sync/syncFlow';
 import { describeApiError } from '../../engine/sync/describeError';
 import type { ApiKeyStore } from './apiKeyStore';
@@ -44,139 +47,198 @@ export async function runSyncCommand(
   trigger: SyncTrigger,
   deps: SyncDependencies,
 ): Promise<void> {
-  const verb = VERB[environment].name;
-  const refuse = (reason: string, ...actions: string[]) =>
-    vscode.window.showErrorMessage(`Struere: ${verb} refused: ${reason}`, ...actions);
-
-  if (!vscode.workspace.isTrusted) {
-    await refuse(
-      'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) to sync.',
-    );
-    return;
-  }
-  const projectUri =
-    trigger.kind === 'save' ? trigger.projectUri : await deps.projects.pick(`Which project do you want to ${verb}?`);
-  if (!projectUri) return;
-  const projectRoot = vscode.Uri.parse(projectUri).fsPath;
-  const fileName = ENV_FILE_NAMES[environment];
-
-  // The file on disk is what gets sent: an unsaved buffer would be silently ignored, so ask first.
-  const filePath = path.join(projectRoot, fileName);
-  const dirty = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === filePath && document.isDirty);
-  if (dirty) {
-    const choice = await vscode.window.showWarningMessage(
-      `${fileName} has unsaved changes. Save it before you ${verb}?`,
-      { modal: true },
-      'Save and Continue',
-    );
-    if (choice !== 'Save and Continue' || !(await dirty.save())) {
-      await refuse(`${fileName} has unsaved changes; nothing was sent.`);
-      return;
-    }
-  }
-
-  const apiKey = await deps.keys.get(environment);
-  if (!apiKey) {
-    const action = await refuse(
-      `no ${environment} API key is set (${environment} keys start with ${API_KEY_PREFIX[environment]}); nothing was sent.`,
-      'Set API Key',
-    );
-    if (action) await vscode.commands.executeCommand(Commands.setApiKey, environment);
-    return;
-  }
-
-  let prepared;
+  const run = await checkPreconditions(environment, trigger, deps);
+  if (!run) return;
+  const prepared = await prepareOrRefuse(run, deps);
+  if (!prepared) return;
+  const client = createApiClient({
+    baseUrl: deps.settings().apiUrl,
+    apiKey: run.apiKey,
+    log: (line) => deps.log.info(line),
+  });
   try {
-    prepared = await prepareSync({ projectRoot, environment, apiKey });
-  } catch (error) {
-    if (!(error instanceof SyncRefusedError)) throw error;
-    deps.log.warn(`${verb} refused for ${projectRoot}: ${error.message}`);
-    const action = await refuse(error.message, ...(error.problems.length > 0 ? ['Open File'] : []));
-    if (action === 'Open File') {
-      const document = await vscode.workspace.openTextDocument(filePath);
-      const line = Math.max(0, (error.problems[0]?.line ?? 1) - 1);
-      await vscode.window.showTextDocument(document, { selection: new vscode.Range(line, 0, line, 0) });
-    }
-    return;
-  }
-
-  const client = createApiClient({ baseUrl: deps.settings().apiUrl, apiKey, log: (line) => deps.log.info(line) });
-  try {
-    let plan;
-    try {
-      plan = await planRemote(prepared, client);
-    } catch (error) {
-      const message = describeApiError(error);
-      deps.log.error(`${verb}: listing remote names failed: ${message}`);
-      await vscode.window.showErrorMessage(`Struere: ${verb} failed before writing anything: ${message}`);
-      return;
-    }
-    const keyCount = prepared.values.size;
-    deps.log.info(`${verb} plan for ${projectRoot} → ${environment}: ${describePlan(plan)}`);
-    if (plan.create.length > 0) deps.log.info(`  create: ${plan.create.join(', ')}`);
-    if (plan.update.length > 0) deps.log.info(`  update: ${plan.update.join(', ')}`);
-    if (plan.remoteOnly.length > 0) deps.log.info(`  remote-only, kept: ${plan.remoteOnly.join(', ')}`);
-
-    if (environment === 'production') {
-      const confirmed = await vscode.window.showWarningMessage(
-        `Deploy ${keyCount} keys to production?`,
-        {
-          modal: true,
-          detail: `${describePlan(plan)}.\nFrom ${path.join(path.basename(projectRoot), fileName)}. Production is live: agents read these secrets on their next run.`,
-        },
-        'Deploy',
-      );
-      if (confirmed !== 'Deploy') {
-        deps.log.info('deploy cancelled at confirmation; nothing was sent');
-        return;
-      }
-    }
-
-    const target = deps.remote.target(projectUri);
-    const { result: report } = await deps.remote.cacheForSync.syncAndRefresh(target, await deps.keys.all(), async () =>
-      vscode.window.withProgress(
-        {
-          location: trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-          title: `Struere: ${verb}ing ${keyCount} keys to ${environment === 'development' ? 'development (+ eval)' : 'production'}`,
-          cancellable: true,
-        },
-        (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          let reported = 0;
-          return runSync(prepared, client, {
-            signal: controller.signal,
-            onProgress: (p) => {
-              const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
-              progress.report({
-                increment: percent - reported,
-                message: `${p.keysWritten}/${p.keysTotal} keys, batch ${p.batchesDone}/${p.batchesTotal}`,
-              });
-              reported = percent;
-            },
-          });
-        },
-      ),
-    );
-    await deps.remote.republish([projectUri]);
-    const described = describeReport(report, environment, plan);
-    for (const line of described.details) deps.log.info(`  ${line}`);
-    if (described.ok) {
-      deps.log.info(`${verb}: ${described.summary}`);
-      if (trigger.kind === 'command') void vscode.window.showInformationMessage(`Struere: ${described.summary}`);
-      else vscode.window.setStatusBarMessage(`$(check) Struere: ${described.summary}`, 5000);
-    } else {
-      deps.log.error(`${verb}: ${described.summary}`);
-      const action = await vscode.window.showErrorMessage(`Struere: ${described.summary}`, 'Show Log');
-      if (action) deps.log.show();
-    }
+    const plan = await planAndConfirm(run, prepared, client, deps);
+    if (!plan) return;
+    const report = await upload(run, prepared, client, deps);
+    await deps.remote.republish([run.projectUri]);
+    await showReport(run, describeReport(report, environment, plan), deps);
   } catch (error) {
     if (error instanceof SyncRefusedError) {
-      await refuse(error.message);
+      await refuse(run, error.message);
       return;
     }
     throw error;
   } finally {
     await client.close();
   }
+}
+
+/** One run's facts, settled before anything is read or sent. */
+interface SyncRun {
+  readonly environment: WritableEnvironment;
+  readonly trigger: SyncTrigger;
+  readonly verb: string;
+  readonly projectUri: string;
+  readonly projectRoot: string;
+  readonly fileName: string;
+  readonly apiKey: string;
+}
+
+function refuse(run: { verb: string }, reason: string, ...actions: string[]): Thenable<string | undefined> {
+  return vscode.window.showErrorMessage(`Struere: ${run.verb} refused: ${reason}`, ...actions);
+}
+
+/** Trust, project, a saved file, an API key: without all four nothing is read or sent. */
+async function checkPreconditions(
+  environment: WritableEnvironment,
+  trigger: SyncTrigger,
+  deps: SyncDependencies,
+): Promise<SyncRun | undefined> {
+  const verb = VERB[environment].name;
+  if (!vscode.workspace.isTrusted) {
+    await refuse(
+      { verb },
+      'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) to sync.',
+    );
+    return undefined;
+  }
+  const projectUri =
+    trigger.kind === 'save' ? trigger.projectUri : await deps.projects.pick(`Which project do you want to ${verb}?`);
+  if (!projectUri) return undefined;
+  const projectRoot = vscode.Uri.parse(projectUri).fsPath;
+  const fileName = ENV_FILE_NAMES[environment];
+  if (!(await saveIfDirty(verb, path.join(projectRoot, fileName), fileName))) return undefined;
+
+  const apiKey = await deps.keys.get(environment);
+  if (!apiKey) {
+    const action = await refuse(
+      { verb },
+      `no ${environment} API key is set (${environment} keys start with ${API_KEY_PREFIX[environment]}); nothing was sent.`,
+      'Set API Key',
+    );
+    if (action) await vscode.commands.executeCommand(Commands.setApiKey, environment);
+    return undefined;
+  }
+  return { environment, trigger, verb, projectUri, projectRoot, fileName, apiKey };
+}
+
+/** The file on disk is what gets sent: an unsaved buffer would be silently ignored, so ask first. */
+async function saveIfDirty(verb: string, filePath: string, fileName: string): Promise<boolean> {
+  const dirty = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === filePath && document.isDirty);
+  if (!dirty) return true;
+  const choice = await vscode.window.showWarningMessage(
+    `${fileName} has unsaved changes. Save it before you ${verb}?`,
+    { modal: true },
+    'Save and Continue',
+  );
+  if (choice === 'Save and Continue' && (await dirty.save())) return true;
+  await refuse({ verb }, `${fileName} has unsaved changes; nothing was sent.`);
+  return false;
+}
+
+/** Parses and judges the file (engine/sync); a refusal names the lines and offers to open the file there. */
+async function prepareOrRefuse(run: SyncRun, deps: SyncDependencies): Promise<PreparedSync | undefined> {
+  try {
+    return await prepareSync({ projectRoot: run.projectRoot, environment: run.environment, apiKey: run.apiKey });
+  } catch (error) {
+    if (!(error instanceof SyncRefusedError)) throw error;
+    deps.log.warn(`${run.verb} refused for ${run.projectRoot}: ${error.message}`);
+    const action = await refuse(run, error.message, ...(error.problems.length > 0 ? ['Open File'] : []));
+    if (action === 'Open File') {
+      const document = await vscode.workspace.openTextDocument(path.join(run.projectRoot, run.fileName));
+      const line = Math.max(0, (error.problems[0]?.line ?? 1) - 1);
+      await vscode.window.showTextDocument(document, { selection: new vscode.Range(line, 0, line, 0) });
+    }
+    return undefined;
+  }
+}
+
+/** Lists remote names, logs the plan (names only), and asks before any production write. */
+async function planAndConfirm(
+  run: SyncRun,
+  prepared: PreparedSync,
+  client: ApiClient,
+  deps: SyncDependencies,
+): Promise<SyncPlan | undefined> {
+  let plan: SyncPlan;
+  try {
+    plan = await planRemote(prepared, client);
+  } catch (error) {
+    const message = describeApiError(error);
+    deps.log.error(`${run.verb}: listing remote names failed: ${message}`);
+    await vscode.window.showErrorMessage(`Struere: ${run.verb} failed before writing anything: ${message}`);
+    return undefined;
+  }
+  deps.log.info(`${run.verb} plan for ${run.projectRoot} → ${run.environment}: ${describePlan(plan)}`);
+  if (plan.create.length > 0) deps.log.info(`  create: ${plan.create.join(', ')}`);
+  if (plan.update.length > 0) deps.log.info(`  update: ${plan.update.join(', ')}`);
+  if (plan.remoteOnly.length > 0) deps.log.info(`  remote-only, kept: ${plan.remoteOnly.join(', ')}`);
+  if (run.environment !== 'production') return plan;
+
+  const confirmed = await vscode.window.showWarningMessage(
+    `Deploy ${prepared.values.size} keys to production?`,
+    {
+      modal: true,
+      detail: `${describePlan(plan)}.\nFrom ${path.join(path.basename(run.projectRoot), run.fileName)}. Production is live: agents read these secrets on their next run.`,
+    },
+    'Deploy',
+  );
+  if (confirmed === 'Deploy') return plan;
+  deps.log.info('deploy cancelled at confirmation; nothing was sent');
+  return undefined;
+}
+
+/** The upsert, with progress and cancel; the remote lists refresh after it whatever the outcome. */
+async function upload(
+  run: SyncRun,
+  prepared: PreparedSync,
+  client: ApiClient,
+  deps: SyncDependencies,
+): Promise<SyncReport> {
+  const keyCount = prepared.values.size;
+  const target = deps.remote.target(run.projectUri);
+  const { result } = await deps.remote.cacheForSync.syncAndRefresh(target, await deps.keys.all(), async () =>
+    vscode.window.withProgress(
+      {
+        location: run.trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+        title: `Struere: ${run.verb}ing ${keyCount} keys to ${run.environment === 'development' ? 'development (+ eval)' : 'production'}`,
+        cancellable: true,
+      },
+      (progress, token) => {
+        const controller = new AbortController();
+        token.onCancellationRequested(() => controller.abort());
+        let reported = 0;
+        return runSync(prepared, client, {
+          signal: controller.signal,
+          onProgress: (p) => {
+            const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
+            progress.report({
+              increment: percent - reported,
+              message: `${p.keysWritten}/${p.keysTotal} keys, batch ${p.batchesDone}/${p.batchesTotal}`,
+            });
+            reported = percent;
+          },
+        });
+      },
+    ),
+  );
+  return result;
+}
+
+/** The exact report: a notification for a command, the status bar for a save; failures offer the log. */
+async function showReport(
+  run: SyncRun,
+  described: ReturnType<typeof describeReport>,
+  deps: SyncDependencies,
+): Promise<void> {
+  for (const line of described.details) deps.log.info(`  ${line}`);
+  if (described.ok) {
+    deps.log.info(`${run.verb}: ${described.summary}`);
+    if (run.trigger.kind === 'command') void vscode.window.showInformationMessage(`Struere: ${described.summary}`);
+    else vscode.window.setStatusBarMessage(`$(check) Struere: ${described.summary}`, 5000);
+    return;
+  }
+  deps.log.error(`${run.verb}: ${described.summary}`);
+  const action = await vscode.window.showErrorMessage(`Struere: ${described.summary}`, 'Show Log');
+  if (action) deps.log.show();
 }

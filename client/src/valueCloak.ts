@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { parseEnv, type ParsedEnv } from '../../engine/core/envParser';
 import { Commands } from '../../engine/core/commands';
+import { SETTING_DEFAULTS } from '../../engine/core/settings';
 
 /**
  * Value cloaking: the values of `.env` editors are hidden behind a decoration, so a screen share, a recording or
@@ -137,7 +138,7 @@ export class ValueCloak implements vscode.Disposable {
   private readonly rangeCache = new WeakMap<vscode.TextDocument, { version: number; ranges: CloakRange[] }>();
 
   constructor(private readonly vscodeApi: VsCode) {
-    const { window, workspace, commands } = vscodeApi;
+    const { window, workspace } = vscodeApi;
     this.decoration = window.createTextEditorDecorationType({
       textDecoration: 'none; display: none',
       opacity: '0',
@@ -150,7 +151,6 @@ export class ValueCloak implements vscode.Disposable {
     this.disposables.push(
       this.decoration,
       this.status,
-      commands.registerCommand(Commands.toggleCloak, () => this.toggle()),
       window.onDidChangeVisibleTextEditors((editors) => editors.forEach((editor) => this.apply(editor))),
       window.onDidChangeActiveTextEditor((editor) => {
         if (editor) this.apply(editor);
@@ -185,11 +185,14 @@ export class ValueCloak implements vscode.Disposable {
     const override = this.overrides.get(document.uri.toString());
     if (override !== undefined) return override;
     return (
-      this.vscodeApi.workspace.getConfiguration('struere.cloak', document.uri).get<unknown>('enabled', true) !== false
+      this.vscodeApi.workspace
+        .getConfiguration('struere.cloak', document.uri)
+        .get<unknown>('enabled', SETTING_DEFAULTS['cloak.enabled']) !== false
     );
   }
 
-  private toggle(): void {
+  /** Struere: Toggle Secret Values (registered with the other commands, client/src/commands.ts). */
+  toggle(): void {
     const editor = this.vscodeApi.window.activeTextEditor;
     if (!editor || !isDotenv(editor.document)) {
       void this.vscodeApi.window.showInformationMessage(

@@ -13,3 +13,12 @@ export const Commands = {
   /** Internal: puts the cursor at [uri, line, character] after a quick fix (engine/core/codeActions.ts). */
   revealPosition: 'struere.revealPosition',
 } as const;
+
+export type CommandName = keyof typeof Commands;
+export type CommandId = (typeof Commands)[CommandName];
+
+/**
+ * Commands only the server's answers invoke (a quick fix's follow-up): registered, but not contributed in
+ * package.json, so the Command Palette never offers them (test/unit/manifest.test.ts holds package.json to this).
+ */
+export const INTERNAL_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.revealPosition]);

@@ -11,26 +11,31 @@ export interface ServerSettings {
   readonly exclude: readonly string[];
   readonly maxFileBytes: number;
   readonly severity: SeverityOverrides;
-  readonly remoteTtlSeconds: number;
 }
 
-export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,md,mdx,txt,prompt}'];
-export const DEFAULT_EXCLUDE = [
-  '**/node_modules/**',
-  '**/.git/**',
-  '**/dist/**',
-  '**/out/**',
-  '**/build/**',
-  '**/.struere/**',
-];
+/**
+ * The default of every `struere.*` setting the code reads, by its name under the `struere` section: the only place
+ * a default is written. The server (below), the client (client/src/clientSettings.ts) and the CLI read them from
+ * here, and test/unit/manifest.test.ts holds every `default` in package.json to this table. One exception by
+ * design: `apiUrl`'s default belongs to the API client (`DEFAULT_API_URL`, engine/api/apiClient.ts).
+ */
+export const SETTING_DEFAULTS = {
+  environment: 'development' as Environment,
+  'files.include': ['**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,md,mdx,txt,prompt}'],
+  'files.exclude': ['**/node_modules/**', '**/.git/**', '**/dist/**', '**/out/**', '**/build/**', '**/.struere/**'],
+  'files.maxSizeKB': 5120,
+  severity: {} as SeverityOverrides,
+  'remote.ttlSeconds': 600,
+  syncOnSave: false,
+  'cloak.enabled': true,
+} as const;
 
 export const DEFAULT_SETTINGS: ServerSettings = {
-  environment: 'development',
-  include: DEFAULT_INCLUDE,
-  exclude: DEFAULT_EXCLUDE,
-  maxFileBytes: 5120 * 1024,
-  severity: {},
-  remoteTtlSeconds: 600,
+  environment: SETTING_DEFAULTS.environment,
+  include: SETTING_DEFAULTS['files.include'],
+  exclude: SETTING_DEFAULTS['files.exclude'],
+  maxFileBytes: SETTING_DEFAULTS['files.maxSizeKB'] * 1024,
+  severity: SETTING_DEFAULTS.severity,
 };
 
 const SEVERITY_NAMES: readonly SeverityName[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -39,7 +44,6 @@ const SEVERITY_NAMES: readonly SeverityName[] = ['error', 'warning', 'informatio
 export function sanitizeSettings(raw: unknown): ServerSettings {
   const section = isRecord(raw) ? raw : {};
   const files = isRecord(section.files) ? section.files : {};
-  const remote = isRecord(section.remote) ? section.remote : {};
   return {
     environment: isEnvironment(section.environment) ? section.environment : DEFAULT_SETTINGS.environment,
     include: stringArray(files.include) ?? DEFAULT_SETTINGS.include,
@@ -49,7 +53,6 @@ export function sanitizeSettings(raw: unknown): ServerSettings {
         ? Math.round(positiveNumber(files.maxSizeKB)! * 1024)
         : DEFAULT_SETTINGS.maxFileBytes,
     severity: severityOverrides(section.severity),
-    remoteTtlSeconds: positiveNumber(remote.ttlSeconds) ?? DEFAULT_SETTINGS.remoteTtlSeconds,
   };
 }
 

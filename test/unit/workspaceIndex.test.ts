@@ -57,13 +57,11 @@ test('settings are sanitized at the boundary', () => {
     environment: 'production',
     files: { include: ['**/*.md'], exclude: 'not-an-array', maxSizeKB: 10 },
     severity: { 'missing-secret': 'error', 'not-a-code': 'error', 'duplicate-key': 'loud' },
-    remote: { ttlSeconds: -5 },
   });
   assert.equal(settings.environment, 'production');
   assert.deepEqual(settings.include, ['**/*.md']);
   assert.deepEqual(settings.exclude, DEFAULT_SETTINGS.exclude);
   assert.equal(settings.maxFileBytes, 10 * 1024);
   assert.deepEqual(settings.severity, { 'missing-secret': 'error' });
-  assert.equal(settings.remoteTtlSeconds, DEFAULT_SETTINGS.remoteTtlSeconds);
   assert.equal(sanitizeSettings({ environment: 'staging' }).environment, 'development');
 });

@@ -1,0 +1,73 @@
+import * as vscode from 'vscode';
+import { Commands, type CommandName } from '../../engine/core/commands';
+import { isEnvironment } from '../../engine/core/environments';
+import { errorText } from '../../engine/core/errorText';
+import { clearApiKey, setApiKey } from './apiKeyCommands';
+import type { Extension } from './struereExtension';
+import { runSetSecretCommand } from './setSecretCommand';
+import { runSyncCommand } from './syncCommands';
+
+type CommandHandler = (...args: unknown[]) => unknown;
+
+/**
+ * Every command, one line each: `(extension) => handler`. The ids are `Commands` (engine/core/commands.ts); the
+ * type makes this table name each of them exactly once, so a new id without a handler does not compile. A new
+ * command is one id there, one line here, and (unless internal) one entry in package.json's `contributes.commands`.
+ */
+const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandler> = {
+  // With an argument (the "Switch to production" quick fix) it switches at once; without, it asks.
+  selectEnvironment: (ext) => (environment) =>
+    isEnvironment(environment) ? ext.environmentSwitch.set(environment) : ext.environmentSwitch.pick(),
+  sync: (ext) => () => runSyncCommand('development', { kind: 'command' }, ext.syncDependencies),
+  deploy: (ext) => () => runSyncCommand('production', { kind: 'command' }, ext.syncDependencies),
+  setApiKey: (ext) => async (preset) => {
+    if (await setApiKey(ext.keys, ext.settings, ext.log, preset)) await ext.remote.refresh(ext.projects.all);
+  },
+  clearApiKey: (ext) => async (preset) => {
+    await clearApiKey(ext.keys, ext.log, preset);
+    await ext.remote.refresh(ext.projects.all);
+  },
+  refreshRemote: (ext) => async () => {
+    await ext.remote.refresh(ext.projects.all);
+    void vscode.window.setStatusBarMessage('$(check) Struere: remote secret names refreshed', 3000);
+  },
+  showStatus: (ext) => async () => {
+    const projectUri = await ext.projects.pick('Show the secret status of which project?');
+    if (projectUri) await ext.statusView.show(projectUri);
+  },
+  toggleCloak: (ext) => () => ext.cloak.toggle(),
+  setSecret: (ext) => (preset) =>
+    runSetSecretCommand(
+      vscode,
+      { ...ext.syncDependencies, environment: () => ext.environmentSwitch.environment },
+      preset,
+    ),
+  previewPrompt: (ext) => () => ext.promptPreview.open(),
+  revealPosition: () => revealPosition,
+};
+
+/** Registers every command of the table; a failure is logged with its stack and shown without it. */
+export function registerCommands(extension: Extension): vscode.Disposable[] {
+  return (Object.keys(COMMAND_TABLE) as CommandName[]).map((name) => {
+    const id = Commands[name];
+    const handler = COMMAND_TABLE[name](extension);
+    return vscode.commands.registerCommand(id, async (...args: unknown[]) => {
+      try {
+        await handler(...args);
+      } catch (error) {
+        // Our errors carry names and statuses only; the stack goes to the log for a bug report.
+        extension.log.error(`${id} failed: ${errorText(error, { stack: true })}`);
+        void vscode.window.showErrorMessage(`Struere: ${name} failed: ${errorText(error)}`);
+      }
+    });
+  });
+}
+
+/** Internal: quick fixes that add a key put the cursor after its `=`; LSP edits cannot move the cursor themselves. */
+async function revealPosition(uri: unknown, line: unknown, character: unknown): Promise<void> {
+  if (typeof uri !== 'string' || typeof line !== 'number' || typeof character !== 'number') return;
+  const editor = await vscode.window.showTextDocument(vscode.Uri.parse(uri));
+  const position = new vscode.Position(line, character);
+  editor.selection = new vscode.Selection(position, position);
+  editor.revealRange(new vscode.Range(position, position));
+}

@@ -1,0 +1,41 @@
+import * as path from 'node:path';
+import type * as vscode from 'vscode';
+import {
+  LanguageClient,
+  TransportKind,
+  type LanguageClientOptions,
+  type ServerOptions,
+} from 'vscode-languageclient/node';
+import type { Environment } from '../../engine/core/environments';
+
+/** Files the server answers for: .env files, prompts and tool code. */
+const DOCUMENT_SELECTOR = [
+  'dotenv',
+  'typescript',
+  'typescriptreact',
+  'javascript',
+  'javascriptreact',
+  'markdown',
+  'mdx',
+  'plaintext',
+].map((language) => ({ scheme: 'file', language }));
+
+/** The language client for `dist/server.js`, over IPC; not started yet. */
+export function createLanguageClient(context: vscode.ExtensionContext, environment: Environment): LanguageClient {
+  const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
+  const serverOptions: ServerOptions = {
+    // A small young generation keeps the server's memory near what it holds (see server/src/main.ts).
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--max-semi-space-size=2'] } },
+    debug: {
+      module: serverModule,
+      transport: TransportKind.ipc,
+      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+    },
+  };
+  const clientOptions: LanguageClientOptions = {
+    documentSelector: DOCUMENT_SELECTOR,
+    synchronize: { configurationSection: 'struere' },
+    initializationOptions: { environment },
+  };
+  return new LanguageClient('struere', 'Struere Secrets Language Server', serverOptions, clientOptions);
+}
