@@ -13,7 +13,7 @@ import { RequestLog, type RequestLogInput } from './requestLog';
 import { SecretStore, type SecretWrite } from './store';
 
 /**
- * A local implementation of the secrets API (shared/API.md) on 127.0.0.1, for the tests, the benchmark and
+ * A local implementation of the secrets API (docs/API.md) on 127.0.0.1, for the tests, the benchmark and
  * `npm start`. It stores values in memory (optionally persisted to a JSON file) and never puts one in a
  * response, a log entry or an error message.
  */

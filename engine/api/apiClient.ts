@@ -15,7 +15,7 @@ import {
 export const DEFAULT_API_URL = 'https://api.struere.dev';
 
 /**
- * The one module that speaks the secrets API (shared/API.md). Everything the platform may change (paths,
+ * The one module that speaks the secrets API (docs/API.md). Everything the platform may change (paths,
  * shapes, status codes) is decided here.
  *
  * Security invariants: HTTPS except for loopback hosts; redirects are never followed (the Authorization header

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DEV_KEY, PROD_KEY, assertStoredValues, errorOf, newAgent, raw, startServer } from './helpers';
 
-// The local API server against every rule of shared/API.md, spoken to with plain HTTP requests.
+// The local API server against every rule of docs/API.md, spoken to with plain HTTP requests.
 
 const put = (secrets: unknown) => ({ body: { secrets } });
 
