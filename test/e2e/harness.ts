@@ -259,7 +259,7 @@ async function stopProcess(started: Started, timeoutMs = 5_000): Promise<void> {
 }
 
 // ---------------------------------------------------------------------------------------------------------------
-// The local API server (dist/local-api.js, built from local-api/): speaks shared/API.md on 127.0.0.1.
+// The local API server (dist/local-api.js, built from local-api/): speaks docs/API.md on 127.0.0.1.
 
 export class LocalApi {
   private constructor(
@@ -339,6 +339,8 @@ export interface SessionOptions {
   extension?: boolean;
   /** Start the local API server and point `struere.apiUrl` at it (default false). */
   localApi?: boolean;
+  /** Extra settings: `user` in the user's settings.json, `workspace` in the folder's own `.vscode/settings.json`. */
+  settings?: { user?: Record<string, unknown>; workspace?: Record<string, unknown> };
 }
 
 export class Session {
@@ -646,6 +648,7 @@ function userSettings(opts: SessionOptions, apiUrl: string | undefined): Record<
     // Desktop VS Code's default (the web workbench saves after a delay): saving is the person's Ctrl+S.
     'files.autoSave': 'off',
     ...(apiUrl ? { 'struere.apiUrl': apiUrl } : {}),
+    ...opts.settings?.user,
   };
 }
 
@@ -666,6 +669,10 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
     fs.cpSync(EXAMPLE, workspace, { recursive: true });
     // A repository of its own, so the example's .gitignore means what it says (the .env files are ignored).
     run('git', ['init', '-q'], { cwd: workspace, timeoutMs: 30_000 });
+    if (opts.settings?.workspace) {
+      fs.mkdirSync(path.join(workspace, '.vscode'), { recursive: true });
+      fs.writeFileSync(path.join(workspace, '.vscode', 'settings.json'), JSON.stringify(opts.settings.workspace));
+    }
 
     if (opts.localApi) {
       api = await LocalApi.start(tmp);
