@@ -6,6 +6,7 @@ import {
   type RemoteNamesByEnvironment,
   type UnknownReason,
 } from '../core/remoteNames';
+import { SETTING_DEFAULTS } from '../core/settings';
 import { createApiClient, type ApiClient } from './apiClient';
 import { ApiConfigError, ApiError, RequestCancelledError } from './apiError';
 
@@ -21,7 +22,7 @@ import { ApiConfigError, ApiError, RequestCancelledError } from './apiError';
  * `refresh` on demand; `syncAndRefresh` wraps a sync so the lists are refreshed after every one.
  */
 
-export const DEFAULT_REMOTE_NAMES_TTL_MS = 600_000;
+export const DEFAULT_REMOTE_NAMES_TTL_MS = SETTING_DEFAULTS['remote.ttlSeconds'] * 1000;
 
 export interface RemoteNameTarget {
   readonly apiUrl: string;
