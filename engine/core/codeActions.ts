@@ -20,8 +20,8 @@ import { sourceFileOf, type ProjectState } from './workspaceIndex';
 export interface CodeActionHost {
   /** The version of an open document (edits to it are refused by the editor when stale), or null when closed. */
   versionOf(uri: string): number | null;
-  /** The project's .gitignore text, undefined when there is none. */
-  readonly gitignoreText: string | undefined;
+  /** The project's .gitignore text, undefined when there is none, null when it is not a readable file. */
+  readonly gitignoreText: string | undefined | null;
 }
 
 /** A client command that puts the cursor somewhere after an edit: `[uri, line, character]`. */
@@ -54,7 +54,7 @@ export function codeActions(
         }
         break;
       case 'not-gitignored':
-        actions.push(gitignoreFix(project, diagnostic, host));
+        if (host.gitignoreText !== null) actions.push(gitignoreFix(project, diagnostic, host.gitignoreText, host));
         break;
     }
   }
@@ -183,11 +183,16 @@ function removeEarlierDefinition(
   };
 }
 
-function gitignoreFix(project: ProjectState, diagnostic: Diagnostic, host: CodeActionHost): CodeAction {
+function gitignoreFix(
+  project: ProjectState,
+  diagnostic: Diagnostic,
+  gitignoreText: string | undefined,
+  host: CodeActionHost,
+): CodeAction {
   const uri = joinUri(project.rootUri, '.gitignore');
   const lines = `${ENV_FILE_NAMES.development}\n${ENV_FILE_NAMES.production}\n`;
   const title = 'Add .env.development and .env.production to .gitignore';
-  if (host.gitignoreText === undefined) {
+  if (gitignoreText === undefined) {
     return {
       title,
       kind: CodeActionKind.QuickFix,
@@ -200,7 +205,7 @@ function gitignoreFix(project: ProjectState, diagnostic: Diagnostic, host: CodeA
       },
     };
   }
-  const text = host.gitignoreText;
+  const text = gitignoreText;
   const end = new LineIndex(text).positionAt(text.length);
   const prefix = text.length > 0 && !/[\r\n]$/.test(text) ? '\n' : '';
   return {

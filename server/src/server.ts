@@ -29,7 +29,7 @@ import { hoverEnvKey, hoverReference } from '../../engine/core/hover';
 import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from '../../engine/core/settings';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
 import { baseName } from '../../engine/core/uris';
-import { envFileState, isEnvFileName } from '../../engine/core/workspaceIndex';
+import { isEnvFileName } from '../../engine/core/workspaceIndex';
 import { watchFoldersOnDisk } from '../../engine/host/diskWatcher';
 import { pathToUri, uriToPath, WorkspaceHost } from '../../engine/host/workspaceHost';
 import { formatStatusMarkdown, secretStatus } from '../../engine/core/status';
@@ -222,7 +222,7 @@ export function startServer(connection: Connection): void {
   function updateFromText(uri: string, text: string): void {
     const project = host.index.projectOf(uri);
     if (isEnvFileName(baseName(uri))) {
-      const changed = project ? host.index.setEnvFile(uri, text) : new Set<string>();
+      const changed = host.setEnvText(uri, text);
       schedule([uri, ...affectedBy(uri, changed)]);
     } else if (project && host.classify(uriToPath(uri)) === 'source') {
       host.index.setSourceFile(uri, text);
@@ -327,7 +327,7 @@ export function startServer(connection: Connection): void {
     const document = documents.get(uri);
     if (document && isEnvFileName(baseName(uri))) {
       // An .env file outside any project still gets its syntax checked.
-      return validateEnvFile(envFileState(uri, document.getText(), undefined), undefined, validationSettings());
+      return validateEnvFile(host.envStateOutsideProjects(uri, document.getText()), undefined, validationSettings());
     }
     return [];
   }
