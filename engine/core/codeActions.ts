@@ -14,7 +14,7 @@ import { presenceIn } from './presence';
 import { planRename, suggestValidName } from './rename';
 import { LineIndex } from './text';
 import { joinUri } from './uris';
-import { sourceFileOf, type ProjectState } from './workspaceIndex';
+import { sourceFileOf, type EnvFileState, type ProjectState } from './workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
 export interface CodeActionHost {
@@ -70,7 +70,9 @@ function missingSecretFixes(
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const target of ['development', 'production'] as WritableEnvironment[]) {
-    if (presenceIn(project, key, target).local) continue;
+    // Never where the key is defined already, nor into a file whose keys are unknown (it may hold the key).
+    const presence = presenceIn(project, key, target);
+    if (presence.local || presence.localUnknown || definedIn(presence.file, key)) continue;
     const { edit, cursor } = appendKey(project, target, key, host);
     actions.push({
       title: `Add ${key} to ${ENV_FILE_NAMES[target]}`,
@@ -216,6 +218,11 @@ function gitignoreFix(
       documentChanges: [textEdit(uri, host.versionOf(uri), [insertAt(end.line, end.character, prefix + lines)])],
     },
   };
+}
+
+/** Any entry of the key, including ones dotenv drops or a later one overrides. */
+function definedIn(file: EnvFileState | undefined, key: string): boolean {
+  return file?.parsed.entries.some((entry) => entry.key === key) ?? false;
 }
 
 function textEdit(uri: string, version: number | null, edits: TextEdit[]): TextDocumentEdit {

@@ -211,3 +211,62 @@ test('Ctrl-C ends a sync waiting on a silent API with exit code 130', async (t) 
   }
 });
 
+test('sync refuses a file with a key dotenv drops (dropped-key blocks sync), naming the line', async (t) => {
+  const ws = project({ '.env.development': `OK=1\n__proto__=${CANARY}\n` });
+  t.after(() => ws.dispose());
+  const result = await runCli(['sync', ws.dir, '--dry-run'], {
+    ...LIMIT,
+    env: { STRUERE_API_KEY: 'sk_dev_x', STRUERE_API_URL: 'http://127.0.0.1:9' },
+  });
+  assert.equal(result.code, 1);
+  assert.match(result.stderr, /line 2 \(dropped-key\)/);
+  assert.doesNotMatch(result.stdout + result.stderr, new RegExp(CANARY));
+});
+
+test('control characters from the repository are escaped in every text output; JSON stays parseable', async (t) => {
+  const evil = 'evil\u001b]0;pwned\u0007\u001b[2J\u009b';
+  const ws = project({ 'struere.json': JSON.stringify({ name: evil }) });
+  t.after(() => ws.dispose());
+  ws.write(`agents/${evil}.ts`, '{{secrets.NOT_SET_ANYWHERE}}');
+  const outputs = [
+    await runCli(['check', ws.dir], LIMIT),
+    await runCli(['status', ws.dir], LIMIT),
+    await runCli(['preview', ws.path(`agents/${evil}.ts`)], LIMIT),
+    await runCli(['sync', ws.dir, '--dry-run'], {
+      ...LIMIT,
+      env: { STRUERE_API_KEY: 'sk_dev_x', STRUERE_API_URL: 'http://127.0.0.1:9' },
+    }),
+  ];
+  for (const result of outputs) {
+    // eslint-disable-next-line no-control-regex
+    assert.doesNotMatch(result.stdout + result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  }
+  assert.match(outputs[0]!.stdout, /evil\\u001b\]0;pwned\\u0007/);
+  assert.match(outputs[1]!.stdout, /evil\\u001b/);
+  const json = await runCli(['check', ws.dir, '--format', 'json'], LIMIT);
+  // eslint-disable-next-line no-control-regex
+  assert.doesNotMatch(json.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
+  const files = (JSON.parse(json.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.map((d) => d.file);
+  assert.ok(files.includes(`agents/${evil}.ts`), 'JSON keeps the exact name');
+});
+
+test('bounded text output: first items and "… and M more"; the JSON lists everything', async (t) => {
+  const many = Array.from({ length: 600 }, (_, i) => `{{secrets.MISSING_${String(i).padStart(3, '0')}}}`).join('\n');
+  const ws = project({
+    'agents/many.md': many,
+    '.env.development': Array.from({ length: 300 }, (_, i) => `bad-${i}=1`).join('\n'),
+  });
+  t.after(() => ws.dispose());
+  const text = await runCli(['check', ws.dir], LIMIT);
+  assert.ok(text.stdout.split('\n').length < 260, `check printed ${text.stdout.split('\n').length} lines`);
+  assert.match(text.stdout, /… and \d+ more \(--format json lists them all\)/);
+  assert.match(text.stdout, /✖ 90\d problems/);
+  const json = await runCli(['check', ws.dir, '--format', 'json'], LIMIT);
+  assert.ok((JSON.parse(json.stdout) as { diagnostics: unknown[] }).diagnostics.length > 900);
+  const sync = await runCli(['sync', ws.dir, '--dry-run'], {
+    ...LIMIT,
+    env: { STRUERE_API_KEY: 'sk_dev_x', STRUERE_API_URL: 'http://127.0.0.1:9' },
+  });
+  assert.match(sync.stderr, /lines 1, 2, 3, .*20, … and 280 more/);
+  assert.ok(sync.stderr.length < 1000, `the refusal is ${sync.stderr.length} characters`);
+});

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
 
-export const CLI_JS = path.resolve(__dirname, '../../dist/cli.js');
+// STRUERE_TEST_CLI runs the same tests against another build (e.g. main's, to see a test fail before a fix).
+export const CLI_JS = process.env.STRUERE_TEST_CLI ?? path.resolve(__dirname, '../../dist/cli.js');
 
 export interface CliResult {
   code: number | null;
