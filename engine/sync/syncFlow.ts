@@ -12,6 +12,7 @@ import { planSync, type SyncPlan } from './syncPlan';
 import {
   executeSync,
   SyncLockedError,
+  SyncLockFolderError,
   withSyncLock,
   type BatchLimits,
   type SyncProgress,
@@ -222,7 +223,7 @@ export async function runSync(
       signal ? { signal } : {},
     );
   } catch (error) {
-    if (error instanceof SyncLockedError) {
+    if (error instanceof SyncLockedError || error instanceof SyncLockFolderError) {
       throw new SyncRefusedError('locked', `${error.message}; nothing was sent`);
     }
     if (signal?.aborted && error === signal.reason) return cancelledBeforeStart(prepared);

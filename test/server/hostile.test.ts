@@ -30,7 +30,7 @@ test('FIFOs and an over-limit open .env buffer: one verdict each, the rest index
     production.map((d) => d.code),
     ['unreadable-file'],
   );
-  assert.match(production[0]!.message, /FIFO/);
+  assert.match(production[0]!.message as string, /FIFO/);
   const pipe = await client.waitForDiagnostics(fileUri(ws.path('agents/pipe.ts')), (d) => d.length > 0);
   assert.deepEqual(
     pipe.map((d) => d.code),
@@ -104,7 +104,7 @@ test('an unreadable folder (as nobody) is one warning; the server indexes the re
   t.after(() => client.stop());
   const locked = await client.waitForDiagnostics(fileUri(ws.path('locked')), (d) => d.length > 0);
   assert.deepEqual(
-    locked.map((d) => [d.code, /permission denied/.test(d.message)]),
+    locked.map((d) => [d.code, /permission denied/.test(d.message as string)]),
     [['unreadable-file', true]],
   );
   await client.waitForDiagnostics(fileUri(ws.path('agents/a.ts')), (d) => d.length === 1);
