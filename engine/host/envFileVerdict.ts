@@ -26,14 +26,15 @@ export const OUTSIDE_PROJECT_REASON = 'a link to a file outside the project, whi
 function linkOutOfProject(filePath: string, projectRoot: string): ReadResult | undefined {
   let target: string;
   try {
-    target = realpathSync(filePath);
+    // The native call: one system call, where the JavaScript one lstats every folder of a deep path.
+    target = realpathSync.native(filePath);
   } catch {
     // Missing or a link to nothing: the reader itself says which.
     return undefined;
   }
   let root: string;
   try {
-    root = realpathSync(projectRoot);
+    root = realpathSync.native(projectRoot);
   } catch {
     root = path.resolve(projectRoot);
   }

@@ -3,7 +3,7 @@ import { URI } from 'vscode-uri';
 import type { ServerSettings } from '../core/settings';
 import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
-import { isGitIgnored } from './gitStatus';
+import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
 import { readTextFile, readTextFileSync, type ReadResult } from './readText';
 
@@ -57,7 +57,8 @@ export class WorkspaceHost {
     const tree = await discoverTree(folder, this.settings);
     for (const root of tree.projectRoots) this.index.addProject(pathToUri(root));
     for (const { path: unreadable, reason } of tree.unreadable) this.markUnreadable(unreadable, reason);
-    for (const file of tree.envFiles) await this.readEnvFile(file);
+    const gitStatus = this.gitStatusReader();
+    for (const file of tree.envFiles) await this.readEnvFile(file, gitStatus);
     // Source files are many and small: read them synchronously in chunks, yielding between chunks so requests
     // and cancellations are still served while a large tree is indexed.
     for (let start = 0; start < tree.sourceFiles.length; start += SOURCE_CHUNK) {
@@ -124,7 +125,7 @@ export class WorkspaceHost {
     const kind = this.classify(filePath);
     switch (kind) {
       case 'env':
-        return { uri, kind, changedKeys: await this.readEnvFile(filePath) };
+        return { uri, kind, changedKeys: await this.readEnvFile(filePath, this.gitStatusReader()) };
       case 'source':
         await this.readSourceFile(filePath);
         return { uri, kind, changedKeys: new Set() };
@@ -139,18 +140,19 @@ export class WorkspaceHost {
   }
 
   async refreshGitStatus(): Promise<void> {
+    const gitStatus = this.gitStatusReader();
     for (const project of this.index.allProjects()) {
-      for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await this.gitStatusOf(uriToPath(uri)));
+      for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await gitStatus.isGitIgnored(uriToPath(uri)));
     }
   }
 
-  private async readEnvFile(filePath: string): Promise<ReadonlySet<string>> {
+  private async readEnvFile(filePath: string, gitStatus: GitStatusReader): Promise<ReadonlySet<string>> {
     const uri = pathToUri(filePath);
     const project = this.index.projectOf(uri);
     if (!project) return new Set();
     const result = await readEnvFile(filePath, uriToPath(project.rootUri), this.settings.maxFileBytes);
     if (result.kind === 'missing') this.gitIgnored.delete(uri);
-    else this.gitIgnored.set(uri, await this.gitStatusOf(filePath));
+    else this.gitIgnored.set(uri, await gitStatus.isGitIgnored(filePath));
     return this.applyEnvVerdict(uri, result);
   }
 
@@ -168,8 +170,9 @@ export class WorkspaceHost {
     }
   }
 
-  private gitStatusOf(filePath: string): Promise<boolean | undefined> {
-    return isGitIgnored(filePath, (unreadable, reason) => this.markUnreadable(unreadable, reason));
+  /** One per pass over many files (see GitStatusReader): it caches what the disk said during that pass. */
+  private gitStatusReader(): GitStatusReader {
+    return new GitStatusReader((unreadable, reason) => this.markUnreadable(unreadable, reason));
   }
 
   /** A path in a project that should have been read and could not be: one unreadable-file diagnostic. */
