@@ -1,6 +1,6 @@
 import { realpathSync } from 'node:fs';
 import * as path from 'node:path';
-import { readTextFile, type ReadResult } from './readText';
+import { readTextFile, textVerdict, type ReadResult } from './readText';
 
 /**
  * The one verdict on an env file, whoever reads it: the index (server and CLI), `check`, `status`, `sync` and
@@ -16,9 +16,7 @@ export async function readEnvFile(filePath: string, projectRoot: string, maxByte
 export function envBufferVerdict(filePath: string, projectRoot: string, text: string, maxBytes: number): ReadResult {
   const outside = linkOutOfProject(filePath, projectRoot);
   if (outside) return outside;
-  // Each UTF-16 unit is at most 3 UTF-8 bytes: short texts need no count, long ones are counted natively.
-  const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text, 'utf8');
-  return bytes > maxBytes ? { kind: 'too-large', bytes } : { kind: 'text', text, bytes };
+  return textVerdict(text, maxBytes);
 }
 
 export const OUTSIDE_PROJECT_REASON = 'a link to a file outside the project, which no reader follows';

@@ -141,6 +141,13 @@ function isErrno(error: unknown): error is NodeJS.ErrnoException {
   return error instanceof Error && typeof (error as NodeJS.ErrnoException).code === 'string';
 }
 
+/** The verdict on text already in memory (an editor buffer): the same size limit as a read from disk. */
+export function textVerdict(text: string, maxBytes: number): ReadResult {
+  // Each UTF-16 unit is at most 3 UTF-8 bytes: short texts need no count, long ones are counted natively.
+  const bytes = text.length * 3 <= maxBytes ? text.length : Buffer.byteLength(text, 'utf8');
+  return bytes > maxBytes ? { kind: 'too-large', bytes } : { kind: 'text', text, bytes };
+}
+
 export function decodeText(buffer: Uint8Array): string {
   return decoder.decode(buffer);
 }

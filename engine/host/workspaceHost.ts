@@ -5,7 +5,7 @@ import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
 import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
-import { readTextFile, readTextFileSync, type ReadResult } from './readText';
+import { readTextFile, readTextFileSync, textVerdict, type ReadResult } from './readText';
 
 const SOURCE_CHUNK = 200;
 
@@ -110,6 +110,14 @@ export class WorkspaceHost {
       uri,
       envBufferVerdict(uriToPath(uri), uriToPath(project.rootUri), text, this.settings.maxFileBytes),
     );
+  }
+
+  /**
+   * An open editor buffer of a prompt or tool file: the same size limit as on disk, so a 20 MB buffer is not
+   * scanned (it stalled the server for seconds; found by the server fuzz test).
+   */
+  setSourceText(uri: string, text: string): void {
+    this.applySourceRead(uri, textVerdict(text, this.settings.maxFileBytes));
   }
 
   /** An open env buffer that belongs to no project: syntax only, under the same size limit. */

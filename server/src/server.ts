@@ -225,7 +225,7 @@ export function startServer(connection: Connection): void {
       const changed = host.setEnvText(uri, text);
       schedule([uri, ...affectedBy(uri, changed)]);
     } else if (project && host.classify(uriToPath(uri)) === 'source') {
-      host.index.setSourceFile(uri, text);
+      host.setSourceText(uri, text);
       schedule([uri], false);
     }
   }
@@ -292,7 +292,15 @@ export function startServer(connection: Connection): void {
       refreshNeeded = false;
       return;
     }
-    for (const uri of dirty) publish(uri);
+    // Deferred work: a throw here would be an uncaught exception that ends the server (the fuzz test found one,
+    // a didOpen without text). One file's failure is logged; the others are still published.
+    for (const uri of dirty) {
+      try {
+        publish(uri);
+      } catch (error) {
+        logFailure(`diagnostics of ${uri}`, error);
+      }
+    }
     dirty.clear();
   }
 
