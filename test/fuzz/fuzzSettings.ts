@@ -7,7 +7,7 @@ const scale = Number.isFinite(long) && long > 0 ? long : undefined;
 
 export const FUZZ_RUNS = {
   server: scale ?? 40,
-  cli: scale !== undefined ? Math.max(1, Math.round(scale / 4)) : 12,
+  cli: scale !== undefined ? Math.max(1, Math.round(scale / 4)) : 4,
 };
 
 export function fuzzSeed(): number | undefined {
