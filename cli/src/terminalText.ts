@@ -4,9 +4,9 @@
  * reorder what the user reads; they are written as `\uXXXX`, which is also a valid escape inside JSON strings,
  * so JSON output stays parseable and means the same. Line breaks between output lines and tabs are kept.
  */
- 
+
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
- 
+
 const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
 const escapeOne = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;

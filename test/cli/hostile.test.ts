@@ -238,13 +238,12 @@ test('control characters from the repository are escaped in every text output; J
     }),
   ];
   for (const result of outputs) {
-     
     assert.doesNotMatch(result.stdout + result.stderr, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   }
   assert.match(outputs[0]!.stdout, /evil\\u001b\]0;pwned\\u0007/);
   assert.match(outputs[1]!.stdout, /evil\\u001b/);
   const json = await runCli(['check', ws.dir, '--format', 'json'], LIMIT);
-   
+
   assert.doesNotMatch(json.stdout, /[\u0000-\u0008\u000b-\u001f\u007f-\u009f]/);
   const files = (JSON.parse(json.stdout) as { diagnostics: JsonDiagnostic[] }).diagnostics.map((d) => d.file);
   assert.ok(files.includes(`agents/${evil}.ts`), 'JSON keeps the exact name');

@@ -101,7 +101,6 @@ function build(root: string, outside: string, entries: readonly Entry[]): void {
   }
 }
 
- 
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
 
 test(
