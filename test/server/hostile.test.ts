@@ -42,6 +42,14 @@ test('FIFOs and an over-limit open .env buffer: one verdict each, the rest index
     ['missing-secret'],
   );
 
+  // A FIFO that appears while the server runs: its own disk watcher (watchFiles: false) reports it, no hang.
+  execFileSync('mkfifo', [ws.path('.env.local')]);
+  const appeared = await client.waitForDiagnostics(fileUri(ws.path('.env.local')), (d) => d.length > 0);
+  assert.deepEqual(
+    appeared.map((d) => d.code),
+    ['unreadable-file'],
+  );
+
   // A large buffer (over the 5 MB limit) is file-too-large, like the same file on disk, and is not parsed.
   const uri = fileUri(ws.path('.env.development'));
   const lines = Array.from({ length: 400_000 }, (_, i) => `KEY_${i}=${CANARY}`).join('\n');
