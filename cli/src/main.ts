@@ -77,12 +77,16 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   }
 }
 
-/** Asks on the terminal; anything but y/yes is a no, and so are Ctrl-C and Ctrl-D. */
-function confirmOnTerminal(question: string): Promise<boolean> {
+/** Asks on the terminal; anything but y/yes is a no, and so is Ctrl-D; Ctrl-C is a no that ends the CLI with 130. */
+function confirmOnTerminal(question: string, onInterrupt: () => void): Promise<boolean> {
   return new Promise((resolve) => {
     const terminal = createInterface({ input: process.stdin, output: process.stdout });
     let answer: boolean | undefined;
-    terminal.on('SIGINT', () => terminal.close());
+    // readline takes Ctrl-C from the process while it asks: pass it on, so the exit code still says "interrupted".
+    terminal.on('SIGINT', () => {
+      onInterrupt();
+      terminal.close();
+    });
     terminal.on('close', () => {
       if (answer === undefined) process.stdout.write('\n');
       resolve(answer ?? false);
@@ -109,7 +113,7 @@ if (require.main === module) {
     err: (text) => process.stderr.write(`${escapeForTerminal(text)}\n`),
     env: process.env,
     isInteractive,
-    ...(isInteractive ? { confirm: confirmOnTerminal } : {}),
+    ...(isInteractive ? { confirm: (question: string) => confirmOnTerminal(question, () => interrupt.abort()) } : {}),
     signal: interrupt.signal,
   }).then(
     (code) => {
