@@ -33,15 +33,12 @@ export async function readTextFile(path: string, maxBytes: number, rejectBinary:
     const stat = await handle.stat();
     const verdict = statVerdict(stat, maxBytes);
     if (verdict) return verdict;
-    const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
-    let length = 0;
+    const bounded = new BoundedBuffer(stat.size, maxBytes);
     for (;;) {
-      const { bytesRead } = await handle.read(buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) return { kind: 'too-large', bytes: length };
+      const bytesRead = (await handle.read(bounded.buffer, bounded.length, bounded.room(), bounded.length)).bytesRead;
+      if (bytesRead === 0) return classify(bounded.content(), rejectBinary);
+      if (bounded.add(bytesRead)) return { kind: 'too-large', bytes: bounded.length };
     }
-    return classify(buffer.subarray(0, length), rejectBinary);
   } catch (error) {
     return { kind: 'unreadable', reason: describeErrno(error) };
   } finally {
@@ -64,19 +61,52 @@ export function readTextFileSync(path: string, maxBytes: number, rejectBinary: b
     const stat = fstatSync(fd);
     const verdict = statVerdict(stat, maxBytes);
     if (verdict) return verdict;
-    const buffer = Buffer.allocUnsafe(Math.min(stat.size, maxBytes) + 1);
-    let length = 0;
+    const bounded = new BoundedBuffer(stat.size, maxBytes);
     for (;;) {
-      const bytesRead = readSync(fd, buffer, length, buffer.length - length, length);
-      if (bytesRead === 0) break;
-      length += bytesRead;
-      if (length === buffer.length) return { kind: 'too-large', bytes: length };
+      const bytesRead = readSync(fd, bounded.buffer, bounded.length, bounded.room(), bounded.length);
+      if (bytesRead === 0) return classify(bounded.content(), rejectBinary);
+      if (bounded.add(bytesRead)) return { kind: 'too-large', bytes: bounded.length };
     }
-    return classify(buffer.subarray(0, length), rejectBinary);
   } catch (error) {
     return { kind: 'unreadable', reason: describeErrno(error) };
   } finally {
     closeSync(fd);
+  }
+}
+
+/**
+ * The read buffer: sized from fstat (one read for an ordinary file), grown when the file turns out longer (it
+ * grew meanwhile, or reports no size), never beyond maxBytes + 1 — the one byte that proves "too large".
+ */
+class BoundedBuffer {
+  buffer: Buffer;
+  length = 0;
+
+  constructor(
+    statSize: number,
+    private readonly maxBytes: number,
+  ) {
+    this.buffer = Buffer.allocUnsafe(Math.min(Math.max(statSize, 4096), maxBytes) + 1);
+  }
+
+  room(): number {
+    return this.buffer.length - this.length;
+  }
+
+  /** Counts bytes read; true when the content is over the limit. */
+  add(bytesRead: number): boolean {
+    this.length += bytesRead;
+    if (this.length > this.maxBytes) return true;
+    if (this.length === this.buffer.length) {
+      const grown = Buffer.allocUnsafe(Math.min(this.buffer.length * 2, this.maxBytes + 1));
+      this.buffer.copy(grown, 0, 0, this.length);
+      this.buffer = grown;
+    }
+    return false;
+  }
+
+  content(): Buffer {
+    return this.buffer.subarray(0, this.length);
   }
 }
 
