@@ -88,16 +88,28 @@ function build(root: string, outside: string, entries: readonly Entry[]): void {
     const target = join(root, segments);
     try {
       fs.mkdirSync(join(root, segments.slice(0, -1)), { recursive: true });
-      if (kind === 'file') fs.writeFileSync(target, text);
+      if (kind === 'file') writeWithoutBlocking(target, text);
       else if (kind === 'dir') fs.mkdirSync(target);
       else if (kind === 'fifo') execFileSync('mkfifo', [target.toString()], { stdio: 'ignore' });
       else if (kind === 'link-inside') fs.symlinkSync(path.join(root, 'struere.json'), target);
       else if (kind === 'link-outside') fs.symlinkSync(outside, target);
       else if (kind === 'dangling') fs.symlinkSync(path.join(root, 'nothing-here'), target);
       else fs.symlinkSync(target, target);
-    } catch {
+    } catch (error) {
       // A clash with an earlier entry (a file where a folder was asked for, …): that is the tree now.
+      if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
     }
+  }
+}
+
+/** A write onto an earlier FIFO at the same path must fail (ENXIO), not wait for a reader forever. */
+function writeWithoutBlocking(target: Buffer, text: string): void {
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NONBLOCK } = fs.constants;
+  const fd = fs.openSync(target, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0o644);
+  try {
+    fs.writeSync(fd, text);
+  } finally {
+    fs.closeSync(fd);
   }
 }
 
