@@ -269,3 +269,17 @@ test('bounded text output: first items and "… and M more"; the JSON lists ever
   assert.match(sync.stderr, /lines 1, 2, 3, .*20, … and 280 more/);
   assert.ok(sync.stderr.length < 1000, `the refusal is ${sync.stderr.length} characters`);
 });
+
+test('exit codes and streams: usage on stderr with 2, --help on stdout with 0', async () => {
+  const bare = await runCli([], LIMIT);
+  assert.deepEqual([bare.code, bare.stdout], [2, '']);
+  assert.match(bare.stderr, /^Usage:/);
+  assert.match(bare.stderr, /130 interrupted/);
+  const unknown = await runCli(['frobnicate'], LIMIT);
+  assert.deepEqual([unknown.code, unknown.stdout], [2, '']);
+  assert.match(unknown.stderr, /unknown command "frobnicate"/);
+  // Control: asked for, the usage is the output.
+  const help = await runCli(['--help'], LIMIT);
+  assert.deepEqual([help.code, help.stderr], [0, '']);
+  assert.match(help.stdout, /^Usage:/);
+});
