@@ -4,6 +4,7 @@ import type { Environment } from '../../engine/core/environments';
 import { validateParity } from '../../engine/core/parity';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
 import { uriToPath, type WorkspaceHost } from '../../engine/host/workspaceHost';
+import { escapeName } from './terminalText';
 
 /** One diagnostic as the CLI prints it: 1-based lines and columns, path relative to the folder checked. */
 export interface CliDiagnostic {
@@ -54,18 +55,22 @@ export function collectDiagnostics(host: WorkspaceHost, root: string, settings: 
   return result.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }
 
-/** eslint-like text: a block per file, then a summary line. */
+/** How many diagnostics the text format prints; the rest are counted, and `--format json` lists them all. */
+export const TEXT_DIAGNOSTICS_LIMIT = 200;
+
+/** eslint-like text: a block per file (at most TEXT_DIAGNOSTICS_LIMIT diagnostics), then a summary line. */
 export function formatDiagnosticsText(
   diagnostics: readonly CliDiagnostic[],
   environment: Environment,
   projects: number,
+  limit = TEXT_DIAGNOSTICS_LIMIT,
 ): string {
   const lines: string[] = [];
   let current: string | undefined;
-  for (const d of diagnostics) {
+  for (const d of diagnostics.slice(0, limit)) {
     if (d.file !== current) {
       if (current !== undefined) lines.push('');
-      lines.push(d.file);
+      lines.push(escapeName(d.file));
       current = d.file;
     }
     lines.push(
@@ -75,8 +80,11 @@ export function formatDiagnosticsText(
   const errors = diagnostics.filter((d) => d.severity === 'error').length;
   const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
   const others = diagnostics.length - errors - warnings;
+  if (diagnostics.length > limit)
+    lines.push('', `… and ${diagnostics.length - limit} more (--format json lists them all)`);
   if (lines.length > 0) lines.push('');
-  const scope = `${projects} project${projects === 1 ? '' : 's'}, environment ${environment}`;
+  const unread = new Set(diagnostics.filter((d) => d.code === 'unreadable-file').map((d) => d.file)).size;
+  const scope = `${projects} project${projects === 1 ? '' : 's'}, environment ${environment}${unread > 0 ? `; could not read ${unread} file${unread === 1 ? '' : 's'}` : ''}`;
   lines.push(
     diagnostics.length === 0
       ? `✔ no problems (${scope})`

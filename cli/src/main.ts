@@ -6,6 +6,7 @@ import { parsePreviewArgs, runPreview } from './previewCommand';
 import { runStatus } from './statusCommand';
 import { runSyncCommand } from './syncCommand';
 import { errorText } from '../../engine/core/errorText';
+import { escapeForTerminal } from './terminalText';
 
 const USAGE = `Usage:
   struere-secrets check  [DIR] [--env development|production|eval] [--format text|json]
@@ -13,7 +14,11 @@ const USAGE = `Usage:
   struere-secrets status [DIR] [--format text|json]
   struere-secrets preview FILE [--env development|production|eval]
 
-Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).`;
+Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).
+Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 130 interrupted (Ctrl-C).`;
+
+/** Exit codes (README "Exit codes"): one meaning each. */
+export const EXIT = { ok: 0, problems: 1, usage: 2, interrupted: 130 } as const;
 
 /** The flags each command takes; any other is a usage error rather than silently ignored. */
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
@@ -22,12 +27,17 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   status: ['format'],
 };
 
-/** The terminal front end: the same core and remote modules as the language server. Exit codes: 0 ok, 1 problems or refused, 2 usage. */
+/** The terminal front end: the same core and remote modules as the language server. Exit codes: EXIT. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
   const [command, ...rest] = argv;
-  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+  if (command === undefined) {
+    io.err(USAGE);
+    return EXIT.usage;
+  }
+  if (command === '--help' || command === '-h' || command === 'help') {
+    // Asked for: the usage is the output, on stdout.
     io.out(USAGE);
-    return command === undefined ? 2 : 0;
+    return EXIT.ok;
   }
   try {
     if (command === 'preview') return await runPreview(parsePreviewArgs(rest), io);
@@ -61,18 +71,22 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
   } catch (error) {
     if (error instanceof CliUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {
       io.err(`struere-secrets: ${(error as Error).message}\n\n${USAGE}`);
-      return 2;
+      return EXIT.usage;
     }
     throw error;
   }
 }
 
-/** Asks on the terminal; anything but y/yes is a no, and so are Ctrl-C and Ctrl-D. */
-function confirmOnTerminal(question: string): Promise<boolean> {
+/** Asks on the terminal; anything but y/yes is a no, and so is Ctrl-D; Ctrl-C is a no that ends the CLI with 130. */
+function confirmOnTerminal(question: string, onInterrupt: () => void): Promise<boolean> {
   return new Promise((resolve) => {
     const terminal = createInterface({ input: process.stdin, output: process.stdout });
     let answer: boolean | undefined;
-    terminal.on('SIGINT', () => terminal.close());
+    // readline takes Ctrl-C from the process while it asks: pass it on, so the exit code still says "interrupted".
+    terminal.on('SIGINT', () => {
+      onInterrupt();
+      terminal.close();
+    });
     terminal.on('close', () => {
       if (answer === undefined) process.stdout.write('\n');
       resolve(answer ?? false);
@@ -85,28 +99,29 @@ function confirmOnTerminal(question: string): Promise<boolean> {
 }
 
 if (require.main === module) {
-  // The first Ctrl-C lets a sync finish its batch in flight and report exactly; a second one exits at once.
+  // The first Ctrl-C lets a sync finish its batch in flight and report exactly, then exits 130; a second one
+  // exits 130 at once. Every read is bounded and never waits on a FIFO, so nothing can hold the exit up.
   const interrupt = new AbortController();
   process.on('SIGINT', () => {
-    if (interrupt.signal.aborted) process.exit(130);
+    if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
     process.stderr.write('struere-secrets: stopping after the request in flight (Ctrl-C again to quit now)\n');
     interrupt.abort();
   });
   const isInteractive = process.stdin.isTTY === true && process.stdout.isTTY === true;
   main(process.argv.slice(2), {
-    out: (text) => process.stdout.write(`${text}\n`),
-    err: (text) => process.stderr.write(`${text}\n`),
+    out: (text) => process.stdout.write(`${escapeForTerminal(text)}\n`),
+    err: (text) => process.stderr.write(`${escapeForTerminal(text)}\n`),
     env: process.env,
     isInteractive,
-    ...(isInteractive ? { confirm: confirmOnTerminal } : {}),
+    ...(isInteractive ? { confirm: (question: string) => confirmOnTerminal(question, () => interrupt.abort()) } : {}),
     signal: interrupt.signal,
   }).then(
     (code) => {
-      process.exitCode = code;
+      process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : code;
     },
     (error: unknown) => {
-      process.stderr.write(`struere-secrets: ${errorText(error)}\n`);
-      process.exitCode = 1;
+      process.stderr.write(`struere-secrets: ${escapeForTerminal(errorText(error))}\n`);
+      process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : EXIT.problems;
     },
   );
 }

@@ -7,7 +7,7 @@ import { describeRemote, keysSetIn } from '../../engine/core/presence';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
 import { isEnvFileName } from '../../engine/core/workspaceIndex';
 import { PROJECT_MANIFEST } from '../../engine/host/discover';
-import { readTextFile } from '../../engine/host/readText';
+import { readTextFile, type ReadResult } from '../../engine/host/readText';
 import { pathToUri, WorkspaceHost } from '../../engine/host/workspaceHost';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
@@ -58,9 +58,7 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
   }
   const read = await readTextFile(file, settings.maxFileBytes, true);
   if (read.kind !== 'text') {
-    io.err(
-      `struere-secrets: ${options.file} is ${read.kind === 'missing' ? 'gone' : read.kind === 'binary' ? 'not a text file' : `over the size limit (${read.bytes} bytes)`}`,
-    );
+    io.err(`struere-secrets: ${options.file} ${describeUnread(read)}`);
     return 1;
   }
   const remote = await fillRemoteNames(host, apiSettingsFrom(io.env), io, projectRoot);
@@ -76,6 +74,19 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
     }),
   );
   return 0;
+}
+
+function describeUnread(read: Exclude<ReadResult, { kind: 'text' }>): string {
+  switch (read.kind) {
+    case 'missing':
+      return 'is gone';
+    case 'binary':
+      return 'is not a text file';
+    case 'too-large':
+      return `is over the size limit (${read.bytes} bytes)`;
+    case 'unreadable':
+      return `could not be read (${read.reason})`;
+  }
 }
 
 /** The nearest folder at or above `folder` holding struere.json: every file belongs to the nearest project. */

@@ -4,6 +4,8 @@ import { ENVIRONMENTS } from '../../engine/core/environments';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
 import { formatStatusText, secretStatus, type StatusRow } from '../../engine/core/status';
 import type { RemoteNameList } from '../../engine/core/remoteNames';
+import { readTextFile } from '../../engine/host/readText';
+import { escapeName } from './terminalText';
 import { WorkspaceHost, uriToPath } from '../../engine/host/workspaceHost';
 import { compareCodeUnits } from '../../engine/sync/syncPlan';
 import { apiSettingsFrom } from './apiSettings';
@@ -73,22 +75,24 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
     return 0;
   }
   const blocks = results.map((result) =>
-    [`${result.name} (${result.path})`, '', formatStatusText(result.keys, remote)].join('\n'),
+    [`${escapeName(result.name)} (${escapeName(result.path)})`, '', formatStatusText(result.keys, remote)].join('\n'),
   );
   io.out(blocks.join('\n\n'));
   return 0;
 }
 
+const MANIFEST_MAX_BYTES = 64 * 1024;
+
 /** The "name" of struere.json, when it has one; the folder's name otherwise. */
 async function projectName(projectRoot: string): Promise<string> {
+  // An unreadable or invalid manifest still marks a project; its folder name will do.
+  const read = await readTextFile(path.join(projectRoot, 'struere.json'), MANIFEST_MAX_BYTES, true);
+  if (read.kind !== 'text') return path.basename(projectRoot);
   try {
-    const manifest = JSON.parse(await fs.readFile(path.join(projectRoot, 'struere.json'), 'utf8')) as {
-      name?: unknown;
-    };
-    if (typeof manifest.name === 'string' && manifest.name.trim() !== '') return manifest.name;
+    const manifest = JSON.parse(read.text) as { name?: unknown } | null;
+    if (typeof manifest?.name === 'string' && manifest.name.trim() !== '') return manifest.name;
   } catch (error) {
-    // An unreadable or invalid manifest still marks a project; its folder name will do.
-    if (!(error instanceof SyntaxError) && (error as NodeJS.ErrnoException).code === undefined) throw error;
+    if (!(error instanceof SyntaxError)) throw error;
   }
   return path.basename(projectRoot);
 }

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import type { WritableEnvironment } from '../../engine/core/environments';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { joinBounded } from '../../engine/core/text';
 import { discoverTree } from '../../engine/host/discover';
 import { createApiClient, type ApiClient } from '../../engine/api/apiClient';
 import { ApiConfigError } from '../../engine/api/apiError';
@@ -17,6 +18,7 @@ import {
   type PreparedSync,
 } from '../../engine/sync/syncFlow';
 import { apiSettingsFrom } from './apiSettings';
+import { escapeName } from './terminalText';
 import { CliUsageError, oneOf, type CliIo } from './io';
 
 export interface SyncOptions {
@@ -122,9 +124,9 @@ async function syncOne(
     return 1;
   }
   io.out(`plan: ${describePlan(plan)}`);
-  if (plan.create.length > 0) io.out(`  create: ${plan.create.join(', ')}`);
-  if (plan.update.length > 0) io.out(`  update: ${plan.update.join(', ')}`);
-  if (plan.remoteOnly.length > 0) io.out(`  remote-only, kept: ${plan.remoteOnly.join(', ')}`);
+  if (plan.create.length > 0) io.out(`  create: ${joinBounded(plan.create)}`);
+  if (plan.update.length > 0) io.out(`  update: ${joinBounded(plan.update)}`);
+  if (plan.remoteOnly.length > 0) io.out(`  remote-only, kept: ${joinBounded(plan.remoteOnly)}`);
 
   if (options.dryRun) {
     io.out('dry run: nothing was sent');
@@ -175,7 +177,7 @@ async function projectsUnder(root: string): Promise<ProjectToSync[]> {
   return tree.projectRoots
     .map((projectRoot) => ({
       root: projectRoot,
-      label: path.relative(root, projectRoot).split(path.sep).join('/') || '.',
+      label: escapeName(path.relative(root, projectRoot).split(path.sep).join('/') || '.'),
     }))
     .sort((a, b) => compareCodeUnits(a.label, b.label));
 }

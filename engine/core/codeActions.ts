@@ -14,14 +14,14 @@ import { presenceIn } from './presence';
 import { planRename, suggestValidName } from './rename';
 import { LineIndex } from './text';
 import { joinUri } from './uris';
-import { sourceFileOf, type ProjectState } from './workspaceIndex';
+import { sourceFileOf, type EnvFileState, type ProjectState } from './workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
 export interface CodeActionHost {
   /** The version of an open document (edits to it are refused by the editor when stale), or null when closed. */
   versionOf(uri: string): number | null;
-  /** The project's .gitignore text, undefined when there is none. */
-  readonly gitignoreText: string | undefined;
+  /** The project's .gitignore text, undefined when there is none, null when it is not a readable file. */
+  readonly gitignoreText: string | undefined | null;
 }
 
 /** A client command that puts the cursor somewhere after an edit: `[uri, line, character]`. */
@@ -54,7 +54,7 @@ export function codeActions(
         }
         break;
       case 'not-gitignored':
-        actions.push(gitignoreFix(project, diagnostic, host));
+        if (host.gitignoreText !== null) actions.push(gitignoreFix(project, diagnostic, host.gitignoreText, host));
         break;
     }
   }
@@ -70,7 +70,9 @@ function missingSecretFixes(
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   for (const target of ['development', 'production'] as WritableEnvironment[]) {
-    if (presenceIn(project, key, target).local) continue;
+    // Never where the key is defined already, nor into a file whose keys are unknown (it may hold the key).
+    const presence = presenceIn(project, key, target);
+    if (presence.local || presence.localUnknown || definedIn(presence.file, key)) continue;
     const { edit, cursor } = appendKey(project, target, key, host);
     actions.push({
       title: `Add ${key} to ${ENV_FILE_NAMES[target]}`,
@@ -183,11 +185,16 @@ function removeEarlierDefinition(
   };
 }
 
-function gitignoreFix(project: ProjectState, diagnostic: Diagnostic, host: CodeActionHost): CodeAction {
+function gitignoreFix(
+  project: ProjectState,
+  diagnostic: Diagnostic,
+  gitignoreText: string | undefined,
+  host: CodeActionHost,
+): CodeAction {
   const uri = joinUri(project.rootUri, '.gitignore');
   const lines = `${ENV_FILE_NAMES.development}\n${ENV_FILE_NAMES.production}\n`;
   const title = 'Add .env.development and .env.production to .gitignore';
-  if (host.gitignoreText === undefined) {
+  if (gitignoreText === undefined) {
     return {
       title,
       kind: CodeActionKind.QuickFix,
@@ -200,7 +207,7 @@ function gitignoreFix(project: ProjectState, diagnostic: Diagnostic, host: CodeA
       },
     };
   }
-  const text = host.gitignoreText;
+  const text = gitignoreText;
   const end = new LineIndex(text).positionAt(text.length);
   const prefix = text.length > 0 && !/[\r\n]$/.test(text) ? '\n' : '';
   return {
@@ -211,6 +218,11 @@ function gitignoreFix(project: ProjectState, diagnostic: Diagnostic, host: CodeA
       documentChanges: [textEdit(uri, host.versionOf(uri), [insertAt(end.line, end.character, prefix + lines)])],
     },
   };
+}
+
+/** Any entry of the key, including ones dotenv drops or a later one overrides. */
+function definedIn(file: EnvFileState | undefined, key: string): boolean {
+  return file?.parsed.entries.some((entry) => entry.key === key) ?? false;
 }
 
 function textEdit(uri: string, version: number | null, edits: TextEdit[]): TextDocumentEdit {

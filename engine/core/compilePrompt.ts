@@ -1,4 +1,4 @@
-import { parseEnv } from './envParser';
+import { DROPPED_KEYS, parseEnv } from './envParser';
 import { isValidKey, type Environment } from './environments';
 import type { RemoteNameList } from './remoteNames';
 import { promptReferencePattern } from './references';
@@ -82,7 +82,8 @@ export function compileTemplate(text: string, isSet: (key: string) => boolean, m
  */
 export function setKeysFrom(localEnvText: string | undefined, remote: RemoteNameList): ReadonlySet<string> {
   const keys = new Set<string>();
-  if (localEnvText !== undefined) for (const entry of parseEnv(localEnvText).entries) keys.add(entry.key);
+  if (localEnvText !== undefined)
+    for (const entry of parseEnv(localEnvText).entries) if (!DROPPED_KEYS.has(entry.key)) keys.add(entry.key);
   if (remote.state !== 'unknown') for (const name of remote.names) keys.add(name);
   return keys;
 }

@@ -103,6 +103,21 @@ export const RULES = {
     message: ({ fileName, sizeKB, limitKB }: { fileName: string; sizeKB: number; limitKB: number }) =>
       `${fileName} is ${sizeKB} KB, over the ${limitKB} KB limit (struere.files.maxSizeKB): its keys were not read, so references to them are not checked against it.`,
   },
+  'unreadable-file': {
+    severity: 'warning',
+    description:
+      'Not a regular file that can be read (permissions, a FIFO, a device, a folder, a link to nothing or out of the project, a name that is not UTF-8): skipped.',
+    blocksSync: true,
+    message: ({ name, reason }: { name: string; reason: string }) =>
+      `${name} could not be read (${reason}): it was skipped, so its keys and references are unknown.`,
+  },
+  'dropped-key': {
+    severity: 'error',
+    description: 'A key dotenv silently drops (such as __proto__): it is never set and never reaches the platform.',
+    blocksSync: true,
+    message: ({ key }: { key: string }) =>
+      `${key} is dropped by dotenv: it is never set and never reaches the platform. Rename it; sync refuses this file until then.`,
+  },
 } satisfies Record<string, Rule<never>>;
 
 export type DiagnosticCode = keyof typeof RULES;

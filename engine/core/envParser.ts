@@ -434,13 +434,20 @@ export function parseEnv(text: string): ParsedEnv {
 }
 
 /**
+ * Keys dotenv.parse silently drops: it assigns into a plain object, where `__proto__` hits the prototype setter
+ * and a string value is lost. Such a key is never set anywhere (the dropped-key diagnostic says so). A property
+ * test holds this set to dotenv for every name of Object.prototype.
+ */
+export const DROPPED_KEYS: ReadonlySet<string> = new Set(['__proto__']);
+
+/**
  * Same map as dotenv.parse(text): later duplicates win. `__proto__` is left out because dotenv assigns
  * into a plain object, where that name hits the prototype setter and a string value is dropped.
  */
 export function toValueMap(parsed: ParsedEnv): Map<string, string> {
   const map = new Map<string, string>();
   for (const entry of parsed.entries) {
-    if (entry.key !== '__proto__') map.set(entry.key, entry.value);
+    if (!DROPPED_KEYS.has(entry.key)) map.set(entry.key, entry.value);
   }
   return map;
 }

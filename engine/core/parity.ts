@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
 import { ENV_FILE_NAMES, type WritableEnvironment } from './environments';
-import { sourceFileOf, type EnvFileState, type ProjectState } from './workspaceIndex';
+import { keysUnknown, sourceFileOf, type EnvFileState, type ProjectState } from './workspaceIndex';
 
 const OTHER: Record<WritableEnvironment, WritableEnvironment> = {
   development: 'production',
@@ -20,7 +20,7 @@ export function siblingOf(file: EnvFileState, project: ProjectState): EnvFileSta
  */
 export function validateParity(file: EnvFileState, project: ProjectState, severity: SeverityOverrides): Diagnostic[] {
   const sibling = siblingOf(file, project);
-  if (!file.source || !sibling || sibling.skippedBytes !== undefined || file.skippedBytes !== undefined) return [];
+  if (!file.source || !sibling || keysUnknown(sibling) || keysUnknown(file)) return [];
   const diagnostics: Diagnostic[] = [];
   for (const location of file.keys.values()) {
     if (sibling.keys.has(location.key)) continue;

@@ -1,6 +1,6 @@
 import { ENVIRONMENTS, ENV_FILE_NAMES, localSourceOf, type Environment } from './environments';
 import type { RemoteNameList } from './remoteNames';
-import { sourceFileOf, type EnvFileState, type EnvKeyLocation, type ProjectState } from './workspaceIndex';
+import { keysUnknown, sourceFileOf, type EnvFileState, type EnvKeyLocation, type ProjectState } from './workspaceIndex';
 
 /** Where one key is set in one environment: the evidence behind diagnostics, hover, completion and status. */
 export interface KeyPresence {
@@ -26,7 +26,7 @@ export function presenceIn(project: ProjectState, key: string, environment: Envi
   const local = file?.keys.get(key);
   const remote = project.remote[environment];
   const inRemote = remote.state !== 'unknown' && remote.names.has(key);
-  const localUnknown = file?.skippedBytes !== undefined;
+  const localUnknown = keysUnknown(file);
   return {
     environment,
     file,

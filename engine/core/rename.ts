@@ -2,6 +2,8 @@ import type { DocumentHighlight, Location, Position, Range, TextEdit } from 'vsc
 import { DocumentHighlightKind } from 'vscode-languageserver-types';
 import { isValidKey } from './environments';
 import { definitionsOf, keyAt, referencesOf } from './occurrences';
+import { compareCodeUnits } from './text';
+import { relativePath } from './uris';
 import type { ProjectState } from './workspaceIndex';
 
 export type PrepareRenameResult = { range: Range; placeholder: string } | { error: string };
@@ -21,7 +23,11 @@ export interface RenamePlan {
   readonly edits: Map<string, TextEdit[]>;
 }
 
-/** Every definition and reference of the key under the cursor, renamed; an error message when the new name is invalid. */
+/**
+ * Every definition and reference of the key under the cursor, renamed. An error message instead when the new
+ * name is invalid, or when any env file of the project already defines it: dotenv keeps the later of two
+ * definitions, so renaming onto an existing key would silently lose one secret's value.
+ */
 export function planRename(
   project: ProjectState,
   uri: string,
@@ -34,6 +40,8 @@ export function planRename(
     return {
       error: `"${newName}" is not a valid secret name: use letters, digits and _ and do not start with a digit.`,
     };
+  const clash = existingDefinitions(project, newName, found.key);
+  if (clash !== undefined) return { error: clash };
   const edits = new Map<string, TextEdit[]>();
   for (const location of [...definitionsOf(project, found.key), ...referencesOf(project, found.key)]) {
     let list = edits.get(location.uri);
@@ -41,6 +49,22 @@ export function planRename(
     list.push({ range: location.range, newText: newName });
   }
   return { oldName: found.key, newName, edits };
+}
+
+/**
+ * "NAME already exists in .env.local (line 2) and .env.production (line 7): …", or undefined when no env file of
+ * the project defines `name` (other than as `exceptKey` itself, a rename to the same name). Every entry counts,
+ * not only the last: any definition would merge with the renamed key.
+ */
+export function existingDefinitions(project: ProjectState, name: string, exceptKey?: string): string | undefined {
+  if (name === exceptKey) return undefined;
+  const places: string[] = [];
+  for (const file of [...project.envFiles.values()].sort((a, b) => compareCodeUnits(a.uri, b.uri))) {
+    const entry = file.parsed.entries.find((candidate) => candidate.key === name);
+    if (entry) places.push(`${relativePath(project.rootUri, file.uri) ?? file.fileName} (line ${entry.line + 1})`);
+  }
+  if (places.length === 0) return undefined;
+  return `${name} already exists in ${places.join(' and ')}: renaming onto it would merge two secrets and lose one value. Choose another name, or remove one definition first.`;
 }
 
 /** Find references: every reference, and the .env definitions when the client asks for declarations. */

@@ -73,3 +73,12 @@ export function rangeContains(range: Range, position: Position): boolean {
 export function compareCodeUnits(a: string, b: string): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
+
+/** How many items a text list shows before "… and M more": the full list is in the JSON outputs. */
+export const TEXT_LIST_LIMIT = 20;
+
+/** "A, B, C" or "A, B, … and 498 more": text output stays bounded whatever a repository holds. */
+export function joinBounded(items: readonly (string | number)[], limit = TEXT_LIST_LIMIT): string {
+  if (items.length <= limit) return items.join(', ');
+  return `${items.slice(0, limit).join(', ')}, … and ${items.length - limit} more`;
+}

@@ -1,8 +1,10 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
+import { DROPPED_KEYS } from './envParser';
 import { isValidKey, type Environment } from './environments';
 import { describeRemote, presenceIn } from './presence';
 import { isPromptReference, type SecretReference } from './references';
+import { baseName } from './uris';
 import type { EnvFileState, ProjectState, SourceFileState } from './workspaceIndex';
 
 export interface ValidationSettings {
@@ -23,6 +25,12 @@ export function validateEnvFile(
   const diagnostics: Diagnostic[] = [];
   const push = (diagnostic: Diagnostic | undefined) => diagnostic && diagnostics.push(diagnostic);
   const { lineIndex, parsed } = file;
+  const fileStart = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
+
+  if (file.unreadable !== undefined)
+    push(
+      makeDiagnostic('unreadable-file', fileStart, { name: file.fileName, reason: file.unreadable }, settings.severity),
+    );
 
   if (file.skippedBytes !== undefined) {
     push(
@@ -58,6 +66,8 @@ export function validateEnvFile(
     const keyRange = lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
     if (!isValidKey(entry.key))
       push(makeDiagnostic('invalid-key', keyRange, { key: entry.key }, settings.severity, { key: entry.key }));
+    else if (DROPPED_KEYS.has(entry.key))
+      push(makeDiagnostic('dropped-key', keyRange, { key: entry.key }, settings.severity, { key: entry.key }));
     const firstLine = firstLineOf.get(entry.key);
     if (firstLine === undefined) firstLineOf.set(entry.key, entry.line);
     else
@@ -80,6 +90,15 @@ export function validateSourceFile(
   settings: ValidationSettings,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  if (source.unreadable !== undefined) {
+    const diagnostic = makeDiagnostic(
+      'unreadable-file',
+      { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+      { name: baseName(source.uri), reason: source.unreadable },
+      settings.severity,
+    );
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
   for (const reference of source.references) {
     const diagnostic = reference.valid
       ? missingSecret(reference, project, settings)

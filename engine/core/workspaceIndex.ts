@@ -1,5 +1,5 @@
 import type { Range } from 'vscode-languageserver-types';
-import { parseEnv, type ParsedEnv } from './envParser';
+import { DROPPED_KEYS, parseEnv, type ParsedEnv } from './envParser';
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
 import { scanReferences, type SecretReference } from './references';
 import { allUnknown, type RemoteNameList } from './remoteNames';
@@ -26,15 +26,22 @@ export interface EnvFileState {
   readonly source: WritableEnvironment | undefined;
   readonly parsed: ParsedEnv;
   readonly lineIndex: LineIndex;
-  /** Last definition of each key (the one dotenv keeps). */
+  /** Last definition of each key (the one dotenv keeps); keys dotenv drops are not here: they are never set. */
   readonly keys: ReadonlyMap<string, EnvKeyLocation>;
   /** Set when the file was over the size limit and not read: its keys are unknown, not absent. */
   readonly skippedBytes?: number;
+  /** Set when the file could not be read (not a regular file, permissions, a link out of the project): why. */
+  readonly unreadable?: string;
 }
 
 export interface SourceFileState {
   readonly uri: string;
   readonly references: readonly SecretReference[];
+  /**
+   * Set for a path that should have been scanned but could not be read (a FIFO, permissions, a folder that cannot
+   * be listed, a name that is not UTF-8): why. It holds no references and gets one unreadable-file diagnostic.
+   */
+  readonly unreadable?: string;
 }
 
 export interface ProjectState {
@@ -98,6 +105,11 @@ export class WorkspaceIndex {
     return this.putEnvFile(uri, { ...envFileState(uri, '', this.sourceOf(uri)), skippedBytes: bytes });
   }
 
+  /** Records an env file that could not be read: its keys are unknown from now on, as for a skipped one. */
+  setUnreadableEnvFile(uri: string, reason: string): ReadonlySet<string> {
+    return this.putEnvFile(uri, { ...envFileState(uri, '', this.sourceOf(uri)), unreadable: reason });
+  }
+
   deleteEnvFile(uri: string): ReadonlySet<string> {
     const project = this.projectOf(uri);
     const previous = project?.envFiles.get(uri);
@@ -122,6 +134,14 @@ export class WorkspaceIndex {
       uris.add(uri);
     }
     return state;
+  }
+
+  /** Records a path that should have been scanned but could not be read (a file or a folder). */
+  setUnreadableSourceFile(uri: string, reason: string): void {
+    const project = this.projectOf(uri);
+    if (!project) return;
+    this.unlinkReferences(project, uri);
+    project.sourceFiles.set(uri, { uri, references: [], unreadable: reason });
   }
 
   deleteSourceFile(uri: string): void {
@@ -181,6 +201,11 @@ export function sourceFileOf(project: ProjectState, source: WritableEnvironment)
   return undefined;
 }
 
+/** The file was not read (too large or unreadable): its keys are unknown, not absent. */
+export function keysUnknown(file: EnvFileState | undefined): boolean {
+  return file !== undefined && (file.skippedBytes !== undefined || file.unreadable !== undefined);
+}
+
 export function isEnvFileName(fileName: string): boolean {
   return fileName === '.env' || fileName.startsWith('.env.') || fileName.endsWith('.env');
 }
@@ -190,6 +215,7 @@ export function envFileState(uri: string, text: string, source: WritableEnvironm
   const lineIndex = new LineIndex(text);
   const keys = new Map<string, EnvKeyLocation>();
   for (const entry of parsed.entries) {
+    if (DROPPED_KEYS.has(entry.key)) continue;
     keys.set(entry.key, {
       key: entry.key,
       line: entry.line,
@@ -206,6 +232,6 @@ function changedKeys(previous: EnvFileState | undefined, next: EnvFileState): Se
   for (const key of next.keys.keys()) if (!before.has(key)) changed.add(key);
   for (const key of before.keys()) if (!next.keys.has(key)) changed.add(key);
   // A skipped file's keys are unknown: everything it may have held is affected.
-  if (previous?.skippedBytes !== next.skippedBytes) for (const key of before.keys()) changed.add(key);
+  if (keysUnknown(previous) !== keysUnknown(next)) for (const key of before.keys()) changed.add(key);
   return changed;
 }

@@ -1,7 +1,9 @@
-import { promises as fs } from 'node:fs';
+import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
+import { ENV_FILE_NAMES } from '../core/environments';
 import { isEnvFileName } from '../core/workspaceIndex';
+import { describeErrno, isMissing } from './readText';
 
 export const PROJECT_MANIFEST = 'struere.json';
 
@@ -33,42 +35,75 @@ export class GlobFilter {
 export interface DiscoveredTree {
   /** Folders holding struere.json, absolute paths. */
   readonly projectRoots: string[];
-  /** Every .env-like file and every included source file below the folder, absolute paths. */
+  /**
+   * Every .env-like path and every included source path below the folder, absolute paths, whatever their type:
+   * the reader decides (a FIFO or a link to nothing named like an env file gets an unreadable-file verdict).
+   */
   readonly envFiles: string[];
   readonly sourceFiles: string[];
+  /** Folders that could not be listed and paths whose names are not UTF-8: reported, never silently skipped. */
+  readonly unreadable: { readonly path: string; readonly reason: string }[];
 }
 
 /**
  * Walks a workspace folder once, pruning excluded folders, and collects projects and candidate files.
  * Which project a file belongs to is decided afterwards (the nearest struere.json), so the walk needs none.
+ * Links to folders are not followed (a link cycle would never end); links to files are candidates like files.
  */
 export async function discoverTree(folder: string, filter: FileFilter): Promise<DiscoveredTree> {
   const globs = new GlobFilter(filter);
-  const result: DiscoveredTree = { projectRoots: [], envFiles: [], sourceFiles: [] };
+  const result: DiscoveredTree = { projectRoots: [], envFiles: [], sourceFiles: [], unreadable: [] };
   const readDir = limitConcurrency(16);
-  const walk = async (dir: string): Promise<void> => {
-    let entries;
+  const walk = async (dir: string, relativeDir: string): Promise<void> => {
+    let entries: Dirent<Buffer>[];
     try {
-      entries = await readDir(() => fs.readdir(dir, { withFileTypes: true }));
-    } catch {
-      return; // a folder that vanished or cannot be read holds nothing we could scan
+      entries = await readDir(() => fs.readdir(dir, { withFileTypes: true, encoding: 'buffer' }));
+    } catch (error) {
+      if (!isMissing(error)) result.unreadable.push({ path: dir, reason: describeErrno(error) });
+      return;
     }
-    const subfolders: string[] = [];
+    const subfolders: [string, string][] = [];
     for (const entry of entries) {
-      const full = path.join(dir, entry.name);
-      const relative = toPosix(path.relative(folder, full));
-      if (entry.isDirectory()) {
-        if (!globs.isExcludedDir(relative)) subfolders.push(full);
-      } else if (entry.isFile()) {
-        if (entry.name === PROJECT_MANIFEST) result.projectRoots.push(dir);
-        else if (isEnvFileName(entry.name)) result.envFiles.push(full);
-        else if (globs.isSource(relative)) result.sourceFiles.push(full);
+      const name = entry.name.toString('utf8');
+      const full = path.join(dir, name);
+      // Built from the parent's relative path, so the cost per entry does not grow with the depth of the tree.
+      const relative = relativeDir === '' ? name : `${relativeDir}/${name}`;
+      const isFolder = entry.isDirectory() || (entry.isSymbolicLink() && (await isLinkToFolder(full)));
+      if (isFolder && entry.isSymbolicLink()) continue;
+      if (!Buffer.from(name, 'utf8').equals(entry.name)) {
+        // The path cannot be written as a string (nor as a URI): say so instead of reading the wrong path.
+        if (isFolder ? !globs.isExcludedDir(relative) : isCandidate(name, relative, globs))
+          result.unreadable.push({ path: full, reason: 'its name is not valid UTF-8' });
+        continue;
       }
+      if (isFolder) {
+        // A folder where an environment's file belongs gets that file's verdict (not a regular file); other
+        // folders named like env files (a Python virtualenv called .env) are plain folders.
+        if (ENVIRONMENT_FILE_NAMES.has(name)) result.envFiles.push(full);
+        if (!globs.isExcludedDir(relative)) subfolders.push([full, relative]);
+      } else if (name === PROJECT_MANIFEST) result.projectRoots.push(dir);
+      else if (isEnvFileName(name)) result.envFiles.push(full);
+      else if (globs.isSource(relative)) result.sourceFiles.push(full);
     }
-    await Promise.all(subfolders.map(walk));
+    await Promise.all(subfolders.map(([full, relative]) => walk(full, relative)));
   };
-  await walk(folder);
+  await walk(folder, '');
   return result;
+}
+
+const ENVIRONMENT_FILE_NAMES: ReadonlySet<string> = new Set(Object.values(ENV_FILE_NAMES));
+
+function isCandidate(name: string, relative: string, globs: GlobFilter): boolean {
+  return name === PROJECT_MANIFEST || isEnvFileName(name) || globs.isSource(relative);
+}
+
+async function isLinkToFolder(linkPath: string): Promise<boolean> {
+  try {
+    return (await fs.stat(linkPath)).isDirectory();
+  } catch {
+    // A link to nothing is not a folder; named like a file we scan, its reader reports it.
+    return false;
+  }
 }
 
 /** At most `limit` calls in flight: enough to hide disk latency without opening thousands of handles. */

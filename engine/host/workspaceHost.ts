@@ -1,11 +1,11 @@
-import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
 import type { ServerSettings } from '../core/settings';
-import { isEnvFileName, WorkspaceIndex } from '../core/workspaceIndex';
+import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
-import { isGitIgnored } from './gitStatus';
-import { isMissing, readTextFile, readTextFileSync } from './readText';
+import { GitStatusReader } from './gitStatus';
+import { envBufferVerdict, readEnvFile } from './envFileVerdict';
+import { readTextFile, readTextFileSync, textVerdict, type ReadResult } from './readText';
 
 const SOURCE_CHUNK = 200;
 
@@ -56,7 +56,9 @@ export class WorkspaceHost {
     if (!this.folders.includes(folder)) this.folders.push(folder);
     const tree = await discoverTree(folder, this.settings);
     for (const root of tree.projectRoots) this.index.addProject(pathToUri(root));
-    for (const file of tree.envFiles) await this.readEnvFile(file);
+    for (const { path: unreadable, reason } of tree.unreadable) this.markUnreadable(unreadable, reason);
+    const gitStatus = this.gitStatusReader();
+    for (const file of tree.envFiles) await this.readEnvFile(file, gitStatus);
     // Source files are many and small: read them synchronously in chunks, yielding between chunks so requests
     // and cancellations are still served while a large tree is indexed.
     for (let start = 0; start < tree.sourceFiles.length; start += SOURCE_CHUNK) {
@@ -87,14 +89,42 @@ export class WorkspaceHost {
     return 'other';
   }
 
-  /** The .gitignore at a project's root, for the quick fix that extends it; undefined when there is none. */
-  readProjectGitignore(rootUri: string): string | undefined {
-    try {
-      return readFileSync(path.join(uriToPath(rootUri), '.gitignore'), 'utf8');
-    } catch (error) {
-      if (isMissing(error)) return undefined;
-      throw error;
-    }
+  /**
+   * The .gitignore at a project's root, for the quick fix that extends it: its text, undefined when there is none,
+   * or null when something that is not a readable file stands there (no edit is offered then).
+   */
+  readProjectGitignore(rootUri: string): string | undefined | null {
+    const result = readTextFileSync(path.join(uriToPath(rootUri), '.gitignore'), this.settings.maxFileBytes, false);
+    if (result.kind === 'text') return result.text;
+    return result.kind === 'missing' ? undefined : null;
+  }
+
+  /**
+   * An open editor buffer of an env file: the same verdict as the file on disk (size limit, link rule), so a
+   * 40 MB buffer is file-too-large instead of parsed. Returns the keys whose presence changed.
+   */
+  setEnvText(uri: string, text: string): ReadonlySet<string> {
+    const project = this.index.projectOf(uri);
+    if (!project) return new Set();
+    return this.applyEnvVerdict(
+      uri,
+      envBufferVerdict(uriToPath(uri), uriToPath(project.rootUri), text, this.settings.maxFileBytes),
+    );
+  }
+
+  /**
+   * An open editor buffer of a prompt or tool file: the same size limit as on disk, so a 20 MB buffer is not
+   * scanned (it stalled the server for seconds; found by the server fuzz test).
+   */
+  setSourceText(uri: string, text: string): void {
+    this.applySourceRead(uri, textVerdict(text, this.settings.maxFileBytes));
+  }
+
+  /** An open env buffer that belongs to no project: syntax only, under the same size limit. */
+  envStateOutsideProjects(uri: string, text: string): EnvFileState {
+    const verdict = envBufferVerdict(uriToPath(uri), path.dirname(uriToPath(uri)), text, this.settings.maxFileBytes);
+    const state = envFileState(uri, verdict.kind === 'text' ? text : '', undefined);
+    return verdict.kind === 'too-large' ? { ...state, skippedBytes: verdict.bytes } : state;
   }
 
   /** Re-reads one file after a change on disk (created, changed or deleted). */
@@ -103,11 +133,13 @@ export class WorkspaceHost {
     const kind = this.classify(filePath);
     switch (kind) {
       case 'env':
-        return { uri, kind, changedKeys: await this.readEnvFile(filePath) };
+        return { uri, kind, changedKeys: await this.readEnvFile(filePath, this.gitStatusReader()) };
       case 'source':
         await this.readSourceFile(filePath);
         return { uri, kind, changedKeys: new Set() };
       case 'gitignore':
+        // An earlier unreadable verdict on this file is re-decided by the refresh.
+        this.index.deleteSourceFile(uri);
         await this.refreshGitStatus();
         return { uri, kind, changedKeys: new Set() };
       default:
@@ -116,42 +148,63 @@ export class WorkspaceHost {
   }
 
   async refreshGitStatus(): Promise<void> {
+    const gitStatus = this.gitStatusReader();
     for (const project of this.index.allProjects()) {
-      for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await isGitIgnored(uriToPath(uri)));
+      for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await gitStatus.isGitIgnored(uriToPath(uri)));
     }
   }
 
-  private async readEnvFile(filePath: string): Promise<ReadonlySet<string>> {
+  private async readEnvFile(filePath: string, gitStatus: GitStatusReader): Promise<ReadonlySet<string>> {
     const uri = pathToUri(filePath);
-    if (!this.index.projectOf(uri)) return new Set();
-    const result = await readTextFile(filePath, this.settings.maxFileBytes, false);
+    const project = this.index.projectOf(uri);
+    if (!project) return new Set();
+    const result = await readEnvFile(filePath, uriToPath(project.rootUri), this.settings.maxFileBytes);
+    if (result.kind === 'missing') this.gitIgnored.delete(uri);
+    else this.gitIgnored.set(uri, await gitStatus.isGitIgnored(filePath));
+    return this.applyEnvVerdict(uri, result);
+  }
+
+  private applyEnvVerdict(uri: string, result: ReadResult): ReadonlySet<string> {
     switch (result.kind) {
       case 'missing':
-        this.gitIgnored.delete(uri);
         return this.index.deleteEnvFile(uri);
       case 'too-large':
       case 'binary':
-        this.gitIgnored.set(uri, await isGitIgnored(filePath));
         return this.index.setSkippedEnvFile(uri, result.bytes);
+      case 'unreadable':
+        return this.index.setUnreadableEnvFile(uri, result.reason);
       case 'text':
-        this.gitIgnored.set(uri, await isGitIgnored(filePath));
         return this.index.setEnvFile(uri, result.text);
     }
+  }
+
+  /** One per pass over many files (see GitStatusReader): it caches what the disk said during that pass. */
+  private gitStatusReader(): GitStatusReader {
+    return new GitStatusReader((unreadable, reason) => this.markUnreadable(unreadable, reason));
+  }
+
+  /** A path in a project that should have been read and could not be: one unreadable-file diagnostic. */
+  private markUnreadable(filePath: string, reason: string): void {
+    const uri = pathToUri(filePath);
+    if (isEnvFileName(path.basename(filePath))) this.index.setUnreadableEnvFile(uri, reason);
+    else this.index.setUnreadableSourceFile(uri, reason);
+  }
+
+  private applySourceRead(uri: string, result: ReadResult): void {
+    if (result.kind === 'text') this.index.setSourceFile(uri, result.text);
+    else if (result.kind === 'unreadable') this.index.setUnreadableSourceFile(uri, result.reason);
+    else this.index.deleteSourceFile(uri);
   }
 
   private readSourceFileSync(filePath: string): void {
     const uri = pathToUri(filePath);
     if (!this.index.projectOf(uri)) return;
-    const result = readTextFileSync(filePath, this.settings.maxFileBytes, true);
-    if (result.kind === 'text') this.index.setSourceFile(uri, result.text);
-    else this.index.deleteSourceFile(uri);
+    this.applySourceRead(uri, readTextFileSync(filePath, this.settings.maxFileBytes, true));
   }
 
   private async readSourceFile(filePath: string): Promise<void> {
     const uri = pathToUri(filePath);
     if (!this.index.projectOf(uri)) return;
-    const result = await readTextFile(filePath, this.settings.maxFileBytes, true);
-    if (result.kind === 'text') this.index.setSourceFile(uri, result.text);
-    else this.index.deleteSourceFile(uri);
+    this.applySourceRead(uri, await readTextFile(filePath, this.settings.maxFileBytes, true));
   }
 }

@@ -1,16 +1,18 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import * as dotenv from 'dotenv';
 import { isDiagnosticCode, SYNC_BLOCKING_CODES } from '../core/diagnosticRules';
 import { validateEnvFile } from '../core/validation';
 import { envFileState } from '../core/workspaceIndex';
 import { API_KEY_PREFIX, ENV_FILE_NAMES, environmentOfApiKey, type WritableEnvironment } from '../core/environments';
-import { decodeText, isMissing } from '../host/readText';
+import { readEnvFile } from '../host/envFileVerdict';
+import { DEFAULT_SETTINGS } from '../core/settings';
+import { joinBounded } from '../core/text';
 import type { ApiClient } from '../api/apiClient';
 import { planSync, type SyncPlan } from './syncPlan';
 import {
   executeSync,
   SyncLockedError,
+  SyncLockFolderError,
   withSyncLock,
   type BatchLimits,
   type SyncProgress,
@@ -33,7 +35,7 @@ export type { SyncProgress, SyncReport } from './syncRun';
  * belong to the editor (workspace trust, dirty buffers), which throws them itself; 'locked' comes from runSync.
  */
 export type SyncRefusalReason =
-  'no-file' | 'file-errors' | 'no-api-key' | 'wrong-key' | 'untrusted' | 'unsaved' | 'locked';
+  'no-file' | 'unreadable' | 'file-errors' | 'no-api-key' | 'wrong-key' | 'untrusted' | 'unsaved' | 'locked';
 
 /** One offending line of the .env file: what made the sync refuse. */
 export interface SyncProblem {
@@ -72,6 +74,8 @@ export interface PrepareSyncOptions {
   readonly projectRoot: string;
   readonly environment: WritableEnvironment;
   readonly apiKey: string | undefined;
+  /** The size limit every reader of the file applies (struere.files.maxSizeKB); the default when omitted. */
+  readonly maxFileBytes?: number;
 }
 
 /** The environment variable the CLI reads a key from; the default hint of the 'no-api-key' refusal. */
@@ -93,22 +97,29 @@ export async function prepareSync(options: PrepareSyncOptions): Promise<Prepared
   const filePath = path.join(projectRoot, fileName);
   const verb = environment === 'production' ? 'deploy' : 'sync';
 
-  let buffer: Buffer;
-  try {
-    buffer = await fs.readFile(filePath);
-  } catch (error) {
-    if (isMissing(error)) {
-      throw new SyncRefusedError(
-        'no-file',
-        `there is no ${fileName} in ${projectRoot}: nothing to ${verb} to ${environment}; nothing was sent`,
-      );
-    }
-    if ((error as NodeJS.ErrnoException).code === 'EISDIR')
-      throw new SyncRefusedError('no-file', `${fileName} in ${projectRoot} is a folder, not a file; nothing was sent`);
-    throw error;
+  // The one verdict every reader shares (size limit, regular files only, links out of the project refused);
+  // decoded as the editor shows it (BOM dropped, invalid UTF-8 as U+FFFD), so lines and values match the buffer.
+  const read = await readEnvFile(filePath, projectRoot, options.maxFileBytes ?? DEFAULT_SETTINGS.maxFileBytes);
+  if (read.kind === 'missing') {
+    throw new SyncRefusedError(
+      'no-file',
+      `there is no ${fileName} in ${projectRoot}: nothing to ${verb} to ${environment}; nothing was sent`,
+    );
   }
-  // Decoded as the editor shows it (BOM dropped, invalid UTF-8 as U+FFFD), so lines and values match the buffer.
-  const text = decodeText(buffer);
+  if (read.kind === 'unreadable')
+    throw new SyncRefusedError(
+      'unreadable',
+      `${fileName} in ${projectRoot} could not be read (${read.reason}); nothing was sent`,
+    );
+  if (read.kind !== 'text') {
+    const problems = [{ line: 1, code: 'file-too-large' }];
+    throw new SyncRefusedError(
+      'file-errors',
+      `${fileName} is ${Math.round(read.bytes / 1024)} KB, over the size limit (file-too-large); nothing was sent`,
+      problems,
+    );
+  }
+  const text = read.text;
 
   const problems = fileProblems(text);
   if (problems.length > 0)
@@ -164,7 +175,7 @@ function fileProblems(text: string): SyncProblem[] {
 function describeFileProblems(fileName: string, problems: readonly SyncProblem[]): string {
   const lines = [...new Set(problems.map((problem) => problem.line))];
   const codes = [...new Set(problems.map((problem) => problem.code))].sort();
-  const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${lines.join(', ')}`;
+  const where = lines.length === 1 ? `line ${lines[0]}` : `lines ${joinBounded(lines)}`;
   return `${fileName} has ${problems.length === 1 ? 'an error' : 'errors'} on ${where} (${codes.join(', ')}); nothing was sent`;
 }
 
@@ -212,7 +223,7 @@ export async function runSync(
       signal ? { signal } : {},
     );
   } catch (error) {
-    if (error instanceof SyncLockedError) {
+    if (error instanceof SyncLockedError || error instanceof SyncLockFolderError) {
       throw new SyncRefusedError('locked', `${error.message}; nothing was sent`);
     }
     if (signal?.aborted && error === signal.reason) return cancelledBeforeStart(prepared);

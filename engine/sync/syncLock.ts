@@ -12,9 +12,12 @@ import * as path from 'node:path';
  *   is thrown), never interrupts a sync that holds the lock.
  * - Across processes (the editor and a terminal running the CLI) waiting would need polling, so a second
  *   process is REFUSED at once with SyncLockedError naming the holder's pid. The lock is a file in
- *   `lockDir` (default: <tmpdir>/struere-secrets-locks, nothing is written into the project), keyed by
+ *   `lockDir` (default: <tmpdir>/struere-secrets-locks-<uid>, nothing is written into the project), keyed by
  *   the project's real path, created atomically (link of a complete temp file). A lock whose holder is no
  *   longer alive is taken over.
+ * - The lock folder is trusted only when it is the user's own: a real folder (not a link), owned by the user,
+ *   not writable by group or others (created 0700). In a shared temp folder another local user could otherwise
+ *   plant a live-looking lock and block every sync: SyncLockFolderError, nothing runs.
  */
 
 export interface SyncLockOptions {
@@ -35,7 +38,22 @@ export class SyncLockedError extends Error {
   }
 }
 
-export const DEFAULT_LOCK_DIR = path.join(os.tmpdir(), 'struere-secrets-locks');
+/** The folder the sync trusts no longer: why, and which folder, so the user can remove or fix it. */
+export class SyncLockFolderError extends Error {
+  override readonly name = 'SyncLockFolderError';
+
+  constructor(
+    readonly lockDir: string,
+    why: string,
+  ) {
+    super(`the sync lock folder ${lockDir} ${why}; remove it or fix its permissions (mode 0700, your own)`);
+  }
+}
+
+const uid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+
+/** Per user: the editor and a terminal of the same user share it; other users never see or touch it. */
+export const DEFAULT_LOCK_DIR = path.join(os.tmpdir(), `struere-secrets-locks-${uid ?? os.userInfo().username}`);
 
 /** Per project: the promise that settles when the last queued holder releases. */
 const tails = new Map<string, Promise<void>>();
@@ -101,8 +119,18 @@ interface LockContent {
   readonly since: string;
 }
 
-async function acquireLockFile(project: string, lockDir: string): Promise<LockFile> {
+async function ensureOwnLockFolder(lockDir: string): Promise<void> {
   await fs.mkdir(lockDir, { recursive: true, mode: 0o700 });
+  const stat = await fs.lstat(lockDir);
+  if (!stat.isDirectory()) throw new SyncLockFolderError(lockDir, 'is not a folder (a link or a file)');
+  // No owners or modes to check where the platform has no uids (Windows): the user profile's temp folder is private.
+  if (uid === undefined) return;
+  if (stat.uid !== uid) throw new SyncLockFolderError(lockDir, `is owned by another user (uid ${stat.uid})`);
+  if ((stat.mode & 0o022) !== 0) throw new SyncLockFolderError(lockDir, 'is writable by group or others');
+}
+
+async function acquireLockFile(project: string, lockDir: string): Promise<LockFile> {
+  await ensureOwnLockFolder(lockDir);
   const file = path.join(lockDir, `${createHash('sha256').update(project).digest('hex').slice(0, 32)}.lock`);
   const token = randomBytes(8).toString('hex');
   const content: LockContent = { pid: process.pid, token, projectRoot: project, since: new Date().toISOString() };

@@ -1,4 +1,5 @@
 import type { WritableEnvironment } from '../core/environments';
+import { joinBounded } from '../core/text';
 import type { SyncPlan } from './syncPlan';
 import type { SyncReport } from './syncRun';
 import { describeApiError } from './describeError';
@@ -30,7 +31,7 @@ export function describeReport(report: SyncReport, environment: WritableEnvironm
     report.error === undefined && !report.cancelled && report.notWritten.length === 0 && report.unknown.length === 0;
   const details: string[] = [];
   const listKeys = (label: string, keys: readonly string[]): void => {
-    if (keys.length > 0) details.push(`${label} (${keys.length}): ${keys.join(', ')}`);
+    if (keys.length > 0) details.push(`${label} (${keys.length}): ${joinBounded(keys)}`);
   };
 
   if (ok) {
@@ -65,7 +66,7 @@ export function describeReport(report: SyncReport, environment: WritableEnvironm
     details.push(
       `failed request: ${report.error.request} (${status}) after ${count(report.requests, 'request')} in all`,
     );
-    if (report.error.keys.length > 0) details.push(`keys at fault: ${report.error.keys.join(', ')}`);
+    if (report.error.keys.length > 0) details.push(`keys at fault: ${joinBounded(report.error.keys)}`);
   }
   return { ok, summary, details };
 }

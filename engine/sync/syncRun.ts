@@ -3,7 +3,7 @@ import type { ApiClient, AttemptReport, SecretItem } from '../api/apiClient';
 import { ApiError, RequestCancelledError } from '../api/apiError';
 import { compareCodeUnits } from './syncPlan';
 
-export { withSyncLock, SyncLockedError, type SyncLockOptions } from './syncLock';
+export { withSyncLock, SyncLockedError, SyncLockFolderError, type SyncLockOptions } from './syncLock';
 
 /** Limits of API.md for one PUT. */
 export const MAX_BATCH_ITEMS = 100;

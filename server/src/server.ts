@@ -29,7 +29,7 @@ import { hoverEnvKey, hoverReference } from '../../engine/core/hover';
 import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from '../../engine/core/settings';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
 import { baseName } from '../../engine/core/uris';
-import { envFileState, isEnvFileName } from '../../engine/core/workspaceIndex';
+import { isEnvFileName } from '../../engine/core/workspaceIndex';
 import { watchFoldersOnDisk } from '../../engine/host/diskWatcher';
 import { pathToUri, uriToPath, WorkspaceHost } from '../../engine/host/workspaceHost';
 import { formatStatusMarkdown, secretStatus } from '../../engine/core/status';
@@ -222,10 +222,10 @@ export function startServer(connection: Connection): void {
   function updateFromText(uri: string, text: string): void {
     const project = host.index.projectOf(uri);
     if (isEnvFileName(baseName(uri))) {
-      const changed = project ? host.index.setEnvFile(uri, text) : new Set<string>();
+      const changed = host.setEnvText(uri, text);
       schedule([uri, ...affectedBy(uri, changed)]);
     } else if (project && host.classify(uriToPath(uri)) === 'source') {
-      host.index.setSourceFile(uri, text);
+      host.setSourceText(uri, text);
       schedule([uri], false);
     }
   }
@@ -292,7 +292,15 @@ export function startServer(connection: Connection): void {
       refreshNeeded = false;
       return;
     }
-    for (const uri of dirty) publish(uri);
+    // Deferred work: a throw here would be an uncaught exception that ends the server (the fuzz test found one,
+    // a didOpen without text). One file's failure is logged; the others are still published.
+    for (const uri of dirty) {
+      try {
+        publish(uri);
+      } catch (error) {
+        logFailure(`diagnostics of ${uri}`, error);
+      }
+    }
     dirty.clear();
   }
 
@@ -327,7 +335,7 @@ export function startServer(connection: Connection): void {
     const document = documents.get(uri);
     if (document && isEnvFileName(baseName(uri))) {
       // An .env file outside any project still gets its syntax checked.
-      return validateEnvFile(envFileState(uri, document.getText(), undefined), undefined, validationSettings());
+      return validateEnvFile(host.envStateOutsideProjects(uri, document.getText()), undefined, validationSettings());
     }
     return [];
   }

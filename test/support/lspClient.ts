@@ -25,7 +25,8 @@ import {
 import { URI } from 'vscode-uri';
 import { ServerStateNotification, type ServerStateParams } from '../../engine/protocol';
 
-export const SERVER_JS = path.resolve(__dirname, '../../dist/server.js');
+// STRUERE_TEST_SERVER runs the same tests against another build (e.g. main's, to see a test fail before a fix).
+export const SERVER_JS = process.env.STRUERE_TEST_SERVER ?? path.resolve(__dirname, '../../dist/server.js');
 
 export interface LspClientOptions {
   folders: string[];
@@ -39,6 +40,8 @@ export interface LspClientOptions {
   nodeArgs?: string[];
   /** Declare completion list item defaults (as VS Code does) even in push mode. */
   itemDefaults?: boolean;
+  /** Runs the server as another user through `setpriv` (tests run as root, which reads everything). */
+  spawnAs?: { uid: number; gid: number };
   /** Limits a wait for a notification; a failing test fails here instead of hanging. */
   waitLimitMs?: number;
 }
@@ -65,7 +68,10 @@ export class LspTestClient {
   private versions = new Map<string, number>();
 
   constructor(private readonly options: LspClientOptions) {
-    this.process = spawn(process.execPath, [...(options.nodeArgs ?? []), SERVER_JS, '--stdio'], { stdio: 'pipe' });
+    const command = [process.execPath, ...(options.nodeArgs ?? []), SERVER_JS, '--stdio'];
+    const as = options.spawnAs;
+    if (as) command.unshift('setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups');
+    this.process = spawn(command[0]!, command.slice(1), { stdio: 'pipe' });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.process.stdout.on('data', (chunk: Buffer) => this.received.push(chunk.toString()));
     this.connection = createProtocolConnection(

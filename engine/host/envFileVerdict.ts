@@ -1,0 +1,41 @@
+import { realpathSync } from 'node:fs';
+import * as path from 'node:path';
+import { readTextFile, textVerdict, type ReadResult } from './readText';
+
+/**
+ * The one verdict on an env file, whoever reads it: the index (server and CLI), `check`, `status`, `sync` and
+ * an editor's open buffer. One size limit (over it: 'too-large', reported as file-too-large, refused by sync)
+ * and one link rule: a link that stays inside the project is followed; one that leaves it is 'unreadable' for
+ * every reader, so no reader uploads a file that `check` calls missing.
+ */
+export async function readEnvFile(filePath: string, projectRoot: string, maxBytes: number): Promise<ReadResult> {
+  return linkOutOfProject(filePath, projectRoot) ?? readTextFile(filePath, maxBytes, false);
+}
+
+/** The verdict on an open buffer of an env file: the same limit and link rule as on disk, without parsing it. */
+export function envBufferVerdict(filePath: string, projectRoot: string, text: string, maxBytes: number): ReadResult {
+  const outside = linkOutOfProject(filePath, projectRoot);
+  if (outside) return outside;
+  return textVerdict(text, maxBytes);
+}
+
+export const OUTSIDE_PROJECT_REASON = 'a link to a file outside the project, which no reader follows';
+
+function linkOutOfProject(filePath: string, projectRoot: string): ReadResult | undefined {
+  let target: string;
+  try {
+    // The native call: one system call, where the JavaScript one lstats every folder of a deep path.
+    target = realpathSync.native(filePath);
+  } catch {
+    // Missing or a link to nothing: the reader itself says which.
+    return undefined;
+  }
+  let root: string;
+  try {
+    root = realpathSync.native(projectRoot);
+  } catch {
+    root = path.resolve(projectRoot);
+  }
+  if (target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return undefined;
+  return { kind: 'unreadable', reason: OUTSIDE_PROJECT_REASON };
+}
