@@ -8,6 +8,8 @@ import {
 } from 'vscode-languageclient/node';
 import { ENV_FILE_NAMES, isEnvironment } from '../../engine/core/environments';
 import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../engine/protocol';
+// Tells the server this client renders codicons and runs our commands (code lenses, quick fixes).
+import { VSCODE_CLIENT_FEATURES } from '../../engine/protocol';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { ApiKeyStore } from './apiKeyStore';
 import { readClientSettings } from './clientSettings';
@@ -66,7 +68,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'struere' },
-    initializationOptions: { environment: environmentSwitch.environment },
+    initializationOptions: { environment: environmentSwitch.environment, clientFeatures: VSCODE_CLIENT_FEATURES },
   };
   client = new LanguageClient('struere', 'Struere Secrets Language Server', serverOptions, clientOptions);
   const languageClient = client;

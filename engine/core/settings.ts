@@ -2,8 +2,9 @@ import { isDiagnosticCode, type SeverityName, type SeverityOverrides, type Diagn
 import { isEnvironment, type Environment } from './environments';
 
 /**
- * The server's settings, typed once and defaulted once. Whatever arrives from a client (any editor, any
- * shape) goes through `sanitizeSettings`, so the rest of the code never checks types again.
+ * The server's settings, typed once and defaulted once. Whatever arrives from a client (any editor, any shape)
+ * goes through `sanitizeSettings`, so the rest of the code never checks types again. `struere.remote.ttlSeconds`
+ * is not among them: the client fetches and ages remote name lists; the server receives them with their state.
  */
 export interface ServerSettings {
   readonly environment: Environment;
@@ -11,7 +12,6 @@ export interface ServerSettings {
   readonly exclude: readonly string[];
   readonly maxFileBytes: number;
   readonly severity: SeverityOverrides;
-  readonly remoteTtlSeconds: number;
 }
 
 export const DEFAULT_INCLUDE = ['**/*.{ts,tsx,js,jsx,mjs,cjs,mts,cts,md,mdx,txt,prompt}'];
@@ -30,7 +30,6 @@ export const DEFAULT_SETTINGS: ServerSettings = {
   exclude: DEFAULT_EXCLUDE,
   maxFileBytes: 5120 * 1024,
   severity: {},
-  remoteTtlSeconds: 600,
 };
 
 const SEVERITY_NAMES: readonly SeverityName[] = ['error', 'warning', 'information', 'hint', 'off'];
@@ -39,7 +38,6 @@ const SEVERITY_NAMES: readonly SeverityName[] = ['error', 'warning', 'informatio
 export function sanitizeSettings(raw: unknown): ServerSettings {
   const section = isRecord(raw) ? raw : {};
   const files = isRecord(section.files) ? section.files : {};
-  const remote = isRecord(section.remote) ? section.remote : {};
   return {
     environment: isEnvironment(section.environment) ? section.environment : DEFAULT_SETTINGS.environment,
     include: stringArray(files.include) ?? DEFAULT_SETTINGS.include,
@@ -49,7 +47,6 @@ export function sanitizeSettings(raw: unknown): ServerSettings {
         ? Math.round(positiveNumber(files.maxSizeKB)! * 1024)
         : DEFAULT_SETTINGS.maxFileBytes,
     severity: severityOverrides(section.severity),
-    remoteTtlSeconds: positiveNumber(remote.ttlSeconds) ?? DEFAULT_SETTINGS.remoteTtlSeconds,
   };
 }
 

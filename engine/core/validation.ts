@@ -3,7 +3,7 @@ import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
 import { isValidKey, type Environment } from './environments';
 import { describeRemote, presenceIn } from './presence';
 import { isPromptReference, type SecretReference } from './references';
-import type { EnvFileState, ProjectState, SourceFileState } from './workspaceIndex';
+import type { EnvFileState, ProjectState, AgentFileState } from './workspaceIndex';
 
 export interface ValidationSettings {
   readonly environment: Environment;
@@ -74,13 +74,13 @@ export function validateEnvFile(
 }
 
 /** Diagnostics of a prompt or tool file: references that can never resolve or are unset in the selected environment. */
-export function validateSourceFile(
-  source: SourceFileState,
+export function validateAgentFile(
+  file: AgentFileState,
   project: ProjectState,
   settings: ValidationSettings,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  for (const reference of source.references) {
+  for (const reference of file.references) {
     const diagnostic = reference.valid
       ? missingSecret(reference, project, settings)
       : makeDiagnostic('invalid-reference', reference.range, { key: reference.key }, settings.severity);

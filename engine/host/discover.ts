@@ -25,7 +25,7 @@ export class GlobFilter {
     return relativeDir !== '' && this.excluded(`${relativeDir}/_`);
   }
 
-  isSource(relativePath: string): boolean {
+  isAgentFile(relativePath: string): boolean {
     return this.included(relativePath) && !this.excluded(relativePath);
   }
 }
@@ -33,9 +33,9 @@ export class GlobFilter {
 export interface DiscoveredTree {
   /** Folders holding struere.json, absolute paths. */
   readonly projectRoots: string[];
-  /** Every .env-like file and every included source file below the folder, absolute paths. */
+  /** Every .env-like file and every included agent file (prompt or tool code) below the folder, absolute paths. */
   readonly envFiles: string[];
-  readonly sourceFiles: string[];
+  readonly agentFiles: string[];
 }
 
 /**
@@ -44,7 +44,7 @@ export interface DiscoveredTree {
  */
 export async function discoverTree(folder: string, filter: FileFilter): Promise<DiscoveredTree> {
   const globs = new GlobFilter(filter);
-  const result: DiscoveredTree = { projectRoots: [], envFiles: [], sourceFiles: [] };
+  const result: DiscoveredTree = { projectRoots: [], envFiles: [], agentFiles: [] };
   const readDir = limitConcurrency(16);
   const walk = async (dir: string): Promise<void> => {
     let entries;
@@ -62,7 +62,7 @@ export async function discoverTree(folder: string, filter: FileFilter): Promise<
       } else if (entry.isFile()) {
         if (entry.name === PROJECT_MANIFEST) result.projectRoots.push(dir);
         else if (isEnvFileName(entry.name)) result.envFiles.push(full);
-        else if (globs.isSource(relative)) result.sourceFiles.push(full);
+        else if (globs.isAgentFile(relative)) result.agentFiles.push(full);
       }
     }
     await Promise.all(subfolders.map(walk));

@@ -39,6 +39,8 @@ export interface LspClientOptions {
   nodeArgs?: string[];
   /** Declare completion list item defaults (as VS Code does) even in push mode. */
   itemDefaults?: boolean;
+  /** Sent as `initializationOptions` (our VS Code client announces its features there). */
+  initializationOptions?: unknown;
   /** Limits a wait for a notification; a failing test fails here instead of hanging. */
   waitLimitMs?: number;
 }
@@ -128,6 +130,7 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: null,
       capabilities,
+      initializationOptions: this.options.initializationOptions,
       workspaceFolders: this.options.folders.map((folder) => ({
         uri: URI.file(folder).toString(),
         name: path.basename(folder),
@@ -191,6 +194,8 @@ export class LspTestClient {
   }
 
   async stop(): Promise<void> {
+    // A server that died already: nothing to shut down (the test reports why it died).
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return this.connection.dispose();
     const exited = new Promise((resolve) => this.process.once('exit', resolve));
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
