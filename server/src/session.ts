@@ -51,8 +51,8 @@ export class ServerSession {
 
   /** `initialized`: settings, file watching, then every project of every folder. */
   start(): void {
-    this.ready = this.index();
-    this.guard.background('indexing', () => this.ready);
+    // A failed indexing is logged; requests then answer from whatever was indexed instead of failing forever.
+    this.ready = this.index().catch((error: unknown) => this.guard.log('indexing', error));
   }
 
   stop(): void {
