@@ -76,7 +76,13 @@ export class DiagnosticsScheduler {
       return;
     }
     // One file that cannot be diagnosed must not keep the others' diagnostics from the client.
-    for (const uri of uris) this.guard.background(`diagnostics of ${uri}`, () => this.publish(uri));
+    for (const uri of uris) {
+      try {
+        this.publish(uri);
+      } catch (error) {
+        this.guard.log(`diagnostics of ${uri}`, error);
+      }
+    }
   }
 
   private publish(uri: string): void {

@@ -59,8 +59,14 @@ test('notifications with wrongly typed params are ignored with a log line; the s
   try {
     const prompt = fileUri(ws.path('p.md'));
     await client.waitForDiagnostics(prompt, (d) => d.length === 1);
+    const project = fileUri(ws.dir);
     const bad: [string, unknown][] = [
-      [SetRemoteNamesNotification.method, { projectUri: fileUri(ws.dir), lists: { development: { names: 7 } } }],
+      // B listed remotely, but in a list of no known state: it must not count as set.
+      [
+        SetRemoteNamesNotification.method,
+        { projectUri: project, lists: { production: { state: 'bogus', names: ['B'] } } },
+      ],
+      [SetRemoteNamesNotification.method, { projectUri: project, lists: { production: { state: 'fresh', names: 7 } } }],
       [SetRemoteNamesNotification.method, { projectUri: 5, lists: 'x' }],
       [SetEnvironmentNotification.method, { environment: 42 }],
       [DidChangeWatchedFilesNotification.method, { changes: null }],
@@ -74,9 +80,19 @@ test('notifications with wrongly typed params are ignored with a log line; the s
     for (const [method, params] of bad) await client.connection.sendNotification(method, params);
     await client.connection.sendNotification(SetEnvironmentNotification.type, { environment: 'production' });
     await client.waitForDiagnostics(prompt, (d) => /production/.test(String(d[0]?.message)), 'the good notification');
+    assert.deepEqual(keysOf(client.diagnostics.get(prompt)!), ['B'], 'the malformed lists did not make B set');
     await assertAlive(client);
-    // Control: the malformed remote list did not count as "set".
-    assert.deepEqual(keysOf(client.diagnostics.get(prompt)!), ['B']);
+    // Control: the same notification, well-formed, is applied.
+    await client.connection.sendNotification(SetRemoteNamesNotification.type, {
+      projectUri: project,
+      lists: {
+        development: { state: 'unknown', names: [], reason: 'no API key' },
+        eval: { state: 'unknown', names: [], reason: 'no API key' },
+        production: { state: 'fresh', names: ['B'], fetchedAt: Date.now() },
+      },
+    });
+    await client.waitForDiagnostics(prompt, (d) => d.length === 0, 'B to count as set in production');
+    assert.match(client.stderr.join(''), /set remote names: ignored \(malformed parameters\)/);
   } finally {
     await client.stop();
     ws.dispose();
