@@ -29,7 +29,7 @@ import { DEFAULT_SETTINGS } from './settings';
 import { formatStatusMarkdown, secretStatus, type StatusRow } from './status';
 import { baseName } from './uris';
 import { validateAgentFile, validateEnvFile, type ValidationSettings } from './validation';
-import { envFileState, isEnvFileName, type ProjectState, type WorkspaceIndex } from './workspaceIndex';
+import { isEnvFileName, type EnvFileState, type ProjectState, type WorkspaceIndex } from './workspaceIndex';
 
 /**
  * The one entry point into the core for every front end (the LSP server, the CLI). It owns the decision "an
@@ -108,6 +108,14 @@ export interface SecretsServiceHost {
   projectGitignore(rootUri: string): string | undefined;
   /** Whether an included (and not excluded) file of a project: one scanned for references. */
   isAgentFile(uri: string): boolean;
+  /**
+   * An open buffer enters the model through the host, under the same read rules as the file on disk (size
+   * limit, links), so a buffer and its file get one verdict. Returns the keys whose presence changed.
+   */
+  putEnvText(uri: string, text: string): ReadonlySet<string>;
+  putAgentText(uri: string, text: string): void;
+  /** An open env buffer outside every project (syntax only), under the same rules. */
+  envFileOutsideProjects(uri: string, text: string): EnvFileState;
 }
 
 /**
@@ -183,11 +191,11 @@ class WorkspaceSecretsService implements SecretsService {
   updateDocument(uri: string, text: string): Rediagnosis | undefined {
     const project = this.index.projectOf(uri);
     if (isEnvFileName(baseName(uri))) {
-      const changed = project ? this.index.setEnvFile(uri, text) : new Set<string>();
+      const changed = project ? this.host.putEnvText(uri, text) : new Set<string>();
       return { uris: [uri, ...this.dependentsOf(uri, changed)], crossFile: true };
     }
     if (!project || !this.host.isAgentFile(uri)) return undefined;
-    this.index.setAgentFile(uri, text);
+    this.host.putAgentText(uri, text);
     return { uris: [uri], crossFile: false };
   }
 
@@ -224,7 +232,7 @@ class WorkspaceSecretsService implements SecretsService {
     const text = this.host.documents.text(uri);
     // An .env file outside any project still gets its syntax checked.
     if (text !== undefined && isEnvFileName(baseName(uri)))
-      return validateEnvFile(envFileState(uri, text, undefined), undefined, this.current);
+      return validateEnvFile(this.host.envFileOutsideProjects(uri, text), undefined, this.current);
     return [];
   }
 

@@ -6,6 +6,7 @@ import {
   type OpenDocuments,
   type SecretsService,
 } from '../core/service';
+import { envFileState } from '../core/workspaceIndex';
 import { uriToPath, type WorkspaceHost } from './workspaceHost';
 
 /**
@@ -24,6 +25,9 @@ export function openSecretsService(
       gitIgnored: (uri) => host.gitIgnored.get(uri),
       projectGitignore: (rootUri) => host.readProjectGitignore(rootUri),
       isAgentFile: (uri) => host.classify(uriToPath(uri)) === 'agent',
+      putEnvText: (uri, text) => host.index.setEnvFile(uri, text),
+      putAgentText: (uri, text) => void host.index.setAgentFile(uri, text),
+      envFileOutsideProjects: (uri, text) => envFileState(uri, text, undefined),
     },
     client,
   );

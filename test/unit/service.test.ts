@@ -8,6 +8,7 @@ import {
   type ClientFeatures,
   type OpenDocuments,
 } from '../../engine/core/service';
+import { envFileState } from '../../engine/core/workspaceIndex';
 import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
 
 const FILES = {
@@ -35,6 +36,9 @@ function serviceFor(open: Record<string, string> = {}, client?: ClientFeatures, 
       gitIgnored: () => true,
       projectGitignore: () => undefined,
       isAgentFile: (uri) => !uri.endsWith('.txt'),
+      putEnvText: (uri, text) => fixture.index.setEnvFile(uri, text),
+      putAgentText: (uri, text) => void fixture.index.setAgentFile(uri, text),
+      envFileOutsideProjects: (uri, text) => envFileState(uri, text, undefined),
     },
     client,
   );
