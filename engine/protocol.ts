@@ -1,6 +1,7 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
 import type { Environment } from './core/environments';
 import type { RemoteNameList, RemoteState, UnknownReason } from './core/remoteNames';
+import type { ClientFeatures } from './core/service';
 
 /**
  * Every custom message between the client and the server, typed once and imported by both sides.
@@ -33,7 +34,7 @@ export namespace ServerStateNotification {
 export interface IndexStatsResult {
   projects: number;
   envFiles: number;
-  sourceFiles: number;
+  agentFiles: number;
   references: number;
   /** The server process's memory, in bytes (benchmarks report it). */
   memory: { rss: number; heapUsed: number; external: number };
@@ -101,3 +102,22 @@ export function fromRemoteNameListDto(dto: RemoteNameListDto): RemoteNameList {
     ...(dto.fetchedAt !== undefined ? { fetchedAt: dto.fetchedAt } : {}),
   };
 }
+
+/**
+ * client → server, in `initialize`: what a client may put in `initializationOptions`. Every field is optional and
+ * checked by the server, since any editor may send anything here.
+ */
+export interface StruereInitializationOptions {
+  /** The `struere` settings section, for clients that do not answer workspace/configuration. */
+  settings?: unknown;
+  /** The environment chosen in the status bar, remembered per workspace; it wins over the setting. */
+  environment?: Environment;
+  /** What the client shows and runs beyond plain LSP; editors that leave it out get plain answers. */
+  clientFeatures?: Partial<Pick<ClientFeatures, 'codicons' | 'clientCommands'>>;
+}
+
+/** What our VS Code client announces: it renders `$(icon)` codicons and runs the `struere.*` commands. */
+export const VSCODE_CLIENT_FEATURES: Required<NonNullable<StruereInitializationOptions['clientFeatures']>> = {
+  codicons: true,
+  clientCommands: true,
+};

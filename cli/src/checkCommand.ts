@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ENVIRONMENTS } from '../../engine/core/environments';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { openSecretsService } from '../../engine/host/serviceHost';
 import { WorkspaceHost } from '../../engine/host/workspaceHost';
 import { apiSettingsFrom } from './apiSettings';
 import { collectDiagnostics, formatDiagnosticsText } from './diagnosticsReport';
@@ -31,8 +32,10 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
     return 1;
   }
   // "Set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown.
-  await fillRemoteNames(host, apiSettingsFrom(io.env), io, root);
-  const diagnostics = collectDiagnostics(host, root, settings);
+  const service = openSecretsService(host);
+  service.configure(settings);
+  await fillRemoteNames(service, apiSettingsFrom(io.env), io, root);
+  const diagnostics = collectDiagnostics(service, root);
   io.out(
     format === 'json'
       ? JSON.stringify({ diagnostics }, null, 2)

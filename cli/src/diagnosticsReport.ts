@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Environment } from '../../engine/core/environments';
-import { validateParity } from '../../engine/core/parity';
-import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
-import { uriToPath, type WorkspaceHost } from '../../engine/host/workspaceHost';
+import type { SecretsService } from '../../engine/core/service';
+import { uriToPath } from '../../engine/host/workspaceHost';
 import { escapeName } from './terminalText';
 
 /** One diagnostic as the CLI prints it: 1-based lines and columns, path relative to the folder checked. */
@@ -25,34 +24,27 @@ const SEVERITY_NAMES = {
   [DiagnosticSeverity.Hint]: 'hint',
 } as const;
 
-/** Every diagnostic of every project the host loaded, sorted by file and position. */
-export function collectDiagnostics(host: WorkspaceHost, root: string, settings: ValidationSettings): CliDiagnostic[] {
+/** Every diagnostic of every indexed file, sorted by file and position; paths relative to `root`. */
+export function collectDiagnostics(service: SecretsService, root: string): CliDiagnostic[] {
   const result: CliDiagnostic[] = [];
-  const add = (uri: string, diagnostics: readonly Diagnostic[]) => {
+  for (const uri of service.indexedFiles()) {
     const file = path.relative(root, uriToPath(uri)).split(path.sep).join('/');
-    for (const diagnostic of diagnostics) {
-      result.push({
-        file,
-        line: diagnostic.range.start.line + 1,
-        column: diagnostic.range.start.character + 1,
-        endLine: diagnostic.range.end.line + 1,
-        endColumn: diagnostic.range.end.character + 1,
-        severity: SEVERITY_NAMES[diagnostic.severity ?? DiagnosticSeverity.Error],
-        code: String(diagnostic.code),
-        message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
-      });
-    }
-  };
-  for (const project of host.index.allProjects()) {
-    for (const file of project.envFiles.values()) {
-      add(file.uri, [
-        ...validateEnvFile(file, host.gitIgnored.get(file.uri), settings),
-        ...validateParity(file, project, settings.severity),
-      ]);
-    }
-    for (const source of project.sourceFiles.values()) add(source.uri, validateSourceFile(source, project, settings));
+    for (const diagnostic of service.diagnose(uri)) result.push(toCliDiagnostic(file, diagnostic));
   }
   return result.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+function toCliDiagnostic(file: string, diagnostic: Diagnostic): CliDiagnostic {
+  return {
+    file,
+    line: diagnostic.range.start.line + 1,
+    column: diagnostic.range.start.character + 1,
+    endLine: diagnostic.range.end.line + 1,
+    endColumn: diagnostic.range.end.character + 1,
+    severity: SEVERITY_NAMES[diagnostic.severity ?? DiagnosticSeverity.Error],
+    code: String(diagnostic.code),
+    message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+  };
 }
 
 /** How many diagnostics the text format prints; the rest are counted, and `--format json` lists them all. */

@@ -1,13 +1,14 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { compilePrompt, formatPromptPreview } from '../../engine/core/compilePrompt';
-import { ENV_FILE_NAMES, ENVIRONMENTS, localSourceOf } from '../../engine/core/environments';
-import { describeRemote, keysSetIn } from '../../engine/core/presence';
+import { formatPromptPreview } from '../../engine/core/compilePrompt';
+import { ENV_FILE_NAMES, ENVIRONMENTS, writableEnvironmentOf } from '../../engine/core/environments';
+import { describeRemote } from '../../engine/core/presence';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
 import { isEnvFileName } from '../../engine/core/workspaceIndex';
 import { PROJECT_MANIFEST } from '../../engine/host/discover';
 import { readTextFile, type ReadResult } from '../../engine/host/readText';
+import { openSecretsService } from '../../engine/host/serviceHost';
 import { pathToUri, WorkspaceHost } from '../../engine/host/workspaceHost';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
@@ -51,26 +52,25 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
   const settings = { ...DEFAULT_SETTINGS, environment };
   const host = new WorkspaceHost(settings);
   await host.loadFolder(projectRoot);
-  const project = host.index.projectOf(pathToUri(file));
-  if (project === undefined) {
-    io.err(`struere-secrets: ${options.file} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`);
-    return 1;
-  }
+  const service = openSecretsService(host);
+  service.configure(settings);
   const read = await readTextFile(file, settings.maxFileBytes, true);
   if (read.kind !== 'text') {
     io.err(`struere-secrets: ${options.file} ${describeUnread(read)}`);
     return 1;
   }
-  const remote = await fillRemoteNames(host, apiSettingsFrom(io.env), io, projectRoot);
-
-  const set = new Set(keysSetIn(project, environment));
-  const result = compilePrompt(read.text, file, (key) => set.has(key));
+  const remote = await fillRemoteNames(service, apiSettingsFrom(io.env), io, projectRoot);
+  const result = service.compilePrompt(pathToUri(file), read.text);
+  if (result === undefined) {
+    io.err(`struere-secrets: ${options.file} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`);
+    return 1;
+  }
   const relative = path.relative(projectRoot, file).split(path.sep).join('/');
   io.out(
     formatPromptPreview(result, {
       file: `${path.basename(projectRoot)}/${relative}`,
       environment,
-      sources: `${ENV_FILE_NAMES[localSourceOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
+      setMeans: `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
     }),
   );
   return 0;

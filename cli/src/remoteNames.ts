@@ -1,6 +1,5 @@
-import { ENVIRONMENTS } from '../../engine/core/environments';
 import { allUnknown, type RemoteNamesByEnvironment } from '../../engine/core/remoteNames';
-import type { WorkspaceHost } from '../../engine/host/workspaceHost';
+import type { SecretsService } from '../../engine/core/service';
 import { checkBaseUrl } from '../../engine/api/apiClient';
 import { ApiConfigError } from '../../engine/api/apiError';
 import { RemoteNameCache } from '../../engine/api/remoteNameCache';
@@ -8,13 +7,13 @@ import type { CliApiSettings } from './apiSettings';
 import type { CliIo } from './io';
 
 /**
- * Fills every loaded project's remote name lists for `check` and `status`, so "set" means local ∪ remote as in
+ * Fills every indexed project's remote name lists for `check` and `status`, so "set" means local ∪ remote as in
  * the editor. Without a key an environment stays unknown ("no API key"); failures become unknown states with
  * their reason (offline, 401, …), never an exit. The API scopes names by key, not by project, so one listing
  * serves every project under DIR.
  */
 export async function fillRemoteNames(
-  host: WorkspaceHost,
+  service: SecretsService,
   api: CliApiSettings,
   io: CliIo,
   root: string,
@@ -36,8 +35,6 @@ export async function fillRemoteNames(
       lists = allUnknown('error');
     }
   }
-  for (const project of host.index.allProjects()) {
-    for (const environment of ENVIRONMENTS) host.index.setRemote(project.rootUri, environment, lists[environment]);
-  }
+  for (const projectUri of service.projects()) service.setRemoteNames(projectUri, lists);
   return lists;
 }

@@ -2,10 +2,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ENVIRONMENTS } from '../../engine/core/environments';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
-import { formatStatusText, secretStatus, type StatusRow } from '../../engine/core/status';
+import { formatStatusText, type StatusRow } from '../../engine/core/status';
 import type { RemoteNameList } from '../../engine/core/remoteNames';
 import { readTextFile } from '../../engine/host/readText';
 import { escapeName } from './terminalText';
+import { openSecretsService } from '../../engine/host/serviceHost';
 import { WorkspaceHost, uriToPath } from '../../engine/host/workspaceHost';
 import { compareCodeUnits } from '../../engine/sync/syncPlan';
 import { apiSettingsFrom } from './apiSettings';
@@ -39,16 +40,17 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
 
   const host = new WorkspaceHost(DEFAULT_SETTINGS);
   await host.loadFolder(root);
-  const projects = host.index.allProjects();
+  const service = openSecretsService(host);
+  const projects = service.projects();
   if (projects.length === 0) {
     io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
     return 1;
   }
-  const remote = await fillRemoteNames(host, apiSettingsFrom(io.env), io, root);
+  const remote = await fillRemoteNames(service, apiSettingsFrom(io.env), io, root);
 
   const results: StatusJsonProject[] = [];
-  for (const project of projects) {
-    const projectRoot = uriToPath(project.rootUri);
+  for (const projectUri of projects) {
+    const projectRoot = uriToPath(projectUri);
     results.push({
       path: path.relative(root, projectRoot).split(path.sep).join('/') || '.',
       name: await projectName(projectRoot),
@@ -65,7 +67,7 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
           ];
         }),
       ),
-      keys: secretStatus(project),
+      keys: service.statusRows(projectUri) ?? [],
     });
   }
   results.sort((a, b) => compareCodeUnits(a.path, b.path));

@@ -3,7 +3,7 @@ import {
   ENV_FILE_NAMES,
   ENVIRONMENTS,
   isEnvironment,
-  localSourceOf,
+  writableEnvironmentOf,
   type Environment,
 } from '../../engine/core/environments';
 import { describeRemote } from '../../engine/core/presence';
@@ -80,7 +80,7 @@ export class EnvironmentSwitch implements vscode.Disposable {
     this.item.text = `$(key) ${this.current}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
     tooltip.appendMarkdown(`**Struere environment: ${this.current}**\n\n`);
-    tooltip.appendMarkdown(`Local file: \`${ENV_FILE_NAMES[localSourceOf(this.current)]}\`\n\n`);
+    tooltip.appendMarkdown(`Local file: \`${ENV_FILE_NAMES[writableEnvironmentOf(this.current)]}\`\n\n`);
     if (facts.remote) {
       for (const environment of ENVIRONMENTS)
         tooltip.appendMarkdown(`- ${environment} remote list: ${describeRemote(facts.remote[environment])}\n`);

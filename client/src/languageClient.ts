@@ -7,6 +7,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Environment } from '../../engine/core/environments';
+import { VSCODE_CLIENT_FEATURES } from '../../engine/protocol';
 
 /** Files the server answers for: .env files, prompts and tool code. */
 const DOCUMENT_SELECTOR = [
@@ -35,7 +36,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, environme
   const clientOptions: LanguageClientOptions = {
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'struere' },
-    initializationOptions: { environment },
+    // Tells the server this client renders codicons and runs our commands (code lenses, quick fixes).
+    initializationOptions: { environment, clientFeatures: VSCODE_CLIENT_FEATURES },
   };
   return new LanguageClient('struere', 'Struere Secrets Language Server', serverOptions, clientOptions);
 }

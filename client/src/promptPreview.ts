@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { compilePrompt, formatPromptPreview, setKeysFrom } from '../../engine/core/compilePrompt';
-import { ENV_FILE_NAMES, localSourceOf, type Environment } from '../../engine/core/environments';
+import { ENV_FILE_NAMES, writableEnvironmentOf, type Environment } from '../../engine/core/environments';
 import { describeRemote } from '../../engine/core/presence';
 import type { RemoteNameList } from '../../engine/core/remoteNames';
 import { isEnvFileName } from '../../engine/core/workspaceIndex';
@@ -92,12 +92,15 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
       return `${label} is not inside a Struere project (a folder with struere.json), so there is nothing to compile it against.`;
     const text = await readText(source);
     if (text === undefined) return `${label} could not be read.`;
-    const envFile = vscode.Uri.joinPath(vscode.Uri.parse(projectUri), ENV_FILE_NAMES[localSourceOf(environment)]);
+    const envFile = vscode.Uri.joinPath(
+      vscode.Uri.parse(projectUri),
+      ENV_FILE_NAMES[writableEnvironmentOf(environment)],
+    );
     const remote = this.remote.listsFor(projectUri)[environment];
     const set = setKeysFrom(await readText(envFile), remote);
     // The file name decides agent code vs whole-file prompt, whether or not the source is still open.
     const result = compilePrompt(text, source.path, (key) => set.has(key));
-    return formatPromptPreview(result, { file: label, environment, sources: describeSources(environment, remote) });
+    return formatPromptPreview(result, { file: label, environment, setMeans: describeSetMeaning(environment, remote) });
   }
 
   /** Re-renders the open previews whose source file matches. */
@@ -116,8 +119,8 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
   }
 }
 
-function describeSources(environment: Environment, remote: RemoteNameList): string {
-  return `${ENV_FILE_NAMES[localSourceOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote)})`;
+function describeSetMeaning(environment: Environment, remote: RemoteNameList): string {
+  return `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote)})`;
 }
 
 /** An open buffer's text (unsaved edits count, as in the language server), else the file on disk; undefined if absent. */

@@ -4,7 +4,7 @@ import {
   environmentOfApiKey,
   isEnvironment,
   isValidKey,
-  localSourceOf,
+  writableEnvironmentOf,
   type Environment,
   type WritableEnvironment,
 } from '../../engine/core/environments';
@@ -69,7 +69,7 @@ export class SetSecretRefusedError extends Error {
  * client's typed errors, whose messages never hold a value.
  */
 export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOneSecretResult> {
-  const target = localSourceOf(options.environment);
+  const target = writableEnvironmentOf(options.environment);
   if (environmentOfApiKey(options.apiKey) !== target) {
     throw new SetSecretRefusedError(
       'wrong-key',
@@ -152,7 +152,7 @@ export async function runSetSecretCommand(
   const presetKey =
     typeof preset === 'string' ? preset : typeof presetObject.key === 'string' ? presetObject.key : undefined;
   const environment = isEnvironment(presetObject.environment) ? presetObject.environment : deps.environment();
-  const target = localSourceOf(environment);
+  const target = writableEnvironmentOf(environment);
   const where = environment === 'eval' ? 'eval (written to development, which the API mirrors into eval)' : environment;
 
   const apiKey = await deps.keys.get(target);

@@ -14,7 +14,7 @@ import { presenceIn } from './presence';
 import { planRename, suggestValidName } from './rename';
 import { LineIndex } from './text';
 import { joinUri } from './uris';
-import { sourceFileOf, type EnvFileState, type ProjectState } from './workspaceIndex';
+import { envFileFor, type EnvFileState, type ProjectState } from './workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
 export interface CodeActionHost {
@@ -102,7 +102,7 @@ function appendKey(
   key: string,
   host: CodeActionHost,
 ): { edit: WorkspaceEdit; cursor: [string, number, number] } {
-  const file = sourceFileOf(project, target);
+  const file = envFileFor(project, target);
   const uri = file?.uri ?? joinUri(project.rootUri, ENV_FILE_NAMES[target]);
   if (!file) {
     return {

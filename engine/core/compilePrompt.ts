@@ -24,7 +24,7 @@ export interface CompiledPrompt {
 
 export interface CompileResult {
   /** Where the prompts come from: the `systemPrompt:` strings of agent code, or the whole file. */
-  readonly source: 'systemPrompt' | 'whole-file';
+  readonly origin: 'systemPrompt' | 'whole-file';
   readonly prompts: readonly CompiledPrompt[];
   /** Referenced keys that compile to `[MISSING_SECRET:KEY]`, in order of first appearance, each once. */
   readonly missing: readonly string[];
@@ -51,15 +51,15 @@ export function compilePrompt(
   isSet: (key: string) => boolean,
 ): CompileResult {
   const missing = new Set<string>();
-  const compile = (source: string) => compileTemplate(source, isSet, missing);
+  const compile = (template: string) => compileTemplate(template, isSet, missing);
   if (!isAgentCode(languageIdOrFileName))
-    return { source: 'whole-file', prompts: [{ compiled: compile(text), startLine: 0 }], missing: [...missing] };
+    return { origin: 'whole-file', prompts: [{ compiled: compile(text), startLine: 0 }], missing: [...missing] };
   const prompts = extractSystemPrompts(text).map((prompt) => ({
     ...(prompt.name !== undefined ? { name: prompt.name } : {}),
     compiled: compile(prompt.text),
     startLine: prompt.startLine,
   }));
-  return { source: 'systemPrompt', prompts, missing: [...missing] };
+  return { origin: 'systemPrompt', prompts, missing: [...missing] };
 }
 
 /**
@@ -93,7 +93,7 @@ export interface PreviewHeading {
   readonly file: string;
   readonly environment: Environment;
   /** Where "set" comes from, e.g. ".env.development ∪ remote development list (unknown: no API key)". */
-  readonly sources?: string;
+  readonly setMeans?: string;
 }
 
 /** The text both front ends show: a header naming the environment and the missing keys, then each prompt. */
@@ -102,7 +102,7 @@ export function formatPromptPreview(result: CompileResult, heading: PreviewHeadi
     `Compiled prompt of ${heading.file} for ${heading.environment}`,
     `Set secrets show as ${SET_SECRET_MASK} (values are never shown); unset ones compile to ${missingSecretLiteral('KEY')}, as on the platform.`,
   ];
-  if (heading.sources !== undefined) lines.push(`Set in ${heading.environment} means: ${heading.sources}.`);
+  if (heading.setMeans !== undefined) lines.push(`Set in ${heading.environment} means: ${heading.setMeans}.`);
   lines.push(
     result.missing.length === 0
       ? `Missing in ${heading.environment}: none`
@@ -114,7 +114,7 @@ export function formatPromptPreview(result: CompileResult, heading: PreviewHeadi
   }
   for (const prompt of result.prompts) {
     const title =
-      result.source === 'whole-file'
+      result.origin === 'whole-file'
         ? 'whole file'
         : `systemPrompt${prompt.name !== undefined ? ` of ${prompt.name}` : ''}, line ${prompt.startLine + 1}`;
     lines.push('', `── ${title} ──`, prompt.compiled);

@@ -1,8 +1,8 @@
 import type { Location, Position } from 'vscode-languageserver-types';
-import { ENVIRONMENTS, localSourceOf, type Environment } from './environments';
+import { ENVIRONMENTS, writableEnvironmentOf, type Environment } from './environments';
 import { referenceAt } from './hover';
 import { presenceIn } from './presence';
-import type { ProjectState, SourceFileState } from './workspaceIndex';
+import type { ProjectState, AgentFileState } from './workspaceIndex';
 
 /**
  * Reference → the key's line in the selected environment's file (eval → .env.development). When that file
@@ -10,12 +10,12 @@ import type { ProjectState, SourceFileState } from './workspaceIndex';
  * key lives, and "nowhere in production, here in development" is the useful answer.
  */
 export function findDefinition(
-  source: SourceFileState,
+  file: AgentFileState,
   position: Position,
   project: ProjectState,
   environment: Environment,
 ): Location[] {
-  const reference = referenceAt(source, position);
+  const reference = referenceAt(file, position);
   if (!reference || !reference.valid) return [];
   const selected = presenceIn(project, reference.key, environment);
   if (selected.local && selected.file) return [{ uri: selected.file.uri, range: selected.local.keyRange }];
@@ -23,8 +23,8 @@ export function findDefinition(
   const locations: Location[] = [];
   for (const other of ENVIRONMENTS) {
     const presence = presenceIn(project, reference.key, other);
-    if (!presence.local || !presence.file || seen.has(localSourceOf(other))) continue;
-    seen.add(localSourceOf(other));
+    if (!presence.local || !presence.file || seen.has(writableEnvironmentOf(other))) continue;
+    seen.add(writableEnvironmentOf(other));
     locations.push({ uri: presence.file.uri, range: presence.local.keyRange });
   }
   return locations;

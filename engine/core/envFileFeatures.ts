@@ -10,6 +10,7 @@ import {
 } from 'vscode-languageserver-types';
 import { keysMissingHere, siblingOf } from './parity';
 import { describeRemote } from './presence';
+import type { ClientFeatures } from './service';
 import type { EnvFileState, ProjectState, WorkspaceIndex } from './workspaceIndex';
 
 /** Outline of an .env file: one symbol per entry, named by its key. Never a value, not even as detail. */
@@ -73,31 +74,43 @@ export function completeEnvKey(
 }
 
 /**
- * Code lenses on .env.development / .env.production: sync or deploy, what the server lacks (when its list is
- * known), and the value cloak toggle. Counts and names only.
+ * Code lenses on .env files: sync or deploy, what the server lacks (when its list is known), and the value cloak
+ * toggle. Counts and names only. Codicons and our client's commands only for a client that announced them; any
+ * other editor gets plain, informational lenses (an empty command id: a label, nothing to run).
  */
-export function envCodeLenses(file: EnvFileState, project: ProjectState): CodeLens[] {
-  const top = { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } };
-  const lenses: CodeLens[] = [
-    { range: top, command: { title: '$(eye-closed) Show / hide values', command: Commands.toggleCloak } },
-  ];
-  if (!file.source) return lenses;
-  lenses.unshift(
-    file.source === 'development'
-      ? { range: top, command: { title: '$(cloud-upload) Sync to development (+ eval)', command: Commands.sync } }
-      : { range: top, command: { title: '$(rocket) Deploy to production', command: Commands.deploy } },
-  );
-  const remote = project.remote[file.source];
-  if (remote.state !== 'unknown') {
+export function envCodeLenses(
+  file: EnvFileState,
+  project: ProjectState,
+  client: Pick<ClientFeatures, 'codicons' | 'clientCommands'>,
+): CodeLens[] {
+  const lens = (title: string, command = '', icon?: string): CodeLens => ({
+    range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
+    command: {
+      title: icon !== undefined && client.codicons ? `$(${icon}) ${title}` : title,
+      command: client.clientCommands ? command : '',
+    },
+  });
+  const lenses: CodeLens[] = [];
+  if (file.environment && client.clientCommands)
+    lenses.push(
+      file.environment === 'development'
+        ? lens('Sync to development (+ eval)', Commands.sync, 'cloud-upload')
+        : lens('Deploy to production', Commands.deploy, 'rocket'),
+    );
+  else if (file.environment)
+    lenses.push(lens(file.environment === 'development' ? 'Feeds development (+ eval)' : 'Feeds production'));
+  const remote = file.environment ? project.remote[file.environment] : undefined;
+  if (remote && remote.state !== 'unknown') {
     const notOnServer = [...file.keys.keys()].filter((key) => !remote.names.has(key)).length;
     const remoteOnly = [...remote.names].filter((key) => !file.keys.has(key)).length;
-    lenses.splice(1, 0, {
-      range: top,
-      command: {
-        title: `${notOnServer} key${notOnServer === 1 ? '' : 's'} not on the server yet · ${remoteOnly} remote-only kept (${describeRemote(remote)})`,
-        command: Commands.showStatus,
-      },
-    });
+    lenses.push(
+      lens(
+        `${notOnServer} key${notOnServer === 1 ? '' : 's'} not on the server yet · ${remoteOnly} remote-only kept (${describeRemote(remote)})`,
+        Commands.showStatus,
+      ),
+    );
   }
+  // Value cloaking is our client's own feature: there is nothing to toggle elsewhere.
+  if (client.clientCommands) lenses.push(lens('Show / hide values', Commands.toggleCloak, 'eye-closed'));
   return lenses;
 }

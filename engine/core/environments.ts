@@ -14,13 +14,13 @@ export const ENV_FILE_NAMES: Readonly<Record<WritableEnvironment, string>> = {
 };
 
 /** The environment whose local file backs `environment` (eval reads .env.development). */
-export function localSourceOf(environment: Environment): WritableEnvironment {
+export function writableEnvironmentOf(environment: Environment): WritableEnvironment {
   return environment === 'production' ? 'production' : 'development';
 }
 
 /** The environments a local file feeds: .env.development → development and eval. */
-export function environmentsFedBy(source: WritableEnvironment): readonly Environment[] {
-  return source === 'development' ? ['development', 'eval'] : ['production'];
+export function environmentsFedBy(environment: WritableEnvironment): readonly Environment[] {
+  return environment === 'development' ? ['development', 'eval'] : ['production'];
 }
 
 export function isEnvironment(value: unknown): value is Environment {

@@ -3,16 +3,16 @@ import { isPromptReference, type SecretReference } from './references';
 import { presenceEverywhere } from './presence';
 import { presenceMarkdown } from './presenceText';
 import { rangeContains } from './text';
-import type { EnvFileState, ProjectState, SourceFileState } from './workspaceIndex';
+import type { EnvFileState, ProjectState, AgentFileState } from './workspaceIndex';
 
 /** The reference whose key the position touches, if any. References are sorted by position. */
-export function referenceAt(source: SourceFileState, position: Position): SecretReference | undefined {
-  return source.references.find((reference) => rangeContains(reference.range, position));
+export function referenceAt(file: AgentFileState, position: Position): SecretReference | undefined {
+  return file.references.find((reference) => rangeContains(reference.range, position));
 }
 
 /** Hover on a reference: its presence in every environment (not only the selected one). */
-export function hoverReference(source: SourceFileState, position: Position, project: ProjectState): Hover | null {
-  const reference = referenceAt(source, position);
+export function hoverReference(file: AgentFileState, position: Position, project: ProjectState): Hover | null {
+  const reference = referenceAt(file, position);
   if (!reference) return null;
   if (!reference.valid) {
     return {

@@ -19,8 +19,8 @@ export function keyAt(project: ProjectState, uri: string, position: Position): K
     }
     return undefined;
   }
-  const source = project.sourceFiles.get(uri);
-  const reference = source ? referenceAt(source, position) : undefined;
+  const agentFile = project.agentFiles.get(uri);
+  const reference = agentFile ? referenceAt(agentFile, position) : undefined;
   return reference ? { key: reference.key, range: reference.range, valid: reference.valid } : undefined;
 }
 
@@ -41,7 +41,7 @@ export function definitionsIn(file: EnvFileState, key: string): Location[] {
 export function referencesOf(project: ProjectState, key: string): Location[] {
   const locations: Location[] = [];
   for (const uri of project.referencesByKey.get(key) ?? []) {
-    for (const reference of project.sourceFiles.get(uri)?.references ?? []) {
+    for (const reference of project.agentFiles.get(uri)?.references ?? []) {
       if (reference.key === key) locations.push({ uri, range: reference.range });
     }
   }

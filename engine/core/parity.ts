@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
 import { ENV_FILE_NAMES, type WritableEnvironment } from './environments';
-import { keysUnknown, sourceFileOf, type EnvFileState, type ProjectState } from './workspaceIndex';
+import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from './workspaceIndex';
 
 const OTHER: Record<WritableEnvironment, WritableEnvironment> = {
   development: 'production',
@@ -10,7 +10,7 @@ const OTHER: Record<WritableEnvironment, WritableEnvironment> = {
 
 /** The file that feeds the other writable environment, when `file` feeds one. */
 export function siblingOf(file: EnvFileState, project: ProjectState): EnvFileState | undefined {
-  return file.source ? sourceFileOf(project, OTHER[file.source]) : undefined;
+  return file.environment ? envFileFor(project, OTHER[file.environment]) : undefined;
 }
 
 /**
@@ -20,7 +20,7 @@ export function siblingOf(file: EnvFileState, project: ProjectState): EnvFileSta
  */
 export function validateParity(file: EnvFileState, project: ProjectState, severity: SeverityOverrides): Diagnostic[] {
   const sibling = siblingOf(file, project);
-  if (!file.source || !sibling || keysUnknown(sibling) || keysUnknown(file)) return [];
+  if (!file.environment || !sibling || keysUnknown(sibling) || keysUnknown(file)) return [];
   const diagnostics: Diagnostic[] = [];
   for (const location of file.keys.values()) {
     if (sibling.keys.has(location.key)) continue;
@@ -30,11 +30,11 @@ export function validateParity(file: EnvFileState, project: ProjectState, severi
       {
         key: location.key,
         fileName: file.fileName,
-        otherFileName: ENV_FILE_NAMES[OTHER[file.source]],
-        otherEnvironment: OTHER[file.source],
+        otherFileName: ENV_FILE_NAMES[OTHER[file.environment]],
+        otherEnvironment: OTHER[file.environment],
       },
       severity,
-      { key: location.key, environment: OTHER[file.source] },
+      { key: location.key, environment: OTHER[file.environment] },
     );
     if (diagnostic) diagnostics.push(diagnostic);
   }

@@ -1,6 +1,6 @@
-import { ENVIRONMENTS, ENV_FILE_NAMES, localSourceOf, type Environment } from './environments';
+import { ENVIRONMENTS, ENV_FILE_NAMES, writableEnvironmentOf, type Environment } from './environments';
 import type { RemoteNameList } from './remoteNames';
-import { keysUnknown, sourceFileOf, type EnvFileState, type EnvKeyLocation, type ProjectState } from './workspaceIndex';
+import { envFileFor, keysUnknown, type EnvFileState, type EnvKeyLocation, type ProjectState } from './workspaceIndex';
 
 /** Where one key is set in one environment: the evidence behind diagnostics, hover, completion and status. */
 export interface KeyPresence {
@@ -16,13 +16,13 @@ export interface KeyPresence {
   readonly inRemote: boolean;
   /** Set in the local file or the remote list. */
   readonly isSet: boolean;
-  /** Not known to be set, but a source could not be read (skipped file), so it may be. */
+  /** Not known to be set, but an env file could not be read (skipped file), so it may be. */
   readonly mayBeSet: boolean;
 }
 
 export function presenceIn(project: ProjectState, key: string, environment: Environment): KeyPresence {
-  const source = localSourceOf(environment);
-  const file = sourceFileOf(project, source);
+  const fileEnvironment = writableEnvironmentOf(environment);
+  const file = envFileFor(project, fileEnvironment);
   const local = file?.keys.get(key);
   const remote = project.remote[environment];
   const inRemote = remote.state !== 'unknown' && remote.names.has(key);
@@ -30,7 +30,7 @@ export function presenceIn(project: ProjectState, key: string, environment: Envi
   return {
     environment,
     file,
-    fileName: ENV_FILE_NAMES[source],
+    fileName: ENV_FILE_NAMES[fileEnvironment],
     local,
     localUnknown,
     remote,
@@ -49,7 +49,7 @@ export function presenceEverywhere(project: ProjectState, key: string): Record<E
 /** Every key set in `environment`, local ∪ remote, sorted. */
 export function keysSetIn(project: ProjectState, environment: Environment): string[] {
   const keys = new Set<string>();
-  const file = sourceFileOf(project, localSourceOf(environment));
+  const file = envFileFor(project, writableEnvironmentOf(environment));
   for (const key of file?.keys.keys() ?? []) keys.add(key);
   const remote = project.remote[environment];
   if (remote.state !== 'unknown') for (const key of remote.names) keys.add(key);

@@ -2,8 +2,9 @@ import { isDiagnosticCode, type SeverityName, type SeverityOverrides, type Diagn
 import { isEnvironment, type Environment } from './environments';
 
 /**
- * The server's settings, typed once and defaulted once. Whatever arrives from a client (any editor, any
- * shape) goes through `sanitizeSettings`, so the rest of the code never checks types again.
+ * The server's settings, typed once and defaulted once. Whatever arrives from a client (any editor, any shape)
+ * goes through `sanitizeSettings`, so the rest of the code never checks types again. `struere.remote.ttlSeconds`
+ * is not among them: the client fetches and ages remote name lists; the server receives them with their state.
  */
 export interface ServerSettings {
   readonly environment: Environment;

@@ -1,8 +1,8 @@
 import { compareCodeUnits } from './text';
-import { ENVIRONMENTS, ENV_FILE_NAMES, isValidKey, localSourceOf, type Environment } from './environments';
+import { ENVIRONMENTS, ENV_FILE_NAMES, isValidKey, writableEnvironmentOf, type Environment } from './environments';
 import { describeRemote, presenceIn } from './presence';
 import type { RemoteNameList, RemoteNamesByEnvironment } from './remoteNames';
-import { sourceFileOf, type ProjectState } from './workspaceIndex';
+import { envFileFor, type ProjectState } from './workspaceIndex';
 
 /**
  * Keys × environments for one project: where each key is set, locally and remotely, and how many files
@@ -33,8 +33,8 @@ export interface StatusRow {
  */
 export function secretStatus(project: ProjectState): StatusRow[] {
   const keys = new Set<string>();
-  for (const source of ['development', 'production'] as const)
-    for (const key of sourceFileOf(project, source)?.keys.keys() ?? []) keys.add(key);
+  for (const environment of ['development', 'production'] as const)
+    for (const key of envFileFor(project, environment)?.keys.keys() ?? []) keys.add(key);
   for (const environment of ENVIRONMENTS) {
     const remote = project.remote[environment];
     if (remote.state !== 'unknown') for (const key of remote.names) keys.add(key);
@@ -133,7 +133,7 @@ export function formatStatusMarkdown(
     '| environment | local file | remote list |',
     '|---|---|---|',
     ...ENVIRONMENTS.map((environment) => {
-      const file = `\`${ENV_FILE_NAMES[localSourceOf(environment)]}\`${environment === 'eval' ? ' (mirror of development)' : ''}`;
+      const file = `\`${ENV_FILE_NAMES[writableEnvironmentOf(environment)]}\`${environment === 'eval' ? ' (mirror of development)' : ''}`;
       return `| ${environment} | ${file} | ${escapeMarkdown(describeRemoteList(remote[environment], now))} |`;
     }),
     '',

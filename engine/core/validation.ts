@@ -5,7 +5,7 @@ import { isValidKey, type Environment } from './environments';
 import { describeRemote, presenceIn } from './presence';
 import { isPromptReference, type SecretReference } from './references';
 import { baseName } from './uris';
-import type { EnvFileState, ProjectState, SourceFileState } from './workspaceIndex';
+import type { EnvFileState, ProjectState, AgentFileState } from './workspaceIndex';
 
 export interface ValidationSettings {
   readonly environment: Environment;
@@ -84,22 +84,22 @@ export function validateEnvFile(
 }
 
 /** Diagnostics of a prompt or tool file: references that can never resolve or are unset in the selected environment. */
-export function validateSourceFile(
-  source: SourceFileState,
+export function validateAgentFile(
+  file: AgentFileState,
   project: ProjectState,
   settings: ValidationSettings,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
-  if (source.unreadable !== undefined) {
+  if (file.unreadable !== undefined) {
     const diagnostic = makeDiagnostic(
       'unreadable-file',
       { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } },
-      { name: baseName(source.uri), reason: source.unreadable },
+      { name: baseName(file.uri), reason: file.unreadable },
       settings.severity,
     );
     if (diagnostic) diagnostics.push(diagnostic);
   }
-  for (const reference of source.references) {
+  for (const reference of file.references) {
     const diagnostic = reference.valid
       ? missingSecret(reference, project, settings)
       : makeDiagnostic('invalid-reference', reference.range, { key: reference.key }, settings.severity);

@@ -23,7 +23,7 @@ export interface EnvFileState {
   readonly uri: string;
   readonly fileName: string;
   /** The environment this file feeds, when it is `.env.development` / `.env.production` at the project root. */
-  readonly source: WritableEnvironment | undefined;
+  readonly environment: WritableEnvironment | undefined;
   readonly parsed: ParsedEnv;
   readonly lineIndex: LineIndex;
   /** Last definition of each key (the one dotenv keeps); keys dotenv drops are not here: they are never set. */
@@ -34,7 +34,7 @@ export interface EnvFileState {
   readonly unreadable?: string;
 }
 
-export interface SourceFileState {
+export interface AgentFileState {
   readonly uri: string;
   readonly references: readonly SecretReference[];
   /**
@@ -48,7 +48,7 @@ export interface ProjectState {
   /** The folder holding struere.json. */
   readonly rootUri: string;
   readonly envFiles: Map<string, EnvFileState>;
-  readonly sourceFiles: Map<string, SourceFileState>;
+  readonly agentFiles: Map<string, AgentFileState>;
   /** key → URIs of the files that reference it, for re-diagnosing exactly what an .env edit affects. */
   readonly referencesByKey: Map<string, Set<string>>;
   remote: Record<Environment, RemoteNameList>;
@@ -65,7 +65,7 @@ export class WorkspaceIndex {
     const project: ProjectState = {
       rootUri,
       envFiles: new Map(),
-      sourceFiles: new Map(),
+      agentFiles: new Map(),
       referencesByKey: new Map(),
       remote: { ...allUnknown() },
     };
@@ -97,17 +97,17 @@ export class WorkspaceIndex {
 
   /** Records an env file's text; returns the keys whose presence changed (added or removed). */
   setEnvFile(uri: string, text: string): ReadonlySet<string> {
-    return this.putEnvFile(uri, envFileState(uri, text, this.sourceOf(uri)));
+    return this.putEnvFile(uri, envFileState(uri, text, this.environmentOfFile(uri)));
   }
 
   /** Records an env file that was too large to read: its keys are unknown from now on. */
   setSkippedEnvFile(uri: string, bytes: number): ReadonlySet<string> {
-    return this.putEnvFile(uri, { ...envFileState(uri, '', this.sourceOf(uri)), skippedBytes: bytes });
+    return this.putEnvFile(uri, { ...envFileState(uri, '', this.environmentOfFile(uri)), skippedBytes: bytes });
   }
 
   /** Records an env file that could not be read: its keys are unknown from now on, as for a skipped one. */
   setUnreadableEnvFile(uri: string, reason: string): ReadonlySet<string> {
-    return this.putEnvFile(uri, { ...envFileState(uri, '', this.sourceOf(uri)), unreadable: reason });
+    return this.putEnvFile(uri, { ...envFileState(uri, '', this.environmentOfFile(uri)), unreadable: reason });
   }
 
   deleteEnvFile(uri: string): ReadonlySet<string> {
@@ -122,12 +122,12 @@ export class WorkspaceIndex {
     return this.projectOf(uri)?.envFiles.get(uri);
   }
 
-  setSourceFile(uri: string, text: string): SourceFileState | undefined {
+  setAgentFile(uri: string, text: string): AgentFileState | undefined {
     const project = this.projectOf(uri);
     if (!project) return undefined;
-    const state: SourceFileState = { uri, references: scanReferences(text) };
+    const state: AgentFileState = { uri, references: scanReferences(text) };
     this.unlinkReferences(project, uri);
-    project.sourceFiles.set(uri, state);
+    project.agentFiles.set(uri, state);
     for (const reference of state.references) {
       let uris = project.referencesByKey.get(reference.key);
       if (!uris) project.referencesByKey.set(reference.key, (uris = new Set()));
@@ -137,22 +137,22 @@ export class WorkspaceIndex {
   }
 
   /** Records a path that should have been scanned but could not be read (a file or a folder). */
-  setUnreadableSourceFile(uri: string, reason: string): void {
+  setUnreadableAgentFile(uri: string, reason: string): void {
     const project = this.projectOf(uri);
     if (!project) return;
     this.unlinkReferences(project, uri);
-    project.sourceFiles.set(uri, { uri, references: [], unreadable: reason });
+    project.agentFiles.set(uri, { uri, references: [], unreadable: reason });
   }
 
-  deleteSourceFile(uri: string): void {
+  deleteAgentFile(uri: string): void {
     const project = this.projectOf(uri);
     if (!project) return;
     this.unlinkReferences(project, uri);
-    project.sourceFiles.delete(uri);
+    project.agentFiles.delete(uri);
   }
 
-  getSourceFile(uri: string): SourceFileState | undefined {
-    return this.projectOf(uri)?.sourceFiles.get(uri);
+  getAgentFile(uri: string): AgentFileState | undefined {
+    return this.projectOf(uri)?.agentFiles.get(uri);
   }
 
   /** URIs of the files in `project` that reference any of `keys`. */
@@ -167,7 +167,7 @@ export class WorkspaceIndex {
     if (project) project.remote[environment] = list;
   }
 
-  private sourceOf(uri: string): WritableEnvironment | undefined {
+  private environmentOfFile(uri: string): WritableEnvironment | undefined {
     const project = this.projectOf(uri);
     if (!project || parentUri(uri) !== project.rootUri) return undefined;
     const name = baseName(uri);
@@ -185,7 +185,7 @@ export class WorkspaceIndex {
   }
 
   private unlinkReferences(project: ProjectState, uri: string): void {
-    const previous = project.sourceFiles.get(uri);
+    const previous = project.agentFiles.get(uri);
     if (!previous) return;
     for (const reference of previous.references) {
       const uris = project.referencesByKey.get(reference.key);
@@ -195,9 +195,9 @@ export class WorkspaceIndex {
   }
 }
 
-/** The env file that feeds `source` in `project`, if it exists. */
-export function sourceFileOf(project: ProjectState, source: WritableEnvironment): EnvFileState | undefined {
-  for (const file of project.envFiles.values()) if (file.source === source) return file;
+/** The env file that feeds `environment` in `project` (.env.development or .env.production), if it exists. */
+export function envFileFor(project: ProjectState, environment: WritableEnvironment): EnvFileState | undefined {
+  for (const file of project.envFiles.values()) if (file.environment === environment) return file;
   return undefined;
 }
 
@@ -210,7 +210,7 @@ export function isEnvFileName(fileName: string): boolean {
   return fileName === '.env' || fileName.startsWith('.env.') || fileName.endsWith('.env');
 }
 
-export function envFileState(uri: string, text: string, source: WritableEnvironment | undefined): EnvFileState {
+export function envFileState(uri: string, text: string, environment: WritableEnvironment | undefined): EnvFileState {
   const parsed = parseEnv(text);
   const lineIndex = new LineIndex(text);
   const keys = new Map<string, EnvKeyLocation>();
@@ -223,7 +223,7 @@ export function envFileState(uri: string, text: string, source: WritableEnvironm
       entryRange: lineIndex.rangeOf(entry.entryStart, entry.entryEnd),
     });
   }
-  return { uri, fileName: baseName(uri), source, parsed, lineIndex, keys };
+  return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys };
 }
 
 function changedKeys(previous: EnvFileState | undefined, next: EnvFileState): Set<string> {

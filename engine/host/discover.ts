@@ -27,7 +27,7 @@ export class GlobFilter {
     return relativeDir !== '' && this.excluded(`${relativeDir}/_`);
   }
 
-  isSource(relativePath: string): boolean {
+  isAgentFile(relativePath: string): boolean {
     return this.included(relativePath) && !this.excluded(relativePath);
   }
 }
@@ -36,11 +36,11 @@ export interface DiscoveredTree {
   /** Folders holding struere.json, absolute paths. */
   readonly projectRoots: string[];
   /**
-   * Every .env-like path and every included source path below the folder, absolute paths, whatever their type:
+   * Every .env-like path and every included agent file (prompt or tool code) path below the folder, absolute paths, whatever their type:
    * the reader decides (a FIFO or a link to nothing named like an env file gets an unreadable-file verdict).
    */
   readonly envFiles: string[];
-  readonly sourceFiles: string[];
+  readonly agentFiles: string[];
   /** Folders that could not be listed and paths whose names are not UTF-8: reported, never silently skipped. */
   readonly unreadable: { readonly path: string; readonly reason: string }[];
 }
@@ -52,7 +52,7 @@ export interface DiscoveredTree {
  */
 export async function discoverTree(folder: string, filter: FileFilter): Promise<DiscoveredTree> {
   const globs = new GlobFilter(filter);
-  const result: DiscoveredTree = { projectRoots: [], envFiles: [], sourceFiles: [], unreadable: [] };
+  const result: DiscoveredTree = { projectRoots: [], envFiles: [], agentFiles: [], unreadable: [] };
   const readDir = limitConcurrency(16);
   const walk = async (dir: string, relativeDir: string): Promise<void> => {
     let entries: Dirent<Buffer>[];
@@ -83,7 +83,7 @@ export async function discoverTree(folder: string, filter: FileFilter): Promise<
         if (!globs.isExcludedDir(relative)) subfolders.push([full, relative]);
       } else if (name === PROJECT_MANIFEST) result.projectRoots.push(dir);
       else if (isEnvFileName(name)) result.envFiles.push(full);
-      else if (globs.isSource(relative)) result.sourceFiles.push(full);
+      else if (globs.isAgentFile(relative)) result.agentFiles.push(full);
     }
     await Promise.all(subfolders.map(([full, relative]) => walk(full, relative)));
   };
@@ -94,7 +94,7 @@ export async function discoverTree(folder: string, filter: FileFilter): Promise<
 const ENVIRONMENT_FILE_NAMES: ReadonlySet<string> = new Set(Object.values(ENV_FILE_NAMES));
 
 function isCandidate(name: string, relative: string, globs: GlobFilter): boolean {
-  return name === PROJECT_MANIFEST || isEnvFileName(name) || globs.isSource(relative);
+  return name === PROJECT_MANIFEST || isEnvFileName(name) || globs.isAgentFile(relative);
 }
 
 async function isLinkToFolder(linkPath: string): Promise<boolean> {

@@ -7,7 +7,7 @@ import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
 import { readTextFile, readTextFileSync, textVerdict, type ReadResult } from './readText';
 
-const SOURCE_CHUNK = 200;
+const AGENT_FILE_CHUNK = 200;
 
 export function pathToUri(filePath: string): string {
   return URI.file(filePath).toString();
@@ -17,7 +17,7 @@ export function uriToPath(uri: string): string {
   return URI.parse(uri).fsPath;
 }
 
-export type FileKind = 'manifest' | 'env' | 'source' | 'gitignore' | 'other';
+export type FileKind = 'manifest' | 'env' | 'agent' | 'gitignore' | 'other';
 
 /** What a change to one file did to the model, so the caller re-diagnoses only what it affects. */
 export interface FileUpdate {
@@ -51,7 +51,7 @@ export class WorkspaceHost {
     return this.folders;
   }
 
-  /** Indexes every project below `folder`: every env file and every included source file, not only open ones. */
+  /** Indexes every project below `folder`: every env file and every included agent file, not only open ones. */
   async loadFolder(folder: string): Promise<void> {
     if (!this.folders.includes(folder)) this.folders.push(folder);
     const tree = await discoverTree(folder, this.settings);
@@ -61,10 +61,19 @@ export class WorkspaceHost {
     for (const file of tree.envFiles) await this.readEnvFile(file, gitStatus);
     // Source files are many and small: read them synchronously in chunks, yielding between chunks so requests
     // and cancellations are still served while a large tree is indexed.
-    for (let start = 0; start < tree.sourceFiles.length; start += SOURCE_CHUNK) {
-      for (const file of tree.sourceFiles.slice(start, start + SOURCE_CHUNK)) this.readSourceFileSync(file);
+    for (let start = 0; start < tree.agentFiles.length; start += AGENT_FILE_CHUNK) {
+      for (const file of tree.agentFiles.slice(start, start + AGENT_FILE_CHUNK)) this.readAgentFileSync(file);
       await new Promise((resolve) => setImmediate(resolve));
     }
+  }
+
+  /** Forgets a workspace folder the editor closed: its projects go, whatever other folders hold stays. */
+  async removeFolder(folder: string): Promise<void> {
+    const at = this.folders.indexOf(folder);
+    if (at < 0) return;
+    this.folders.splice(at, 1);
+    // Folders may nest or overlap: reading the remaining ones again is the simple way to keep what they hold.
+    await this.reloadAll();
   }
 
   /** Drops everything and reads all folders again: used when projects appear or disappear. */
@@ -84,7 +93,7 @@ export class WorkspaceHost {
     const folder = this.folders.find((candidate) => filePath.startsWith(candidate + path.sep));
     if (folder !== undefined) {
       const relative = toPosix(path.relative(folder, filePath));
-      if (this.globs.isSource(relative)) return 'source';
+      if (this.globs.isAgentFile(relative)) return 'agent';
     }
     return 'other';
   }
@@ -116,8 +125,8 @@ export class WorkspaceHost {
    * An open editor buffer of a prompt or tool file: the same size limit as on disk, so a 20 MB buffer is not
    * scanned (it stalled the server for seconds; found by the server fuzz test).
    */
-  setSourceText(uri: string, text: string): void {
-    this.applySourceRead(uri, textVerdict(text, this.settings.maxFileBytes));
+  setAgentText(uri: string, text: string): void {
+    this.applyAgentRead(uri, textVerdict(text, this.settings.maxFileBytes));
   }
 
   /** An open env buffer that belongs to no project: syntax only, under the same size limit. */
@@ -134,12 +143,12 @@ export class WorkspaceHost {
     switch (kind) {
       case 'env':
         return { uri, kind, changedKeys: await this.readEnvFile(filePath, this.gitStatusReader()) };
-      case 'source':
-        await this.readSourceFile(filePath);
+      case 'agent':
+        await this.readAgentFile(filePath);
         return { uri, kind, changedKeys: new Set() };
       case 'gitignore':
         // An earlier unreadable verdict on this file is re-decided by the refresh.
-        this.index.deleteSourceFile(uri);
+        this.index.deleteAgentFile(uri);
         await this.refreshGitStatus();
         return { uri, kind, changedKeys: new Set() };
       default:
@@ -187,24 +196,24 @@ export class WorkspaceHost {
   private markUnreadable(filePath: string, reason: string): void {
     const uri = pathToUri(filePath);
     if (isEnvFileName(path.basename(filePath))) this.index.setUnreadableEnvFile(uri, reason);
-    else this.index.setUnreadableSourceFile(uri, reason);
+    else this.index.setUnreadableAgentFile(uri, reason);
   }
 
-  private applySourceRead(uri: string, result: ReadResult): void {
-    if (result.kind === 'text') this.index.setSourceFile(uri, result.text);
-    else if (result.kind === 'unreadable') this.index.setUnreadableSourceFile(uri, result.reason);
-    else this.index.deleteSourceFile(uri);
+  private applyAgentRead(uri: string, result: ReadResult): void {
+    if (result.kind === 'text') this.index.setAgentFile(uri, result.text);
+    else if (result.kind === 'unreadable') this.index.setUnreadableAgentFile(uri, result.reason);
+    else this.index.deleteAgentFile(uri);
   }
 
-  private readSourceFileSync(filePath: string): void {
+  private readAgentFileSync(filePath: string): void {
     const uri = pathToUri(filePath);
     if (!this.index.projectOf(uri)) return;
-    this.applySourceRead(uri, readTextFileSync(filePath, this.settings.maxFileBytes, true));
+    this.applyAgentRead(uri, readTextFileSync(filePath, this.settings.maxFileBytes, true));
   }
 
-  private async readSourceFile(filePath: string): Promise<void> {
+  private async readAgentFile(filePath: string): Promise<void> {
     const uri = pathToUri(filePath);
     if (!this.index.projectOf(uri)) return;
-    this.applySourceRead(uri, await readTextFile(filePath, this.settings.maxFileBytes, true));
+    this.applyAgentRead(uri, await readTextFile(filePath, this.settings.maxFileBytes, true));
   }
 }

@@ -28,6 +28,7 @@ import {
   SecretStatusRequest,
   SetEnvironmentNotification,
   SetRemoteNamesNotification,
+  VSCODE_CLIENT_FEATURES,
   type IndexStatsResult,
 } from '../../engine/protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
@@ -88,7 +89,7 @@ for (const mode of ['push', 'pull'] as const) {
 
     test('indexes every project on start, not only open documents, and skips excluded folders', async () => {
       const { memory, ...stats } = (await client.connection.sendRequest(IndexStatsRequest.method)) as IndexStatsResult;
-      assert.deepEqual(stats, { projects: 2, envFiles: 3, sourceFiles: 3, references: 6 });
+      assert.deepEqual(stats, { projects: 2, envFiles: 3, agentFiles: 3, references: 6 });
       assert.ok(memory.rss > memory.heapUsed && memory.heapUsed > 0);
       assert.deepEqual(keysOf(await diagnosticsOf('app/agents/main.ts', (d) => d.length > 0)), ['PROD_KEY']);
       assert.deepEqual(keysOf(await diagnosticsOf('app/tools/t.ts', (d) => d.length > 0)), ['PROD_KEY']);
@@ -286,7 +287,7 @@ test('settings from the client: severity overrides and a custom include', async 
     const diagnostics = await client.waitForDiagnostics(fileUri(ws.path('notes.prompt2')), (d) => d.length > 0);
     assert.equal(diagnostics[0].severity, 1);
     const stats = await client.connection.sendRequest(IndexStatsRequest.method);
-    assert.equal((stats as { sourceFiles: number }).sourceFiles, 1, 'p.md is not included any more');
+    assert.equal((stats as { agentFiles: number }).agentFiles, 1, 'p.md is not included any more');
   } finally {
     await client.stop();
     ws.dispose();
@@ -336,7 +337,11 @@ test('editor intelligence over LSP: quick fix, rename, references, symbols, code
     '.env.production': 'KEY=prod-value\n',
     'p.md': '{{secrets.KEY}} {{secrets.NEW}}',
   });
-  const client = await LspTestClient.start({ folders: [ws.dir] });
+  // Announced like our VS Code client: it runs struere.sync from a lens (test/server/editorNeutral.test.ts: others).
+  const client = await LspTestClient.start({
+    folders: [ws.dir],
+    initializationOptions: { clientFeatures: VSCODE_CLIENT_FEATURES },
+  });
   const promptUri = fileUri(ws.path('p.md'));
   const envUri = fileUri(ws.path('.env.development'));
   try {

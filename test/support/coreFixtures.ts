@@ -1,8 +1,8 @@
-import type { Position } from 'vscode-languageserver-types';
+import type { Position, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Environment } from '../../engine/core/environments';
 import type { RemoteNameList } from '../../engine/core/remoteNames';
 import { LineIndex } from '../../engine/core/text';
-import { WorkspaceIndex, type ProjectState, type SourceFileState } from '../../engine/core/workspaceIndex';
+import { WorkspaceIndex, type ProjectState, type AgentFileState } from '../../engine/core/workspaceIndex';
 
 export const ROOT = 'file:///ws/app';
 
@@ -13,7 +13,7 @@ export interface FixtureProject {
 }
 
 /**
- * A project from inline files: names ending in an .env name are env files, others are sources.
+ * A project from inline files: names ending in an .env name are env files, others are agent files (prompts, tools).
  * `remote` fills remote name lists per environment.
  */
 export function fixtureProject(
@@ -25,7 +25,7 @@ export function fixtureProject(
   const uri = (name: string) => `${ROOT}/${name}`;
   for (const [name, text] of Object.entries(files)) {
     if (/(^|\/)\.env(\.|$)/.test(name)) index.setEnvFile(uri(name), text);
-    else index.setSourceFile(uri(name), text);
+    else index.setAgentFile(uri(name), text);
   }
   for (const [environment, list] of Object.entries(remote)) index.setRemote(ROOT, environment as Environment, list);
   return { index, project, uri };
@@ -39,15 +39,15 @@ export function withCursor(marked: string): { text: string; position: Position; 
   return { text, offset, position: new LineIndex(text).positionAt(offset) };
 }
 
-/** Adds a source file whose text carries a `|` cursor; returns its state and the cursor position. */
-export function sourceWithCursor(
+/** Adds an agent file whose text carries a `|` cursor; returns its state and the cursor position. */
+export function agentFileWithCursor(
   fixture: FixtureProject,
   name: string,
   marked: string,
-): { source: SourceFileState; position: Position; text: string } {
+): { file: AgentFileState; position: Position; text: string } {
   const { text, position } = withCursor(marked);
-  const source = fixture.index.setSourceFile(fixture.uri(name), text)!;
-  return { source, position, text };
+  const file = fixture.index.setAgentFile(fixture.uri(name), text)!;
+  return { file, position, text };
 }
 
 export function lineAt(text: string, line: number): string {
@@ -61,4 +61,27 @@ export function fresh(...names: string[]): RemoteNameList {
 /** LSP 3.18 allows Markdown diagnostic messages; ours are plain strings. */
 export function messageOf(diagnostic: { message: string | { value: string } }): string {
   return typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value;
+}
+
+/** Applies a WorkspaceEdit's text edits to in-memory texts (creating files it creates). */
+export function applyEdit(edit: WorkspaceEdit, texts: Record<string, string>): Record<string, string> {
+  const result = { ...texts };
+  for (const change of edit.documentChanges ?? []) {
+    if ('kind' in change) {
+      if (change.kind === 'create' && result[change.uri] === undefined) result[change.uri] = '';
+      continue;
+    }
+    const textEdit = change as TextDocumentEdit;
+    let text = result[textEdit.textDocument.uri] ?? '';
+    const lines = text.split('\n');
+    const offset = (p: { line: number; character: number }) =>
+      lines.slice(0, p.line).reduce((sum, l) => sum + l.length + 1, 0) + p.character;
+    const sorted = [...textEdit.edits].sort((a, b) => offset(b.range.start) - offset(a.range.start));
+    for (const e of sorted) {
+      if (!('newText' in e)) continue;
+      text = text.slice(0, offset(e.range.start)) + e.newText + text.slice(Math.min(text.length, offset(e.range.end)));
+    }
+    result[textEdit.textDocument.uri] = text;
+  }
+  return result;
 }

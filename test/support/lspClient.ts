@@ -42,6 +42,8 @@ export interface LspClientOptions {
   itemDefaults?: boolean;
   /** Runs the server as another user through `setpriv` (tests run as root, which reads everything). */
   spawnAs?: { uid: number; gid: number };
+  /** Sent as `initializationOptions` (our VS Code client announces its features there). */
+  initializationOptions?: unknown;
   /** Limits a wait for a notification; a failing test fails here instead of hanging. */
   waitLimitMs?: number;
 }
@@ -134,6 +136,7 @@ export class LspTestClient {
       processId: process.pid,
       rootUri: null,
       capabilities,
+      initializationOptions: this.options.initializationOptions,
       workspaceFolders: this.options.folders.map((folder) => ({
         uri: URI.file(folder).toString(),
         name: path.basename(folder),
@@ -197,6 +200,8 @@ export class LspTestClient {
   }
 
   async stop(): Promise<void> {
+    // A server that died already: nothing to shut down (the test reports why it died).
+    if (this.process.exitCode !== null || this.process.signalCode !== null) return this.connection.dispose();
     const exited = new Promise((resolve) => this.process.once('exit', resolve));
     try {
       await this.connection.sendRequest(ShutdownRequest.type);

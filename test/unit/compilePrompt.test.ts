@@ -27,7 +27,7 @@ test('set keys become the mask, unset ones the platform literal; both reference 
     { compiled: 'A •••• B •••• C [MISSING_SECRET:UNSET] D •••• E [MISSING_SECRET:OTHER]', startLine: 0 },
   ]);
   assert.deepEqual(result.missing, ['UNSET', 'OTHER']);
-  assert.equal(result.source, 'whole-file');
+  assert.equal(result.origin, 'whole-file');
   assert.equal(SET_SECRET_MASK, '••••');
 });
 
@@ -69,7 +69,7 @@ test('agent code: every systemPrompt of the file, with the name of its own objec
     "export const anonymous = { systemPrompt: 'No name {{secrets.X}}' };",
   ].join('\n');
   const result = compilePrompt(text, 'agents/all.ts', setOf('COMPANY_NAME'));
-  assert.equal(result.source, 'systemPrompt');
+  assert.equal(result.origin, 'systemPrompt');
   assert.deepEqual(result.prompts, [
     { name: 'support', compiled: 'You work for ••••.\nPage [MISSING_SECRET:PAGERDUTY] on outages.', startLine: 4 },
     { name: 'billing', compiled: 'Billing for ••••', startLine: 10 },
@@ -134,7 +134,7 @@ test('agent code is told by language id or file name; everything else is one who
   ]);
   assert.deepEqual(
     compilePrompt('const nothing = 1;', 'tool.ts', () => true),
-    { source: 'systemPrompt', prompts: [], missing: [] },
+    { origin: 'systemPrompt', prompts: [], missing: [] },
   );
 });
 
@@ -145,12 +145,12 @@ test('setKeysFrom: local file keys ∪ known remote names; an unknown remote lis
   assert.deepEqual([...setKeysFrom('A=1', { ...unknownRemote('no API key'), names: new Set(['IGNORED']) })], ['A']);
 });
 
-test('formatPromptPreview: header with the environment, sources and missing keys, then each prompt', () => {
+test('formatPromptPreview: header with the environment, what "set" means and missing keys, then each prompt', () => {
   const result = compilePrompt("const a = { name: 'support', systemPrompt: `Hi {{secrets.K}}` };", 'a.ts', setOf());
   const text = formatPromptPreview(result, {
     file: 'agents/a.ts',
     environment: 'production',
-    sources: '.env.production ∪ the remote production list (fresh)',
+    setMeans: '.env.production ∪ the remote production list (fresh)',
   });
   assert.equal(
     text,

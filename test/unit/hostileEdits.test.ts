@@ -9,7 +9,7 @@ import { presenceIn } from '../../engine/core/presence';
 import { planRename } from '../../engine/core/rename';
 import { unknownRemote } from '../../engine/core/remoteNames';
 import { secretStatus } from '../../engine/core/status';
-import { validateEnvFile, validateSourceFile } from '../../engine/core/validation';
+import { validateEnvFile, validateAgentFile } from '../../engine/core/validation';
 import { fixtureProject } from '../support/coreFixtures';
 
 /** Keys dotenv drops are never "set"; edits that would merge two secrets (and lose a value) are refused. */
@@ -47,9 +47,9 @@ test('dropped-key: an error on the key, never set in presence, status, compile o
   const row = secretStatus(fixture.project).find((r) => r.key === '__proto__');
   assert.equal(row?.environments.development.local ?? false, false);
   assert.deepEqual([...setKeysFrom('GOOD=1\n__proto__=2\n', unknownRemote('no API key'))], ['GOOD']);
-  const source = fixture.project.sourceFiles.get(fixture.uri('p.md'))!;
+  const source = fixture.project.agentFiles.get(fixture.uri('p.md'))!;
   assert.deepEqual(
-    validateSourceFile(source, fixture.project, settings).map((d) => [d.code, (d.data as { key: string }).key]),
+    validateAgentFile(source, fixture.project, settings).map((d) => [d.code, (d.data as { key: string }).key]),
     [['missing-secret', '__proto__']],
   );
 });
@@ -91,7 +91,7 @@ test('quick fixes never add or rename onto an existing key', () => {
   const unknown = fixtureProject({ 'p.md': '{{secrets.NEW_KEY}}' });
   unknown.index.setUnreadableEnvFile(unknown.uri('.env.production'), 'permission denied');
   unknown.index.setSkippedEnvFile(unknown.uri('.env.development'), 1 << 30);
-  const source = unknown.project.sourceFiles.get(unknown.uri('p.md'))!;
+  const source = unknown.project.agentFiles.get(unknown.uri('p.md'))!;
   const missing: Diagnostic = {
     range: source.references[0]!.range,
     code: 'missing-secret',

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import { unknownRemote } from '../../engine/core/remoteNames';
-import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
+import { validateEnvFile, validateAgentFile, type ValidationSettings } from '../../engine/core/validation';
 import { fixtureProject, fresh, messageOf } from '../support/coreFixtures';
 
 const settings = (overrides: Partial<ValidationSettings> = {}): ValidationSettings => ({
@@ -65,9 +65,9 @@ test('missing-secret follows the selected environment; eval reads .env.developme
     '.env.production': 'PROD_ONLY=1\nBOTH=1\n',
     'agents/a.ts': 'const p = `{{secrets.DEV_ONLY}} {{secrets.PROD_ONLY}} {{secrets.BOTH}}`;',
   });
-  const source = fixture.project.sourceFiles.get(fixture.uri('agents/a.ts'))!;
+  const source = fixture.project.agentFiles.get(fixture.uri('agents/a.ts'))!;
   const missing = (environment: 'development' | 'production' | 'eval') =>
-    validateSourceFile(source, fixture.project, settings({ environment })).map((d) => (d.data as { key: string }).key);
+    validateAgentFile(source, fixture.project, settings({ environment })).map((d) => (d.data as { key: string }).key);
   assert.deepEqual(missing('development'), ['PROD_ONLY']);
   assert.deepEqual(missing('production'), ['DEV_ONLY']);
   assert.deepEqual(missing('eval'), ['PROD_ONLY']);
@@ -82,8 +82,8 @@ test('remote names count as set; the message says what is known and why', () => 
     },
     { production: fresh('REMOTE_ONLY') },
   );
-  const prompt = validateSourceFile(
-    fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!,
+  const prompt = validateAgentFile(
+    fixture.project.agentFiles.get(fixture.uri('prompts/p.md'))!,
     fixture.project,
     settings({ environment: 'production' }),
   );
@@ -93,16 +93,16 @@ test('remote names count as set; the message says what is known and why', () => 
   assert.match(messageOf(prompt[0]), /\.env\.production has no such key/);
   assert.match(messageOf(prompt[0]), /production remote list \(fresh\) has no such key/);
   assert.match(messageOf(prompt[0]), /\[MISSING_SECRET:NOWHERE\]/);
-  const tool = validateSourceFile(
-    fixture.project.sourceFiles.get(fixture.uri('tools/t.ts'))!,
+  const tool = validateAgentFile(
+    fixture.project.agentFiles.get(fixture.uri('tools/t.ts'))!,
     fixture.project,
     settings({ environment: 'production' }),
   );
   assert.match(messageOf(tool[0]), /will be undefined/);
 
   fixture.index.setRemote(fixture.project.rootUri, 'production', unknownRemote('no API key'));
-  const unknown = validateSourceFile(
-    fixture.project.sourceFiles.get(fixture.uri('prompts/p.md'))!,
+  const unknown = validateAgentFile(
+    fixture.project.agentFiles.get(fixture.uri('prompts/p.md'))!,
     fixture.project,
     settings({ environment: 'production' }),
   );
@@ -112,8 +112,8 @@ test('remote names count as set; the message says what is known and why', () => 
 
 test('a missing env file is named as missing', () => {
   const fixture = fixtureProject({ 'p.md': '{{secrets.A}}' });
-  const [diagnostic] = validateSourceFile(
-    fixture.project.sourceFiles.get(fixture.uri('p.md'))!,
+  const [diagnostic] = validateAgentFile(
+    fixture.project.agentFiles.get(fixture.uri('p.md'))!,
     fixture.project,
     settings(),
   );
@@ -122,8 +122,8 @@ test('a missing env file is named as missing', () => {
 
 test('invalid references are errors whatever the environment holds', () => {
   const fixture = fixtureProject({ '.env.development': 'A=1\n', 'p.md': '{{secrets.1A}} {{secrets.}}' });
-  const diagnostics = validateSourceFile(
-    fixture.project.sourceFiles.get(fixture.uri('p.md'))!,
+  const diagnostics = validateAgentFile(
+    fixture.project.agentFiles.get(fixture.uri('p.md'))!,
     fixture.project,
     settings(),
   );
@@ -140,7 +140,7 @@ test('a skipped (too large) env file makes its keys unknown, not missing', () =>
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
   assert.deepEqual(codes(validateEnvFile(file, true, settings())), ['0:file-too-large']);
   assert.deepEqual(
-    validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
+    validateAgentFile(fixture.project.agentFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
     [],
   );
 });
@@ -154,7 +154,7 @@ test('no diagnostic message ever contains a value', () => {
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
   const all = [
     ...validateEnvFile(file, false, settings()),
-    ...validateSourceFile(fixture.project.sourceFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
+    ...validateAgentFile(fixture.project.agentFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
   ];
   assert.ok(all.length >= 4);
   for (const diagnostic of all)

@@ -21,19 +21,21 @@ test('only .env.development / .env.production at the project root feed environme
   index.setEnvFile('file:///ws/app/.env.development', 'A=1');
   index.setEnvFile('file:///ws/app/.env.local', 'B=1');
   index.setEnvFile('file:///ws/app/sub/.env.production', 'C=1');
-  const sources = [...project.envFiles.values()].map((file) => `${file.fileName}:${file.source ?? '-'}`).sort();
-  assert.deepEqual(sources, ['.env.development:development', '.env.local:-', '.env.production:-']);
+  const environments = [...project.envFiles.values()]
+    .map((file) => `${file.fileName}:${file.environment ?? '-'}`)
+    .sort();
+  assert.deepEqual(environments, ['.env.development:development', '.env.local:-', '.env.production:-']);
 });
 
 test('an env edit reports exactly the keys that appeared or disappeared, and who references them', () => {
   const index = new WorkspaceIndex();
   const project = index.addProject('file:///ws/app');
-  index.setSourceFile('file:///ws/app/a.md', '{{secrets.A}} {{secrets.B}}');
-  index.setSourceFile('file:///ws/app/b.md', '{{secrets.C}}');
+  index.setAgentFile('file:///ws/app/a.md', '{{secrets.A}} {{secrets.B}}');
+  index.setAgentFile('file:///ws/app/b.md', '{{secrets.C}}');
   index.setEnvFile('file:///ws/app/.env.development', 'A=1\nB=2\n');
   assert.deepEqual([...index.setEnvFile('file:///ws/app/.env.development', 'A=changed\nC=3\n')].sort(), ['B', 'C']);
   assert.deepEqual([...index.filesReferencing(project, ['C'])], ['file:///ws/app/b.md']);
-  index.setSourceFile('file:///ws/app/b.md', 'nothing now');
+  index.setAgentFile('file:///ws/app/b.md', 'nothing now');
   assert.deepEqual([...index.filesReferencing(project, ['C'])], []);
   assert.deepEqual([...index.deleteEnvFile('file:///ws/app/.env.development')].sort(), ['A', 'C']);
 });

@@ -2,9 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { doComplete, resolveCompletion, withTextEdits } from '../../engine/core/completion';
-import { findDefinition } from '../../engine/core/definition';
-import { hoverEnvKey, hoverReference } from '../../engine/core/hover';
-import { fixtureProject, fresh, lineAt, sourceWithCursor, withCursor } from '../support/coreFixtures';
+import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
 
 const ENV = {
   '.env.development': '# dev\nSTRIPE_API_KEY=sk_test_value_dev\nDEV_ONLY=dev-value\nSHARED=shared-dev\n',
@@ -69,56 +67,4 @@ test('completion items carry presence but never a value; resolve adds the presen
   const text = JSON.stringify([...items, resolved]);
   for (const value of ['sk_test_value_dev', 'sk_live_value_prod', 'dev-value', 'shared-dev', 'shared-prod'])
     assert.ok(!text.includes(value), value);
-});
-
-test('hover on a reference shows every environment with file and line, and no value', () => {
-  const fixture = fixtureProject(ENV);
-  const { source, position } = sourceWithCursor(fixture, 'agents/a.ts', 'const p = `{{secrets.STRI|PE_API_KEY}}`');
-  const hover = hoverReference(source, position, fixture.project)!;
-  const value = (hover.contents as MarkupContent).value;
-  assert.match(value, /\| development \| set \| ✓ \.env\.development:2 \|/);
-  assert.match(value, /\| production \| set \| ✓ \.env\.production:1 \|/);
-  assert.match(value, /\| eval \| set \| ✓ \.env\.development:2 \|/);
-  assert.match(value, /remote/);
-  assert.ok(!value.includes('sk_test_value_dev') && !value.includes('sk_live_value_prod'));
-  assert.deepEqual(hover.range, { start: { line: 0, character: 21 }, end: { line: 0, character: 35 } });
-  const outside = sourceWithCursor(fixture, 'agents/b.ts', 'const |p = `{{secrets.STRIPE_API_KEY}}`');
-  assert.equal(hoverReference(outside.source, outside.position, fixture.project), null);
-});
-
-test('hover on an .env key tells where else it is set and how often it is referenced', () => {
-  const fixture = fixtureProject({ ...ENV, 'a.md': '{{secrets.SHARED}}', 'b.md': '<<secrets.SHARED>>' });
-  const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  const hover = hoverEnvKey(file, { line: 3, character: 2 }, fixture.project)!;
-  const value = (hover.contents as MarkupContent).value;
-  assert.match(value, /\*\*SHARED\*\*/);
-  assert.match(value, /Referenced in 2 files/);
-  assert.ok(!value.includes('shared-dev'));
-});
-
-test('definition goes to the key in the selected environment file; eval goes to .env.development', () => {
-  const fixture = fixtureProject(ENV);
-  const { source, position } = sourceWithCursor(fixture, 'a.ts', 'context.secrets.SHA|RED');
-  assert.deepEqual(findDefinition(source, position, fixture.project, 'development'), [
-    {
-      uri: fixture.uri('.env.development'),
-      range: { start: { line: 3, character: 0 }, end: { line: 3, character: 6 } },
-    },
-  ]);
-  assert.deepEqual(findDefinition(source, position, fixture.project, 'production'), [
-    {
-      uri: fixture.uri('.env.production'),
-      range: { start: { line: 1, character: 0 }, end: { line: 1, character: 6 } },
-    },
-  ]);
-  assert.equal(findDefinition(source, position, fixture.project, 'eval')[0].uri, fixture.uri('.env.development'));
-});
-
-test('definition of a key missing from the selected environment offers where it is set instead', () => {
-  const fixture = fixtureProject(ENV);
-  const { source, position } = sourceWithCursor(fixture, 'a.ts', '{{secrets.DEV_|ONLY}}');
-  assert.deepEqual(
-    findDefinition(source, position, fixture.project, 'production').map((l) => l.uri),
-    [fixture.uri('.env.development')],
-  );
 });

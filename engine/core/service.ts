@@ -1,0 +1,379 @@
+import type {
+  CodeAction,
+  CodeLens,
+  CompletionItem,
+  CompletionList,
+  Diagnostic,
+  DocumentHighlight,
+  DocumentSymbol,
+  Hover,
+  Location,
+  Position,
+  Range,
+  SymbolInformation,
+  WorkspaceEdit,
+} from 'vscode-languageserver-types';
+import { codeActions } from './codeActions';
+import { compilePrompt, type CompileResult } from './compilePrompt';
+import { doComplete, resolveCompletion, withTextEdits } from './completion';
+import { findDefinition } from './definition';
+import { DIAGNOSTIC_SOURCE } from './diagnosticRules';
+import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './envFileFeatures';
+import { ENVIRONMENTS, type Environment } from './environments';
+import { hoverEnvKey, hoverReference } from './hover';
+import { siblingOf, validateParity } from './parity';
+import { keysSetIn } from './presence';
+import type { RemoteNameList } from './remoteNames';
+import { documentHighlights, findReferences, planRename, prepareRename } from './rename';
+import { DEFAULT_SETTINGS } from './settings';
+import { formatStatusMarkdown, secretStatus, type StatusRow } from './status';
+import { baseName } from './uris';
+import { validateAgentFile, validateEnvFile, type ValidationSettings } from './validation';
+import { isEnvFileName, type EnvFileState, type ProjectState, type WorkspaceIndex } from './workspaceIndex';
+
+/**
+ * The one entry point into the core for every front end (the LSP server, the CLI). It owns the decision "an
+ * .env file or an agent file (prompt, tool)?" and the project lookup, so the front ends pass a URI and a
+ * position and never import a feature module. Pure like the rest of the core: what only the host knows (open
+ * buffers, git, the include globs) comes in through `SecretsServiceHost`.
+ */
+export interface SecretsService {
+  /** Environment, severities and the size limit: the front end's settings, applied from the next call on. */
+  configure(settings: ValidationSettings): void;
+  readonly settings: ValidationSettings;
+
+  /** Re-reads an open document's text into the model; returns what to re-diagnose (undefined: nothing). */
+  updateDocument(uri: string, text: string): Rediagnosis | undefined;
+  /** Files whose diagnostics depend on `changedKeys` of the file at `uri` (references, the parity sibling). */
+  dependentsOf(uri: string, changedKeys: ReadonlySet<string>): Set<string>;
+  /** Stores a project's remote name lists; returns the files whose diagnostics change, undefined for no project. */
+  setRemoteNames(projectUri: string, lists: Partial<Record<Environment, RemoteNameList>>): string[] | undefined;
+
+  diagnose(uri: string): Diagnostic[];
+  /** Every env and agent file of every project: what a full re-diagnosis or a workspace pull covers. */
+  indexedFiles(): string[];
+  complete(uri: string, position: Position): CompletionList | CompletionItem[];
+  resolveCompletion(item: CompletionItem): CompletionItem;
+  hover(uri: string, position: Position): Hover | null;
+  definition(uri: string, position: Position): Location[];
+  references(uri: string, position: Position, includeDeclaration: boolean): Location[];
+  highlights(uri: string, position: Position): DocumentHighlight[];
+  /** Throws `ServiceRefusal` on a reference that names no secret. */
+  prepareRename(uri: string, position: Position): { range: Range; placeholder: string } | null;
+  /** Throws `ServiceRefusal` on an invalid new name; `notice` tells the user what rename cannot change. */
+  rename(uri: string, position: Position, newName: string): { edit: WorkspaceEdit; notice: string } | null;
+  codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[];
+  codeLenses(uri: string): CodeLens[];
+  documentSymbols(uri: string): DocumentSymbol[];
+  workspaceSymbols(query: string): SymbolInformation[];
+  /** The keys × environments table of one project, as Markdown; undefined when there is no such project. */
+  status(projectUri: string): string | undefined;
+  /** The same table as rows (the CLI prints text or JSON); undefined when there is no such project. */
+  statusRows(projectUri: string): StatusRow[] | undefined;
+  /** A prompt or agent file's text compiled for the configured environment; undefined outside any project. */
+  compilePrompt(uri: string, text: string): CompileResult | undefined;
+  /** Project folders (URIs), nearest-first order not guaranteed. */
+  projects(): string[];
+  stats(): { projects: number; envFiles: number; agentFiles: number; references: number };
+}
+
+/** What to re-diagnose after a change: `crossFile` says files other than the edited one are affected. */
+export interface Rediagnosis {
+  readonly uris: readonly string[];
+  readonly crossFile: boolean;
+}
+
+/** The editor's open buffers: while a file is open, its buffer is the truth. */
+export interface OpenDocuments {
+  /** The version of an open document (edits to it are refused by the editor when stale), null when closed. */
+  version(uri: string): number | null;
+  /** The whole text of an open document, undefined when closed. */
+  text(uri: string): string | undefined;
+  /** One line of an open document without its line break, undefined when closed. */
+  lineText(uri: string, line: number): string | undefined;
+}
+
+export const NO_OPEN_DOCUMENTS: OpenDocuments = {
+  version: () => null,
+  text: () => undefined,
+  lineText: () => undefined,
+};
+
+/** What only the host (disk, git, settings globs) knows. */
+export interface SecretsServiceHost {
+  readonly documents: OpenDocuments;
+  /** Whether git ignores an env file; undefined when the question does not apply (no repository, a template). */
+  gitIgnored(uri: string): boolean | undefined;
+  /** The project's .gitignore text, for the quick fix that extends it; undefined when there is none, null when it cannot be read (no fix offered). */
+  projectGitignore(rootUri: string): string | undefined | null;
+  /** Whether an included (and not excluded) file of a project: one scanned for references. */
+  isAgentFile(uri: string): boolean;
+  /**
+   * An open buffer enters the model through the host, under the same read rules as the file on disk (size
+   * limit, links), so a buffer and its file get one verdict. Returns the keys whose presence changed.
+   */
+  putEnvText(uri: string, text: string): ReadonlySet<string>;
+  putAgentText(uri: string, text: string): void;
+  /** An open env buffer outside every project (syntax only), under the same rules. */
+  envFileOutsideProjects(uri: string, text: string): EnvFileState;
+}
+
+/**
+ * What the client can show and run beyond plain LSP. Any editor gets plain titles and only what it can act on;
+ * our VS Code client announces the rest in its `initializationOptions` (engine/protocol.ts).
+ */
+export interface ClientFeatures {
+  /** The client takes a shared edit range and data once per completion list instead of once per item. */
+  readonly completionItemDefaults: boolean;
+  /** Titles may carry `$(icon)` codicons. */
+  readonly codicons: boolean;
+  /** The client runs the extension's own commands (`struere.sync`, `struere.revealPosition`, …). */
+  readonly clientCommands: boolean;
+}
+
+export const PLAIN_CLIENT: ClientFeatures = { completionItemDefaults: false, codicons: false, clientCommands: false };
+
+/** A deliberate refusal (not a failure): the front end shows `message` to the user as it is. */
+export class ServiceRefusal extends Error {
+  constructor(
+    readonly kind: 'invalid-request' | 'invalid-params',
+    message: string,
+  ) {
+    super(message);
+    this.name = 'ServiceRefusal';
+  }
+}
+
+/** The resolve request carries only the item: its data says which document (so which project) it came from. */
+interface CompletionItemData {
+  uri: string;
+}
+
+export function createSecretsService(
+  index: WorkspaceIndex,
+  host: SecretsServiceHost,
+  client: ClientFeatures = PLAIN_CLIENT,
+): SecretsService {
+  return new WorkspaceSecretsService(index, host, client);
+}
+
+class WorkspaceSecretsService implements SecretsService {
+  private current: ValidationSettings = {
+    environment: DEFAULT_SETTINGS.environment,
+    severity: DEFAULT_SETTINGS.severity,
+    maxFileBytes: DEFAULT_SETTINGS.maxFileBytes,
+  };
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    private readonly host: SecretsServiceHost,
+    private readonly client: ClientFeatures,
+  ) {}
+
+  /** The project of `uri` and the file there: the one place ".env file or agent file?" is decided. */
+  private locate(uri: string) {
+    const project = this.index.projectOf(uri);
+    return { project, envFile: project?.envFiles.get(uri), agentFile: project?.agentFiles.get(uri) };
+  }
+
+  private agentFileAt(uri: string) {
+    return this.index.projectOf(uri)?.agentFiles.get(uri);
+  }
+
+  configure(next: ValidationSettings): void {
+    this.current = next;
+  }
+
+  get settings(): ValidationSettings {
+    return this.current;
+  }
+
+  updateDocument(uri: string, text: string): Rediagnosis | undefined {
+    const project = this.index.projectOf(uri);
+    if (isEnvFileName(baseName(uri))) {
+      const changed = project ? this.host.putEnvText(uri, text) : new Set<string>();
+      return { uris: [uri, ...this.dependentsOf(uri, changed)], crossFile: true };
+    }
+    if (!project || !this.host.isAgentFile(uri)) return undefined;
+    this.host.putAgentText(uri, text);
+    return { uris: [uri], crossFile: false };
+  }
+
+  dependentsOf(uri: string, changedKeys: ReadonlySet<string>): Set<string> {
+    const project = this.index.projectOf(uri);
+    if (!project || changedKeys.size === 0) return new Set();
+    const affected = this.index.filesReferencing(project, changedKeys);
+    // The other environment's file: its env-parity diagnostics compare against this one.
+    const file = project.envFiles.get(uri);
+    const sibling = file ? siblingOf(file, project) : undefined;
+    if (sibling) affected.add(sibling.uri);
+    return affected;
+  }
+
+  setRemoteNames(projectUri: string, lists: Partial<Record<Environment, RemoteNameList>>): string[] | undefined {
+    const project = this.index.getProject(projectUri);
+    if (!project) return undefined;
+    for (const environment of ENVIRONMENTS) {
+      const list = lists[environment];
+      if (list) this.index.setRemote(project.rootUri, environment, list);
+    }
+    // Remote lists change rarely (a refresh, a sync): re-diagnosing the project's references is cheap enough.
+    return [...project.agentFiles.keys()];
+  }
+
+  diagnose(uri: string): Diagnostic[] {
+    const { project, envFile, agentFile } = this.locate(uri);
+    if (project && envFile)
+      return [
+        ...validateEnvFile(envFile, this.host.gitIgnored(uri), this.current),
+        ...validateParity(envFile, project, this.current.severity),
+      ];
+    if (project && agentFile) return validateAgentFile(agentFile, project, this.current);
+    const text = this.host.documents.text(uri);
+    // An .env file outside any project still gets its syntax checked.
+    if (text !== undefined && isEnvFileName(baseName(uri)))
+      return validateEnvFile(this.host.envFileOutsideProjects(uri, text), undefined, this.current);
+    return [];
+  }
+
+  indexedFiles(): string[] {
+    return this.index.allProjects().flatMap((project) => [...project.envFiles.keys(), ...project.agentFiles.keys()]);
+  }
+
+  complete(uri: string, position: Position): CompletionList | CompletionItem[] {
+    const { project, envFile } = this.locate(uri);
+    const lineText = project ? this.host.documents.lineText(uri, position.line) : undefined;
+    if (!project || lineText === undefined) return [];
+    if (envFile) return completeEnvKey(envFile, project, lineText, position);
+    const completions = doComplete(lineText, position, project, this.current.environment);
+    if (!completions) return [];
+    const data: CompletionItemData = { uri };
+    if (this.client.completionItemDefaults)
+      return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items: completions.items };
+    return withTextEdits(completions).map((item) => ({ ...item, data }));
+  }
+
+  resolveCompletion(item: CompletionItem): CompletionItem {
+    const data = item.data as Partial<CompletionItemData> | undefined;
+    const project = typeof data?.uri === 'string' ? this.index.projectOf(data.uri) : undefined;
+    return project ? resolveCompletion(item, project) : item;
+  }
+
+  hover(uri: string, position: Position): Hover | null {
+    const { project, envFile, agentFile } = this.locate(uri);
+    if (project && envFile) return hoverEnvKey(envFile, position, project);
+    if (project && agentFile) return hoverReference(agentFile, position, project);
+    return null;
+  }
+
+  definition(uri: string, position: Position): Location[] {
+    const project = this.index.projectOf(uri);
+    const agentFile = this.agentFileAt(uri);
+    return project && agentFile ? findDefinition(agentFile, position, project, this.current.environment) : [];
+  }
+
+  references(uri: string, position: Position, includeDeclaration: boolean): Location[] {
+    const project = this.index.projectOf(uri);
+    return project ? findReferences(project, uri, position, includeDeclaration) : [];
+  }
+
+  highlights(uri: string, position: Position): DocumentHighlight[] {
+    const project = this.index.projectOf(uri);
+    return project ? documentHighlights(project, uri, position) : [];
+  }
+
+  prepareRename(uri: string, position: Position): { range: Range; placeholder: string } | null {
+    const project = this.index.projectOf(uri);
+    const result = project ? prepareRename(project, uri, position) : undefined;
+    if (!result) return null;
+    if ('error' in result) throw new ServiceRefusal('invalid-request', result.error);
+    return result;
+  }
+
+  rename(uri: string, position: Position, newName: string): { edit: WorkspaceEdit; notice: string } | null {
+    const project = this.index.projectOf(uri);
+    const plan = project ? planRename(project, uri, position, newName) : undefined;
+    if (!plan) return null;
+    if ('error' in plan) throw new ServiceRefusal('invalid-params', plan.error);
+    return {
+      edit: {
+        documentChanges: [...plan.edits].map(([editUri, edits]) => ({
+          textDocument: { uri: editUri, version: this.host.documents.version(editUri) },
+          edits,
+        })),
+      },
+      notice: `Renamed ${plan.oldName} to ${plan.newName} in this project's .env files and references. The platform still holds ${plan.oldName}: sync never deletes, remove it in the dashboard once ${plan.newName} is synced.`,
+    };
+  }
+
+  codeActions(uri: string, diagnostics: readonly Diagnostic[]): CodeAction[] {
+    const project = this.index.projectOf(uri);
+    const ours = diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
+    if (!project || ours.length === 0) return [];
+    const actions = codeActions(project, uri, ours, this.current.environment, {
+      versionOf: (documentUri) => this.host.documents.version(documentUri),
+      gitignoreText: this.host.projectGitignore(project.rootUri),
+    });
+    return this.client.clientCommands ? actions : withoutClientCommands(actions);
+  }
+
+  codeLenses(uri: string): CodeLens[] {
+    const { project, envFile } = this.locate(uri);
+    return project && envFile ? envCodeLenses(envFile, project, this.client) : [];
+  }
+
+  documentSymbols(uri: string): DocumentSymbol[] {
+    const envFile = this.index.getEnvFile(uri);
+    return envFile ? documentSymbols(envFile) : [];
+  }
+
+  workspaceSymbols(query: string): SymbolInformation[] {
+    return workspaceSymbols(this.index, query);
+  }
+
+  status(projectUri: string): string | undefined {
+    const project = this.index.getProject(projectUri);
+    return project && formatStatusMarkdown(secretStatus(project), project.remote, baseName(project.rootUri));
+  }
+
+  statusRows(projectUri: string): StatusRow[] | undefined {
+    const project = this.index.getProject(projectUri);
+    return project && secretStatus(project);
+  }
+
+  compilePrompt(uri: string, text: string): CompileResult | undefined {
+    const project = this.index.projectOf(uri);
+    if (!project) return undefined;
+    // Only which keys are set reaches the compiler: no value can end up in its output.
+    const set = new Set(keysSetIn(project, this.current.environment));
+    return compilePrompt(text, baseName(uri), (key) => set.has(key));
+  }
+
+  projects(): string[] {
+    return this.index.allProjects().map((project) => project.rootUri);
+  }
+
+  stats(): ReturnType<SecretsService['stats']> {
+    return statsOf(this.index.allProjects());
+  }
+}
+
+/**
+ * Plain LSP clients cannot run our client's commands: an action that is only a command goes, and an edit
+ * keeps its edit without the follow-up command (placing the cursor), which the client would fail to run.
+ */
+function withoutClientCommands(actions: readonly CodeAction[]): CodeAction[] {
+  return actions.filter((action) => action.edit !== undefined).map(({ command: _command, ...action }) => action);
+}
+
+function statsOf(projects: readonly ProjectState[]): ReturnType<SecretsService['stats']> {
+  let references = 0;
+  for (const project of projects)
+    for (const agentFile of project.agentFiles.values()) references += agentFile.references.length;
+  return {
+    projects: projects.length,
+    envFiles: projects.reduce((sum, project) => sum + project.envFiles.size, 0),
+    agentFiles: projects.reduce((sum, project) => sum + project.agentFiles.size, 0),
+    references,
+  };
+}

@@ -1,0 +1,33 @@
+import {
+  createSecretsService,
+  NO_OPEN_DOCUMENTS,
+  PLAIN_CLIENT,
+  type ClientFeatures,
+  type OpenDocuments,
+  type SecretsService,
+} from '../core/service';
+import { uriToPath, type WorkspaceHost } from './workspaceHost';
+
+/**
+ * The core's service over a workspace read from disk: the host answers what the pure core cannot know (git,
+ * the project's .gitignore, which files the include globs select). Both front ends open it this way.
+ */
+export function openSecretsService(
+  host: WorkspaceHost,
+  documents: OpenDocuments = NO_OPEN_DOCUMENTS,
+  client: ClientFeatures = PLAIN_CLIENT,
+): SecretsService {
+  return createSecretsService(
+    host.index,
+    {
+      documents,
+      gitIgnored: (uri) => host.gitIgnored.get(uri),
+      projectGitignore: (rootUri) => host.readProjectGitignore(rootUri),
+      isAgentFile: (uri) => host.classify(uriToPath(uri)) === 'agent',
+      putEnvText: (uri, text) => host.setEnvText(uri, text),
+      putAgentText: (uri, text) => host.setAgentText(uri, text),
+      envFileOutsideProjects: (uri, text) => host.envStateOutsideProjects(uri, text),
+    },
+    client,
+  );
+}

@@ -1,0 +1,103 @@
+import {
+  DocumentDiagnosticReportKind,
+  type Connection,
+  type Diagnostic,
+  type DocumentDiagnosticReport,
+  type WorkspaceDiagnosticParams,
+  type WorkspaceDiagnosticReport,
+  type WorkspaceDocumentDiagnosticReport,
+} from 'vscode-languageserver';
+import type { SecretsService } from '../../engine/core/service';
+import type { Guard } from './guard';
+
+/**
+ * When diagnostics reach the client. Push clients (Neovim, Helix, most editors) get publishDiagnostics for each
+ * file marked dirty; pull clients (VS Code) ask themselves, and are told to ask again (a refresh) when a change
+ * reached other files than the one being edited. Marks are gathered for one turn of the event loop, so a burst
+ * of edits and watcher events costs one pass.
+ */
+export class DiagnosticsScheduler {
+  private readonly dirty = new Set<string>();
+  /** Files whose last push held diagnostics: they must be cleared when their diagnostics go away. */
+  private readonly published = new Set<string>();
+  private flushPending = false;
+  private refreshNeeded = false;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly service: SecretsService,
+    private readonly guard: Guard,
+    private readonly pull: boolean,
+    private readonly isOpen: (uri: string) => boolean,
+  ) {}
+
+  /** Marks files for re-diagnosis; `crossFile` says files other than the edited one changed. */
+  schedule(uris: Iterable<string>, crossFile = true): void {
+    for (const uri of uris) if (typeof uri === 'string') this.dirty.add(uri);
+    this.refreshNeeded ||= crossFile;
+    if (this.flushPending) return;
+    this.flushPending = true;
+    setImmediate(this.guard.deferred('diagnostics', () => this.flush()));
+  }
+
+  /** Everything: after indexing, a settings or environment change, a project appearing or going. */
+  rediagnoseAll(openUris: Iterable<string>): void {
+    this.schedule([...this.published, ...this.service.indexedFiles(), ...openUris]);
+  }
+
+  /** textDocument/diagnostic. */
+  report(uri: string): DocumentDiagnosticReport {
+    return { kind: DocumentDiagnosticReportKind.Full, items: this.service.diagnose(uri) };
+  }
+
+  /** workspace/diagnostic: every indexed file that is not open (open ones are pulled one by one); unchanged ones by id. */
+  workspaceReport(params: WorkspaceDiagnosticParams): WorkspaceDiagnosticReport {
+    const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    for (const uri of this.service.indexedFiles()) {
+      if (this.isOpen(uri)) continue;
+      const diagnostics = this.service.diagnose(uri);
+      const resultId = fingerprint(diagnostics);
+      if (previous.get(uri) === resultId)
+        items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId });
+      else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId, items: diagnostics });
+    }
+    return { items };
+  }
+
+  private flush(): void {
+    this.flushPending = false;
+    const uris = [...this.dirty];
+    this.dirty.clear();
+    if (this.pull) {
+      if (this.refreshNeeded)
+        this.guard.background('diagnostic refresh', () => this.connection.languages.diagnostics.refresh());
+      this.refreshNeeded = false;
+      return;
+    }
+    // One file that cannot be diagnosed must not keep the others' diagnostics from the client.
+    for (const uri of uris) {
+      try {
+        this.publish(uri);
+      } catch (error) {
+        this.guard.log(`diagnostics of ${uri}`, error);
+      }
+    }
+  }
+
+  private publish(uri: string): void {
+    const diagnostics = this.service.diagnose(uri);
+    if (diagnostics.length === 0 && !this.published.has(uri)) return;
+    if (diagnostics.length === 0) this.published.delete(uri);
+    else this.published.add(uri);
+    void this.connection.sendDiagnostics({ uri, diagnostics });
+  }
+}
+
+/** A cheap content fingerprint for workspace-diagnostic result ids: unchanged files are not resent. */
+function fingerprint(diagnostics: readonly Diagnostic[]): string {
+  const text = JSON.stringify(diagnostics);
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
+  return `${text.length}-${(hash >>> 0).toString(36)}`;
+}

@@ -1,0 +1,198 @@
+import {
+  CodeLensRefreshRequest,
+  DidChangeWatchedFilesNotification,
+  FileChangeType,
+  type Connection,
+  type DidChangeWatchedFilesParams,
+  type TextDocuments,
+  type WorkspaceFoldersChangeEvent,
+} from 'vscode-languageserver';
+import type { TextDocument } from 'vscode-languageserver-textdocument';
+import { type Environment } from '../../engine/core/environments';
+import type { OpenDocuments, SecretsService } from '../../engine/core/service';
+import { sanitizeSettings, type ServerSettings } from '../../engine/core/settings';
+import { watchFoldersOnDisk } from '../../engine/host/diskWatcher';
+import { openSecretsService } from '../../engine/host/serviceHost';
+import { pathToUri, uriToPath, WorkspaceHost } from '../../engine/host/workspaceHost';
+import { fromRemoteNameListDto, ServerStateNotification, type SetRemoteNamesParams } from '../../engine/protocol';
+import type { ClientSetup } from './clientSetup';
+import { DiagnosticsScheduler } from './diagnosticsScheduler';
+import type { Guard } from './guard';
+
+/**
+ * The server's state after `initialize`: the workspace read from disk, the service over it, the settings and the
+ * diagnostics scheduler. Each method is what one kind of change does to that state; handlers only route to them.
+ */
+export class ServerSession {
+  readonly service: SecretsService;
+  readonly diagnostics: DiagnosticsScheduler;
+  /** Resolves once every project is indexed; the guard makes all work wait on it. */
+  ready: Promise<void> = Promise.resolve();
+  private readonly host: WorkspaceHost;
+  private settings: ServerSettings;
+  private environmentOverride: Environment | undefined;
+  private stopDiskWatcher: (() => void) | undefined;
+
+  constructor(
+    private readonly connection: Connection,
+    private readonly documents: TextDocuments<TextDocument>,
+    private readonly guard: Guard,
+    private readonly setup: ClientSetup,
+  ) {
+    this.settings = setup.settings;
+    this.environmentOverride = setup.environment;
+    this.host = new WorkspaceHost(this.settings);
+    this.service = openSecretsService(this.host, openDocuments(documents), setup.clientFeatures);
+    this.diagnostics = new DiagnosticsScheduler(connection, this.service, guard, setup.pullDiagnostics, (uri) =>
+      Boolean(documents.get(uri)),
+    );
+    this.configureService();
+  }
+
+  /** `initialized`: settings, file watching, then every project of every folder. */
+  start(): void {
+    // A failed indexing is logged; requests then answer from whatever was indexed instead of failing forever.
+    this.ready = this.index().catch((error: unknown) => this.guard.log('indexing', error));
+  }
+
+  stop(): void {
+    this.stopDiskWatcher?.();
+  }
+
+  private async index(): Promise<void> {
+    if (this.setup.configurationPull) this.applySettings(await this.pullSettings());
+    await this.watchFiles();
+    for (const folder of this.setup.folders) await this.host.loadFolder(folder);
+    this.rediagnoseAll();
+  }
+
+  private async pullSettings(): Promise<ServerSettings> {
+    return sanitizeSettings(await this.connection.workspace.getConfiguration('struere'));
+  }
+
+  private async watchFiles(): Promise<void> {
+    if (!this.setup.dynamicWatchers) return this.followDisk(this.setup.folders);
+    const watchers = ['**/struere.json', '**/{.env,.env.*,*.env}', '**/.gitignore', ...this.settings.include];
+    await this.connection.client
+      .register(DidChangeWatchedFilesNotification.type, { watchers: watchers.map((globPattern) => ({ globPattern })) })
+      .catch((error: unknown) => {
+        // A client that announced watching but refuses it: follow the disk ourselves.
+        this.guard.log('file watcher registration', error);
+        this.followDisk(this.setup.folders);
+      });
+  }
+
+  /** Clients without file watching (some editors, scripts) still see changes made on disk. */
+  private followDisk(folders: readonly string[]): void {
+    this.stopDiskWatcher?.();
+    this.stopDiskWatcher = watchFoldersOnDisk(folders, (paths) =>
+      this.guard.background('changes on disk', () => this.diskChanged(paths)),
+    );
+  }
+
+  /** Returns whether the set of scanned files changed (include, exclude, size limit): then everything is re-read. */
+  private applySettings(next: ServerSettings): boolean {
+    const rescan =
+      JSON.stringify([next.include, next.exclude, next.maxFileBytes]) !==
+      JSON.stringify([this.settings.include, this.settings.exclude, this.settings.maxFileBytes]);
+    this.settings = next;
+    this.host.updateSettings(next);
+    this.configureService();
+    return rescan;
+  }
+
+  private configureService(): void {
+    this.service.configure({
+      environment: this.environmentOverride ?? this.settings.environment,
+      severity: this.settings.severity,
+      maxFileBytes: this.settings.maxFileBytes,
+    });
+  }
+
+  async configurationChanged(pushed: unknown): Promise<void> {
+    const section = (pushed as { struere?: unknown } | null | undefined)?.struere;
+    const next = this.setup.configurationPull ? await this.pullSettings() : sanitizeSettings(section);
+    if (this.applySettings(next)) await this.host.reloadAll();
+    this.rediagnoseAll();
+  }
+
+  setEnvironment(environment: Environment): void {
+    this.environmentOverride = environment;
+    this.configureService();
+    this.rediagnoseAll();
+  }
+
+  setRemoteNames(params: SetRemoteNamesParams): void {
+    const lists = Object.fromEntries(
+      Object.entries(params.lists).map(([env, dto]) => [env, fromRemoteNameListDto(dto)]),
+    );
+    const affected = this.service.setRemoteNames(params.projectUri, lists);
+    if (!affected) return;
+    this.diagnostics.schedule(affected);
+    if (this.setup.codeLensRefresh)
+      this.guard.background('code lens refresh', () => this.connection.sendRequest(CodeLensRefreshRequest.type));
+  }
+
+  /** The editor's buffer is the truth while a file is open. */
+  documentChanged(uri: string, text: string): void {
+    const rediagnosis = this.service.updateDocument(uri, text);
+    if (rediagnosis) this.diagnostics.schedule(rediagnosis.uris, rediagnosis.crossFile);
+  }
+
+  /** The buffer may have held unsaved edits: the disk is the truth again. */
+  async documentClosed(uri: string): Promise<void> {
+    const update = await this.host.refreshFile(uriToPath(uri));
+    this.diagnostics.schedule([uri, ...this.service.dependentsOf(uri, update.changedKeys)]);
+  }
+
+  async watchedFilesChanged({ changes }: DidChangeWatchedFilesParams): Promise<void> {
+    const paths = changes
+      .filter((change) => change.type !== FileChangeType.Changed || !this.documents.get(change.uri))
+      .map((change) => uriToPath(change.uri));
+    await this.diskChanged(paths);
+  }
+
+  private async diskChanged(paths: readonly string[]): Promise<void> {
+    if (paths.some((path) => this.host.classify(path) === 'manifest')) {
+      await this.host.reloadAll();
+      return this.rediagnoseAll();
+    }
+    for (const path of paths) {
+      const uri = pathToUri(path);
+      if (this.documents.get(uri)) continue;
+      const update = await this.host.refreshFile(path);
+      if (update.kind === 'gitignore') this.rediagnoseAll();
+      else if (update.kind !== 'other')
+        this.diagnostics.schedule([uri, ...this.service.dependentsOf(uri, update.changedKeys)]);
+    }
+  }
+
+  /** workspace/didChangeWorkspaceFolders: index the added folders, forget the removed ones. */
+  async foldersChanged(event: WorkspaceFoldersChangeEvent): Promise<void> {
+    for (const folder of event.removed) await this.host.removeFolder(uriToPath(folder.uri));
+    for (const folder of event.added) await this.host.loadFolder(uriToPath(folder.uri));
+    if (this.stopDiskWatcher) this.followDisk(this.host.workspaceFolders);
+    this.rediagnoseAll();
+  }
+
+  /** Everything again, and the client's status bar told the environment and the projects. */
+  private rediagnoseAll(): void {
+    this.diagnostics.rediagnoseAll(this.documents.keys());
+    void this.connection.sendNotification(ServerStateNotification.type, {
+      environment: this.service.settings.environment,
+      projects: this.service.projects(),
+    });
+  }
+}
+
+function openDocuments(documents: TextDocuments<TextDocument>): OpenDocuments {
+  return {
+    version: (uri) => documents.get(uri)?.version ?? null,
+    text: (uri) => documents.get(uri)?.getText(),
+    lineText: (uri, line) =>
+      documents
+        .get(uri)
+        ?.getText({ start: { line, character: 0 }, end: { line: line + 1, character: 0 } })
+        .replace(/\r?\n$/, ''),
+  };
+}

@@ -1,0 +1,187 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { CompletionItem, CompletionList, MarkupContent } from 'vscode-languageserver-types';
+import {
+  createSecretsService,
+  NO_OPEN_DOCUMENTS,
+  ServiceRefusal,
+  type ClientFeatures,
+  type OpenDocuments,
+} from '../../engine/core/service';
+import { envFileState } from '../../engine/core/workspaceIndex';
+import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
+
+const FILES = {
+  '.env.development': 'A=dev-value\nB=1\n',
+  '.env.production': 'A=prod-value\n',
+  'agents/a.ts': 'const p = `{{secrets.A}} {{secrets.MISSING}}`;',
+  'notes.txt': 'not scanned',
+};
+
+/** The service over a fixture project; `open` holds the open documents' texts. */
+function serviceFor(open: Record<string, string> = {}, client?: ClientFeatures, files = FILES) {
+  const fixture = fixtureProject(files);
+  const texts = new Map(
+    Object.entries(open).map(([name, text]) => [name.includes(':') ? name : fixture.uri(name), text]),
+  );
+  const documents: OpenDocuments = {
+    version: (uri) => (texts.has(uri) ? 3 : null),
+    text: (uri) => texts.get(uri),
+    lineText: (uri, line) => (texts.has(uri) ? lineAt(texts.get(uri)!, line) : undefined),
+  };
+  const service = createSecretsService(
+    fixture.index,
+    {
+      documents,
+      gitIgnored: () => true,
+      projectGitignore: () => undefined,
+      isAgentFile: (uri) => !uri.endsWith('.txt'),
+      putEnvText: (uri, text) => fixture.index.setEnvFile(uri, text),
+      putAgentText: (uri, text) => void fixture.index.setAgentFile(uri, text),
+      envFileOutsideProjects: (uri, text) => envFileState(uri, text, undefined),
+    },
+    client,
+  );
+  return { service, fixture, texts };
+}
+
+test('diagnose decides the kind of file once: env file, agent file, an .env outside any project, anything else', () => {
+  const { service, fixture } = serviceFor({ 'file:///elsewhere/.env': '1BAD=x\n' });
+  assert.deepEqual(
+    service.diagnose(fixture.uri('.env.development')).map((d) => d.code),
+    ['env-parity'],
+    'B is not in .env.production',
+  );
+  assert.deepEqual(
+    service.diagnose(fixture.uri('agents/a.ts')).map((d) => d.code),
+    ['missing-secret'],
+  );
+  assert.deepEqual(
+    service.diagnose('file:///elsewhere/.env').map((d) => d.code),
+    ['invalid-key'],
+  );
+  assert.deepEqual(service.diagnose('file:///elsewhere/closed.env'), [], 'not open, not indexed');
+  assert.deepEqual(service.diagnose(fixture.uri('notes.txt')), []);
+  service.configure({ environment: 'production', severity: { 'missing-secret': 'off' }, maxFileBytes: 1024 });
+  assert.deepEqual(service.diagnose(fixture.uri('agents/a.ts')), [], 'settings apply from the next call on');
+});
+
+test('completion: sibling keys in an env file, secret keys in a reference, item defaults only when announced', () => {
+  const agent = withCursor('{{secrets.|');
+  const open = { '.env.production': 'A=1\n', 'agents/a.ts': agent.text };
+  const plain = serviceFor(open).service;
+  const env = plain.complete(serviceFor().fixture.uri('.env.production'), { line: 1, character: 0 });
+  assert.deepEqual(
+    (env as CompletionItem[]).map((item) => item.label),
+    ['B'],
+  );
+  const items = plain.complete(serviceFor().fixture.uri('agents/a.ts'), agent.position) as CompletionItem[];
+  assert.ok(items.every((item) => item.textEdit && (item.data as { uri: string }).uri.endsWith('agents/a.ts')));
+  const withDefaults = serviceFor(open, { completionItemDefaults: true, codicons: false, clientCommands: false });
+  const list = withDefaults.service.complete(withDefaults.fixture.uri('agents/a.ts'), agent.position) as CompletionList;
+  assert.ok(list.itemDefaults?.editRange && list.items.every((item) => item.textEdit === undefined));
+  const resolved = plain.resolveCompletion(items.find((item) => item.label === 'A')!);
+  assert.match((resolved.documentation as MarkupContent).value, /development/);
+  assert.ok(!JSON.stringify([items, list, resolved]).includes('-value'));
+  assert.deepEqual(
+    serviceFor().service.complete(serviceFor().fixture.uri('agents/a.ts'), agent.position),
+    [],
+    'closed',
+  );
+});
+
+test('hover and definition route by file kind; nothing outside a project', () => {
+  const { service, fixture } = serviceFor();
+  const onReference = { line: 0, character: 22 };
+  assert.match((service.hover(fixture.uri('agents/a.ts'), onReference)!.contents as MarkupContent).value, /\*\*A\*\*/);
+  assert.match(
+    (service.hover(fixture.uri('.env.development'), { line: 0, character: 0 })!.contents as MarkupContent).value,
+    /A/,
+  );
+  assert.deepEqual(
+    service.definition(fixture.uri('agents/a.ts'), onReference).map((l) => l.uri),
+    [fixture.uri('.env.development')],
+  );
+  assert.equal(service.hover('file:///nowhere/a.ts', onReference), null);
+});
+
+test('rename: edits carry open versions, an invalid name is a refusal, the notice names old and new', () => {
+  const { service, fixture } = serviceFor({ '.env.development': FILES['.env.development'] });
+  const result = service.rename(fixture.uri('agents/a.ts'), { line: 0, character: 22 }, 'RENAMED')!;
+  const versions = Object.fromEntries(
+    (result.edit.documentChanges as { textDocument: { uri: string; version: number | null } }[]).map((c) => [
+      c.textDocument.uri,
+      c.textDocument.version,
+    ]),
+  );
+  assert.equal(versions[fixture.uri('.env.development')], 3);
+  assert.equal(versions[fixture.uri('.env.production')], null);
+  assert.match(result.notice, /Renamed A to RENAMED/);
+  assert.throws(
+    () => service.rename(fixture.uri('agents/a.ts'), { line: 0, character: 22 }, '1 bad'),
+    (error: unknown) => error instanceof ServiceRefusal && error.kind === 'invalid-params',
+  );
+  assert.equal(service.prepareRename(fixture.uri('notes.txt'), { line: 0, character: 0 }), null);
+});
+
+test('code actions: only our diagnostics; client-only commands only for a client that runs them', () => {
+  const all = { completionItemDefaults: false, codicons: true, clientCommands: true };
+  const files = { ...FILES, 'agents/a.ts': '{{secrets.B}}' };
+  for (const [client, expected] of [
+    [
+      all,
+      [
+        ['Add B to .env.production', 'struere.revealPosition'],
+        ['Switch to development (B is set there)', 'struere.selectEnvironment'],
+        ['Switch to eval (B is set there)', 'struere.selectEnvironment'],
+      ],
+    ],
+    [undefined, [['Add B to .env.production', undefined]]],
+  ] as const) {
+    const { service, fixture } = serviceFor({}, client, files);
+    service.configure({ environment: 'production', severity: {}, maxFileBytes: 1 << 20 });
+    const [missing] = service.diagnose(fixture.uri('agents/a.ts'));
+    const actions = service.codeActions(fixture.uri('agents/a.ts'), [missing, { ...missing, source: 'eslint' }]);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.command?.command]),
+      expected,
+    );
+  }
+});
+
+test('updateDocument says what to re-diagnose: an env edit reaches references and the sibling, an agent edit itself', () => {
+  const { service, fixture } = serviceFor();
+  const envEdit = service.updateDocument(fixture.uri('.env.production'), 'A=1\nMISSING=2\n')!;
+  assert.deepEqual(
+    new Set(envEdit.uris),
+    new Set([fixture.uri('.env.production'), fixture.uri('agents/a.ts'), fixture.uri('.env.development')]),
+  );
+  assert.equal(envEdit.crossFile, true);
+  assert.deepEqual(service.updateDocument(fixture.uri('agents/a.ts'), '{{secrets.B}}'), {
+    uris: [fixture.uri('agents/a.ts')],
+    crossFile: false,
+  });
+  assert.equal(service.updateDocument(fixture.uri('notes.txt'), '{{secrets.B}}'), undefined, 'not an agent file');
+  assert.equal(service.updateDocument('file:///nowhere/x.ts', ''), undefined);
+});
+
+test('remote names, status and the compiled prompt go through the same project lookup', () => {
+  const { service, fixture } = serviceFor();
+  assert.equal(service.setRemoteNames('file:///nowhere', { development: fresh('MISSING') }), undefined);
+  assert.deepEqual(service.setRemoteNames(fixture.uri('').slice(0, -1), { development: fresh('MISSING') }), [
+    fixture.uri('agents/a.ts'),
+    fixture.uri('notes.txt'),
+  ]);
+  assert.deepEqual(service.diagnose(fixture.uri('agents/a.ts')), [], 'MISSING is set remotely now');
+  assert.ok(service.statusRows(service.projects()[0])!.some((row) => row.key === 'MISSING'));
+  assert.match(service.status(service.projects()[0])!, /MISSING/);
+  const compiled = service.compilePrompt(
+    fixture.uri('agents/b.ts'),
+    'const x = { systemPrompt: `{{secrets.NOPE}}` };',
+  )!;
+  assert.deepEqual(compiled.missing, ['NOPE']);
+  assert.equal(service.compilePrompt('file:///nowhere/b.ts', ''), undefined);
+  assert.deepEqual(service.stats(), { projects: 1, envFiles: 2, agentFiles: 2, references: 2 });
+  assert.deepEqual(service.indexedFiles().length, 4);
+  assert.equal(NO_OPEN_DOCUMENTS.text('x'), undefined);
+});
