@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Environment } from '../../engine/core/environments';
+import { validateEnvExample } from '../../engine/core/envExample';
 import { validateParity } from '../../engine/core/parity';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
 import { uriToPath, type WorkspaceHost } from '../../engine/host/workspaceHost';
@@ -47,6 +48,7 @@ export function collectDiagnostics(host: WorkspaceHost, root: string, settings: 
       add(file.uri, [
         ...validateEnvFile(file, host.gitIgnored.get(file.uri), settings),
         ...validateParity(file, project, settings.severity),
+        ...validateEnvExample(file, project, settings.severity),
       ]);
     }
     for (const source of project.sourceFiles.values()) add(source.uri, validateSourceFile(source, project, settings));

@@ -18,12 +18,14 @@ import {
 } from '../../engine/sync/syncFlow';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
+import { clientOptionsOf, type RequestLimits } from './requestLimits';
 
 export interface SyncOptions {
   dir: string;
   env: string | undefined;
   dryRun: boolean;
   yes: boolean;
+  limits?: RequestLimits;
 }
 
 interface ProjectToSync {
@@ -78,7 +80,7 @@ export async function runSyncCommand(options: SyncOptions, io: CliIo): Promise<n
 
   let client: ApiClient;
   try {
-    client = createApiClient({ baseUrl: api.apiUrl, apiKey: apiKey! });
+    client = createApiClient({ baseUrl: api.apiUrl, apiKey: apiKey!, ...clientOptionsOf(options.limits) });
   } catch (error) {
     if (!(error instanceof ApiConfigError)) throw error;
     return refuse(`${error.message}; nothing was sent`);

@@ -20,6 +20,7 @@ import { RemoteNamesBridge } from './remoteNamesBridge';
 import { runSetSecretCommand } from './setSecretCommand';
 import { SecretStatusView } from './statusView';
 import { runSyncCommand, type SyncDependencies } from './syncCommands';
+import { updateEnvExample } from './updateEnvExampleCommand';
 import { ValueCloak } from './valueCloak';
 import { errorText } from '../../engine/core/errorText';
 
@@ -142,6 +143,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
       runSetSecretCommand(vscode, { ...syncDeps, environment: () => environmentSwitch.environment }, preset),
     ),
     guarded(Commands.previewPrompt, () => promptPreview.open()),
+    guarded(Commands.updateEnvExample, () => updateEnvExample(projects)),
     guarded(Commands.showStatus, async () => {
       const projectUri = await projects.pick('Show the secret status of which project?');
       if (projectUri) await statusView.show(projectUri);

@@ -20,6 +20,7 @@ import { codeActions } from '../../engine/core/codeActions';
 import { DIAGNOSTIC_SOURCE } from '../../engine/core/diagnosticRules';
 import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from '../../engine/core/envFileFeatures';
 import { siblingOf, validateParity } from '../../engine/core/parity';
+import { exampleComparedFiles, validateEnvExample } from '../../engine/core/envExample';
 import { documentHighlights, findReferences, planRename, prepareRename } from '../../engine/core/rename';
 import { TextDocument } from 'vscode-languageserver-textdocument';
 import { doComplete, resolveCompletion, withTextEdits } from '../../engine/core/completion';
@@ -238,6 +239,8 @@ export function startServer(connection: Connection): void {
     const file = project.envFiles.get(uri);
     const sibling = file ? siblingOf(file, project) : undefined;
     if (sibling) affected.add(sibling.uri);
+    // .env.example and the files it describes: their env-example diagnostics compare against each other.
+    if (file) for (const other of exampleComparedFiles(project)) affected.add(other.uri);
     return affected;
   }
 
@@ -321,6 +324,7 @@ export function startServer(connection: Connection): void {
       return [
         ...validateEnvFile(envFile, host.gitIgnored.get(uri), validationSettings()),
         ...validateParity(envFile, project, settings.severity),
+        ...validateEnvExample(envFile, project, settings.severity),
       ];
     const source = project?.sourceFiles.get(uri);
     if (source && project) return validateSourceFile(source, project, validationSettings());
