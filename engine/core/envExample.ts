@@ -79,8 +79,8 @@ export interface ExampleUpdate {
  * The text of `.env.example` after adding every key of `sources` it lacks. An existing template keeps every line
  * as written; a new one follows the first source's layout (comments, blank lines, order). Each added key is
  * written `KEY=` with the comment lines right above it in its source. Values are never copied: entries become
- * `KEY=`, a commented-out entry `# KEY=value` becomes `# KEY=`, and lines that are neither entries, comments nor
- * blank (where a stray value could sit) are left out.
+ * `KEY=`, a commented-out entry `# KEY=value` becomes `# KEY=`, a comment quoting a value of its file is left out,
+ * and so are lines that are neither entries, comments nor blank (where a stray value could sit).
  */
 export function updateExampleText(existing: EnvFileState | undefined, sources: readonly EnvFileState[]): ExampleUpdate {
   const known = new Set(existing?.keys.keys() ?? []);
@@ -133,6 +133,7 @@ function* templateLines(file: EnvFileState, wanted: (key: string) => boolean): G
     entryAt.set(line, { key: entry.key, lastLine: index.positionAt(entry.entryEnd).line });
   }
   const emitted = new Set<string>();
+  const values = file.parsed.entries.map((entry) => entry.value).filter((v) => v.length >= MIN_HIDDEN_VALUE_LENGTH);
   for (let line = 0; line < index.lineCount; line++) {
     const entry = entryAt.get(line);
     if (entry !== undefined) {
@@ -147,9 +148,16 @@ function* templateLines(file: EnvFileState, wanted: (key: string) => boolean): G
     const text = index.text.slice(index.lineStart(line), index.lineEnd(line));
     if (text.trim() === '') {
       if (line < index.lineCount - 1) yield { kind: 'blank', text: '' };
-    } else if (text.trimStart().startsWith('#')) yield { kind: 'comment', text: blankCommentedValue(text) };
+    } else if (text.trimStart().startsWith('#')) {
+      const comment = blankCommentedValue(text);
+      // A comment that quotes a value of the file (a note, an old token) is left out rather than copied.
+      if (!values.some((value) => comment.includes(value))) yield { kind: 'comment', text: comment };
+    }
   }
 }
+
+/** Values long enough to be worth hiding (a `1` or `yes` in a comment is no leak, and matching them drops prose). */
+const MIN_HIDDEN_VALUE_LENGTH = 4;
 
 /** `# KEY=value` (a commented-out entry) keeps its name only. */
 function blankCommentedValue(comment: string): string {
