@@ -54,10 +54,18 @@ export async function benchOffline(): Promise<void> {
     const rows: [string, number, number | undefined][] = [
       ['node start-up (struere-secrets --help)', version, undefined],
       ['sync --dry-run, refused port, defaults', await medianOf(['sync', project, '--dry-run'], atRefused), undefined],
-      ['sync --dry-run, refused port, fast', await medianOf(['sync', project, '--dry-run', ...fast], atRefused), GOAL_REFUSED_MS],
+      [
+        'sync --dry-run, refused port, fast',
+        await medianOf(['sync', project, '--dry-run', ...fast], atRefused),
+        GOAL_REFUSED_MS,
+      ],
       ['check, refused port, defaults', await medianOf(['check', project], atRefused), undefined],
       ['check, refused port, fast', await medianOf(['check', project, ...fast], atRefused), GOAL_REFUSED_MS],
-      ['sync --dry-run, 20 s server, fast', await medianOf(['sync', project, '--dry-run', ...fast], atSlow, 1), GOAL_SLOW_MS],
+      [
+        'sync --dry-run, 20 s server, fast',
+        await medianOf(['sync', project, '--dry-run', ...fast], atSlow, 1),
+        GOAL_SLOW_MS,
+      ],
       ['check, 20 s server, fast', await medianOf(['check', project, ...fast], atSlow, 1), GOAL_SLOW_MS],
     ];
     console.log(`offline benchmark: dist/cli.js as a child process, median of ${RUNS} (1 against the slow server)`);

@@ -10,6 +10,11 @@ import type { ProjectRegistry } from './projectRegistry';
  * undoable edit. Reads open documents as shown, unsaved changes included. Names only in every message.
  */
 export async function updateEnvExample(projects: ProjectRegistry): Promise<void> {
+  // Run right at activation (its onCommand event), the server may not have listed the projects yet: find them.
+  if (projects.all.length === 0) {
+    const manifests = await vscode.workspace.findFiles('**/struere.json', '**/node_modules/**');
+    projects.update(manifests.map((manifest) => vscode.Uri.joinPath(manifest, '..').toString()));
+  }
   const projectUri = await projects.pick('Update .env.example of which project?');
   if (projectUri === undefined) return;
   const root = vscode.Uri.parse(projectUri);

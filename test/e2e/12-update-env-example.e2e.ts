@@ -12,6 +12,7 @@ void test(
   async () => {
     await withEditor({ name: '12-update-env-example' }, async (s) => {
       await s.openFile('agents/support.ts');
+      // Straight to the command: it also works when it is what activates the extension.
       await s.runCommand('Struere: Update .env.example');
       const done = s.notification('to .env.example (no values)').first();
       await done.waitFor();
