@@ -41,6 +41,17 @@ void test('--retries N: exactly N retries after the first attempt, for sync and 
   const check = await runCli(['check', ws.dir, '--retries', '1'], { env });
   assert.equal(check.code, 0, check.stderr);
   assert.equal(server.log.entries().length, 4);
+
+  // Unreachable (connections dropped): eval, behind the same host and key, is not asked after development.
+  server.log.clear();
+  server.faults.failNext(0, 503); // the 503s left over from above would answer first
+  server.faults.dropNext(10);
+  const offline = await runCli(['status', ws.dir, '--format', 'json', '--retries', '1'], { env });
+  assert.equal(offline.code, 0, offline.stderr);
+  assert.equal(server.log.entries().length, 2);
+  const remote = (JSON.parse(offline.stdout) as { projects: { remote: Record<string, { reason?: string }> }[] })
+    .projects[0]!.remote;
+  assert.deepEqual([remote.development!.reason, remote.eval!.reason], ['offline', 'offline']);
 });
 
 void test('--timeout S bounds each attempt: a server that answers too slowly fails the command long before it answers', async (t) => {
