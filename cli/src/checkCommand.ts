@@ -1,45 +1,73 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { ENVIRONMENTS } from '../../engine/core/environments';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
 import { openSecretsService } from '../../engine/host/serviceHost';
 import { WorkspaceHost } from '../../engine/host/workspaceHost';
 import { apiSettingsFrom } from './apiSettings';
-import { collectDiagnostics, formatDiagnosticsText } from './diagnosticsReport';
-import { CliUsageError, oneOf, type CliIo } from './io';
+import { resolveCheckTargets } from './checkTargets';
+import { collectDiagnostics, formatDiagnosticsText, type CliDiagnostic } from './diagnosticsReport';
+import { formatGithub } from './formats/github';
+import { formatSarif } from './formats/sarif';
+import { oneOf, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';
+import type { RequestLimits } from './requestLimits';
 
 export interface CheckOptions {
-  dir: string;
+  /** Folders and files; none means the current folder. */
+  paths: readonly string[];
   env: string | undefined;
   format: string | undefined;
+  limits?: RequestLimits;
 }
 
-/** `check`: every diagnostic of every project under DIR; exit 1 when any is an error. */
+const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
+
+/** `check`: every diagnostic of every project under the folders given, and of the files given; exit 1 on any error. */
 export async function runCheck(options: CheckOptions, io: CliIo): Promise<number> {
   const environment = oneOf('env', options.env, ENVIRONMENTS, 'development');
-  const format = oneOf('format', options.format, ['text', 'json'] as const, 'text');
-  const root = path.resolve(options.dir);
-  const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new CliUsageError(`${options.dir} is not a folder`);
+  const format = oneOf('format', options.format, FORMATS, 'text');
+  const paths = options.paths.length > 0 ? options.paths : ['.'];
+  const targets = await resolveCheckTargets(paths);
+  for (const given of targets.outside) io.err(`struere-secrets: ${given} is in no Struere project: not checked`);
+  if (targets.folders.length === 0) return 0; // only files outside any project: nothing to check
 
   const settings = { ...DEFAULT_SETTINGS, environment };
   const host = new WorkspaceHost(settings);
-  await host.loadFolder(root);
+  for (const folder of targets.folders) await host.loadFolder(folder);
   const projects = host.index.allProjects().length;
   if (projects === 0) {
-    io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
+    io.err(`struere-secrets: no Struere project (struere.json) under ${paths.join(', ')}`);
     return 1;
   }
+  // Paths are relative to the one folder given (the JSON contract), else to where the CLI runs; CI formats are
+  // always relative to where it runs, the checkout, which is what annotations and code scanning resolve against.
+  const single = targets.folders.length === 1 && paths.length === 1 && targets.outside.length === 0;
+  const root = single && (format === 'text' || format === 'json') ? targets.folders[0]! : process.cwd();
   // "Set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown.
   const service = openSecretsService(host);
   service.configure(settings);
-  await fillRemoteNames(service, apiSettingsFrom(io.env), io, root);
-  const diagnostics = collectDiagnostics(service, root);
-  io.out(
-    format === 'json'
-      ? JSON.stringify({ diagnostics }, null, 2)
-      : formatDiagnosticsText(diagnostics, environment, projects),
-  );
+  await fillRemoteNames(service, apiSettingsFrom(io.env), io, targets.folders[0]!, options.limits);
+  const diagnostics = collectDiagnostics(service, root).filter((d) => targets.includes(path.resolve(root, d.file)));
+  printDiagnostics(diagnostics, format, io, () => formatDiagnosticsText(diagnostics, environment, projects));
   return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
+}
+
+function printDiagnostics(
+  diagnostics: readonly CliDiagnostic[],
+  format: (typeof FORMATS)[number],
+  io: CliIo,
+  text: () => string,
+): void {
+  switch (format) {
+    case 'json':
+      return io.out(JSON.stringify({ diagnostics }, null, 2));
+    case 'sarif':
+      return io.out(formatSarif(diagnostics));
+    case 'github':
+      // The commands become annotations; the summary line stays readable in the job's log.
+      for (const line of formatGithub(diagnostics)) io.out(line);
+      return io.out(text().split('\n').at(-1)!);
+    default:
+      return io.out(text());
+  }
 }

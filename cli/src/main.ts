@@ -2,18 +2,23 @@ import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runCheck } from './checkCommand';
 import { CliUsageError, type CliIo } from './io';
+import { runExample } from './exampleCommand';
 import { parsePreviewArgs, runPreview } from './previewCommand';
+import { parseRequestLimits } from './requestLimits';
 import { runStatus } from './statusCommand';
 import { runSyncCommand } from './syncCommand';
 import { errorText } from '../../engine/core/errorText';
 import { escapeForTerminal } from './terminalText';
 
 const USAGE = `Usage:
-  struere-secrets check  [DIR] [--env development|production|eval] [--format text|json]
-  struere-secrets sync   [DIR] [--env development|production] [--dry-run] [--yes]
-  struere-secrets status [DIR] [--format text|json]
+  struere-secrets check   [PATH…] [--env development|production|eval] [--format text|json|sarif|github]
+  struere-secrets sync    [DIR] [--env development|production] [--dry-run] [--yes]
+  struere-secrets status  [DIR] [--format text|json]
   struere-secrets preview FILE [--env development|production|eval]
+  struere-secrets example [DIR]
 
+check, sync and status also take --retries N (default 2 for listings, 5 for sync) and --timeout S (seconds per
+attempt; default 10 to connect, 30 to answer).
 Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).
 Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 130 interrupted (Ctrl-C).`;
 
@@ -22,9 +27,10 @@ export const EXIT = { ok: 0, problems: 1, usage: 2, interrupted: 130 } as const;
 
 /** The flags each command takes; any other is a usage error rather than silently ignored. */
 const FLAGS: Readonly<Record<string, readonly string[]>> = {
-  check: ['env', 'format'],
-  sync: ['env', 'dry-run', 'yes'],
-  status: ['format'],
+  check: ['env', 'format', 'retries', 'timeout'],
+  sync: ['env', 'dry-run', 'yes', 'retries', 'timeout'],
+  status: ['format', 'retries', 'timeout'],
+  example: [],
 };
 
 /** The terminal front end: the same core and remote modules as the language server. Exit codes: EXIT. */
@@ -49,24 +55,29 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
         format: { type: 'string' },
         'dry-run': { type: 'boolean' },
         yes: { type: 'boolean', short: 'y' },
+        retries: { type: 'string' },
+        timeout: { type: 'string' },
       },
     });
     const allowed = FLAGS[command];
     if (allowed === undefined) throw new CliUsageError(`unknown command "${command}"`);
     const unexpected = Object.keys(values).find((flag) => !allowed.includes(flag));
     if (unexpected !== undefined) throw new CliUsageError(`${command} does not take --${unexpected}`);
+    const limits = parseRequestLimits(values.retries, values.timeout);
+    if (command === 'check')
+      return await runCheck({ paths: positionals, env: values.env, format: values.format, limits }, io);
     if (positionals.length > 1) throw new CliUsageError(`expected at most one folder, got ${positionals.length}`);
     const dir = positionals[0] ?? '.';
     switch (command) {
-      case 'check':
-        return await runCheck({ dir, env: values.env, format: values.format }, io);
       case 'sync':
         return await runSyncCommand(
-          { dir, env: values.env, dryRun: values['dry-run'] === true, yes: values.yes === true },
+          { dir, env: values.env, dryRun: values['dry-run'] === true, yes: values.yes === true, limits },
           io,
         );
+      case 'example':
+        return await runExample({ dir }, io);
       default:
-        return await runStatus({ dir, format: values.format }, io);
+        return await runStatus({ dir, format: values.format, limits }, io);
     }
   } catch (error) {
     if (error instanceof CliUsageError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS')) {

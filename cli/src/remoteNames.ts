@@ -1,10 +1,11 @@
 import { allUnknown, type RemoteNamesByEnvironment } from '../../engine/core/remoteNames';
 import type { SecretsService } from '../../engine/core/service';
-import { checkBaseUrl } from '../../engine/api/apiClient';
+import { checkBaseUrl, createApiClient } from '../../engine/api/apiClient';
 import { ApiConfigError } from '../../engine/api/apiError';
 import { RemoteNameCache } from '../../engine/api/remoteNameCache';
 import type { CliApiSettings } from './apiSettings';
 import type { CliIo } from './io';
+import { clientOptionsOf, type RequestLimits } from './requestLimits';
 
 /**
  * Fills every indexed project's remote name lists for `check` and `status`, so "set" means local ∪ remote as in
@@ -17,13 +18,18 @@ export async function fillRemoteNames(
   api: CliApiSettings,
   io: CliIo,
   root: string,
+  limits?: RequestLimits,
 ): Promise<RemoteNamesByEnvironment> {
   for (const warning of api.warnings) io.err(`struere-secrets: warning: ${warning}`);
   let lists: RemoteNamesByEnvironment = allUnknown('no API key');
   if (api.listingKeys.development !== undefined || api.listingKeys.production !== undefined) {
     try {
       checkBaseUrl(api.apiUrl);
-      const cache = new RemoteNameCache();
+      // The cache's own default of 2 retries stays unless --retries says otherwise.
+      const options = clientOptionsOf(limits, { retry: { maxRetries: 2 } });
+      const cache = new RemoteNameCache({
+        createClient: (apiUrl, apiKey) => createApiClient({ baseUrl: apiUrl, apiKey, ...options }),
+      });
       try {
         lists = await cache.refresh({ apiUrl: api.apiUrl, project: root }, api.listingKeys);
       } finally {

@@ -11,11 +11,13 @@ import { WorkspaceHost, uriToPath } from '../../engine/host/workspaceHost';
 import { compareCodeUnits } from '../../engine/sync/syncPlan';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
+import type { RequestLimits } from './requestLimits';
 import { fillRemoteNames } from './remoteNames';
 
 export interface StatusOptions {
   dir: string;
   format: string | undefined;
+  limits?: RequestLimits;
 }
 
 /** One project in `status --format json`. */
@@ -46,7 +48,7 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
     io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
     return 1;
   }
-  const remote = await fillRemoteNames(service, apiSettingsFrom(io.env), io, root);
+  const remote = await fillRemoteNames(service, apiSettingsFrom(io.env), io, root, options.limits);
 
   const results: StatusJsonProject[] = [];
   for (const projectUri of projects) {

@@ -20,12 +20,14 @@ import {
 import { apiSettingsFrom } from './apiSettings';
 import { escapeName } from './terminalText';
 import { CliUsageError, oneOf, type CliIo } from './io';
+import { clientOptionsOf, type RequestLimits } from './requestLimits';
 
 export interface SyncOptions {
   dir: string;
   env: string | undefined;
   dryRun: boolean;
   yes: boolean;
+  limits?: RequestLimits;
 }
 
 interface ProjectToSync {
@@ -80,7 +82,7 @@ export async function runSyncCommand(options: SyncOptions, io: CliIo): Promise<n
 
   let client: ApiClient;
   try {
-    client = createApiClient({ baseUrl: api.apiUrl, apiKey: apiKey! });
+    client = createApiClient({ baseUrl: api.apiUrl, apiKey: apiKey!, ...clientOptionsOf(options.limits) });
   } catch (error) {
     if (!(error instanceof ApiConfigError)) throw error;
     return refuse(`${error.message}; nothing was sent`);

@@ -6,6 +6,7 @@ import { clearApiKey, setApiKey } from './apiKeyCommands';
 import type { Extension } from './struereExtension';
 import { runSetSecretCommand } from './setSecretCommand';
 import { runSyncCommand } from './syncCommands';
+import { updateEnvExample } from './updateEnvExampleCommand';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -43,6 +44,7 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
       preset,
     ),
   previewPrompt: (ext) => () => ext.promptPreview.open(),
+  updateEnvExample: (ext) => () => updateEnvExample(ext.projects),
   revealPosition: () => revealPosition,
 };
 

@@ -214,11 +214,18 @@ export class RemoteNameCache {
           } catch (error) {
             if (error instanceof RequestCancelledError) return;
             if (!(error instanceof ApiError)) throw error;
-            this.recordFailure(key, reasonOf(error), fingerprint);
-            if (error.status === 401) {
+            const reason = reasonOf(error);
+            this.recordFailure(key, reason, fingerprint);
+            // The next environment is the same host and key: a rejected key or an unreachable API would fail it
+            // the same way, so it is not asked (an offline CI job waits for one timeout, not one per environment).
+            if (error.status === 401 || reason === 'offline') {
               for (const other of environments)
                 if (other !== environment)
-                  this.recordFailure(slotKey(target, other), 'unauthorized (401)', fingerprint);
+                  this.recordFailure(
+                    slotKey(target, other),
+                    error.status === 401 ? 'unauthorized (401)' : reason,
+                    fingerprint,
+                  );
               return;
             }
           }

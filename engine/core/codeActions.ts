@@ -14,6 +14,7 @@ import { presenceIn } from './presence';
 import { planRename, suggestValidName } from './rename';
 import { LineIndex } from './text';
 import { joinUri } from './uris';
+import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';
 import { envFileFor, type EnvFileState, type ProjectState } from './workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
@@ -56,6 +57,10 @@ export function codeActions(
       case 'not-gitignored':
         if (host.gitignoreText !== null) actions.push(gitignoreFix(project, diagnostic, host.gitignoreText, host));
         break;
+      case 'env-example':
+        if (data.key && uri !== exampleFileOf(project)?.uri)
+          actions.push(addToExampleFix(project, data.key, diagnostic, host));
+        break;
     }
   }
   return actions;
@@ -95,6 +100,18 @@ function missingSecretFixes(
   return actions;
 }
 
+/** "Add KEY to .env.example": the name with an empty value, never the value of the file that has it. */
+function addToExampleFix(project: ProjectState, key: string, diagnostic: Diagnostic, host: CodeActionHost): CodeAction {
+  const { edit, cursor } = appendKeyTo(project, exampleFileOf(project), EXAMPLE_FILE_NAME, key, host);
+  return {
+    title: `Add ${key} to ${EXAMPLE_FILE_NAME}`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit,
+    command: { title: 'Go to the new key', command: Commands.revealPosition, arguments: cursor },
+  };
+}
+
 /** `KEY=` on a new last line of the environment's file, creating the file when it does not exist. */
 function appendKey(
   project: ProjectState,
@@ -102,8 +119,17 @@ function appendKey(
   key: string,
   host: CodeActionHost,
 ): { edit: WorkspaceEdit; cursor: [string, number, number] } {
-  const file = envFileFor(project, target);
-  const uri = file?.uri ?? joinUri(project.rootUri, ENV_FILE_NAMES[target]);
+  return appendKeyTo(project, envFileFor(project, target), ENV_FILE_NAMES[target], key, host);
+}
+
+function appendKeyTo(
+  project: ProjectState,
+  file: EnvFileState | undefined,
+  fileName: string,
+  key: string,
+  host: CodeActionHost,
+): { edit: WorkspaceEdit; cursor: [string, number, number] } {
+  const uri = file?.uri ?? joinUri(project.rootUri, fileName);
   if (!file) {
     return {
       edit: {

@@ -10,6 +10,7 @@ export const Commands = {
   toggleCloak: 'struere.toggleCloak',
   setSecret: 'struere.setSecret',
   previewPrompt: 'struere.previewPrompt',
+  updateEnvExample: 'struere.updateEnvExample',
   /** Internal: puts the cursor at [uri, line, character] after a quick fix (engine/core/codeActions.ts). */
   revealPosition: 'struere.revealPosition',
 } as const;

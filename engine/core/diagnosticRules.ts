@@ -12,6 +12,8 @@ export type SeverityName = 'error' | 'warning' | 'information' | 'hint' | 'off';
 interface Rule<Args> {
   readonly severity: SeverityName;
   readonly description: string;
+  /** How to fix it, in a sentence or two: the help text of SARIF rules (code scanning shows it beside each alert). */
+  readonly help: string;
   /** Whether the code in an env file refuses a sync of that file (nothing is sent). Errors about what reaches the platform block; hints do not. */
   readonly blocksSync: boolean;
   readonly message: (args: Args) => string;
@@ -32,6 +34,7 @@ export const RULES = {
   'invalid-key': {
     severity: 'error',
     description: 'The key fails ^[A-Za-z_][A-Za-z0-9_]*$; the API refuses it, so sync would be refused.',
+    help: 'Rename the key so it uses only letters, digits and _ and does not start with a digit (the quick fix offers a valid name), then update its references.',
     blocksSync: true,
     message: ({ key }: { key: string }) =>
       `${key} is not a valid secret name: use letters, digits and _ and do not start with a digit. Sync refuses this file until it is fixed.`,
@@ -39,6 +42,7 @@ export const RULES = {
   'duplicate-key': {
     severity: 'warning',
     description: 'The key is defined again; the later value wins (dotenv semantics).',
+    help: 'Remove the earlier definition (a quick fix does), or rename one of the two if both are meant.',
     blocksSync: false,
     message: ({ key, firstLine }: { key: string; firstLine: number }) =>
       `${key} is already defined on line ${firstLine + 1}; this later definition wins.`,
@@ -46,6 +50,7 @@ export const RULES = {
   'malformed-line': {
     severity: 'error',
     description: 'A line that is not a comment, blank, or KEY=VALUE; dotenv silently drops it.',
+    help: 'Write the line as KEY=VALUE, make it a comment with #, or delete it.',
     blocksSync: true,
     message: (_: Record<string, never>) =>
       'This line is not KEY=VALUE, a comment or blank: dotenv ignores it, so it sets nothing.',
@@ -53,6 +58,7 @@ export const RULES = {
   'unterminated-quote': {
     severity: 'error',
     description: 'A quoted value is never closed.',
+    help: 'Close the quote on the same line, or escape the quote character if it belongs to the value.',
     blocksSync: true,
     message: ({ quote }: { quote: string }) =>
       `This value opens with ${quote} but never closes it on this line: dotenv will read it differently from what you see.`,
@@ -60,6 +66,7 @@ export const RULES = {
   'missing-secret': {
     severity: 'warning',
     description: 'A referenced key is not set in the selected environment.',
+    help: 'Add the key to the env file of the selected environment (a quick fix does, with an empty value), set it on the platform, or fix the name in the reference.',
     blocksSync: false,
     message: (a: MissingSecretArgs) =>
       `${a.key} is not set in ${a.environment} (${a.localEvidence}; ${a.remoteEvidence}). ${a.consequence}`,
@@ -67,6 +74,7 @@ export const RULES = {
   'invalid-reference': {
     severity: 'error',
     description: 'A referenced name fails the key pattern; it can never resolve.',
+    help: 'Use a secret name that matches ^[A-Za-z_][A-Za-z0-9_]*$ inside the reference.',
     blocksSync: false,
     message: ({ key }: { key: string }) =>
       key === ''
@@ -76,6 +84,7 @@ export const RULES = {
   'not-gitignored': {
     severity: 'warning',
     description: 'The .env file is not ignored by git: its values would land in the repository.',
+    help: 'Add the file to .gitignore (a quick fix does) and keep only names in a committed .env.example.',
     blocksSync: false,
     message: ({ fileName }: { fileName: string }) =>
       `${fileName} is not ignored by git: committing it would put its secret values in the repository. Add it to .gitignore.`,
@@ -83,6 +92,7 @@ export const RULES = {
   'env-parity': {
     severity: 'information',
     description: 'A key of .env.development is missing from .env.production, or the other way round.',
+    help: 'Add the key to the other env file too, or turn the code off in struere.severity if the environments differ on purpose.',
     blocksSync: false,
     message: ({
       key,
@@ -99,6 +109,7 @@ export const RULES = {
   'file-too-large': {
     severity: 'warning',
     description: 'The file is larger than struere.files.maxSizeKB and was not read.',
+    help: 'Make the file smaller, or raise struere.files.maxSizeKB if it really is that large.',
     blocksSync: true,
     message: ({ fileName, sizeKB, limitKB }: { fileName: string; sizeKB: number; limitKB: number }) =>
       `${fileName} is ${sizeKB} KB, over the ${limitKB} KB limit (struere.files.maxSizeKB): its keys were not read, so references to them are not checked against it.`,
@@ -107,6 +118,7 @@ export const RULES = {
     severity: 'warning',
     description:
       'Not a regular file that can be read (permissions, a FIFO, a device, a folder, a link to nothing or out of the project, a name that is not UTF-8): skipped.',
+    help: 'Make it a regular file the current user can read (or move it out of the project); until then its keys and references are unknown, and a sync of that env file is refused.',
     blocksSync: true,
     message: ({ name, reason }: { name: string; reason: string }) =>
       `${name} could not be read (${reason}): it was skipped, so its keys and references are unknown.`,
@@ -114,9 +126,31 @@ export const RULES = {
   'dropped-key': {
     severity: 'error',
     description: 'A key dotenv silently drops (such as __proto__): it is never set and never reaches the platform.',
+    help: 'Rename the key: dotenv.parse drops it, so it is never set locally and a sync would never send it.',
     blocksSync: true,
     message: ({ key }: { key: string }) =>
       `${key} is dropped by dotenv: it is never set and never reaches the platform. Rename it; sync refuses this file until then.`,
+  },
+  'env-example': {
+    severity: 'information',
+    description:
+      'A key of .env.development / .env.production is missing from the committed template .env.example, or a key of .env.example is in neither.',
+    help: 'Run `struere-secrets example` or "Struere: Update .env.example" (or the quick fix) to add the missing names without values; remove a name from .env.example that no environment uses any more.',
+    blocksSync: false,
+    message: ({
+      key,
+      fileName,
+      missingFrom,
+      inExample,
+    }: {
+      key: string;
+      fileName: string;
+      missingFrom: string;
+      inExample: boolean;
+    }) =>
+      inExample
+        ? `${key} is in ${fileName} but not in ${missingFrom}: the template names a secret no environment sets locally.`
+        : `${key} is in ${fileName} but not in ${missingFrom}: the template does not tell others the project needs it.`,
   },
 } satisfies Record<string, Rule<never>>;
 
@@ -168,4 +202,10 @@ export function makeDiagnostic<C extends DiagnosticCode>(
   };
   if (data) diagnostic.data = data;
   return diagnostic;
+}
+
+/** A rule's documentation (default severity, description, help), for reports such as SARIF. */
+export function ruleDocumentation(code: DiagnosticCode): Pick<Rule<never>, 'severity' | 'description' | 'help'> {
+  const { severity, description, help } = RULES[code] as Rule<never>;
+  return { severity, description, help };
 }

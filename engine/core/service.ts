@@ -19,6 +19,7 @@ import { doComplete, resolveCompletion, withTextEdits } from './completion';
 import { findDefinition } from './definition';
 import { DIAGNOSTIC_SOURCE } from './diagnosticRules';
 import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './envFileFeatures';
+import { exampleComparedFiles, validateEnvExample } from './envExample';
 import { ENVIRONMENTS, type Environment } from './environments';
 import { hoverEnvKey, hoverReference } from './hover';
 import { siblingOf, validateParity } from './parity';
@@ -207,6 +208,8 @@ class WorkspaceSecretsService implements SecretsService {
     const file = project.envFiles.get(uri);
     const sibling = file ? siblingOf(file, project) : undefined;
     if (sibling) affected.add(sibling.uri);
+    // .env.example and the files it describes: their env-example diagnostics compare against each other.
+    if (file) for (const other of exampleComparedFiles(project)) affected.add(other.uri);
     return affected;
   }
 
@@ -227,6 +230,7 @@ class WorkspaceSecretsService implements SecretsService {
       return [
         ...validateEnvFile(envFile, this.host.gitIgnored(uri), this.current),
         ...validateParity(envFile, project, this.current.severity),
+        ...validateEnvExample(envFile, project, this.current.severity),
       ];
     if (project && agentFile) return validateAgentFile(agentFile, project, this.current);
     const text = this.host.documents.text(uri);

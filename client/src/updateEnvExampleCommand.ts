@@ -1,0 +1,69 @@
+import * as vscode from 'vscode';
+import { ENV_FILE_NAMES } from '../../engine/core/environments';
+import { EXAMPLE_FILE_NAME, updateExampleText } from '../../engine/core/envExample';
+import { envFileState, type EnvFileState } from '../../engine/core/workspaceIndex';
+import type { ProjectRegistry } from './projectRegistry';
+
+/**
+ * Struere: Update .env.example — the editor's `struere-secrets example`: adds the names of .env.development and
+ * .env.production that the project's template lacks, with empty values (updateExampleText in the engine), as one
+ * undoable edit. Reads open documents as shown, unsaved changes included. Names only in every message.
+ */
+export async function updateEnvExample(projects: ProjectRegistry): Promise<void> {
+  // Run right at activation (its onCommand event), the server may not have listed the projects yet: find them.
+  if (projects.all.length === 0) {
+    const manifests = await vscode.workspace.findFiles('**/struere.json', '**/node_modules/**');
+    projects.update(manifests.map((manifest) => vscode.Uri.joinPath(manifest, '..').toString()));
+  }
+  const projectUri = await projects.pick('Update .env.example of which project?');
+  if (projectUri === undefined) return;
+  const root = vscode.Uri.parse(projectUri);
+  const sources: EnvFileState[] = [];
+  for (const environment of ['development', 'production'] as const) {
+    const uri = vscode.Uri.joinPath(root, ENV_FILE_NAMES[environment]);
+    const text = await readIfExists(uri);
+    if (text !== undefined) sources.push(envFileState(uri.toString(), text, environment));
+  }
+  if (sources.length === 0) {
+    void vscode.window.showInformationMessage('Struere: no .env.development or .env.production to describe.');
+    return;
+  }
+  const exampleUri = vscode.Uri.joinPath(root, EXAMPLE_FILE_NAME);
+  const exampleText = await readIfExists(exampleUri);
+  const existing = exampleText === undefined ? undefined : envFileState(exampleUri.toString(), exampleText, undefined);
+  const update = updateExampleText(existing, sources);
+  if (update.added.length === 0) {
+    void vscode.window.showInformationMessage(`Struere: ${EXAMPLE_FILE_NAME} is up to date.`);
+    return;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  if (exampleText === undefined) {
+    edit.createFile(exampleUri, { ignoreIfExists: true });
+    edit.insert(exampleUri, new vscode.Position(0, 0), update.text);
+  } else {
+    // The update only appends: insert what follows the existing text rather than replacing it.
+    edit.insert(exampleUri, positionAtEnd(exampleText), update.text.slice(exampleText.length));
+  }
+  if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`${EXAMPLE_FILE_NAME} could not be edited`);
+  await (await vscode.workspace.openTextDocument(exampleUri)).save();
+  void vscode.window.showInformationMessage(
+    `Struere: added ${update.added.length} name${update.added.length === 1 ? '' : 's'} to ${EXAMPLE_FILE_NAME} (no values): ${update.added.join(', ')}`,
+  );
+}
+
+/** An open document's text (unsaved edits included), else the file's, else undefined when it does not exist. */
+async function readIfExists(uri: vscode.Uri): Promise<string | undefined> {
+  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
+  if (open) return open.getText();
+  try {
+    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
+  } catch (error) {
+    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
+    throw error;
+  }
+}
+
+function positionAtEnd(text: string): vscode.Position {
+  const lines = text.split(/\r\n|\r|\n/);
+  return new vscode.Position(lines.length - 1, lines.at(-1)!.length);
+}
