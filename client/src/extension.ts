@@ -21,6 +21,8 @@ import { runSetSecretCommand } from './setSecretCommand';
 import { SecretStatusView } from './statusView';
 import { runSyncCommand, type SyncDependencies } from './syncCommands';
 import { ValueCloak } from './valueCloak';
+import { CloakRuleCheck } from './cloakRule';
+import { MaskedEnvView } from './maskedEnvView';
 import { errorText } from '../../engine/core/errorText';
 
 let client: LanguageClient | undefined;
@@ -45,7 +47,9 @@ const DOCUMENT_SELECTOR = [
  */
 export async function activate(context: vscode.ExtensionContext): Promise<void> {
   // First, before any await: .env values already on screen are hidden as early as activation allows.
-  context.subscriptions.push(new ValueCloak(vscode));
+  const cloak = new ValueCloak(vscode);
+  const maskedEnvView = new MaskedEnvView(vscode, cloak);
+  context.subscriptions.push(cloak, maskedEnvView, new CloakRuleCheck(vscode));
   const log = new OutputLog();
   const keys = new ApiKeyStore(context.secrets);
   let settings = readClientSettings();
@@ -67,6 +71,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
     documentSelector: DOCUMENT_SELECTOR,
     synchronize: { configurationSection: 'struere' },
     initializationOptions: { environment: environmentSwitch.environment },
+    middleware: maskedEnvView.middleware,
   };
   client = new LanguageClient('struere', 'Struere Secrets Language Server', serverOptions, clientOptions);
   const languageClient = client;
