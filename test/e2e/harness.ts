@@ -339,6 +339,8 @@ export interface SessionOptions {
   extension?: boolean;
   /** Start the local API server and point `struere.apiUrl` at it (default false). */
   localApi?: boolean;
+  /** More user settings, over the harness's own. */
+  settings?: Record<string, unknown>;
 }
 
 export class Session {
@@ -646,6 +648,7 @@ function userSettings(opts: SessionOptions, apiUrl: string | undefined): Record<
     // Desktop VS Code's default (the web workbench saves after a delay): saving is the person's Ctrl+S.
     'files.autoSave': 'off',
     ...(apiUrl ? { 'struere.apiUrl': apiUrl } : {}),
+    ...opts.settings,
   };
 }
 
