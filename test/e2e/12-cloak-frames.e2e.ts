@@ -55,6 +55,14 @@ async function clickTab(s: Session, label: string): Promise<void> {
   await s.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: label }).waitFor();
 }
 
+/** Waits until `token` on the line with `lineText` is painted in a colour that is not transparent. */
+async function waitForColour(s: Session, lineText: string, token: string): Promise<void> {
+  const colour = `window.__struereE2E.tokenColor(${JSON.stringify(lineText)}, ${JSON.stringify(token)})`;
+  await s.page.waitForFunction(`(${colour} || 'rgba(0, 0, 0, 0)').indexOf(', 0)') === -1`, undefined, {
+    polling: 'raf',
+  });
+}
+
 /** A reference tree lists files collapsed but the one under the cursor: expand both env files' groups. */
 async function expandEnvGroups(tree: Locator): Promise<void> {
   for (const file of ['.env.development', '.env.production']) {
@@ -72,6 +80,8 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   recorder.step(`${prefix}open`);
   await s.openFile('.env.development');
   await s.waitForDrawn(settled);
+  // Shown values are painted once the reveal decoration's colour lands (the text is in the DOM before that).
+  if (!cloaked) await waitForColour(s, 'SUPPORT_EMAIL=', 'WALRUSMANGO');
 
   recorder.step(`${prefix}switch`);
   await s.openFile('agents/support.ts');
@@ -153,6 +163,14 @@ void test(
         writeCanaries(s);
         const recorder = await FrameRecorder.start(s.page);
         try {
+          // The first .env file of a window is painted before VS Code has loaded the dotenv grammar (it loads it
+          // for the first model of the language), so before the transparent colour exists: measured and reported
+          // as `first-open`, not asserted (README, Security). Every later step runs with the grammar loaded.
+          recorder.step('first-open');
+          await s.openFile('.env.development');
+          await s.waitForDrawn({ includes: ['COMPANY_NAME="', MASK] });
+          await s.runCommand('View: Close All Editors');
+          await s.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
           await runSteps(s, recorder, '', true);
           // Control: the same steps with cloaking off (workspace setting), all tabs closed first.
           recorder.step('control-setup');
@@ -173,7 +191,7 @@ void test(
         const region = { x: left, y: top, width: viewport.width - left, height: (status?.y ?? viewport.height) - top };
         const verdicts = await judgeFrames(s.page.context().browser()!, recorder.frames, region, canaries);
         console.log(`[12] frames per step (OCR: tesseract):\n${table(verdicts)}`);
-        const cloaked = verdicts.filter((v) => !v.step.startsWith('control-'));
+        const cloaked = verdicts.filter((v) => !v.step.startsWith('control-') && v.step !== 'first-open');
         const control = verdicts.filter((v) => v.step.startsWith('control-'));
         for (const v of [...cloaked, ...control])
           if (v.framesWithValue > 0 !== v.step.startsWith('control-'))
