@@ -4,6 +4,7 @@ import {
   LanguageClient,
   TransportKind,
   type LanguageClientOptions,
+  type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Environment } from '../../engine/core/environments';
@@ -22,7 +23,11 @@ const DOCUMENT_SELECTOR = [
 ].map((language) => ({ scheme: 'file', language }));
 
 /** The language client for `dist/server.js`, over IPC; not started yet. */
-export function createLanguageClient(context: vscode.ExtensionContext, environment: Environment): LanguageClient {
+export function createLanguageClient(
+  context: vscode.ExtensionContext,
+  environment: Environment,
+  middleware: Middleware,
+): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
     // A small young generation keeps the server's memory near what it holds (see server/src/main.ts).
@@ -38,6 +43,8 @@ export function createLanguageClient(context: vscode.ExtensionContext, environme
     synchronize: { configurationSection: 'struere' },
     // Tells the server this client renders codicons and runs our commands (code lenses, quick fixes).
     initializationOptions: { environment, clientFeatures: VSCODE_CLIENT_FEATURES },
+    // Env-file locations of definitions and references go to the masked view while a file is cloaked.
+    middleware,
   };
   return new LanguageClient('struere', 'Struere Secrets Language Server', serverOptions, clientOptions);
 }

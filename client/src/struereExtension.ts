@@ -16,6 +16,8 @@ import { RemoteNamesBridge } from './remoteNamesBridge';
 import { SecretStatusView } from './statusView';
 import { runSyncCommand, type SyncDependencies } from './syncCommands';
 import { ValueCloak } from './valueCloak';
+import { CloakRuleCheck } from './cloakRule';
+import { MaskedEnvView } from './maskedEnvView';
 
 /**
  * The thin client: starts the language server, and owns what needs VS Code — the status bar switch, commands,
@@ -24,6 +26,7 @@ import { ValueCloak } from './valueCloak';
  */
 export class Extension {
   readonly cloak: ValueCloak;
+  readonly maskedEnvView: MaskedEnvView;
   readonly log = new OutputLog();
   readonly keys: ApiKeyStore;
   readonly projects = new ProjectRegistry();
@@ -39,9 +42,10 @@ export class Extension {
   constructor(private readonly context: vscode.ExtensionContext) {
     // Before any await: .env values already on screen are hidden as early as activation allows.
     this.cloak = new ValueCloak(vscode);
+    this.maskedEnvView = new MaskedEnvView(vscode, this.cloak);
     this.keys = new ApiKeyStore(context.secrets);
     this.environmentSwitch = new EnvironmentSwitch(context.workspaceState);
-    this.client = createLanguageClient(context, this.environmentSwitch.environment);
+    this.client = createLanguageClient(context, this.environmentSwitch.environment, this.maskedEnvView.middleware);
     this.remote = new RemoteNamesBridge(this.client, this.keys, this.currentSettings, this.log);
     this.statusView = new SecretStatusView(this.client);
     this.promptPreview = new PromptPreview(this.environmentSwitch, this.projects, this.remote);
@@ -54,6 +58,8 @@ export class Extension {
     };
     context.subscriptions.push(
       this.cloak,
+      this.maskedEnvView,
+      new CloakRuleCheck(vscode),
       this.log,
       this.environmentSwitch,
       this.remote,

@@ -23,6 +23,12 @@ export interface CloakRange {
 export const CLOAK_MASK = '••••••';
 
 /**
+ * The innermost scope the dotenv grammar gives every value character (syntaxes/dotenv.tmLanguage.json), coloured
+ * transparent by the manifest's `configurationDefaults`. No other grammar emits it, so the rule touches nothing else.
+ */
+export const CLOAK_SCOPE = 'struere.cloaked-value.dotenv';
+
+/**
  * The value spans of an .env text to hide, in order, never empty:
  * - every entry's value as the shared parser (dotenv's semantics) sees it — inside its quotes when quoted, so
  *   `KEY="••••••"` still shows it is quoted, over several lines for multiline values;
@@ -90,6 +96,42 @@ export function rangesToHide(text: string, ranges: readonly CloakRange[], cursor
   return ranges.filter((range) => !lines.some((line) => line.start <= range.end && range.start <= line.end));
 }
 
+/**
+ * What the grammar hides but the parser does not call a value: after a quote that never closes, the grammar's
+ * string runs to the end of the file (TextMate cannot look ahead for the closing quote), while dotenv reads the
+ * following lines as entries. Their keys and comments would stay transparent; these ranges get the explicit
+ * colour instead. `ranges` are the document's cloakRanges.
+ */
+export function grammarOnlyRanges(text: string, ranges: readonly CloakRange[]): CloakRange[] {
+  const unterminated = parseEnv(text).problems.find((problem) => problem.code === 'unterminated-quote');
+  if (!unterminated) return [];
+  const out: CloakRange[] = [];
+  let at = unterminated.start;
+  for (const range of ranges) {
+    if (range.end <= at) continue;
+    if (range.start > at) out.push({ start: at, end: range.start });
+    at = Math.max(at, range.end);
+  }
+  if (at < text.length) out.push({ start: at, end: text.length });
+  return out;
+}
+
+/**
+ * `text` with every value replaced by the mask, line structure and every key's position unchanged (a multiline
+ * value keeps its line breaks, each of its lines masked): what the masked view of an .env file serves, so that
+ * a reference list or a peek that draws a line's text draws `KEY=••••••`.
+ */
+export function maskValues(text: string): string {
+  let out = '';
+  let at = 0;
+  for (const range of cloakRanges(text)) {
+    out += text.slice(at, range.start);
+    out += text.slice(range.start, range.end).replace(/[^\r\n]+/g, CLOAK_MASK);
+    at = range.end;
+  }
+  return out + text.slice(at);
+}
+
 function lineStart(text: string, offset: number): number {
   let i = Math.min(offset, text.length);
   while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
@@ -107,27 +149,28 @@ function lineEnd(text: string, offset: number): number {
 type VsCode = typeof vscode;
 
 /**
- * The editor side. Decorations are applied synchronously inside the events that announce an editor
- * (`onDidChangeVisibleTextEditors`, `onDidChangeActiveTextEditor`), on construction for editors already visible
- * (activate() builds this before its first await), and inside every document and selection change: no await, no
- * debounce, no language-server round trip, so `setDecorations` leaves the extension host in the tick the event
- * arrives. That is as early as the API allows, and it is not before the first paint: VS Code paints an editor
- * when its model is attached and tells the extension host afterwards, and decorations are per editor, so they
- * are dropped when a tab is hidden and must be set again each time it is shown. Measured in code-server 4.139
- * (VS Code 1.139) in Chromium, by a per-frame check of the rendered text: a value stayed painted for 5-8 frames
- * (70-180 ms) after each tab switch and about 30 frames on the first open while the workbench was busy. Only a
- * renderer-side mechanism avoids that window (a transparent token colour for the grammar's value scopes showed
- * 0 frames on tab switches, about 15 on a first open until tokenization): a product decision about global token
- * colours, not made here.
+ * The editor side, in two layers.
  *
- * The decoration takes the value out of layout (`display: none`, injected through `textDecoration`, which VS Code
- * writes into the CSS rule as is: verified in the rendered CSS) and shows a fixed `before` mask: nothing of the
- * value is painted, not even its length, which `opacity: 0` or a transparent colour alone would still show as
- * blank space. `opacity: 0` stays as a fallback should a VS Code version ever sanitise the injected `display`.
- * The mask is an element of its own, so the `display: none` of the value does not hide it.
+ * 1. Before any extension code runs: the dotenv grammar gives every value character the innermost scope
+ *    `struere.cloaked-value.dotenv` (CLOAK_SCOPE), and the manifest's `configurationDefaults` colour that scope
+ *    transparent through `editor.tokenColorCustomizations`. The renderer applies it while it tokenizes, so an
+ *    editor, a diff, a peek or a hover that shows an .env model paints no value from its first frame. A user's
+ *    own `textMateRules` replaces ours (arrays are not merged): see cloakRule.ts, which detects that and offers
+ *    to add the rule back.
+ * 2. Decorations, applied synchronously in the events that announce an editor (no await, no debounce, no server
+ *    round trip): a value that stays hidden is taken out of layout (`display: none`, injected through
+ *    `textDecoration`, which VS Code writes into the CSS rule as is) behind a fixed `before` mask, so not even
+ *    its length shows once the decoration lands; a value that is revealed — the cursor's line after the user
+ *    placed the cursor there, every value of a file toggled to shown, every value when `struere.cloak.enabled`
+ *    is false — gets an explicit colour that beats the transparent token colour. Decorations are per editor and
+ *    arrive after VS Code's first paint (measured in code-server 4.139: up to ~10 frames on a first open, ~3 on
+ *    a tab switch), which is why layer 1 exists: in those frames a revealed value is still transparent (a
+ *    harmless delay), a hidden one already is.
  */
 export class ValueCloak implements vscode.Disposable {
   private readonly decoration: vscode.TextEditorDecorationType;
+  /** Revealed values: an explicit colour over the grammar's transparent one. */
+  private readonly revealDecoration: vscode.TextEditorDecorationType;
   private readonly status: vscode.StatusBarItem;
   private readonly disposables: vscode.Disposable[] = [];
   /** Per document (URI): shown or hidden by the toggle, overriding the setting until the document closes. */
@@ -135,7 +178,10 @@ export class ValueCloak implements vscode.Disposable {
   /** Editors where the user placed the cursor (click or keys): only there does the cursor line reveal a value. */
   private readonly userCursor = new WeakSet<vscode.TextEditor>();
   /** Parsed once per document version: selection events re-apply often. */
-  private readonly rangeCache = new WeakMap<vscode.TextDocument, { version: number; ranges: CloakRange[] }>();
+  private readonly rangeCache = new WeakMap<
+    vscode.TextDocument,
+    { version: number; ranges: CloakRange[]; grammarOnly: CloakRange[] }
+  >();
 
   constructor(private readonly vscodeApi: VsCode) {
     const { window, workspace } = vscodeApi;
@@ -145,11 +191,16 @@ export class ValueCloak implements vscode.Disposable {
       before: { contentText: CLOAK_MASK, color: new vscodeApi.ThemeColor('editorCodeLens.foreground') },
       rangeBehavior: vscodeApi.DecorationRangeBehavior.ClosedClosed,
     });
+    this.revealDecoration = window.createTextEditorDecorationType({
+      color: new vscodeApi.ThemeColor('editor.foreground'),
+      rangeBehavior: vscodeApi.DecorationRangeBehavior.ClosedClosed,
+    });
     this.status = window.createStatusBarItem('struere.cloak', vscodeApi.StatusBarAlignment.Right, 100);
     this.status.name = 'Struere Secret Values';
     this.status.command = Commands.toggleCloak;
     this.disposables.push(
       this.decoration,
+      this.revealDecoration,
       this.status,
       window.onDidChangeVisibleTextEditors((editors) => editors.forEach((editor) => this.apply(editor))),
       window.onDidChangeActiveTextEditor((editor) => {
@@ -178,15 +229,33 @@ export class ValueCloak implements vscode.Disposable {
     // Editors restored before activation: hide their values now.
     window.visibleTextEditors.forEach((editor) => this.apply(editor));
     this.renderStatus();
+    this.loadGrammarEarly();
+  }
+
+  /**
+   * The renderer loads a grammar when the first model of its language is created, and paints that model untokenized
+   * (in the default colour, values included) until the grammar has loaded. An empty untitled dotenv document, never
+   * shown, makes it load now, before the user opens an .env file.
+   */
+  private loadGrammarEarly(): void {
+    if (this.vscodeApi.workspace.textDocuments.some(isDotenv)) return;
+    this.vscodeApi.workspace.openTextDocument({ language: 'dotenv', content: '' }).then(
+      () => undefined,
+      (error: unknown) => console.error(`Struere: could not preload the dotenv grammar: ${String(error)}`),
+    );
   }
 
   /** Whether values of `document` are hidden now: the toggle's choice for it, else the setting. */
   isCloaked(document: vscode.TextDocument): boolean {
-    const override = this.overrides.get(document.uri.toString());
+    return this.isCloakedUri(document.uri);
+  }
+
+  isCloakedUri(uri: vscode.Uri): boolean {
+    const override = this.overrides.get(uri.toString());
     if (override !== undefined) return override;
     return (
       this.vscodeApi.workspace
-        .getConfiguration('struere.cloak', document.uri)
+        .getConfiguration('struere.cloak', uri)
         .get<unknown>('enabled', SETTING_DEFAULTS['cloak.enabled']) !== false
     );
   }
@@ -214,21 +283,26 @@ export class ValueCloak implements vscode.Disposable {
   private apply(editor: vscode.TextEditor): void {
     const document = editor.document;
     if (!isDotenv(document)) return;
-    if (!this.isCloaked(document)) {
-      editor.setDecorations(this.decoration, []);
-      return;
-    }
+    const text = document.getText();
     let cached = this.rangeCache.get(document);
-    if (cached?.version !== document.version)
-      this.rangeCache.set(document, (cached = { version: document.version, ranges: cloakRanges(document.getText()) }));
-    const cursors = this.userCursor.has(editor)
-      ? editor.selections.map((selection) => document.offsetAt(selection.active))
-      : [];
-    const hidden = cursors.length === 0 ? cached.ranges : rangesToHide(document.getText(), cached.ranges, cursors);
-    editor.setDecorations(
-      this.decoration,
-      hidden.map((range) => new this.vscodeApi.Range(document.positionAt(range.start), document.positionAt(range.end))),
-    );
+    if (cached?.version !== document.version) {
+      const ranges = cloakRanges(text);
+      cached = { version: document.version, ranges, grammarOnly: grammarOnlyRanges(text, ranges) };
+      this.rangeCache.set(document, cached);
+    }
+    let hidden: CloakRange[] = [];
+    if (this.isCloaked(document)) {
+      const cursors = this.userCursor.has(editor)
+        ? editor.selections.map((selection) => document.offsetAt(selection.active))
+        : [];
+      hidden = cursors.length === 0 ? cached.ranges : rangesToHide(text, cached.ranges, cursors);
+    }
+    const hiddenSet = new Set(hidden);
+    const revealed = [...cached.ranges.filter((range) => !hiddenSet.has(range)), ...cached.grammarOnly];
+    const toRange = (range: CloakRange) =>
+      new this.vscodeApi.Range(document.positionAt(range.start), document.positionAt(range.end));
+    editor.setDecorations(this.decoration, hidden.map(toRange));
+    editor.setDecorations(this.revealDecoration, revealed.map(toRange));
   }
 
   private renderStatus(): void {

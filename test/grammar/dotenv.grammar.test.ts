@@ -2,8 +2,20 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { before, describe, test } from 'node:test';
-import type { IGrammar } from 'vscode-textmate';
-import { hasScope, loadGrammar, renderTokens, scopesAt, tokenize, type Token } from './tokenize';
+import type { IGrammar, IRawTheme } from 'vscode-textmate';
+
+type vsctmRule = IRawTheme['settings'][number];
+import { cloakRanges } from '../../client/src/valueCloak';
+import {
+  foregrounds,
+  hasScope,
+  loadGrammar,
+  loadThemed,
+  renderTokens,
+  scopesAt,
+  tokenize,
+  type Token,
+} from './tokenize';
 
 let grammar: IGrammar;
 before(async () => {
@@ -175,6 +187,126 @@ void describe('dotenv grammar: values', () => {
   });
 });
 
+const CLOAK = 'struere.cloaked-value.dotenv';
+
+/** Asserts that the innermost scope of every character of `needle` (or of its `«…»` part) is CLOAK, or is not. */
+function assertCloaked(tokens: readonly Token[], needle: string, cloaked = true): void {
+  const scopes = scopesAt(tokens, needle);
+  assert.equal(
+    scopes.at(-1) === CLOAK,
+    cloaked,
+    `${needle}: expected ${cloaked ? '' : 'no '}${CLOAK} innermost, got ${scopes.join(' ')}`,
+  );
+}
+
+void describe('dotenv grammar: cloaked values (the scope the transparent token colour targets)', () => {
+  void test('unquoted, double-, single- and backtick-quoted values are cloaked inside their quotes', () => {
+    const tokens = dotenv('U=plain value\nD="double"\nS=\'single\'\nB=`tick`\nC: colon\nexport E=exported');
+    for (const value of ['plain value', 'double', 'single', 'tick', 'colon', 'exported']) assertCloaked(tokens, value);
+    for (const quote of ['D=«"»', 'double«"»', "S=«'»", "single«'»", 'B=«`»', 'tick«`»'])
+      assertCloaked(tokens, quote, false);
+    for (const key of ['«U»=', '«D»=', '«C»:', '«E»=', '«export» E']) assertCloaked(tokens, key, false);
+  });
+
+  void test('escapes and interpolations inside a value are cloaked too (innermost, so their theme colours lose)', () => {
+    const tokens = dotenv('A="x\\ny ${HOST} $PORT"\nB=pre${LEVEL:-info}post \\$5\nC=${1X}');
+    for (const part of ['\\n', '${', 'HOST', '}', '$PORT', 'LEVEL', ':-', 'info', 'post', '\\$', '1X'])
+      assertCloaked(tokens, part);
+  });
+
+  void test('a multiline value is cloaked on every line; the comment after its closing quote is not', () => {
+    const tokens = dotenv(
+      ['CERT="-----BEGIN-----', 'KEY=inside # not a comment', '-----END-----" # pem', 'NEXT=1'].join('\n'),
+    );
+    for (const part of ['-----BEGIN-----', 'KEY=inside # not a comment', '-----END-----']) assertCloaked(tokens, part);
+    assertCloaked(tokens, '# pem', false);
+    assertCloaked(tokens, '«NEXT»=1', false);
+    assertCloaked(tokens, 'NEXT=«1»');
+  });
+
+  void test('comments after values stay visible, in every quoting form', () => {
+    const tokens = dotenv('U=abc # one\nD="x" # two\nS=\'y\'# three\nB=`z` #four\nH=abc#five');
+    for (const comment of ['# one', '# two', '# three', '#four', '#five']) assertCloaked(tokens, comment, false);
+    assertCloaked(tokens, 'H=«abc»');
+  });
+
+  void test('a commented-out assignment hides its value; prose comments and keys stay visible', () => {
+    const tokens = dotenv('# OLD_TOKEN=abc123\n#export LEGACY = "x y"\n# Note: not=an assignment here\n# just prose');
+    assertCloaked(tokens, 'OLD_TOKEN=«abc123»');
+    assertCloaked(tokens, '«# OLD_TOKEN»=', false);
+    assertCloaked(tokens, 'LEGACY = «"x y"»');
+    assertScope(tokens, 'OLD_TOKEN=«abc123»', 'comment.line.number-sign');
+    assertCloaked(tokens, '# Note: not=an assignment here', false);
+    assertCloaked(tokens, '# just prose', false);
+  });
+
+  void test('a malformed line holding = hides what follows =; lines without = stay visible', () => {
+    const tokens = dotenv('MY KEY=sk_live_abc\n=orphan\njust words\nURLISH:nospace');
+    assertCloaked(tokens, 'MY KEY=«sk_live_abc»');
+    assertCloaked(tokens, '«MY KEY»=', false);
+    assertCloaked(tokens, '=«orphan»');
+    assertCloaked(tokens, 'just words', false);
+    assertCloaked(tokens, 'URLISH:nospace', false);
+  });
+
+  void test("under a theme with the manifest's rule, exactly the parser's value characters are transparent", async () => {
+    const manifest = JSON.parse(readFileSync(path.resolve(__dirname, '..', '..', 'package.json'), 'utf8')) as {
+      contributes: { configurationDefaults: Record<string, { textMateRules: vsctmRule[] }> };
+    };
+    const ours = manifest.contributes.configurationDefaults['editor.tokenColorCustomizations'].textMateRules;
+    assert.ok(
+      ours.some((rule) => rule.scope === CLOAK && /00$/.test(rule.settings.foreground ?? '')),
+      'the rule is there',
+    );
+    // A theme like Dark+: the rules a value's own scopes would otherwise pick up. Customizations come after the
+    // theme's rules, as VS Code appends them.
+    const theme = {
+      settings: [
+        { settings: { foreground: '#D4D4D4', background: '#1E1E1E' } },
+        { scope: 'string', settings: { foreground: '#CE9178' } },
+        { scope: 'constant.character.escape', settings: { foreground: '#D7BA7D' } },
+        { scope: ['variable', 'meta.interpolation'], settings: { foreground: '#9CDCFE' } },
+        { scope: 'punctuation.definition', settings: { foreground: '#569CD6' } },
+        { scope: 'keyword.operator', settings: { foreground: '#D4D4D5' } },
+        { scope: 'comment', settings: { foreground: '#6A9955' } },
+        { scope: 'source.dotenv string.quoted', settings: { foreground: '#CE9179' } },
+        ...ours,
+      ],
+    };
+    const text = [
+      '# OLD=IBEX',
+      'A=plain # note',
+      'B="dq \\n ${HOST:-x} $P"',
+      "C='sq'",
+      'D=`bt`',
+      'E="multi',
+      'line # inside',
+      'end" # after',
+      'export F: colon',
+      'MY KEY=broken',
+    ].join('\n');
+    const flat = text.replace(/\n/g, '');
+    const lineBreaksBefore = (offset: number) => text.slice(0, offset).split('\n').length - 1;
+    const inValue = new Set<number>();
+    for (const range of cloakRanges(text))
+      for (let at = range.start; at < range.end; at++) if (text[at] !== '\n') inValue.add(at - lineBreaksBefore(at));
+    /** Non-blank characters whose transparency disagrees with the parser's value ranges. */
+    const mismatches = async (rawTheme: IRawTheme) => {
+      const { grammar: themed, colorMap } = await loadThemed('source.dotenv', [], rawTheme);
+      const colours = foregrounds(themed, colorMap, text).flat();
+      return [...flat].flatMap((char, at) => {
+        const transparent = /^#[0-9A-F]{6}00$/i.test(colours[at] ?? '');
+        return char !== ' ' && transparent !== inValue.has(at) ? [`${JSON.stringify(char)}@${at} ${colours[at]}`] : [];
+      });
+    };
+    assert.deepEqual(await mismatches(theme), [], 'value characters transparent, every other character coloured');
+    // Control: the same theme without our rule (what a user's own textMateRules leaves): every value character shows.
+    const withoutOurs = { settings: theme.settings.filter((rule) => !ours.includes(rule as vsctmRule)) };
+    const nonBlankValueChars = [...inValue].filter((at) => flat[at] !== ' ').length;
+    assert.equal((await mismatches(withoutOurs)).length, nonBlankValueChars);
+  });
+});
+
 void describe('dotenv grammar: snapshot', () => {
   const fixture = [
     '# Development secrets for the support agent',
@@ -198,47 +330,47 @@ L1 " Development secrets for the support agent" → comment.line.number-sign.dot
 L2 "export" → keyword.other.export.dotenv
 L2 "DATABASE_URL" → variable.other.env.dotenv
 L2 "=" → keyword.operator.assignment.dotenv
-L2 "postgres://" → string.unquoted.value.dotenv
-L2 "${'${'}" → string.unquoted.value.dotenv meta.interpolation.dotenv punctuation.definition.interpolation.begin.dotenv
-L2 "DB_HOST" → string.unquoted.value.dotenv meta.interpolation.dotenv variable.other.interpolation.dotenv
-L2 ":-" → string.unquoted.value.dotenv meta.interpolation.dotenv keyword.operator.default.dotenv
-L2 "localhost" → string.unquoted.value.dotenv meta.interpolation.dotenv string.unquoted.default.dotenv
-L2 "}" → string.unquoted.value.dotenv meta.interpolation.dotenv punctuation.definition.interpolation.end.dotenv
-L2 ":5432/app " → string.unquoted.value.dotenv
+L2 "postgres://" → string.unquoted.value.dotenv struere.cloaked-value.dotenv
+L2 "${'${'}" → string.unquoted.value.dotenv struere.cloaked-value.dotenv meta.interpolation.dotenv punctuation.definition.interpolation.begin.dotenv struere.cloaked-value.dotenv
+L2 "DB_HOST" → string.unquoted.value.dotenv struere.cloaked-value.dotenv meta.interpolation.dotenv variable.other.interpolation.dotenv struere.cloaked-value.dotenv
+L2 ":-" → string.unquoted.value.dotenv struere.cloaked-value.dotenv meta.interpolation.dotenv keyword.operator.default.dotenv struere.cloaked-value.dotenv
+L2 "localhost" → string.unquoted.value.dotenv struere.cloaked-value.dotenv meta.interpolation.dotenv string.unquoted.default.dotenv struere.cloaked-value.dotenv
+L2 "}" → string.unquoted.value.dotenv struere.cloaked-value.dotenv meta.interpolation.dotenv punctuation.definition.interpolation.end.dotenv struere.cloaked-value.dotenv
+L2 ":5432/app " → string.unquoted.value.dotenv struere.cloaked-value.dotenv
 L2 "#" → comment.line.number-sign.dotenv punctuation.definition.comment.dotenv
 L2 " local only" → comment.line.number-sign.dotenv
 L3 "API_KEY" → variable.other.env.dotenv
 L3 ":" → punctuation.separator.key-value.dotenv
-L3 "sk_dev_123" → string.unquoted.value.dotenv
+L3 "sk_dev_123" → string.unquoted.value.dotenv struere.cloaked-value.dotenv
 L4 "GREETING" → variable.other.env.dotenv
 L4 "=" → keyword.operator.assignment.dotenv
 L4 "\"" → string.quoted.double.dotenv punctuation.definition.string.begin.dotenv
-L4 "Hello" → string.quoted.double.dotenv
-L4 "\\n" → string.quoted.double.dotenv constant.character.escape.dotenv
-L4 "\\\"" → string.quoted.double.dotenv constant.character.escape.dotenv
-L4 "$" → string.quoted.double.dotenv meta.interpolation.dotenv punctuation.definition.variable.dotenv
-L4 "USER_NAME" → string.quoted.double.dotenv meta.interpolation.dotenv variable.other.interpolation.dotenv
-L4 "\\\"" → string.quoted.double.dotenv constant.character.escape.dotenv
+L4 "Hello" → string.quoted.double.dotenv struere.cloaked-value.dotenv
+L4 "\\n" → string.quoted.double.dotenv struere.cloaked-value.dotenv constant.character.escape.dotenv struere.cloaked-value.dotenv
+L4 "\\\"" → string.quoted.double.dotenv struere.cloaked-value.dotenv constant.character.escape.dotenv struere.cloaked-value.dotenv
+L4 "$" → string.quoted.double.dotenv struere.cloaked-value.dotenv meta.interpolation.dotenv punctuation.definition.variable.dotenv struere.cloaked-value.dotenv
+L4 "USER_NAME" → string.quoted.double.dotenv struere.cloaked-value.dotenv meta.interpolation.dotenv variable.other.interpolation.dotenv struere.cloaked-value.dotenv
+L4 "\\\"" → string.quoted.double.dotenv struere.cloaked-value.dotenv constant.character.escape.dotenv struere.cloaked-value.dotenv
 L4 "\"" → string.quoted.double.dotenv punctuation.definition.string.end.dotenv
 L5 "RAW" → variable.other.env.dotenv
 L5 "=" → keyword.operator.assignment.dotenv
 L5 "'" → string.quoted.single.dotenv punctuation.definition.string.begin.dotenv
-L5 "no $INTERPOLATION " → string.quoted.single.dotenv
-L5 "\\'" → string.quoted.single.dotenv
-L5 " here" → string.quoted.single.dotenv
+L5 "no $INTERPOLATION " → string.quoted.single.dotenv struere.cloaked-value.dotenv
+L5 "\\'" → string.quoted.single.dotenv struere.cloaked-value.dotenv
+L5 " here" → string.quoted.single.dotenv struere.cloaked-value.dotenv
 L5 "'" → string.quoted.single.dotenv punctuation.definition.string.end.dotenv
 L6 "PRIVATE_KEY" → variable.other.env.dotenv
 L6 "=" → keyword.operator.assignment.dotenv
 L6 "\"" → string.quoted.double.dotenv punctuation.definition.string.begin.dotenv
-L6 "-----BEGIN-----" → string.quoted.double.dotenv
-L7 "abc" → string.quoted.double.dotenv
-L8 "-----END-----" → string.quoted.double.dotenv
+L6 "-----BEGIN-----" → string.quoted.double.dotenv struere.cloaked-value.dotenv
+L7 "abc" → string.quoted.double.dotenv struere.cloaked-value.dotenv
+L8 "-----END-----" → string.quoted.double.dotenv struere.cloaked-value.dotenv
 L8 "\"" → string.quoted.double.dotenv punctuation.definition.string.end.dotenv
 L8 "#" → comment.line.number-sign.dotenv punctuation.definition.comment.dotenv
 L8 " pem" → comment.line.number-sign.dotenv
 L9 "my-key" → invalid.illegal.key.dotenv
 L9 "=" → keyword.operator.assignment.dotenv
-L9 "oops" → string.unquoted.value.dotenv
+L9 "oops" → string.unquoted.value.dotenv struere.cloaked-value.dotenv
 L11 "EMPTY" → variable.other.env.dotenv
 L11 "=" → keyword.operator.assignment.dotenv
 `.trim();

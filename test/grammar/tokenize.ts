@@ -46,9 +46,23 @@ export interface HostGrammar {
 }
 
 /** Loads `scopeName` from the manifest or from `hosts`, with the manifest's injections applied. */
-export async function loadGrammar(scopeName: string, hosts: readonly HostGrammar[] = []): Promise<vsctm.IGrammar> {
+export async function loadGrammar(
+  scopeName: string,
+  hosts: readonly HostGrammar[] = [],
+  theme?: vsctm.IRawTheme,
+): Promise<vsctm.IGrammar> {
+  return (await loadThemed(scopeName, hosts, theme)).grammar;
+}
+
+/** The grammar and the colour map a theme resolves to (index = foreground id in tokenizeLine2's metadata). */
+export async function loadThemed(
+  scopeName: string,
+  hosts: readonly HostGrammar[] = [],
+  theme?: vsctm.IRawTheme,
+): Promise<{ grammar: vsctm.IGrammar; colorMap: string[] }> {
   const contributed = manifestGrammars();
   const registry = new vsctm.Registry({
+    theme,
     onigLib: loadOnigLib(),
     loadGrammar: async (name) => {
       const host = hosts.find((grammar) => grammar.scopeName === name);
@@ -63,7 +77,29 @@ export async function loadGrammar(scopeName: string, hosts: readonly HostGrammar
   });
   const grammar = await registry.loadGrammar(scopeName);
   if (!grammar) throw new Error(`no grammar for ${scopeName}`);
-  return grammar;
+  return { grammar, colorMap: registry.getColorMap() };
+}
+
+/** vscode-textmate's encoded token metadata: the foreground colour id sits in bits 15–23. */
+const FOREGROUND_OFFSET = 15;
+const FOREGROUND_MASK = 0b111111111 << FOREGROUND_OFFSET;
+
+/** The foreground colour of every character of `text` (per line, the rule stack carried as the editor does). */
+export function foregrounds(grammar: vsctm.IGrammar, colorMap: readonly string[], text: string): string[][] {
+  let state = vsctm.INITIAL;
+  return text.split(/\r\n|\r|\n/).map((lineText) => {
+    const result = grammar.tokenizeLine2(lineText, state);
+    state = result.ruleStack;
+    const colours: string[] = [];
+    const tokens = result.tokens;
+    for (let i = 0; i < tokens.length; i += 2) {
+      const start = tokens[i];
+      const end = i + 2 < tokens.length ? tokens[i + 2] : lineText.length;
+      const colour = colorMap[(tokens[i + 1] & FOREGROUND_MASK) >>> FOREGROUND_OFFSET];
+      for (let at = start; at < end; at++) colours[at] = colour;
+    }
+    return colours;
+  });
 }
 
 export interface Token {

@@ -3,7 +3,16 @@ import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parseEnv } from '../../engine/core/envParser';
-import { cloakRanges, rangesToHide } from '../../client/src/valueCloak';
+import {
+  CLOAK_MASK as M,
+  CLOAK_SCOPE,
+  cloakRanges,
+  grammarOnlyRanges,
+  maskValues,
+  rangesToHide,
+} from '../../client/src/valueCloak';
+import { CLOAK_RULE, cloakRuleStatus, withCloakRule } from '../../client/src/cloakRule';
+import { isEnvFileName } from '../../client/src/maskedEnvView';
 
 // What the .env cloak hides: the text under each range, as the reader would see it gone.
 const hidden = (text: string) => cloakRanges(text).map((range) => text.slice(range.start, range.end));
@@ -125,4 +134,64 @@ test('every non-empty value of the example .env files lies inside a cloaked rang
       assert.ok(covered, `${name}: the value of ${entry.key} is not cloaked`);
     }
   }
+});
+
+test('maskValues: every value becomes the mask, lines and key positions unchanged, comments kept', () => {
+  const text = '# OLD=IBEX\nA=plain # note\nB="multi\nline"\nC=\'sq\'\nMY KEY=broken\n';
+  const masked = maskValues(text);
+  assert.equal(masked, `# OLD=${M}\nA=${M} # note\nB="${M}\n${M}"\nC='${M}'\nMY KEY=${M}\n`);
+  for (const value of ['IBEX', 'plain', 'multi', 'line', 'sq', 'broken']) assert.ok(!masked.includes(value), value);
+  // Same keys on the same lines and columns: a location computed on the real file is right in the masked one.
+  assert.deepEqual(
+    parseEnv(masked).entries.map((e) => [e.key, e.line, e.keyStart - masked.lastIndexOf('\n', e.keyStart - 1)]),
+    parseEnv(text).entries.map((e) => [e.key, e.line, e.keyStart - text.lastIndexOf('\n', e.keyStart - 1)]),
+  );
+});
+
+test('grammarOnlyRanges: after an unterminated quote, the non-value text (keys, comments) is returned; else nothing', () => {
+  assert.deepEqual(grammarOnlyRanges('A="x"\nB=1\n', cloakRanges('A="x"\nB=1\n')), []);
+  const text = 'A="open\nB=1 # c\n';
+  const parts = grammarOnlyRanges(text, cloakRanges(text)).map((r) => text.slice(r.start, r.end));
+  assert.deepEqual(parts, ['\nB=', ' # c\n']);
+});
+
+test('cloakRuleStatus: our default applies unless a layer with its own top-level textMateRules replaces it', () => {
+  const ours = { textMateRules: [CLOAK_RULE] };
+  const theirs = { textMateRules: [{ scope: 'comment', settings: { foreground: '#888888' } }] };
+  assert.deepEqual(cloakRuleStatus({ defaultValue: ours }), { applied: true });
+  // Objects merge key by key: other keys, or a [Theme] block (whose rules are appended), leave ours in place.
+  assert.deepEqual(cloakRuleStatus({ defaultValue: ours, globalValue: { comments: '#888888' } }), { applied: true });
+  assert.deepEqual(cloakRuleStatus({ defaultValue: ours, globalValue: { '[Default Dark+]': theirs } }), {
+    applied: true,
+  });
+  // Arrays are replaced whole: the most specific layer with textMateRules decides.
+  assert.deepEqual(cloakRuleStatus({ defaultValue: ours, globalValue: theirs }), {
+    applied: false,
+    droppedBy: 'global',
+  });
+  assert.deepEqual(cloakRuleStatus({ defaultValue: ours, globalValue: ours, workspaceValue: theirs }), {
+    applied: false,
+    droppedBy: 'workspace',
+  });
+  assert.deepEqual(cloakRuleStatus({ defaultValue: ours, globalValue: withCloakRule(theirs) }), { applied: true });
+  // Another extension's configurationDefaults replaced ours.
+  assert.deepEqual(cloakRuleStatus({ defaultValue: theirs }), { applied: false, droppedBy: 'default' });
+  // Our scope with a visible colour does not count.
+  const visibleRule = { textMateRules: [{ scope: CLOAK_SCOPE, settings: { foreground: '#ff0000' } }] };
+  assert.deepEqual(cloakRuleStatus({ defaultValue: ours, globalValue: visibleRule }), {
+    applied: false,
+    droppedBy: 'global',
+  });
+});
+
+test('withCloakRule keeps the layer’s other keys and rules, and appends ours', () => {
+  const value = { comments: '#888888', textMateRules: [{ scope: 'comment', settings: { fontStyle: 'italic' } }] };
+  assert.deepEqual(withCloakRule(value), { comments: '#888888', textMateRules: [value.textMateRules[0], CLOAK_RULE] });
+  assert.deepEqual(withCloakRule(undefined), { textMateRules: [CLOAK_RULE] });
+});
+
+test('isEnvFileName follows the manifest’s dotenv file names', () => {
+  for (const name of ['/p/.env', '/p/.env.development', '/p/.env.local', '/p/prod.env'])
+    assert.ok(isEnvFileName(name), name);
+  for (const name of ['/p/env.ts', '/p/.envrc', '/p/.env/x.ts', '/p/notes.md']) assert.ok(!isEnvFileName(name), name);
 });
