@@ -1,6 +1,7 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
 import type { Environment } from '../../engine/core/environments';
+import { hasLeakFindings, validateLeaks } from '../../engine/core/leakDiagnostics';
 import { validateParity } from '../../engine/core/parity';
 import { validateEnvFile, validateSourceFile, type ValidationSettings } from '../../engine/core/validation';
 import { uriToPath, type WorkspaceHost } from '../../engine/host/workspaceHost';
@@ -43,13 +44,18 @@ export function collectDiagnostics(host: WorkspaceHost, root: string, settings: 
     }
   };
   for (const project of host.index.allProjects()) {
+    // h-leaks: only files with findings ask git whether they would be committed.
+    const leaks = (uri: string) =>
+      hasLeakFindings(uri, project) && host.isCommitted(uri) ? validateLeaks(uri, project, settings.severity) : [];
     for (const file of project.envFiles.values()) {
       add(file.uri, [
         ...validateEnvFile(file, host.gitIgnored.get(file.uri), settings),
         ...validateParity(file, project, settings.severity),
+        ...leaks(file.uri),
       ]);
     }
-    for (const source of project.sourceFiles.values()) add(source.uri, validateSourceFile(source, project, settings));
+    for (const source of project.sourceFiles.values())
+      add(source.uri, [...validateSourceFile(source, project, settings), ...leaks(source.uri)]);
   }
   return result.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }

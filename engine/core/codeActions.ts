@@ -14,6 +14,7 @@ import { presenceIn } from './presence';
 import { planRename, suggestValidName } from './rename';
 import { LineIndex } from './text';
 import { joinUri } from './uris';
+import { leakedValueFix } from './leakFixes';
 import { sourceFileOf, type ProjectState } from './workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
@@ -22,6 +23,8 @@ export interface CodeActionHost {
   versionOf(uri: string): number | null;
   /** The project's .gitignore text, undefined when there is none. */
   readonly gitignoreText: string | undefined;
+  /** An open document's text (leak fixes check what is under the diagnostic), undefined when closed. */
+  documentText?(uri: string): string | undefined;
 }
 
 /** A client command that puts the cursor somewhere after an edit: `[uri, line, character]`. */
@@ -56,6 +59,12 @@ export function codeActions(
       case 'not-gitignored':
         actions.push(gitignoreFix(project, diagnostic, host));
         break;
+      case 'leaked-value': {
+        // h-leaks
+        const fix = leakedValueFix(project, uri, diagnostic, host.documentText?.(uri), host.versionOf(uri));
+        if (fix) actions.push(fix);
+        break;
+      }
     }
   }
   return actions;

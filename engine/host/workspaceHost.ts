@@ -5,6 +5,9 @@ import type { ServerSettings } from '../core/settings';
 import { isEnvFileName, WorkspaceIndex } from '../core/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
 import { isGitIgnored } from './gitStatus';
+import { isTemplateEnvFile } from '../core/gitignore';
+import { GitIgnoreCache } from './gitIgnoreCache';
+import { LeakScanner } from './leakScanner';
 import { isMissing, readTextFile, readTextFileSync } from './readText';
 
 const SOURCE_CHUNK = 200;
@@ -37,9 +40,42 @@ export class WorkspaceHost {
   readonly gitIgnored = new Map<string, boolean | undefined>();
   private globs: GlobFilter;
   private readonly folders: string[] = [];
+  // ---- leaks (h-leaks) ----
+  /** Whether git would commit a file: asked only for files with leak findings. */
+  readonly gitIgnores = new GitIgnoreCache();
+  /** Open buffers' texts, set by the language server: they win over the disk for rescans. */
+  openText: (uri: string) => string | undefined = () => undefined;
+  /** Called when a file's hardcoded-secret findings changed (the server re-diagnoses it). */
+  onSecretFindings: (uri: string) => void = () => undefined;
+  readonly leakScanner = new LeakScanner(
+    this.index,
+    (uri) => this.openText(uri) ?? this.readCurrentText(uriToPath(uri)),
+    (uri) => this.onSecretFindings(uri),
+  );
+  // ---- end leaks ----
 
   constructor(private settings: ServerSettings) {
     this.globs = new GlobFilter(settings);
+  }
+
+  /** Records an env file's text (from disk or an open buffer); rescans for leaks when its values changed. */
+  setEnvText(uri: string, text: string): ReadonlySet<string> {
+    const project = this.index.projectOf(uri);
+    const version = project?.leakValuesVersion;
+    const changed = this.index.setEnvFile(uri, text);
+    if (isTemplateEnvFile(path.basename(uriToPath(uri)))) this.leakScanner.scanSecrets(uri, text);
+    if (project && project.leakValuesVersion !== version) this.leakScanner.refreshLeakValues(project);
+    return changed;
+  }
+
+  /** Whether git would commit the file at `uri` (outside a repository: yes). */
+  isCommitted(uri: string): boolean {
+    return this.gitIgnores.isCommitted(uriToPath(uri));
+  }
+
+  private readCurrentText(filePath: string): string | undefined {
+    const result = readTextFileSync(filePath, this.settings.maxFileBytes, !isEnvFileName(path.basename(filePath)));
+    return result.kind === 'text' ? result.text : undefined;
   }
 
   updateSettings(settings: ServerSettings): void {
@@ -116,6 +152,7 @@ export class WorkspaceHost {
   }
 
   async refreshGitStatus(): Promise<void> {
+    this.gitIgnores.clear();
     for (const project of this.index.allProjects()) {
       for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await isGitIgnored(uriToPath(uri)));
     }
@@ -126,16 +163,21 @@ export class WorkspaceHost {
     if (!this.index.projectOf(uri)) return new Set();
     const result = await readTextFile(filePath, this.settings.maxFileBytes, false);
     switch (result.kind) {
-      case 'missing':
+      case 'missing': {
         this.gitIgnored.delete(uri);
-        return this.index.deleteEnvFile(uri);
+        const project = this.index.projectOf(uri);
+        const version = project?.leakValuesVersion;
+        const changed = this.index.deleteEnvFile(uri);
+        if (project && project.leakValuesVersion !== version) this.leakScanner.refreshLeakValues(project);
+        return changed;
+      }
       case 'too-large':
       case 'binary':
         this.gitIgnored.set(uri, await isGitIgnored(filePath));
         return this.index.setSkippedEnvFile(uri, result.bytes);
       case 'text':
         this.gitIgnored.set(uri, await isGitIgnored(filePath));
-        return this.index.setEnvFile(uri, result.text);
+        return this.setEnvText(uri, result.text);
     }
   }
 
@@ -143,15 +185,27 @@ export class WorkspaceHost {
     const uri = pathToUri(filePath);
     if (!this.index.projectOf(uri)) return;
     const result = readTextFileSync(filePath, this.settings.maxFileBytes, true);
-    if (result.kind === 'text') this.index.setSourceFile(uri, result.text);
-    else this.index.deleteSourceFile(uri);
+    this.setSource(uri, result.kind === 'text' ? result.text : undefined);
   }
 
   private async readSourceFile(filePath: string): Promise<void> {
     const uri = pathToUri(filePath);
     if (!this.index.projectOf(uri)) return;
     const result = await readTextFile(filePath, this.settings.maxFileBytes, true);
-    if (result.kind === 'text') this.index.setSourceFile(uri, result.text);
-    else this.index.deleteSourceFile(uri);
+    this.setSource(uri, result.kind === 'text' ? result.text : undefined);
+  }
+
+  /**
+   * Records a source file's text (undefined: gone or unreadable) and queues its secretlint scan. When read from
+   * disk the scan re-reads the file in its turn, so a large initial queue holds no texts.
+   */
+  setSource(uri: string, text: string | undefined, keepText = false): void {
+    if (text === undefined) {
+      this.index.deleteSourceFile(uri);
+      this.leakScanner.forget(uri);
+      return;
+    }
+    this.index.setSourceFile(uri, text);
+    this.leakScanner.scanSecrets(uri, keepText ? text : undefined);
   }
 }

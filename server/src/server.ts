@@ -43,6 +43,7 @@ import {
 } from '../../engine/protocol';
 import { runSafe } from './runSafe';
 import { errorText } from '../../engine/core/errorText';
+import { hasLeakFindings, validateLeaks } from '../../engine/core/leakDiagnostics';
 
 /**
  * The LSP adapter: wires a connection to the pure core. It owns no logic of its own beyond deciding what to
@@ -64,6 +65,10 @@ export function startServer(connection: Connection): void {
   /** Resolves once every project is indexed; handlers wait on it so early requests get real answers. */
   let indexed: Promise<void> = Promise.resolve();
   const published = new Set<string>();
+  // ---- leaks (h-leaks): open buffers win over the disk for rescans; new findings re-diagnose their file ----
+  host.openText = (uri) => documents.get(uri)?.getText();
+  host.onSecretFindings = (uri) => schedule([uri], true);
+  // ---- end leaks ----
 
   const environment = (): Environment => environmentOverride ?? settings.environment;
   const validationSettings = (): ValidationSettings => ({
@@ -222,10 +227,10 @@ export function startServer(connection: Connection): void {
   function updateFromText(uri: string, text: string): void {
     const project = host.index.projectOf(uri);
     if (isEnvFileName(baseName(uri))) {
-      const changed = project ? host.index.setEnvFile(uri, text) : new Set<string>();
+      const changed = project ? host.setEnvText(uri, text) : new Set<string>();
       schedule([uri, ...affectedBy(uri, changed)]);
     } else if (project && host.classify(uriToPath(uri)) === 'source') {
-      host.index.setSourceFile(uri, text);
+      host.setSource(uri, text, true);
       schedule([uri], false);
     }
   }
@@ -321,9 +326,11 @@ export function startServer(connection: Connection): void {
       return [
         ...validateEnvFile(envFile, host.gitIgnored.get(uri), validationSettings()),
         ...validateParity(envFile, project, settings.severity),
+        ...leakDiagnostics(uri), // h-leaks
       ];
     const source = project?.sourceFiles.get(uri);
-    if (source && project) return validateSourceFile(source, project, validationSettings());
+    if (source && project)
+      return [...validateSourceFile(source, project, validationSettings()), ...leakDiagnostics(uri)];
     const document = documents.get(uri);
     if (document && isEnvFileName(baseName(uri))) {
       // An .env file outside any project still gets its syntax checked.
@@ -331,6 +338,14 @@ export function startServer(connection: Connection): void {
     }
     return [];
   }
+
+  // ---- leaks (h-leaks): only files with findings ask git whether they would be committed ----
+  function leakDiagnostics(uri: string): Diagnostic[] {
+    const project = host.index.projectOf(uri);
+    if (!project || !hasLeakFindings(uri, project) || !host.isCommitted(uri)) return [];
+    return validateLeaks(uri, project, settings.severity);
+  }
+  // ---- end leaks ----
 
   connection.languages.diagnostics.on((params, token) =>
     runSafe(
@@ -506,6 +521,7 @@ export function startServer(connection: Connection): void {
       return codeActions(project, uri, ours, environment(), {
         versionOf: (documentUri) => documents.get(documentUri)?.version ?? null,
         gitignoreText: host.readProjectGitignore(project.rootUri),
+        documentText: (documentUri) => documents.get(documentUri)?.getText(), // h-leaks
       });
     }),
   );

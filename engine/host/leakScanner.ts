@@ -1,0 +1,106 @@
+import { scanForSecrets } from '../core/secretScan';
+import { isTemplateEnvFile } from '../core/gitignore';
+import { baseName } from '../core/uris';
+import type { WorkspaceIndex, ProjectState } from '../core/workspaceIndex';
+
+/**
+ * The asynchronous half of leak detection. secretlint answers with a promise, so `hardcoded-secret` findings
+ * are computed in the background, one file at a time (a burst of 10k files must not hold 10k texts or
+ * starve requests), and kept in the index per file; the diagnostics pass only reads them. It also rescans
+ * source files for `leaked-value` when the set of env values changed, since files keep no text.
+ */
+export class LeakScanner {
+  /** uri → the text to scan, or null to read it when its turn comes (keeps a large initial queue small). */
+  private readonly queue = new Map<string, string | null>();
+  private draining: Promise<void> | undefined;
+
+  constructor(
+    private readonly index: WorkspaceIndex,
+    /** Reads a file's current text (an open buffer first); undefined when it is gone or not text. */
+    private readonly readText: (uri: string) => string | undefined,
+    /** Called after a file's findings changed, to re-diagnose it. */
+    private readonly onFindings: (uri: string) => void,
+  ) {}
+
+  /** Queues a secretlint scan of `uri`; a newer request for the same file replaces an unstarted one. */
+  scanSecrets(uri: string, text?: string): void {
+    this.queue.delete(uri);
+    this.queue.set(uri, text ?? null);
+    this.draining ??= this.drain().finally(() => (this.draining = undefined));
+  }
+
+  /** Resolves once every queued scan has finished (the CLI waits on it before reporting). */
+  async idle(): Promise<void> {
+    await this.rescans;
+    while (this.draining) await this.draining;
+  }
+
+  forget(uri: string): void {
+    this.queue.delete(uri);
+  }
+
+  /**
+   * Brings every source file of `project` up to its current leak dictionary, in the background, re-diagnosing
+   * the files whose leaks changed. Calls while a pass runs coalesce: the pass loops until the version holds.
+   */
+  refreshLeakValues(project: ProjectState): void {
+    if (this.rescanning.has(project)) return;
+    this.rescanning.add(project);
+    const run = async () => {
+      let version: number;
+      do {
+        version = project.leakValuesVersion;
+        for (const uri of await this.rescanLeakValues(project)) this.onFindings(uri);
+      } while (version !== project.leakValuesVersion);
+    };
+    this.rescans = Promise.all([this.rescans, run().finally(() => this.rescanning.delete(project))]).then(() => {});
+  }
+
+  private readonly rescanning = new Set<ProjectState>();
+  private rescans: Promise<void> = Promise.resolve();
+
+  /**
+   * Re-finds leak values in every source file scanned with an older dictionary, in chunks; returns the files
+   * whose leaks changed. Stops early when the dictionary changes again: the caller loops.
+   */
+  private async rescanLeakValues(project: ProjectState): Promise<string[]> {
+    const version = project.leakValuesVersion;
+    const changed: string[] = [];
+    let sinceYield = 0;
+    for (const source of [...project.sourceFiles.values()]) {
+      if (project.leakValuesVersion !== version) break;
+      if (source.leaksVersion >= version) continue;
+      const text = this.readText(source.uri);
+      if (text === undefined) continue;
+      const next = this.index.setSourceFile(source.uri, text);
+      if (source.leaks.length > 0 || (next?.leaks.length ?? 0) > 0) changed.push(source.uri);
+      if (++sinceYield >= RESCAN_CHUNK) {
+        sinceYield = 0;
+        await new Promise((resolve) => setImmediate(resolve));
+      }
+    }
+    for (const file of project.envFiles.values()) if (isTemplateEnvFile(file.fileName)) changed.push(file.uri);
+    return changed;
+  }
+
+  private async drain(): Promise<void> {
+    for (;;) {
+      const next = this.queue.entries().next();
+      if (next.done) return;
+      const [uri, queuedText] = next.value;
+      this.queue.delete(uri);
+      const text = queuedText ?? this.readText(uri);
+      if (text === undefined) continue;
+      const findings = await scanForSecrets(text, baseName(uri));
+      // A newer text arrived while scanning: its own scan is queued and will decide.
+      if (this.queue.has(uri)) continue;
+      const before = this.index.projectOf(uri)?.secretFindings.has(uri) ?? false;
+      this.index.setSecretFindings(uri, text, findings);
+      if (before || findings.length > 0) this.onFindings(uri);
+      // secretlint resolves on microtasks: yield to I/O so requests are served during a long queue.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+}
+
+const RESCAN_CHUNK = 200;
