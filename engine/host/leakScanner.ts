@@ -29,14 +29,38 @@ export class LeakScanner {
     this.draining ??= this.drain().finally(() => (this.draining = undefined));
   }
 
+  /**
+   * The same for a buffer being typed in: scanned once typing pauses, so a keystroke in a 200 KB prompt does
+   * not pay for a secretlint pass (references and leak values are still found on every keystroke).
+   */
+  scanSecretsSoon(uri: string, text: string): void {
+    clearTimeout(this.typing.get(uri));
+    this.typing.set(
+      uri,
+      setTimeout(() => {
+        this.typing.delete(uri);
+        this.scanSecrets(uri, text);
+      }, TYPING_PAUSE_MS),
+    );
+  }
+
+  private readonly typing = new Map<string, ReturnType<typeof setTimeout>>();
+
   /** Resolves once every queued scan has finished (the CLI waits on it before reporting). */
   async idle(): Promise<void> {
     await this.rescans;
+    for (const [uri, timer] of this.typing) {
+      clearTimeout(timer);
+      this.typing.delete(uri);
+      this.scanSecrets(uri);
+    }
     while (this.draining) await this.draining;
   }
 
   forget(uri: string): void {
     this.queue.delete(uri);
+    clearTimeout(this.typing.get(uri));
+    this.typing.delete(uri);
   }
 
   /**
@@ -104,3 +128,4 @@ export class LeakScanner {
 }
 
 const RESCAN_CHUNK = 200;
+const TYPING_PAUSE_MS = 300;

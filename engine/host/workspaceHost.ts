@@ -197,15 +197,17 @@ export class WorkspaceHost {
 
   /**
    * Records a source file's text (undefined: gone or unreadable) and queues its secretlint scan. When read from
-   * disk the scan re-reads the file in its turn, so a large initial queue holds no texts.
+   * disk the scan re-reads the file in its turn, so a large initial queue holds no texts; a `typed` buffer is
+   * scanned once typing pauses.
    */
-  setSource(uri: string, text: string | undefined, keepText = false): void {
+  setSource(uri: string, text: string | undefined, typed = false): void {
     if (text === undefined) {
       this.index.deleteSourceFile(uri);
       this.leakScanner.forget(uri);
       return;
     }
     this.index.setSourceFile(uri, text);
-    this.leakScanner.scanSecrets(uri, keepText ? text : undefined);
+    if (typed) this.leakScanner.scanSecretsSoon(uri, text);
+    else this.leakScanner.scanSecrets(uri);
   }
 }

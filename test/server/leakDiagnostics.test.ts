@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { CodeActionRequest, type CodeAction, type TextDocumentEdit } from 'vscode-languageserver-protocol';
+import {
+  CodeActionRequest,
+  type CodeAction,
+  type TextDocumentEdit,
+  type TextEdit,
+} from 'vscode-languageserver-protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
 import { tempWorkspace } from '../support/tempWorkspace';
 
@@ -48,7 +53,7 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
     assert.equal(change.textDocument.version, 1);
     await client.change(
       agent,
-      change.edits.map((edit) => ({ range: edit.range, text: edit.newText })),
+      (change.edits as TextEdit[]).map((edit) => ({ range: edit.range, text: edit.newText })),
     );
     const after = await client.waitForDiagnostics(agent, (d) => !d.some((x) => x.code === 'leaked-value'));
     assert.deepEqual(

@@ -101,7 +101,7 @@ void test('leaked-value: every definition is named, and a value removed from the
   });
   const [diagnostic] = validateLeaks(fixture.uri('agents/a.md'), fixture.project, {});
   assert.match(
-    diagnostic.message,
+    String(diagnostic.message),
     /STRIPE_KEY \(\.env\.development line 1\), STRIPE_SECRET \(\.env\.production line 2\)/,
   );
   const before = fixture.project.leakValuesVersion;
@@ -245,5 +245,6 @@ void test('hardcoded-secret: secretlint finds well-known formats and reports the
   const [diagnostic] = validateLeaks(fixture.uri('agents/a.ts'), fixture.project, {});
   assert.equal(diagnostic.code, 'hardcoded-secret');
   assert.deepEqual(diagnostic.data, { suggestedKey: 'GITHUB_TOKEN' });
-  assert.ok(!diagnostic.message.includes(GITHUB_LIKE) && diagnostic.message.includes('GITHUB_TOKEN'));
+  const message = String(diagnostic.message);
+  assert.ok(!message.includes(GITHUB_LIKE) && message.includes('GITHUB_TOKEN'));
 });
