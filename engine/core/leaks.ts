@@ -32,13 +32,18 @@ export class ValueDictionary {
   private constructor(
     /** value → every place it is defined, in env-file order. */
     readonly definitions: ReadonlyMap<string, readonly ValueDefinition[]>,
-    compiled?: AhoCorasick<string>,
+    compiled: AhoCorasick<string> | undefined,
+    /**
+     * When every value is a whitespace-free run of at least this many characters, only such runs of a text can
+     * hold one: `find` feeds the matcher those runs alone (the matcher segments graphemes, which is its cost).
+     */
+    private readonly minRun: number | undefined,
   ) {
     this.compiled = compiled;
   }
 
   static empty(): ValueDictionary {
-    return new ValueDictionary(new Map());
+    return new ValueDictionary(new Map(), undefined, undefined);
   }
 
   /** The values of `envFiles` that `accept` keeps; reuses `previous`'s compiled matcher when the values are the same. */
@@ -58,7 +63,9 @@ export class ValueDictionary {
       }
     }
     const reuse = previous !== undefined && sameKeys(previous.definitions, definitions) ? previous.compiled : undefined;
-    return new ValueDictionary(definitions, reuse);
+    let minRun: number | undefined = Infinity;
+    for (const value of definitions.keys()) minRun = /\s/.test(value) ? undefined : Math.min(minRun ?? 0, value.length);
+    return new ValueDictionary(definitions, reuse, minRun === Infinity ? undefined : minRun);
   }
 
   get size(): number {
@@ -70,12 +77,20 @@ export class ValueDictionary {
     return sameKeys(this.definitions, other.definitions);
   }
 
-  /** Every non-overlapping occurrence, longest first at each position; one pass over `text`. */
+  /** Every non-overlapping occurrence, longest first at each position; one matcher pass over `text`. */
   find(text: string): ValueHit[] {
     if (this.definitions.size === 0 || text.length === 0) return [];
+    if (this.minRun === undefined) return this.findIn(text, 0);
+    const hits: ValueHit[] = [];
+    const runs = new RegExp(`\\S{${this.minRun},}`, 'g');
+    for (let run = runs.exec(text); run; run = runs.exec(text)) hits.push(...this.findIn(run[0], run.index));
+    return hits;
+  }
+
+  private findIn(text: string, offset: number): ValueHit[] {
     const hits: ValueHit[] = [];
     for (const match of this.matcher().iterate(text, { strategy: 'leftmost-longest' }))
-      hits.push({ start: match.start, end: match.end, value: match.pattern });
+      hits.push({ start: offset + match.start, end: offset + match.end, value: match.pattern });
     return hits;
   }
 
