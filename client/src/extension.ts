@@ -22,6 +22,7 @@ import { SecretStatusView } from './statusView';
 import { runSyncCommand, type SyncDependencies } from './syncCommands';
 import { ValueCloak } from './valueCloak';
 import { errorText } from '../../engine/core/errorText';
+import { leakCommands } from './leakCommands';
 
 let client: LanguageClient | undefined;
 
@@ -74,6 +75,7 @@ export async function activate(context: vscode.ExtensionContext): Promise<void> 
   const statusView = new SecretStatusView(languageClient);
   const promptPreview = new PromptPreview(environmentSwitch, projects, remote);
   context.subscriptions.push(remote, statusView, promptPreview);
+  context.subscriptions.push(...leakCommands(projects)); // h-leaks: Copy Redacted, Move to .env.development
 
   const renderStatus = async () => {
     const focused = vscode.window.activeTextEditor

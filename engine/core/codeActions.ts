@@ -14,7 +14,7 @@ import { presenceIn } from './presence';
 import { planRename, suggestValidName } from './rename';
 import { LineIndex } from './text';
 import { joinUri } from './uris';
-import { leakedValueFix } from './leakFixes';
+import { leakedValueFix, moveSecretFix } from './leakFixes';
 import { sourceFileOf, type ProjectState } from './workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
@@ -25,6 +25,8 @@ export interface CodeActionHost {
   readonly gitignoreText: string | undefined;
   /** An open document's text (leak fixes check what is under the diagnostic), undefined when closed. */
   documentText?(uri: string): string | undefined;
+  /** Whether git would commit the file at `uri` (for the hardcoded-secret fix: .env.development must not be). */
+  wouldCommit?(uri: string): boolean;
 }
 
 /** A client command that puts the cursor somewhere after an edit: `[uri, line, character]`. */
@@ -62,6 +64,20 @@ export function codeActions(
       case 'leaked-value': {
         // h-leaks
         const fix = leakedValueFix(project, uri, diagnostic, host.documentText?.(uri), host.versionOf(uri));
+        if (fix) actions.push(fix);
+        break;
+      }
+      case 'hardcoded-secret': {
+        // h-leaks
+        const envUri = joinUri(project.rootUri, ENV_FILE_NAMES.development);
+        const fix = moveSecretFix(
+          project,
+          uri,
+          diagnostic,
+          host.documentText?.(uri),
+          host.versionOf(uri),
+          host.wouldCommit?.(envUri) ?? false,
+        );
         if (fix) actions.push(fix);
         break;
       }

@@ -10,6 +10,10 @@ export const Commands = {
   toggleCloak: 'struere.toggleCloak',
   setSecret: 'struere.setSecret',
   previewPrompt: 'struere.previewPrompt',
+  /** The selection (or the whole file) copied with every env value replaced by [SECRET:KEY]. */
+  copyRedacted: 'struere.copyRedacted',
+  /** Internal: the hardcoded-secret quick fix; the client asks for the name (engine/core/leakFixes.ts). */
+  moveSecretToEnv: 'struere.moveSecretToEnv',
   /** Internal: puts the cursor at [uri, line, character] after a quick fix (engine/core/codeActions.ts). */
   revealPosition: 'struere.revealPosition',
 } as const;

@@ -522,6 +522,7 @@ export function startServer(connection: Connection): void {
         versionOf: (documentUri) => documents.get(documentUri)?.version ?? null,
         gitignoreText: host.readProjectGitignore(project.rootUri),
         documentText: (documentUri) => documents.get(documentUri)?.getText(), // h-leaks
+        wouldCommit: (fileUri) => host.isCommitted(fileUri), // h-leaks
       });
     }),
   );

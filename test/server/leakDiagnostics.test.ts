@@ -61,6 +61,25 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
       ['hardcoded-secret'],
     );
 
+    // The hardcoded-secret fix is a client command carrying names and ranges only; .env.development is ignored already.
+    const hardcoded = after[0];
+    const moves = (await client.connection.sendRequest(CodeActionRequest.type, {
+      textDocument: { uri: agent },
+      range: hardcoded.range,
+      context: { diagnostics: [hardcoded] },
+    })) as CodeAction[];
+    assert.deepEqual(
+      moves.map((action) => [action.title, action.command?.command]),
+      [['Move to .env.development as GITHUB_TOKEN…', 'struere.moveSecretToEnv']],
+    );
+    const args = moves[0].command!.arguments![0] as {
+      version: number;
+      gitignoreUri?: string;
+      referenceTemplate: string;
+    };
+    assert.deepEqual([args.version, args.gitignoreUri, args.referenceTemplate], [2, undefined, 'context.secrets.KEY']);
+    assert.ok(!JSON.stringify(moves).includes(GITHUB_LIKE));
+
     // Removing the value from the env file rescans: pasting it back into the prompt is no leak any more.
     await client.change(agent, [
       { range: { start: { line: 0, character: 0 }, end: { line: 0, character: 0 } }, text: `// ${STRIPE_LIKE}\n` },

@@ -4,6 +4,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { codeActions } from '../../engine/core/codeActions';
 import { isCredentialLike } from '../../engine/core/credentials';
 import { validateLeaks } from '../../engine/core/leakDiagnostics';
+import { parseEnv } from '../../engine/core/envParser';
+import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
 import { createRedactor, redactionDictionary, redactText } from '../../engine/core/leaks';
 import { scanForSecrets, suggestedKeyName } from '../../engine/core/secretScan';
 import { fixtureProject } from '../support/coreFixtures';
@@ -247,4 +249,51 @@ void test('hardcoded-secret: secretlint finds well-known formats and reports the
   assert.deepEqual(diagnostic.data, { suggestedKey: 'GITHUB_TOKEN' });
   const message = String(diagnostic.message);
   assert.ok(!message.includes(GITHUB_LIKE) && message.includes('GITHUB_TOKEN'));
+});
+
+void test('Move to .env.development: the appended line reads back exactly the value and keeps every other value', () => {
+  const cases: [string, string, string, string | undefined][] = [
+    // existing text, key, value → the appended text (undefined: refused)
+    ['', 'GITHUB_TOKEN', GITHUB_LIKE, `GITHUB_TOKEN=${GITHUB_LIKE}\n`],
+    ['A=1', 'B', 'x#y', '\nB="x#y"\n'],
+    ['A=1\r\n', 'B', "it's", "B=it's\n"],
+    ['A=1\n', 'B', ' padded ', 'B=" padded "\n'],
+    ['A=1\n', 'B', `a"b'c`, `B=a"b'c\n`],
+    // Refused: the key is already there (the later line would silently win), or an invalid name.
+    ['B=old\n', 'B', 'new', undefined],
+    ['A=1\n', '1B', 'v', undefined],
+  ];
+  for (const [existing, key, value, expected] of cases)
+    assert.equal(appendedEnvText(existing, key, value), expected, `${JSON.stringify(existing)} + ${key}`);
+  // Values that need quoting to survive still read back exactly (whatever quoting was chosen).
+  for (const value of ['"x"', "'y'", '`z`', 'a # b', '"mixed\' quotes`']) {
+    const line = appendedEnvText('A=1\n', 'B', value);
+    assert.ok(line !== undefined, value);
+    assert.equal(parseEnv(`A=1\n${line}`).entries.find((entry) => entry.key === 'B')?.value, value);
+  }
+  // (The refused cases above are the controls: a fix that would shadow a key is never offered.)
+});
+
+void test('hardcoded-secret quick fix: a command with names and ranges, never the value', async () => {
+  const text = `const token = "${GITHUB_LIKE}";\nconst p = \`Use ${GITHUB_LIKE}\`;\n`;
+  const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
+  fixture.index.setSecretFindings(fixture.uri('tools/t.ts'), text, await scanForSecrets(text, 't.ts'));
+  const diagnostics = validateLeaks(fixture.uri('tools/t.ts'), fixture.project, {});
+  const actions = codeActions(fixture.project, fixture.uri('tools/t.ts'), diagnostics, 'development', {
+    versionOf: () => 3,
+    gitignoreText: undefined,
+    documentText: () => text,
+    wouldCommit: () => false,
+  });
+  assert.deepEqual(
+    actions.map((action) => {
+      const args = action.command!.arguments![0] as MoveSecretArguments;
+      return [action.title, args.referenceTemplate, args.replaceRange.start.character, args.gitignoreUri];
+    }),
+    [
+      ['Move to .env.development as GITHUB_TOKEN…', 'context.secrets.KEY', 14, undefined],
+      ['Move to .env.development as GITHUB_TOKEN…', '{{secrets.KEY}}', 15, undefined],
+    ],
+  );
+  assert.ok(!JSON.stringify(actions).includes(GITHUB_LIKE));
 });
