@@ -164,7 +164,8 @@ export class WorkspaceIndex {
   /** Records the hardcoded-secret findings of a file's current text (the host scans asynchronously). */
   setSecretFindings(uri: string, text: string, findings: readonly SecretFinding[]): void {
     const project = this.projectOf(uri);
-    if (!project) return;
+    // A file removed while secretlint was scanning it keeps no findings.
+    if (!project || !(project.sourceFiles.has(uri) || project.envFiles.has(uri))) return;
     if (findings.length === 0) project.secretFindings.delete(uri);
     else project.secretFindings.set(uri, locateHits(text, findings));
   }

@@ -45,6 +45,12 @@ export class WorkspaceHost {
   readonly gitIgnores = new GitIgnoreCache();
   /** Open buffers' texts, set by the language server: they win over the disk for rescans. */
   openText: (uri: string) => string | undefined = () => undefined;
+  /**
+   * Whether every source file read from disk gets a secretlint pass (the CLI). The language server turns it off:
+   * measured on the 10k-file bench, secretlint over the whole tree made indexing ~15× slower and completion wait
+   * behind it, so in the editor `hardcoded-secret` covers the files you open (and env templates).
+   */
+  scanSourcesOnRead = true;
   /** Called when a file's hardcoded-secret findings changed (the server re-diagnoses it). */
   onSecretFindings: (uri: string) => void = () => undefined;
   readonly leakScanner = new LeakScanner(
@@ -60,10 +66,15 @@ export class WorkspaceHost {
 
   /** Records an env file's text (from disk or an open buffer); rescans for leaks when its values changed. */
   setEnvText(uri: string, text: string): ReadonlySet<string> {
+    if (isTemplateEnvFile(path.basename(uriToPath(uri)))) this.leakScanner.scanSecrets(uri, text);
+    return this.changeEnvFile(uri, () => this.index.setEnvFile(uri, text));
+  }
+
+  /** Applies an env file change; when it changed the project's leak values, rescans its source files. */
+  private changeEnvFile(uri: string, change: () => ReadonlySet<string>): ReadonlySet<string> {
     const project = this.index.projectOf(uri);
     const version = project?.leakValuesVersion;
-    const changed = this.index.setEnvFile(uri, text);
-    if (isTemplateEnvFile(path.basename(uriToPath(uri)))) this.leakScanner.scanSecrets(uri, text);
+    const changed = change();
     if (project && project.leakValuesVersion !== version) this.leakScanner.refreshLeakValues(project);
     return changed;
   }
@@ -163,18 +174,13 @@ export class WorkspaceHost {
     if (!this.index.projectOf(uri)) return new Set();
     const result = await readTextFile(filePath, this.settings.maxFileBytes, false);
     switch (result.kind) {
-      case 'missing': {
+      case 'missing':
         this.gitIgnored.delete(uri);
-        const project = this.index.projectOf(uri);
-        const version = project?.leakValuesVersion;
-        const changed = this.index.deleteEnvFile(uri);
-        if (project && project.leakValuesVersion !== version) this.leakScanner.refreshLeakValues(project);
-        return changed;
-      }
+        return this.changeEnvFile(uri, () => this.index.deleteEnvFile(uri));
       case 'too-large':
       case 'binary':
         this.gitIgnored.set(uri, await isGitIgnored(filePath));
-        return this.index.setSkippedEnvFile(uri, result.bytes);
+        return this.changeEnvFile(uri, () => this.index.setSkippedEnvFile(uri, result.bytes));
       case 'text':
         this.gitIgnored.set(uri, await isGitIgnored(filePath));
         return this.setEnvText(uri, result.text);
@@ -208,6 +214,8 @@ export class WorkspaceHost {
     }
     this.index.setSourceFile(uri, text);
     if (typed) this.leakScanner.scanSecretsSoon(uri, text);
-    else this.leakScanner.scanSecrets(uri);
+    else if (this.scanSourcesOnRead) this.leakScanner.scanSecrets(uri);
+    // Findings of a closed buffer may not match the disk any more: the file is scanned again when reopened.
+    else this.index.setSecretFindings(uri, text, []);
   }
 }

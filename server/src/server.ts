@@ -68,6 +68,7 @@ export function startServer(connection: Connection): void {
   // ---- leaks (h-leaks): open buffers win over the disk for rescans; new findings re-diagnose their file ----
   host.openText = (uri) => documents.get(uri)?.getText();
   host.onSecretFindings = (uri) => schedule([uri], true);
+  host.scanSourcesOnRead = false; // secretlint on open buffers only: see WorkspaceHost.scanSourcesOnRead
   // ---- end leaks ----
 
   const environment = (): Environment => environmentOverride ?? settings.environment;

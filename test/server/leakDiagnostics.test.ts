@@ -24,7 +24,9 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
   const client = await LspTestClient.start({ folders: [ws.dir], pull: false, itemDefaults: true });
   const agent = fileUri(ws.path('agents/a.ts'));
   try {
-    // secretlint runs in the background: wait until both findings are published.
+    // In the editor secretlint scans open buffers (after a pause in typing): open, then wait for both findings.
+    const agentText = `export const p = \`Pay with ${STRIPE_LIKE}\`;\nconst t = "${GITHUB_LIKE}";\n`;
+    await client.open(agent, agentText, 'typescript');
     const diagnostics = await client.waitForDiagnostics(agent, (d) => d.length === 2);
     assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]).sort(), [
       ['hardcoded-secret', 1],
@@ -36,9 +38,6 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
     // The ignored folder holds both, and gets nothing; a control file in the same state but committed did (above).
     const notes = fileUri(ws.path('scratch/notes.md'));
     await client.open(notes, `${STRIPE_LIKE} ${GITHUB_LIKE}\n`, 'markdown');
-    const agentText = `export const p = \`Pay with ${STRIPE_LIKE}\`;\nconst t = "${GITHUB_LIKE}";\n`;
-    await client.open(agent, agentText, 'typescript');
-    assert.equal(client.diagnostics.get(notes)?.length ?? 0, 0);
 
     // Quick fix round trip: the fix replaces the prompt text with a reference, at the open document's version.
     const leaked = diagnostics.find((d) => d.code === 'leaked-value')!;
@@ -94,6 +93,8 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
       },
     ]);
     await client.waitForDiagnostics(agent, (d) => !d.some((x) => x.code === 'leaked-value'));
+    // By now the server has handled the notes' open long ago (the agent's later diagnostics came after it).
+    assert.equal(client.diagnostics.get(notes)?.length ?? 0, 0);
   } finally {
     await client.stop();
     ws.dispose();
