@@ -1,3 +1,4 @@
+import { benchLeaks } from './leaks.bench';
 import { benchParse } from './parse.bench';
 import { benchServer } from './server.bench';
 import { benchSync } from './sync.bench';
@@ -13,6 +14,7 @@ async function main(): Promise<void> {
     ['parse', benchParse],
     ['server', benchServer],
     ['sync', benchSync],
+    ['leaks', benchLeaks],
   ];
   for (const [name, run] of suites) {
     if (only.length > 0 && !only.includes(name)) continue;

@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runCheck } from './checkCommand';
+import { runRedact } from './redactCommand';
 import { CliUsageError, type CliIo } from './io';
 import { parsePreviewArgs, runPreview } from './previewCommand';
 import { runStatus } from './statusCommand';
@@ -9,10 +10,11 @@ import { errorText } from '../../engine/core/errorText';
 import { escapeForTerminal } from './terminalText';
 
 const USAGE = `Usage:
-  struere-secrets check  [DIR] [--env development|production|eval] [--format text|json]
+  struere-secrets check  [PATH…] [--env development|production|eval] [--format text|json]
   struere-secrets sync   [DIR] [--env development|production] [--dry-run] [--yes]
   struere-secrets status [DIR] [--format text|json]
   struere-secrets preview FILE [--env development|production|eval]
+  struere-secrets redact [DIR]   (stdin → stdout, env values → [SECRET:KEY])
 
 Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).
 Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 130 interrupted (Ctrl-C).`;
@@ -25,6 +27,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   check: ['env', 'format'],
   sync: ['env', 'dry-run', 'yes'],
   status: ['format'],
+  redact: [],
 };
 
 /** The terminal front end: the same core and remote modules as the language server. Exit codes: EXIT. */
@@ -55,11 +58,12 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (allowed === undefined) throw new CliUsageError(`unknown command "${command}"`);
     const unexpected = Object.keys(values).find((flag) => !allowed.includes(flag));
     if (unexpected !== undefined) throw new CliUsageError(`${command} does not take --${unexpected}`);
+    if (command === 'check') return await runCheck({ paths: positionals, env: values.env, format: values.format }, io);
     if (positionals.length > 1) throw new CliUsageError(`expected at most one folder, got ${positionals.length}`);
     const dir = positionals[0] ?? '.';
     switch (command) {
-      case 'check':
-        return await runCheck({ dir, env: values.env, format: values.format }, io);
+      case 'redact':
+        return await runRedact(dir, io, redactStreams());
       case 'sync':
         return await runSyncCommand(
           { dir, env: values.env, dryRun: values['dry-run'] === true, yes: values.yes === true },
@@ -75,6 +79,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     throw error;
   }
+}
+
+/**
+ * The process's own stdin/stdout for `redact`, waiting on stdout's drain so a slow reader bounds memory. The
+ * stream is the user's own text passed through (only env values replaced), so it is not escaped like reports.
+ */
+function redactStreams() {
+  return {
+    input: process.stdin,
+    write: (text: string) =>
+      new Promise<void>((resolve, reject) =>
+        process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+      ),
+  };
 }
 
 /** Asks on the terminal; anything but y/yes is a no, and so is Ctrl-D; Ctrl-C is a no that ends the CLI with 130. */

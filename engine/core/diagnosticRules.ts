@@ -118,6 +118,22 @@ export const RULES = {
     message: ({ key }: { key: string }) =>
       `${key} is dropped by dotenv: it is never set and never reaches the platform. Rename it; sync refuses this file until then.`,
   },
+  'leaked-value': {
+    severity: 'error',
+    description:
+      'A credential-like value of one of the env files appears verbatim in a file git would commit (see README, Security).',
+    blocksSync: false,
+    message: ({ definedAs }: { definedAs: string }) =>
+      `This text is the value of ${definedAs}: committed, the secret would be in the repository. Use a reference to the key instead.`,
+  },
+  'hardcoded-secret': {
+    severity: 'error',
+    description:
+      "A well-known credential format (secretlint's recommended rules) in a file git would commit (see README, Security).",
+    blocksSync: false,
+    message: ({ kind, rule }: { kind: string; rule: string }) =>
+      `A hard-coded credential (${kind}, secretlint rule ${rule}) is written here: committed, it would be in the repository. Move it to .env.development and reference it.`,
+  },
 } satisfies Record<string, Rule<never>>;
 
 export type DiagnosticCode = keyof typeof RULES;
@@ -137,6 +153,8 @@ export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
 export interface DiagnosticData {
   key?: string;
   environment?: string;
+  /** hardcoded-secret: the key name the quick fix suggests. */
+  suggestedKey?: string;
 }
 
 export type SeverityOverrides = Readonly<Partial<Record<DiagnosticCode, SeverityName>>>;
