@@ -297,3 +297,21 @@ void test('hardcoded-secret quick fix: a command with names and ranges, never th
   );
   assert.ok(!JSON.stringify(actions).includes(GITHUB_LIKE));
 });
+
+void test('hardcoded-secret: a file name with a line break is scanned without secretlint throwing outside the scan', async () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const findings = await scanForSecrets(`const a = "${GITHUB_LIKE}";\n`, 'new\nline.ts');
+    assert.deepEqual(
+      findings.map((f) => f.kind),
+      ['GITHUB_TOKEN'],
+    );
+    // secretlint pairs its performance marks on later microtasks and timers: give them their turn.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(rejections, []);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+});
