@@ -1,4 +1,5 @@
 import { benchOffline } from './offline.bench';
+import { benchLeaks } from './leaks.bench';
 import { benchParse } from './parse.bench';
 import { benchServer } from './server.bench';
 import { benchSync } from './sync.bench';
@@ -15,6 +16,7 @@ async function main(): Promise<void> {
     ['server', benchServer],
     ['sync', benchSync],
     ['offline', benchOffline],
+    ['leaks', benchLeaks],
   ];
   for (const [name, run] of suites) {
     if (only.length > 0 && !only.includes(name)) continue;

@@ -11,9 +11,10 @@ import { formatSarif } from './formats/sarif';
 import { oneOf, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';
 import type { RequestLimits } from './requestLimits';
+import { escapeName } from './terminalText';
 
 export interface CheckOptions {
-  /** Folders and files; none means the current folder. */
+  /** Folders and files (a pre-commit hook passes the staged files); a file reports its own diagnostics only. */
   paths: readonly string[];
   env: string | undefined;
   format: string | undefined;
@@ -28,7 +29,8 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
   const format = oneOf('format', options.format, FORMATS, 'text');
   const paths = options.paths.length > 0 ? options.paths : ['.'];
   const targets = await resolveCheckTargets(paths);
-  for (const given of targets.outside) io.err(`struere-secrets: ${given} is in no Struere project: not checked`);
+  for (const given of targets.outside)
+    io.err(`struere-secrets: ${escapeName(given)} is in no Struere project: not checked`);
   if (targets.folders.length === 0) return 0; // only files outside any project: nothing to check
 
   const settings = { ...DEFAULT_SETTINGS, environment };
@@ -36,7 +38,7 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
   for (const folder of targets.folders) await host.loadFolder(folder);
   const projects = host.index.allProjects().length;
   if (projects === 0) {
-    io.err(`struere-secrets: no Struere project (struere.json) under ${paths.join(', ')}`);
+    io.err(`struere-secrets: no Struere project (struere.json) under ${paths.map(escapeName).join(', ')}`);
     return 1;
   }
   // Paths are relative to the one folder given (the JSON contract), else to where the CLI runs; CI formats are
@@ -47,6 +49,8 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
   const service = openSecretsService(host);
   service.configure(settings);
   await fillRemoteNames(service, apiSettingsFrom(io.env), io, targets.folders[0]!, options.limits);
+  // hardcoded-secret findings are computed in the background: all of them before the report.
+  await host.leakScanner.idle();
   const diagnostics = collectDiagnostics(service, root).filter((d) => targets.includes(path.resolve(root, d.file)));
   printDiagnostics(diagnostics, format, io, () => formatDiagnosticsText(diagnostics, environment, projects));
   return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;

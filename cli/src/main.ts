@@ -1,6 +1,7 @@
 import { createInterface } from 'node:readline';
 import { parseArgs } from 'node:util';
 import { runCheck } from './checkCommand';
+import { runRedact } from './redactCommand';
 import { CliUsageError, type CliIo } from './io';
 import { runExample } from './exampleCommand';
 import { parsePreviewArgs, runPreview } from './previewCommand';
@@ -16,6 +17,7 @@ const USAGE = `Usage:
   struere-secrets status  [DIR] [--format text|json]
   struere-secrets preview FILE [--env development|production|eval]
   struere-secrets example [DIR]
+  struere-secrets redact  [DIR]   (stdin → stdout, env values → [SECRET:KEY])
 
 check, sync and status also take --retries N (default 2 for listings, 5 for sync) and --timeout S (seconds per
 attempt; default 10 to connect, 30 to answer).
@@ -31,6 +33,7 @@ const FLAGS: Readonly<Record<string, readonly string[]>> = {
   sync: ['env', 'dry-run', 'yes', 'retries', 'timeout'],
   status: ['format', 'retries', 'timeout'],
   example: [],
+  redact: [],
 };
 
 /** The terminal front end: the same core and remote modules as the language server. Exit codes: EXIT. */
@@ -69,6 +72,8 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     if (positionals.length > 1) throw new CliUsageError(`expected at most one folder, got ${positionals.length}`);
     const dir = positionals[0] ?? '.';
     switch (command) {
+      case 'redact':
+        return await runRedact(dir, io, redactStreams());
       case 'sync':
         return await runSyncCommand(
           { dir, env: values.env, dryRun: values['dry-run'] === true, yes: values.yes === true, limits },
@@ -86,6 +91,20 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
     }
     throw error;
   }
+}
+
+/**
+ * The process's own stdin/stdout for `redact`, waiting on stdout's drain so a slow reader bounds memory. The
+ * stream is the user's own text passed through (only env values replaced), so it is not escaped like reports.
+ */
+function redactStreams() {
+  return {
+    input: process.stdin,
+    write: (text: string) =>
+      new Promise<void>((resolve, reject) =>
+        process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+      ),
+  };
 }
 
 /** Asks on the terminal; anything but y/yes is a no, and so is Ctrl-D; Ctrl-C is a no that ends the CLI with 130. */

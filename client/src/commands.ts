@@ -3,6 +3,7 @@ import { Commands, type CommandName } from '../../engine/core/commands';
 import { isEnvironment } from '../../engine/core/environments';
 import { errorText } from '../../engine/core/errorText';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { copyRedacted, moveSecretToEnv } from './leakCommands';
 import type { Extension } from './struereExtension';
 import { runSetSecretCommand } from './setSecretCommand';
 import { runSyncCommand } from './syncCommands';
@@ -45,6 +46,8 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
     ),
   previewPrompt: (ext) => () => ext.promptPreview.open(),
   updateEnvExample: (ext) => () => updateEnvExample(ext.projects),
+  copyRedacted: (ext) => () => copyRedacted(ext.projects),
+  moveSecretToEnv: () => moveSecretToEnv,
   revealPosition: () => revealPosition,
 };
 

@@ -15,6 +15,7 @@ import { planRename, suggestValidName } from './rename';
 import { LineIndex } from './text';
 import { joinUri } from './uris';
 import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';
+import { leakedValueFix, moveSecretFix } from './leakFixes';
 import { envFileFor, type EnvFileState, type ProjectState } from './workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
@@ -23,6 +24,10 @@ export interface CodeActionHost {
   versionOf(uri: string): number | null;
   /** The project's .gitignore text, undefined when there is none, null when it is not a readable file. */
   readonly gitignoreText: string | undefined | null;
+  /** An open document's text (leak fixes check what is under the diagnostic), undefined when closed. */
+  documentText?(uri: string): string | undefined;
+  /** Whether git would commit the file at `uri` (for the hardcoded-secret fix: .env.development must not be). */
+  wouldCommit?(uri: string): boolean;
 }
 
 /** A client command that puts the cursor somewhere after an edit: `[uri, line, character]`. */
@@ -61,6 +66,24 @@ export function codeActions(
         if (data.key && uri !== exampleFileOf(project)?.uri)
           actions.push(addToExampleFix(project, data.key, diagnostic, host));
         break;
+      case 'leaked-value': {
+        const fix = leakedValueFix(project, uri, diagnostic, host.documentText?.(uri), host.versionOf(uri));
+        if (fix) actions.push(fix);
+        break;
+      }
+      case 'hardcoded-secret': {
+        const envUri = joinUri(project.rootUri, ENV_FILE_NAMES.development);
+        const fix = moveSecretFix(
+          project,
+          uri,
+          diagnostic,
+          host.documentText?.(uri),
+          host.versionOf(uri),
+          host.wouldCommit?.(envUri) ?? false,
+        );
+        if (fix) actions.push(fix);
+        break;
+      }
     }
   }
   return actions;

@@ -11,6 +11,10 @@ export const Commands = {
   setSecret: 'struere.setSecret',
   previewPrompt: 'struere.previewPrompt',
   updateEnvExample: 'struere.updateEnvExample',
+  /** The selection (or the whole file) copied with every env value replaced by [SECRET:KEY]. */
+  copyRedacted: 'struere.copyRedacted',
+  /** Internal: the hardcoded-secret quick fix; the client asks for the name (engine/core/leakFixes.ts). */
+  moveSecretToEnv: 'struere.moveSecretToEnv',
   /** Internal: puts the cursor at [uri, line, character] after a quick fix (engine/core/codeActions.ts). */
   revealPosition: 'struere.revealPosition',
 } as const;
@@ -22,4 +26,4 @@ export type CommandId = (typeof Commands)[CommandName];
  * Commands only the server's answers invoke (a quick fix's follow-up): registered, but not contributed in
  * package.json, so the Command Palette never offers them (test/unit/manifest.test.ts holds package.json to this).
  */
-export const INTERNAL_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.revealPosition]);
+export const INTERNAL_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.moveSecretToEnv, Commands.revealPosition]);

@@ -152,6 +152,24 @@ export const RULES = {
         ? `${key} is in ${fileName} but not in ${missingFrom}: the template names a secret no environment sets locally.`
         : `${key} is in ${fileName} but not in ${missingFrom}: the template does not tell others the project needs it.`,
   },
+  'leaked-value': {
+    severity: 'error',
+    description:
+      'A credential-like value of one of the env files appears verbatim in a file git would commit (see README, Security).',
+    help: 'Replace the text with a reference to the key ({{secrets.KEY}} in a prompt, context.secrets.KEY in tool code; the quick fix does it), or blank it in .env.example; then rotate the secret if it was ever committed.',
+    blocksSync: false,
+    message: ({ definedAs }: { definedAs: string }) =>
+      `This text is the value of ${definedAs}: committed, the secret would be in the repository. Use a reference to the key instead.`,
+  },
+  'hardcoded-secret': {
+    severity: 'error',
+    description:
+      "A well-known credential format (secretlint's recommended rules) in a file git would commit (see README, Security).",
+    help: 'Move the credential to .env.development (the quick fix asks for a name, appends it and references it), keep that file git-ignored, and rotate the credential if it was ever committed.',
+    blocksSync: false,
+    message: ({ kind, rule }: { kind: string; rule: string }) =>
+      `A hard-coded credential (${kind}, secretlint rule ${rule}) is written here: committed, it would be in the repository. Move it to .env.development and reference it.`,
+  },
 } satisfies Record<string, Rule<never>>;
 
 export type DiagnosticCode = keyof typeof RULES;
@@ -171,6 +189,8 @@ export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
 export interface DiagnosticData {
   key?: string;
   environment?: string;
+  /** hardcoded-secret: the key name the quick fix suggests. */
+  suggestedKey?: string;
 }
 
 export type SeverityOverrides = Readonly<Partial<Record<DiagnosticCode, SeverityName>>>;

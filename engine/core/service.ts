@@ -22,6 +22,7 @@ import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from
 import { exampleComparedFiles, validateEnvExample } from './envExample';
 import { ENVIRONMENTS, type Environment } from './environments';
 import { hoverEnvKey, hoverReference } from './hover';
+import { hasLeakFindings, validateLeaks } from './leakDiagnostics';
 import { siblingOf, validateParity } from './parity';
 import { keysSetIn } from './presence';
 import type { RemoteNameList } from './remoteNames';
@@ -109,6 +110,11 @@ export interface SecretsServiceHost {
   projectGitignore(rootUri: string): string | undefined | null;
   /** Whether an included (and not excluded) file of a project: one scanned for references. */
   isAgentFile(uri: string): boolean;
+  /**
+   * Whether git would commit the file (outside a repository: yes). leaked-value and hardcoded-secret are
+   * reported only for such files, and it is asked only for files with findings, so git is asked for few.
+   */
+  isCommitted(uri: string): boolean;
   /**
    * An open buffer enters the model through the host, under the same read rules as the file on disk (size
    * limit, links), so a buffer and its file get one verdict. Returns the keys whose presence changed.
@@ -231,13 +237,21 @@ class WorkspaceSecretsService implements SecretsService {
         ...validateEnvFile(envFile, this.host.gitIgnored(uri), this.current),
         ...validateParity(envFile, project, this.current.severity),
         ...validateEnvExample(envFile, project, this.current.severity),
+        ...this.leaks(uri, project),
       ];
-    if (project && agentFile) return validateAgentFile(agentFile, project, this.current);
+    if (project && agentFile)
+      return [...validateAgentFile(agentFile, project, this.current), ...this.leaks(uri, project)];
     const text = this.host.documents.text(uri);
     // An .env file outside any project still gets its syntax checked.
     if (text !== undefined && isEnvFileName(baseName(uri)))
       return validateEnvFile(this.host.envFileOutsideProjects(uri, text), undefined, this.current);
     return [];
+  }
+
+  /** leaked-value and hardcoded-secret: only a file with findings asks the host whether git would commit it. */
+  private leaks(uri: string, project: ProjectState): Diagnostic[] {
+    if (!hasLeakFindings(uri, project) || !this.host.isCommitted(uri)) return [];
+    return validateLeaks(uri, project, this.current.severity);
   }
 
   indexedFiles(): string[] {
@@ -317,7 +331,10 @@ class WorkspaceSecretsService implements SecretsService {
     const actions = codeActions(project, uri, ours, this.current.environment, {
       versionOf: (documentUri) => this.host.documents.version(documentUri),
       gitignoreText: this.host.projectGitignore(project.rootUri),
+      documentText: (documentUri) => this.host.documents.text(documentUri),
+      wouldCommit: (fileUri) => this.host.isCommitted(fileUri),
     });
+    // "Move to .env.development" is only a command (the client asks the name and reads the value): it goes here.
     return this.client.clientCommands ? actions : withoutClientCommands(actions);
   }
 

@@ -2,7 +2,9 @@ import type { Range } from 'vscode-languageserver-types';
 import { DROPPED_KEYS, parseEnv, type ParsedEnv } from './envParser';
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
 import { scanReferences, type SecretReference } from './references';
+import { leakDictionary, ValueDictionary, type ValueHit } from './leaks';
 import { allUnknown, type RemoteNameList } from './remoteNames';
+import type { SecretFinding } from './secretScan';
 import { LineIndex } from './text';
 import { baseName, isInside, parentUri } from './uris';
 
@@ -42,7 +44,14 @@ export interface AgentFileState {
    * be listed, a name that is not UTF-8): why. It holds no references and gets one unreadable-file diagnostic.
    */
   readonly unreadable?: string;
+  /** Credential-like env values found in the text, with their ranges: rare, so usually empty. */
+  readonly leaks: readonly LocatedHit<ValueHit>[];
+  /** The project's `leakValuesVersion` the leaks were found with; older means the file needs a rescan. */
+  readonly leaksVersion: number;
 }
+
+/** A hit with its LSP range, computed when the file is scanned (the text is not kept). */
+export type LocatedHit<T> = T & { readonly range: Range };
 
 export interface ProjectState {
   /** The folder holding struere.json. */
@@ -52,6 +61,12 @@ export interface ProjectState {
   /** key → URIs of the files that reference it, for re-diagnosing exactly what an .env edit affects. */
   readonly referencesByKey: Map<string, Set<string>>;
   remote: Record<Environment, RemoteNameList>;
+  /** The credential-like values of the project's env files: what `leaked-value` looks for. */
+  leakValues: ValueDictionary;
+  /** Bumped whenever the set of leak values changes: every agent file scanned before must be rescanned. */
+  leakValuesVersion: number;
+  /** hardcoded-secret findings per file (agent files and env templates), filled asynchronously by the host. */
+  readonly secretFindings: Map<string, readonly LocatedHit<SecretFinding>[]>;
 }
 
 export class WorkspaceIndex {
@@ -68,6 +83,9 @@ export class WorkspaceIndex {
       agentFiles: new Map(),
       referencesByKey: new Map(),
       remote: { ...allUnknown() },
+      leakValues: ValueDictionary.empty(),
+      leakValuesVersion: 0,
+      secretFindings: new Map(),
     };
     this.projects.set(rootUri, project);
     this.rootsByDepth = [...this.projects.keys()].sort((a, b) => b.length - a.length);
@@ -115,6 +133,8 @@ export class WorkspaceIndex {
     const previous = project?.envFiles.get(uri);
     if (!project || !previous) return new Set();
     project.envFiles.delete(uri);
+    project.secretFindings.delete(uri);
+    refreshLeakValues(project);
     return new Set(previous.keys.keys());
   }
 
@@ -125,7 +145,12 @@ export class WorkspaceIndex {
   setAgentFile(uri: string, text: string): AgentFileState | undefined {
     const project = this.projectOf(uri);
     if (!project) return undefined;
-    const state: AgentFileState = { uri, references: scanReferences(text) };
+    const state: AgentFileState = {
+      uri,
+      references: scanReferences(text),
+      leaks: locateHits(text, project.leakValues.find(text)),
+      leaksVersion: project.leakValuesVersion,
+    };
     this.unlinkReferences(project, uri);
     project.agentFiles.set(uri, state);
     for (const reference of state.references) {
@@ -141,7 +166,14 @@ export class WorkspaceIndex {
     const project = this.projectOf(uri);
     if (!project) return;
     this.unlinkReferences(project, uri);
-    project.agentFiles.set(uri, { uri, references: [], unreadable: reason });
+    project.agentFiles.set(uri, {
+      uri,
+      references: [],
+      unreadable: reason,
+      leaks: [],
+      leaksVersion: project.leakValuesVersion,
+    });
+    project.secretFindings.delete(uri);
   }
 
   deleteAgentFile(uri: string): void {
@@ -149,6 +181,17 @@ export class WorkspaceIndex {
     if (!project) return;
     this.unlinkReferences(project, uri);
     project.agentFiles.delete(uri);
+    project.secretFindings.delete(uri);
+  }
+
+  /** Records the hardcoded-secret findings of a file's current text (the host scans asynchronously). */
+  setSecretFindings(uri: string, text: string, findings: readonly SecretFinding[]): void {
+    const project = this.projectOf(uri);
+    // A file removed (or found unreadable) while secretlint was scanning it keeps no findings.
+    const file = project?.agentFiles.get(uri) ?? project?.envFiles.get(uri);
+    if (!project || !file || file.unreadable !== undefined) return;
+    if (findings.length === 0) project.secretFindings.delete(uri);
+    else project.secretFindings.set(uri, locateHits(text, findings));
   }
 
   getAgentFile(uri: string): AgentFileState | undefined {
@@ -181,6 +224,7 @@ export class WorkspaceIndex {
     if (!project) return new Set();
     const previous = project.envFiles.get(uri);
     project.envFiles.set(uri, state);
+    refreshLeakValues(project);
     return changedKeys(previous, state);
   }
 
@@ -224,6 +268,19 @@ export function envFileState(uri: string, text: string, environment: WritableEnv
     });
   }
   return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys };
+}
+
+/** Rebuilds the leak dictionary; bumps the version only when the values themselves changed (not their lines). */
+function refreshLeakValues(project: ProjectState): void {
+  const next = leakDictionary(project.envFiles.values(), project.leakValues);
+  if (!next.sameValuesAs(project.leakValues)) project.leakValuesVersion++;
+  project.leakValues = next;
+}
+
+function locateHits<T extends { start: number; end: number }>(text: string, hits: readonly T[]): LocatedHit<T>[] {
+  if (hits.length === 0) return [];
+  const lineIndex = new LineIndex(text);
+  return hits.map((hit) => ({ ...hit, range: lineIndex.rangeOf(hit.start, hit.end) }));
 }
 
 function changedKeys(previous: EnvFileState | undefined, next: EnvFileState): Set<string> {

@@ -75,7 +75,7 @@ export function isGitIgnored(
 }
 
 /** git reads ignore files of any size; a megabyte of patterns is already far beyond any real one. */
-const GITIGNORE_MAX_BYTES = 1024 * 1024;
+export const GITIGNORE_MAX_BYTES = 1024 * 1024;
 
 async function readIfPresent(
   file: string,

@@ -24,6 +24,7 @@ export function openSecretsService(
       gitIgnored: (uri) => host.gitIgnored.get(uri),
       projectGitignore: (rootUri) => host.readProjectGitignore(rootUri),
       isAgentFile: (uri) => host.classify(uriToPath(uri)) === 'agent',
+      isCommitted: (uri) => host.isCommitted(uri),
       putEnvText: (uri, text) => host.setEnvText(uri, text),
       putAgentText: (uri, text) => host.setAgentText(uri, text),
       envFileOutsideProjects: (uri, text) => host.envStateOutsideProjects(uri, text),

@@ -3,8 +3,11 @@ import { URI } from 'vscode-uri';
 import type { ServerSettings } from '../core/settings';
 import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
+import { isTemplateEnvFile } from '../core/gitignore';
 import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
+import { GitIgnoreCache } from './gitIgnoreCache';
+import { LeakScanner, type BackgroundRunner } from './leakScanner';
 import { readTextFile, readTextFileSync, textVerdict, type ReadResult } from './readText';
 
 const AGENT_FILE_CHUNK = 200;
@@ -27,6 +30,25 @@ export interface FileUpdate {
   readonly changedKeys: ReadonlySet<string>;
 }
 
+/** What a front end plugs into leak detection; the CLI takes the defaults. */
+export interface LeakHooks {
+  /**
+   * Runs the scanner's background work (the secretlint queue, typing pauses, leak-value rescans): the language
+   * server passes its guard. By default a failure is kept and thrown by `leakScanner.idle()`.
+   */
+  readonly background?: BackgroundRunner;
+  /** Open buffers' texts: they win over the disk for rescans. */
+  readonly openText?: (uri: string) => string | undefined;
+  /** Called when a file's leak findings changed (the server re-diagnoses it). */
+  readonly onFindings?: (uri: string) => void;
+  /**
+   * Whether every agent file read from disk gets a secretlint pass (default: yes, the CLI). The language server
+   * turns it off: measured on the 10k-file bench, secretlint over the whole tree made indexing ~15× slower and
+   * completion wait behind it, so in the editor `hardcoded-secret` covers the files you open (and env templates).
+   */
+  readonly scanAgentFilesOnRead?: boolean;
+}
+
 /**
  * The disk side of the model: finds projects, reads files within the size limit and feeds the pure index.
  * Shared by the language server and the CLI so both see a project the same way.
@@ -37,9 +59,45 @@ export class WorkspaceHost {
   readonly gitIgnored = new Map<string, boolean | undefined>();
   private globs: GlobFilter;
   private readonly folders: string[] = [];
+  /** Whether git would commit a file: asked only for files with leak findings. */
+  readonly gitIgnores = new GitIgnoreCache();
+  /** hardcoded-secret scans (secretlint) and leaked-value rescans, in the background. */
+  readonly leakScanner: LeakScanner;
+  private readonly openText: (uri: string) => string | undefined;
+  private readonly scanAgentFilesOnRead: boolean;
 
-  constructor(private settings: ServerSettings) {
+  constructor(
+    private settings: ServerSettings,
+    hooks: LeakHooks = {},
+  ) {
     this.globs = new GlobFilter(settings);
+    this.openText = hooks.openText ?? (() => undefined);
+    this.scanAgentFilesOnRead = hooks.scanAgentFilesOnRead ?? true;
+    this.leakScanner = new LeakScanner(
+      this.index,
+      (uri) => this.currentText(uri),
+      hooks.onFindings ?? (() => undefined),
+      hooks.background,
+    );
+  }
+
+  /** Whether git would commit the file at `uri` (outside a repository: yes). */
+  isCommitted(uri: string): boolean {
+    return this.gitIgnores.isCommitted(uriToPath(uri));
+  }
+
+  /**
+   * A file's text as the host would take it in now, for the leak rescans: an open buffer first, under the same
+   * read rules as on disk (an over-limit buffer is not in the model, so it is not rescanned into it either).
+   */
+  private currentText(uri: string): string | undefined {
+    const open = this.openText(uri);
+    const filePath = uriToPath(uri);
+    const result =
+      open !== undefined
+        ? textVerdict(open, this.settings.maxFileBytes)
+        : readTextFileSync(filePath, this.settings.maxFileBytes, !isEnvFileName(path.basename(filePath)));
+    return result.kind === 'text' ? result.text : undefined;
   }
 
   updateSettings(settings: ServerSettings): void {
@@ -126,7 +184,7 @@ export class WorkspaceHost {
    * scanned (it stalled the server for seconds; found by the server fuzz test).
    */
   setAgentText(uri: string, text: string): void {
-    this.applyAgentRead(uri, textVerdict(text, this.settings.maxFileBytes));
+    this.applyAgentRead(uri, textVerdict(text, this.settings.maxFileBytes), true);
   }
 
   /** An open env buffer that belongs to no project: syntax only, under the same size limit. */
@@ -157,6 +215,7 @@ export class WorkspaceHost {
   }
 
   async refreshGitStatus(): Promise<void> {
+    this.gitIgnores.clear();
     const gitStatus = this.gitStatusReader();
     for (const project of this.index.allProjects()) {
       for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await gitStatus.isGitIgnored(uriToPath(uri)));
@@ -173,7 +232,22 @@ export class WorkspaceHost {
     return this.applyEnvVerdict(uri, result);
   }
 
+  /**
+   * Every env file change enters here, from disk or a buffer. When it changed the project's credential-like
+   * values, the agent files are rescanned for them; an env template's text is queued for secretlint.
+   */
   private applyEnvVerdict(uri: string, result: ReadResult): ReadonlySet<string> {
+    const project = this.index.projectOf(uri);
+    const version = project?.leakValuesVersion;
+    const changed = this.recordEnvVerdict(uri, result);
+    if (project && project.leakValuesVersion !== version) this.leakScanner.refreshLeakValues(project);
+    if (result.kind === 'text' && isTemplateEnvFile(path.basename(uriToPath(uri))))
+      this.leakScanner.scanSecrets(uri, result.text);
+    else this.leakScanner.forget(uri);
+    return changed;
+  }
+
+  private recordEnvVerdict(uri: string, result: ReadResult): ReadonlySet<string> {
     switch (result.kind) {
       case 'missing':
         return this.index.deleteEnvFile(uri);
@@ -195,14 +269,28 @@ export class WorkspaceHost {
   /** A path in a project that should have been read and could not be: one unreadable-file diagnostic. */
   private markUnreadable(filePath: string, reason: string): void {
     const uri = pathToUri(filePath);
-    if (isEnvFileName(path.basename(filePath))) this.index.setUnreadableEnvFile(uri, reason);
-    else this.index.setUnreadableAgentFile(uri, reason);
+    const unreadable: ReadResult = { kind: 'unreadable', reason };
+    if (isEnvFileName(path.basename(filePath))) this.applyEnvVerdict(uri, unreadable);
+    else this.applyAgentRead(uri, unreadable);
   }
 
-  private applyAgentRead(uri: string, result: ReadResult): void {
-    if (result.kind === 'text') this.index.setAgentFile(uri, result.text);
-    else if (result.kind === 'unreadable') this.index.setUnreadableAgentFile(uri, result.reason);
-    else this.index.deleteAgentFile(uri);
+  /**
+   * Every agent file change enters here. Its secretlint scan is queued: a `typed` buffer's once typing pauses;
+   * a file read from disk re-reads itself in its turn (a large initial queue holds no texts), and only where
+   * the front end scans on read (the CLI; see `LeakHooks.scanAgentFilesOnRead`).
+   */
+  private applyAgentRead(uri: string, result: ReadResult, typed = false): void {
+    if (result.kind !== 'text') {
+      if (result.kind === 'unreadable') this.index.setUnreadableAgentFile(uri, result.reason);
+      else this.index.deleteAgentFile(uri);
+      this.leakScanner.forget(uri);
+      return;
+    }
+    this.index.setAgentFile(uri, result.text);
+    if (typed) this.leakScanner.scanSecretsSoon(uri, result.text);
+    else if (this.scanAgentFilesOnRead) this.leakScanner.scanSecrets(uri);
+    // Findings of a closed buffer may not match the disk any more: the file is scanned again when reopened.
+    else this.index.setSecretFindings(uri, result.text, []);
   }
 
   private readAgentFileSync(filePath: string): void {

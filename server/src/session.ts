@@ -41,8 +41,17 @@ export class ServerSession {
   ) {
     this.settings = setup.settings;
     this.environmentOverride = setup.environment;
-    this.host = new WorkspaceHost(this.settings);
-    this.service = openSecretsService(this.host, openDocuments(documents), setup.clientFeatures);
+    const open = openDocuments(documents);
+    this.host = new WorkspaceHost(this.settings, {
+      // The secretlint queue, its typing pauses and the leak-value rescans are deferred work like any other.
+      background: guard,
+      openText: open.text,
+      // Findings arrive after the edit that caused them: a pull client must be told to ask again.
+      onFindings: (uri) => this.diagnostics.schedule([uri], true),
+      // secretlint on open buffers only: see LeakHooks.scanAgentFilesOnRead.
+      scanAgentFilesOnRead: false,
+    });
+    this.service = openSecretsService(this.host, open, setup.clientFeatures);
     this.diagnostics = new DiagnosticsScheduler(connection, this.service, guard, setup.pullDiagnostics, (uri) =>
       Boolean(documents.get(uri)),
     );

@@ -90,7 +90,7 @@ function build(root: string, outside: string, entries: readonly Entry[]): void {
       fs.mkdirSync(join(root, segments.slice(0, -1)), { recursive: true });
       if (kind === 'file') writeWithoutBlocking(target, text);
       else if (kind === 'dir') fs.mkdirSync(target);
-      else if (kind === 'fifo') execFileSync('mkfifo', [target.toString()], { stdio: 'ignore' });
+      else if (kind === 'fifo') makeFifo(root, target);
       else if (kind === 'link-inside') fs.symlinkSync(path.join(root, 'struere.json'), target);
       else if (kind === 'link-outside') fs.symlinkSync(outside, target);
       else if (kind === 'dangling') fs.symlinkSync(path.join(root, 'nothing-here'), target);
@@ -99,6 +99,21 @@ function build(root: string, outside: string, entries: readonly Entry[]): void {
       // A clash with an earlier entry (a file where a folder was asked for, …): that is the tree now.
       if (typeof (error as NodeJS.ErrnoException).code !== 'string') throw error;
     }
+  }
+}
+
+/**
+ * mkfifo takes its path as a string, and a name that is not UTF-8 does not survive the conversion (the FIFO
+ * went to a folder that does not exist, and the harness failed): made beside the tree under a plain name, then
+ * hard-linked onto the raw-byte path, which fails with EEXIST on a clash like the other kinds.
+ */
+function makeFifo(root: string, target: Buffer): void {
+  const temporary = `${root}.fifo`;
+  execFileSync('mkfifo', [temporary], { stdio: 'ignore' });
+  try {
+    fs.linkSync(temporary, target);
+  } finally {
+    fs.rmSync(temporary, { force: true });
   }
 }
 

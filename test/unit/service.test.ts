@@ -8,6 +8,7 @@ import {
   type ClientFeatures,
   type OpenDocuments,
 } from '../../engine/core/service';
+import { scanForSecrets } from '../../engine/core/secretScan';
 import { envFileState } from '../../engine/core/workspaceIndex';
 import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
 
@@ -19,7 +20,7 @@ const FILES = {
 };
 
 /** The service over a fixture project; `open` holds the open documents' texts. */
-function serviceFor(open: Record<string, string> = {}, client?: ClientFeatures, files = FILES) {
+function serviceFor(open: Record<string, string> = {}, client?: ClientFeatures, files: Record<string, string> = FILES) {
   const fixture = fixtureProject(files);
   const texts = new Map(
     Object.entries(open).map(([name, text]) => [name.includes(':') ? name : fixture.uri(name), text]),
@@ -36,6 +37,7 @@ function serviceFor(open: Record<string, string> = {}, client?: ClientFeatures, 
       gitIgnored: () => true,
       projectGitignore: () => undefined,
       isAgentFile: (uri) => !uri.endsWith('.txt'),
+      isCommitted: (uri) => !uri.endsWith('/ignored.md'),
       putEnvText: (uri, text) => fixture.index.setEnvFile(uri, text),
       putAgentText: (uri, text) => void fixture.index.setAgentFile(uri, text),
       envFileOutsideProjects: (uri, text) => envFileState(uri, text, undefined),
@@ -142,6 +144,35 @@ test('code actions: only our diagnostics; client-only commands only for a client
     service.configure({ environment: 'production', severity: {}, maxFileBytes: 1 << 20 });
     const [missing] = service.diagnose(fixture.uri('agents/a.ts'));
     const actions = service.codeActions(fixture.uri('agents/a.ts'), [missing, { ...missing, source: 'eslint' }]);
+    assert.deepEqual(
+      actions.map((a) => [a.title, a.command?.command]),
+      expected,
+    );
+  }
+});
+
+test('leaks through the service: diagnosed in committed files only; Move to .env.development only for a client that runs commands', async () => {
+  // Made-up credentials of realistic shape.
+  const STRIPE_LIKE = 'sk_live_CANARY4eC39HqLyjWDarjtT1zd';
+  const GITHUB_LIKE = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+  const text = `const p = \`Pay with ${STRIPE_LIKE}\`;\nconst t = "${GITHUB_LIKE}";\n`;
+  const files = { '.env.development': `STRIPE_KEY=${STRIPE_LIKE}\n`, 'agents/a.ts': text, 'ignored.md': text };
+  const all = { completionItemDefaults: false, codicons: true, clientCommands: true };
+  const leakFix = ['Replace with {{secrets.STRIPE_KEY}}', undefined];
+  for (const [client, expected] of [
+    [all, [leakFix, ['Move to .env.development as GITHUB_TOKEN…', 'struere.moveSecretToEnv']]],
+    [undefined, [leakFix]],
+  ] as const) {
+    const { service, fixture } = serviceFor({ 'agents/a.ts': text }, client, files);
+    const findings = await scanForSecrets(text, 'a.ts');
+    for (const name of ['agents/a.ts', 'ignored.md'])
+      fixture.index.setSecretFindings(fixture.uri(name), text, findings);
+    const diagnostics = service.diagnose(fixture.uri('agents/a.ts'));
+    assert.deepEqual(diagnostics.map((d) => d.code).sort(), ['hardcoded-secret', 'leaked-value']);
+    assert.ok(!JSON.stringify(diagnostics).includes(STRIPE_LIKE) && !JSON.stringify(diagnostics).includes(GITHUB_LIKE));
+    // Control: the same findings in a file git would not commit are not reported.
+    assert.deepEqual(service.diagnose(fixture.uri('ignored.md')), []);
+    const actions = service.codeActions(fixture.uri('agents/a.ts'), diagnostics);
     assert.deepEqual(
       actions.map((a) => [a.title, a.command?.command]),
       expected,

@@ -1,0 +1,68 @@
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
+import type { ValueDefinition } from './leaks';
+import { ruleName, suggestedKeyName } from './secretScan';
+import type { EnvFileState, ProjectState } from './workspaceIndex';
+import { isTemplateEnvFile } from './gitignore';
+
+/**
+ * `leaked-value` and `hardcoded-secret` for one committed file. The caller decides "committed" (the host reads
+ * .gitignore) and asks only for files that have hits, so the git question is asked for few files.
+ * Messages name keys, env files, lines and secretlint rules; the matched text never leaves the model.
+ */
+export function validateLeaks(uri: string, project: ProjectState, severity: SeverityOverrides): Diagnostic[] {
+  const diagnostics: Diagnostic[] = [];
+  for (const hit of leakHitsOf(uri, project)) {
+    const definitions = project.leakValues.definitions.get(hit.value);
+    // A value removed from the env files since the scan: the rescan is on its way, and it is no leak now.
+    if (!definitions) continue;
+    const diagnostic = makeDiagnostic(
+      'leaked-value',
+      hit.range,
+      { definedAs: describeDefinitions(definitions) },
+      severity,
+      { key: definitions[0].key },
+    );
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
+  for (const finding of project.secretFindings.get(uri) ?? []) {
+    const diagnostic = makeDiagnostic(
+      'hardcoded-secret',
+      finding.range,
+      { kind: finding.kind, rule: ruleName(finding.ruleId) },
+      severity,
+      { suggestedKey: suggestedKeyName(finding) },
+    );
+    if (diagnostic) diagnostics.push(diagnostic);
+  }
+  return diagnostics;
+}
+
+/** Whether the file has anything to report, so the host need not ask git about the others. */
+export function hasLeakFindings(uri: string, project: ProjectState): boolean {
+  return leakHitsOf(uri, project).length > 0 || project.secretFindings.has(uri);
+}
+
+/** Agent files keep their hits; an env template's are found in its kept text (templates are few and small). */
+function leakHitsOf(uri: string, project: ProjectState) {
+  const agentFile = project.agentFiles.get(uri);
+  if (agentFile) return agentFile.leaks;
+  const envFile = project.envFiles.get(uri);
+  return envFile && envFile.environment === undefined ? templateLeaks(envFile, project) : [];
+}
+
+function templateLeaks(file: EnvFileState, project: ProjectState) {
+  if (!isTemplateEnvFile(file.fileName)) return [];
+  const text = file.lineIndex.text;
+  return project.leakValues.find(text).map((hit) => ({ ...hit, range: file.lineIndex.rangeOf(hit.start, hit.end) }));
+}
+
+const MAX_NAMED = 3;
+
+function describeDefinitions(definitions: readonly ValueDefinition[]): string {
+  const named = definitions
+    .slice(0, MAX_NAMED)
+    .map((definition) => `${definition.key} (${definition.fileName} line ${definition.line + 1})`);
+  const more = definitions.length - named.length;
+  return named.join(', ') + (more > 0 ? ` and ${more} more` : '');
+}

@@ -1,0 +1,156 @@
+import {
+  CodeActionKind,
+  type CodeAction,
+  type Diagnostic,
+  type Range,
+  type TextEdit,
+} from 'vscode-languageserver-types';
+import { Commands } from './commands';
+import type { DiagnosticData } from './diagnosticRules';
+import { parseEnv } from './envParser';
+import { ENV_FILE_NAMES, isValidKey } from './environments';
+import { isTemplateEnvFile } from './gitignore';
+import { LineIndex } from './text';
+import { joinUri } from './uris';
+import type { ProjectState } from './workspaceIndex';
+
+/**
+ * The quick fix for `leaked-value`: the pasted value gives way to a reference to its key. In a prompt (Markdown,
+ * text, or a longer string in code: a prompt template) the text becomes `{{secrets.KEY}}`; a string literal that
+ * is exactly the value becomes `context.secrets.KEY` (tool code); in a committed env template the value is
+ * blanked. The edit carries the document version it was computed for, and is offered only while the text
+ * under the diagnostic still is one of the env values, so a stale diagnostic never edits other text.
+ */
+export function leakedValueFix(
+  project: ProjectState,
+  uri: string,
+  diagnostic: Diagnostic,
+  text: string | undefined,
+  version: number | null,
+): CodeAction | undefined {
+  const key = (diagnostic.data as DiagnosticData | undefined)?.key;
+  if (text === undefined || !key || !isValidKey(key)) return undefined;
+  const lineIndex = new LineIndex(text);
+  const start = lineIndex.offsetAt(diagnostic.range.start);
+  const end = lineIndex.offsetAt(diagnostic.range.end);
+  if (!project.leakValues.definitions.has(text.slice(start, end))) return undefined;
+  const replacement = replacementFor(project, uri, text, start, end, key);
+  if (!replacement) return undefined;
+  const edit: TextEdit = { range: lineIndex.rangeOf(replacement.start, replacement.end), newText: replacement.newText };
+  return {
+    title: replacement.title,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    edit: { documentChanges: [{ textDocument: { uri, version }, edits: [edit] }] },
+  };
+}
+
+interface Replacement {
+  start: number;
+  end: number;
+  newText: string;
+  title: string;
+}
+
+const PROMPT_EXTENSIONS = /\.(md|mdx|txt|prompt)$/i;
+
+function replacementFor(
+  project: ProjectState,
+  uri: string,
+  text: string,
+  start: number,
+  end: number,
+  key: string,
+): Replacement | undefined {
+  const envFile = project.envFiles.get(uri);
+  if (envFile) {
+    if (!isTemplateEnvFile(envFile.fileName)) return undefined;
+    const entry = envFile.parsed.entries.find((e) => e.valueStart <= start && end <= e.valueEnd);
+    if (!entry) return undefined;
+    return { start: entry.valueStart, end: entry.valueEnd, newText: '', title: `Blank the value of ${entry.key}` };
+  }
+  const quote = text.charAt(start - 1);
+  const isWholeLiteral = !PROMPT_EXTENSIONS.test(uri) && /["'`]/.test(quote) && text.charAt(end) === quote;
+  if (isWholeLiteral)
+    return {
+      start: start - 1,
+      end: end + 1,
+      newText: `context.secrets.${key}`,
+      title: `Replace with context.secrets.${key}`,
+    };
+  return { start, end, newText: `{{secrets.${key}}}`, title: `Replace with {{secrets.${key}}}` };
+}
+
+/** What the client needs to move a hard-coded credential into `.env.development` (names and ranges, no value). */
+export interface MoveSecretArguments {
+  readonly uri: string;
+  /** The document version the ranges belong to; the client refuses to edit another. */
+  readonly version: number;
+  /** The credential itself: the client reads the value from its own buffer. */
+  readonly valueRange: Range;
+  /** What the reference replaces: the whole string literal in tool code, else the credential text. */
+  readonly replaceRange: Range;
+  /** `context.secrets.KEY` or `{{secrets.KEY}}`, with `KEY` to be replaced by the chosen name. */
+  readonly referenceTemplate: string;
+  readonly suggestedKey: string;
+  readonly envUri: string;
+  /** Set when git would commit `.env.development`: the client adds it to this .gitignore. */
+  readonly gitignoreUri: string | undefined;
+}
+
+/** The quick fix for `hardcoded-secret`: a command, since the name is asked for and the value read on the client. */
+export function moveSecretFix(
+  project: ProjectState,
+  uri: string,
+  diagnostic: Diagnostic,
+  text: string | undefined,
+  version: number | null,
+  envWouldBeCommitted: boolean,
+): CodeAction | undefined {
+  const suggestedKey = (diagnostic.data as DiagnosticData | undefined)?.suggestedKey;
+  if (text === undefined || version === null || !suggestedKey) return undefined;
+  const lineIndex = new LineIndex(text);
+  const start = lineIndex.offsetAt(diagnostic.range.start);
+  const end = lineIndex.offsetAt(diagnostic.range.end);
+  const quote = text.charAt(start - 1);
+  const isWholeLiteral = !PROMPT_EXTENSIONS.test(uri) && /["'`]/.test(quote) && text.charAt(end) === quote;
+  const args: MoveSecretArguments = {
+    uri,
+    version,
+    valueRange: diagnostic.range,
+    replaceRange: isWholeLiteral ? lineIndex.rangeOf(start - 1, end + 1) : diagnostic.range,
+    referenceTemplate: isWholeLiteral ? 'context.secrets.KEY' : '{{secrets.KEY}}',
+    suggestedKey,
+    envUri: joinUri(project.rootUri, ENV_FILE_NAMES.development),
+    gitignoreUri: envWouldBeCommitted ? joinUri(project.rootUri, '.gitignore') : undefined,
+  };
+  return {
+    title: `Move to ${ENV_FILE_NAMES.development} as ${suggestedKey}…`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    command: { title: 'Move to .env.development', command: Commands.moveSecretToEnv, arguments: [args] },
+  };
+}
+
+/**
+ * The line that appends `key=value` to an env file so that dotenv reads back exactly `value` and every entry
+ * already there keeps its value; undefined when no quoting achieves that (the fix is then refused: an edit
+ * never merges or drops a secret). Also undefined when the key is already defined.
+ */
+export function appendedEnvText(existing: string, key: string, value: string): string | undefined {
+  const before = parseEnv(existing).entries;
+  if (!isValidKey(key) || before.some((entry) => entry.key === key)) return undefined;
+  const separator = existing.length > 0 && !/[\r\n]$/.test(existing) ? (existing.includes('\r\n') ? '\r\n' : '\n') : '';
+  for (const quoted of [value, `"${value}"`, `'${value}'`, `\`${value}\``]) {
+    const candidate = `${separator}${key}=${quoted}\n`;
+    const after = parseEnv(existing + candidate).entries;
+    const added = after.filter((entry) => entry.key === key);
+    const kept =
+      after.length === before.length + 1 &&
+      before.every((entry, i) => after[i].key === entry.key && after[i].value === entry.value);
+    if (kept && added.length === 1 && added[0].value === value) return candidate;
+  }
+  return undefined;
+}

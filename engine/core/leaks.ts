@@ -1,0 +1,153 @@
+import AhoCorasick from 'modern-ahocorasick';
+import { createReplaceStream } from 'modern-ahocorasick/stream';
+import { isCredentialLike } from './credentials';
+import { isTemplateEnvFile } from './gitignore';
+import type { EnvFileState } from './workspaceIndex';
+
+/**
+ * The values of a project's env files as one Aho–Corasick dictionary, so a file is scanned once for all of
+ * them however many there are. Templates (`.env.example`, …) feed no dictionary: their values are
+ * placeholders, and a committed template holding a real value is itself what `leaked-value` looks for.
+ */
+
+/** Where a value is defined: named in diagnostics instead of the value. */
+export interface ValueDefinition {
+  readonly key: string;
+  readonly fileName: string;
+  readonly uri: string;
+  /** 0-based. */
+  readonly line: number;
+}
+
+/** A value found in a text: UTF-16 offsets, end exclusive. `value` stays in memory; it is never reported. */
+export interface ValueHit {
+  readonly start: number;
+  readonly end: number;
+  readonly value: string;
+}
+
+export class ValueDictionary {
+  private compiled: AhoCorasick<string> | undefined;
+
+  private constructor(
+    /** value → every place it is defined, in env-file order. */
+    readonly definitions: ReadonlyMap<string, readonly ValueDefinition[]>,
+    compiled: AhoCorasick<string> | undefined,
+    /**
+     * When every value is a whitespace-free run of at least this many characters, only such runs of a text can
+     * hold one: `find` feeds the matcher those runs alone (the matcher segments graphemes, which is its cost).
+     */
+    private readonly minRun: number | undefined,
+  ) {
+    this.compiled = compiled;
+  }
+
+  static empty(): ValueDictionary {
+    return new ValueDictionary(new Map(), undefined, undefined);
+  }
+
+  /** The values of `envFiles` that `accept` keeps; reuses `previous`'s compiled matcher when the values are the same. */
+  static of(
+    envFiles: Iterable<EnvFileState>,
+    accept: (value: string) => boolean,
+    previous?: ValueDictionary,
+  ): ValueDictionary {
+    const definitions = new Map<string, ValueDefinition[]>();
+    for (const file of envFiles) {
+      if (file.skippedBytes !== undefined || isTemplateEnvFile(file.fileName)) continue;
+      for (const entry of file.parsed.entries) {
+        if (!accept(entry.value)) continue;
+        let list = definitions.get(entry.value);
+        if (!list) definitions.set(entry.value, (list = []));
+        list.push({ key: entry.key, fileName: file.fileName, uri: file.uri, line: entry.line });
+      }
+    }
+    const reuse = previous !== undefined && sameKeys(previous.definitions, definitions) ? previous.compiled : undefined;
+    let minRun: number | undefined = Infinity;
+    for (const value of definitions.keys()) minRun = /\s/.test(value) ? undefined : Math.min(minRun ?? 0, value.length);
+    return new ValueDictionary(definitions, reuse, minRun === Infinity ? undefined : minRun);
+  }
+
+  get size(): number {
+    return this.definitions.size;
+  }
+
+  /** Whether `other` holds exactly the same values (where they are defined may differ). */
+  sameValuesAs(other: ValueDictionary): boolean {
+    return sameKeys(this.definitions, other.definitions);
+  }
+
+  /** Every non-overlapping occurrence, longest first at each position; one matcher pass over `text`. */
+  find(text: string): ValueHit[] {
+    if (this.definitions.size === 0 || text.length === 0) return [];
+    if (this.minRun === undefined) return this.findIn(text, 0);
+    const hits: ValueHit[] = [];
+    const runs = new RegExp(`\\S{${this.minRun},}`, 'g');
+    for (let run = runs.exec(text); run; run = runs.exec(text)) hits.push(...this.findIn(run[0], run.index));
+    return hits;
+  }
+
+  private findIn(text: string, offset: number): ValueHit[] {
+    const hits: ValueHit[] = [];
+    for (const match of this.matcher().iterate(text, { strategy: 'leftmost-longest' }))
+      hits.push({ start: offset + match.start, end: offset + match.end, value: match.pattern });
+    return hits;
+  }
+
+  /** The key a redaction names: the first definition's. */
+  keyOf(value: string): string | undefined {
+    return this.definitions.get(value)?.[0]?.key;
+  }
+
+  matcher(): AhoCorasick<string> {
+    this.compiled ??= new AhoCorasick([...this.definitions.keys()]);
+    return this.compiled;
+  }
+}
+
+function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {
+  if (a.size !== b.size) return false;
+  for (const key of a.keys()) if (!b.has(key)) return false;
+  return true;
+}
+
+/** The dictionary `leaked-value` matches against: credential-like values only (see credentials.ts). */
+export function leakDictionary(envFiles: Iterable<EnvFileState>, previous?: ValueDictionary): ValueDictionary {
+  return ValueDictionary.of(envFiles, isCredentialLike, previous);
+}
+
+/** `redact` replaces every value of at least this many characters, credential-like or not. */
+export const MIN_REDACTED_LENGTH = 6;
+
+export function redactionDictionary(envFiles: Iterable<EnvFileState>): ValueDictionary {
+  return ValueDictionary.of(envFiles, (value) => value.length >= MIN_REDACTED_LENGTH);
+}
+
+export const redactionMarker = (key: string): string => `[SECRET:${key}]`;
+
+/** A whole text with every value replaced by its marker. */
+export function redactText(text: string, dictionary: ValueDictionary): string {
+  if (dictionary.size === 0) return text;
+  return dictionary.matcher().replace(text, (match) => redactionMarker(dictionary.keyOf(match.pattern) ?? 'UNKNOWN'), {
+    strategy: 'leftmost-longest',
+  });
+}
+
+/**
+ * A streaming redactor: `write` returns what is settled so far, holding back at most the longest value's
+ * length of undecided text, so a value split across chunks is still replaced and memory stays bounded.
+ */
+export interface Redactor {
+  write(chunk: string): string;
+  end(): string;
+}
+
+export function createRedactor(dictionary: ValueDictionary): Redactor {
+  if (dictionary.size === 0) return { write: (chunk) => chunk, end: () => '' };
+  const stream = createReplaceStream(
+    dictionary.matcher(),
+    (match) => redactionMarker(dictionary.keyOf(match.pattern) ?? 'UNKNOWN'),
+    { strategy: 'leftmost-longest' },
+  );
+  return { write: (chunk) => stream.write(chunk).join(''), end: () => stream.end().join('') };
+}

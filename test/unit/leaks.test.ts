@@ -1,0 +1,317 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { codeActions } from '../../engine/core/codeActions';
+import { isCredentialLike } from '../../engine/core/credentials';
+import { validateLeaks } from '../../engine/core/leakDiagnostics';
+import { parseEnv } from '../../engine/core/envParser';
+import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
+import { createRedactor, redactionDictionary, redactText } from '../../engine/core/leaks';
+import { scanForSecrets, suggestedKeyName } from '../../engine/core/secretScan';
+import { fixtureProject } from '../support/coreFixtures';
+
+// Fake credentials of realistic shape, made up for these tests.
+const STRIPE_LIKE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+const GITHUB_LIKE = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
+
+void test('credential-like: tokens, digests, UUIDs and strong passwords count', () => {
+  for (const value of [
+    STRIPE_LIKE,
+    GITHUB_LIKE,
+    'AKIAIOSFODNN7EXAMPLE',
+    'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY',
+    '3f9a1c7e5b2d4a6f8e0c1b3d5f7a9c2e',
+    '550e8400-e29b-41d4-a716-446655440000',
+    'dGhpcyBpcyBhIHNlY3JldA==',
+    'Tr0ub4dor&3xK9!',
+    'xK9#mP2vL8qR',
+    'postgres://app:S3cr3tP4ss9@db.internal:5432/app',
+  ])
+    assert.equal(isCredentialLike(value), true, `${value} should count as a credential`);
+});
+
+void test('credential-like: ports, booleans, modes, template names, emails, URLs, dates and short passwords never count', () => {
+  for (const value of [
+    '3000',
+    'true',
+    'false',
+    'development',
+    'production',
+    'support-ticket-template',
+    'welcome-v2',
+    'admin@example.com',
+    'admin123',
+    'hunter2',
+    'https://api.example.com/v1',
+    'gpt-4o-mini-2024-07-18',
+    'claude-3-5-sonnet-20241022',
+    'production-eu-west-1',
+    '2024-01-15T10:00:00Z',
+    'ORDERS_API_TOKEN_VALUE',
+    '1234567890123456',
+    'aaaaaaaaaaaaaaaaaaaa',
+    'Acme Corporation Ltd',
+    'dev-value-1999',
+    '',
+  ])
+    assert.equal(isCredentialLike(value), false, `${value} should be ordinary`);
+});
+
+const ENV = `STRIPE_KEY=${STRIPE_LIKE}\nPORT=3000\nMODE=production\nPASSWORD=admin123\nEMAIL=admin@example.com\n`;
+
+function leakCodes(diagnostics: Diagnostic[]) {
+  return diagnostics.map(
+    (d) => `${d.range.start.line}:${d.range.start.character}-${d.range.end.character}:${String(d.code)}`,
+  );
+}
+
+void test('leaked-value: a credential value in a prompt or a tool is an error naming key, file and line, never the value', () => {
+  const fixture = fixtureProject({
+    '.env.development': ENV,
+    'agents/a.ts': `export const p = \`Pay with ${STRIPE_LIKE} on port 3000 in production\`;\n`,
+    'prompts/p.md': `Use admin123 and admin@example.com.\nKey: ${STRIPE_LIKE}\n`,
+  });
+  const inTool = validateLeaks(fixture.uri('agents/a.ts'), fixture.project, {});
+  assert.deepEqual(leakCodes(inTool), ['0:27-59:leaked-value']);
+  assert.equal(
+    inTool[0].message,
+    'This text is the value of STRIPE_KEY (.env.development line 1): committed, the secret would be in the repository. Use a reference to the key instead.',
+  );
+  assert.ok(!JSON.stringify(inTool).includes(STRIPE_LIKE));
+  // The ordinary values on line 0 (admin123, the email) are not reported; the key on line 1 is.
+  assert.deepEqual(leakCodes(validateLeaks(fixture.uri('prompts/p.md'), fixture.project, {})), ['1:5-37:leaked-value']);
+  // Env files themselves are not flagged, and the severity setting turns the code off.
+  assert.deepEqual(validateLeaks(fixture.uri('.env.development'), fixture.project, {}), []);
+  assert.deepEqual(validateLeaks(fixture.uri('agents/a.ts'), fixture.project, { 'leaked-value': 'off' }), []);
+});
+
+void test('leaked-value: a committed .env.example holding a real value is flagged; its own placeholders are not', () => {
+  const fixture = fixtureProject({
+    '.env.development': ENV,
+    '.env.example': `STRIPE_KEY=${STRIPE_LIKE}\nOTHER_TOKEN=zX81kQ0pLm29vB7c\n`,
+  });
+  assert.deepEqual(leakCodes(validateLeaks(fixture.uri('.env.example'), fixture.project, {})), [
+    '0:11-43:leaked-value',
+  ]);
+});
+
+void test('leaked-value: every definition is named, and a value removed from the env files is no longer reported', () => {
+  const fixture = fixtureProject({
+    '.env.development': ENV,
+    '.env.production': `# prod\nSTRIPE_SECRET=${STRIPE_LIKE}\n`,
+    'agents/a.md': `${STRIPE_LIKE}\n`,
+  });
+  const [diagnostic] = validateLeaks(fixture.uri('agents/a.md'), fixture.project, {});
+  assert.match(
+    String(diagnostic.message),
+    /STRIPE_KEY \(\.env\.development line 1\), STRIPE_SECRET \(\.env\.production line 2\)/,
+  );
+  const before = fixture.project.leakValuesVersion;
+  fixture.index.setEnvFile(fixture.uri('.env.development'), 'PORT=3001\n');
+  assert.equal(fixture.project.leakValuesVersion, before, 'the value is still in .env.production');
+  fixture.index.setEnvFile(fixture.uri('.env.production'), 'PORT=3001\n');
+  assert.equal(fixture.project.leakValuesVersion, before + 1);
+  assert.deepEqual(validateLeaks(fixture.uri('agents/a.md'), fixture.project, {}), []);
+});
+
+void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole literal → context.secrets.KEY, a template value blanked', () => {
+  const files = {
+    '.env.development': ENV,
+    'prompts/p.md': `Key: ${STRIPE_LIKE} here\n`,
+    'tools/t.ts': `const key = '${STRIPE_LIKE}';\nconst p = \`Bearer ${STRIPE_LIKE}\`;\n`,
+    '.env.example': `STRIPE_KEY="${STRIPE_LIKE}" # real\n`,
+  };
+  const fixture = fixtureProject(files);
+  const cases: [string, string[]][] = [
+    ['prompts/p.md', ['Replace with {{secrets.STRIPE_KEY}} → {{secrets.STRIPE_KEY}}']],
+    [
+      'tools/t.ts',
+      [
+        'Replace with context.secrets.STRIPE_KEY → context.secrets.STRIPE_KEY',
+        'Replace with {{secrets.STRIPE_KEY}} → {{secrets.STRIPE_KEY}}',
+      ],
+    ],
+    ['.env.example', ['Blank the value of STRIPE_KEY → ']],
+  ];
+  for (const [name, expected] of cases) {
+    const uri = fixture.uri(name);
+    const diagnostics = validateLeaks(uri, fixture.project, {});
+    const host = {
+      versionOf: () => 7,
+      gitignoreText: undefined,
+      documentText: () => files[name as keyof typeof files],
+    };
+    const actions = codeActions(fixture.project, uri, diagnostics, 'development', host);
+    const summary = actions.map((action) => {
+      const change = action.edit!.documentChanges![0] as {
+        textDocument: { version: number };
+        edits: { newText: string }[];
+      };
+      assert.equal(change.textDocument.version, 7, 'the edit carries the document version');
+      return `${action.title} → ${change.edits[0].newText}`;
+    });
+    assert.deepEqual(summary, expected, name);
+  }
+  // The literal fix replaces the quotes too; the template fix replaces the quoted value, keeping the comment.
+  const tool = codeActions(
+    fixture.project,
+    fixture.uri('tools/t.ts'),
+    validateLeaks(fixture.uri('tools/t.ts'), fixture.project, {}),
+    'development',
+    {
+      versionOf: () => 1,
+      gitignoreText: undefined,
+      documentText: () => files['tools/t.ts'],
+    },
+  );
+  const literalEdit = (tool[0].edit!.documentChanges![0] as { edits: { range: unknown }[] }).edits[0].range;
+  assert.deepEqual(literalEdit, { start: { line: 0, character: 12 }, end: { line: 0, character: 46 } });
+  // Control: once the text under the diagnostic changed, no fix is offered (a stale diagnostic edits nothing).
+  const stale = codeActions(
+    fixture.project,
+    fixture.uri('prompts/p.md'),
+    validateLeaks(fixture.uri('prompts/p.md'), fixture.project, {}),
+    'development',
+    {
+      versionOf: () => 8,
+      gitignoreText: undefined,
+      documentText: () => `Key: ${'x'.repeat(STRIPE_LIKE.length)} here\n`,
+    },
+  );
+  assert.deepEqual(stale, []);
+});
+
+function redactionOf(env: string) {
+  return redactionDictionary(fixtureProject({ '.env.development': env }).project.envFiles.values());
+}
+
+void test('redact: every value of 6+ characters, credential-like or not, becomes [SECRET:KEY]; shorter ones stay', () => {
+  const dictionary = redactionOf(`${ENV}SHORT=abc12\nGREETING="hello world"\n`);
+  assert.equal(
+    redactText(`a ${STRIPE_LIKE} b admin123 c hello world d 3000 e abc12 f production`, dictionary),
+    'a [SECRET:STRIPE_KEY] b [SECRET:PASSWORD] c [SECRET:GREETING] d 3000 e abc12 f [SECRET:MODE]',
+  );
+});
+
+void test('redact stream: a value split at every possible chunk boundary is still replaced', () => {
+  const dictionary = redactionOf(ENV);
+  const input = `log line ${STRIPE_LIKE} and admin123.\n`;
+  const expected = redactText(input, dictionary);
+  assert.ok(!expected.includes(STRIPE_LIKE), 'control: the whole-text redaction replaces the value');
+  for (let cut = 0; cut <= input.length; cut++) {
+    for (const size of [1, 3, cut || 1]) {
+      const redactor = createRedactor(dictionary);
+      let output = redactor.write(input.slice(0, cut));
+      for (let i = cut; i < input.length; i += size) output += redactor.write(input.slice(i, i + size));
+      output += redactor.end();
+      assert.equal(output, expected, `cut at ${cut}, then chunks of ${size}`);
+    }
+  }
+});
+
+void test('redact stream: a long-running stream is passed through as it comes, holding back at most one value', () => {
+  const dictionary = redactionOf(ENV);
+  const redactor = createRedactor(dictionary);
+  let input = '';
+  let output = '';
+  for (let i = 0; i < 20_000; i++) {
+    const chunk = i % 100 === 0 ? `event ${i} token=${STRIPE_LIKE}\n` : `event ${i} nothing to hide here\n`;
+    input += chunk;
+    output += redactor.write(chunk);
+    if (i % 1000 === 999) {
+      // Bounded: what is held back stays within the longest value's length (plus the matcher's look-ahead of a
+      // few characters), whatever the stream's length so far.
+      const settled = redactText(input, dictionary);
+      assert.ok(settled.startsWith(output), `chunk ${i}: output so far is a prefix of the redacted input`);
+      assert.ok(settled.length - output.length <= 2 * STRIPE_LIKE.length, `chunk ${i}: held back too much`);
+    }
+  }
+  output += redactor.end();
+  assert.equal(output, redactText(input, dictionary));
+  assert.ok(!output.includes(STRIPE_LIKE));
+});
+
+void test('hardcoded-secret: secretlint finds well-known formats and reports the kind only', async () => {
+  const text = `const a = "${GITHUB_LIKE}";\nconst port = 3000;\n`;
+  const findings = await scanForSecrets(text, 'a.ts');
+  assert.deepEqual(
+    findings.map((f) => [f.kind, f.ruleId, text.slice(f.start, f.end) === GITHUB_LIKE]),
+    [['GITHUB_TOKEN', '@secretlint/secretlint-rule-github', true]],
+  );
+  assert.equal(suggestedKeyName(findings[0]), 'GITHUB_TOKEN');
+  assert.ok(!JSON.stringify(findings).includes(GITHUB_LIKE));
+  // Control: ordinary code has no finding.
+  assert.deepEqual(await scanForSecrets('const port = 3000;\nconst mode = "production";\n', 'b.ts'), []);
+  const fixture = fixtureProject({ 'agents/a.ts': text });
+  fixture.index.setSecretFindings(fixture.uri('agents/a.ts'), text, findings);
+  const [diagnostic] = validateLeaks(fixture.uri('agents/a.ts'), fixture.project, {});
+  assert.equal(diagnostic.code, 'hardcoded-secret');
+  assert.deepEqual(diagnostic.data, { suggestedKey: 'GITHUB_TOKEN' });
+  const message = String(diagnostic.message);
+  assert.ok(!message.includes(GITHUB_LIKE) && message.includes('GITHUB_TOKEN'));
+});
+
+void test('Move to .env.development: the appended line reads back exactly the value and keeps every other value', () => {
+  const cases: [string, string, string, string | undefined][] = [
+    // existing text, key, value → the appended text (undefined: refused)
+    ['', 'GITHUB_TOKEN', GITHUB_LIKE, `GITHUB_TOKEN=${GITHUB_LIKE}\n`],
+    ['A=1', 'B', 'x#y', '\nB="x#y"\n'],
+    ['A=1\r\n', 'B', "it's", "B=it's\n"],
+    ['A=1\n', 'B', ' padded ', 'B=" padded "\n'],
+    ['A=1\n', 'B', `a"b'c`, `B=a"b'c\n`],
+    // Refused: the key is already there (the later line would silently win), or an invalid name.
+    ['B=old\n', 'B', 'new', undefined],
+    ['A=1\n', '1B', 'v', undefined],
+  ];
+  for (const [existing, key, value, expected] of cases)
+    assert.equal(appendedEnvText(existing, key, value), expected, `${JSON.stringify(existing)} + ${key}`);
+  // Values that need quoting to survive still read back exactly (whatever quoting was chosen).
+  for (const value of ['"x"', "'y'", '`z`', 'a # b', '"mixed\' quotes`']) {
+    const line = appendedEnvText('A=1\n', 'B', value);
+    assert.ok(line !== undefined, value);
+    assert.equal(parseEnv(`A=1\n${line}`).entries.find((entry) => entry.key === 'B')?.value, value);
+  }
+  // (The refused cases above are the controls: a fix that would shadow a key is never offered.)
+});
+
+void test('hardcoded-secret quick fix: a command with names and ranges, never the value', async () => {
+  const text = `const token = "${GITHUB_LIKE}";\nconst p = \`Use ${GITHUB_LIKE}\`;\n`;
+  const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
+  fixture.index.setSecretFindings(fixture.uri('tools/t.ts'), text, await scanForSecrets(text, 't.ts'));
+  const diagnostics = validateLeaks(fixture.uri('tools/t.ts'), fixture.project, {});
+  const actions = codeActions(fixture.project, fixture.uri('tools/t.ts'), diagnostics, 'development', {
+    versionOf: () => 3,
+    gitignoreText: undefined,
+    documentText: () => text,
+    wouldCommit: () => false,
+  });
+  assert.deepEqual(
+    actions.map((action) => {
+      const args = action.command!.arguments![0] as MoveSecretArguments;
+      return [action.title, args.referenceTemplate, args.replaceRange.start.character, args.gitignoreUri];
+    }),
+    [
+      ['Move to .env.development as GITHUB_TOKEN…', 'context.secrets.KEY', 14, undefined],
+      ['Move to .env.development as GITHUB_TOKEN…', '{{secrets.KEY}}', 15, undefined],
+    ],
+  );
+  assert.ok(!JSON.stringify(actions).includes(GITHUB_LIKE));
+});
+
+void test('hardcoded-secret: a file name with a line break is scanned without secretlint throwing outside the scan', async () => {
+  const rejections: unknown[] = [];
+  const onRejection = (reason: unknown) => rejections.push(reason);
+  process.on('unhandledRejection', onRejection);
+  try {
+    const findings = await scanForSecrets(`const a = "${GITHUB_LIKE}";\n`, 'new\nline.ts');
+    assert.deepEqual(
+      findings.map((f) => f.kind),
+      ['GITHUB_TOKEN'],
+    );
+    // secretlint pairs its performance marks on later microtasks and timers: give them their turn.
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    assert.deepEqual(rejections, []);
+  } finally {
+    process.off('unhandledRejection', onRejection);
+  }
+});
