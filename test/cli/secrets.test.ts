@@ -55,7 +55,7 @@ void test('check takes file names, as a pre-commit hook passes them: only those 
     assert.ok(!leaky.stdout.includes(CANARY));
     const missing = await runCli(['check', 'agents/nope.ts'], { cwd: ws.dir });
     assert.equal(missing.code, 2);
-    assert.match(missing.stderr, /agents\/nope\.ts is not a file or folder/);
+    assert.match(missing.stderr, /agents\/nope\.ts does not exist/);
   } finally {
     ws.dispose();
   }
