@@ -4,6 +4,7 @@ import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/lea
 import { redactionDictionary, redactText } from '../../engine/core/leaks';
 import { envFileState, isEnvFileName } from '../../engine/core/workspaceIndex';
 import type { ProjectRegistry } from './projectRegistry';
+import { positionAtEnd, readIfExists } from './documentText';
 
 /*
  * The client half of leak protection: **Copy Redacted** and the "Move to .env.development" quick fix. Both need
@@ -73,7 +74,7 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   if (line === undefined) throw new Error(`${key} cannot be appended to .env.development without changing a value`);
   const edit = new vscode.WorkspaceEdit();
   if (existing === undefined) edit.createFile(envUri, { ignoreIfExists: true });
-  edit.insert(envUri, endOf(existing ?? ''), line);
+  edit.insert(envUri, positionAtEnd(existing ?? ''), line);
   edit.replace(document.uri, toRange(args.replaceRange), args.referenceTemplate.replace('KEY', key));
   if (args.gitignoreUri) await addToGitignore(edit, vscode.Uri.parse(args.gitignoreUri));
   if (document.version !== args.version) return;
@@ -86,23 +87,7 @@ async function addToGitignore(edit: vscode.WorkspaceEdit, uri: vscode.Uri): Prom
   const text = await readIfExists(uri);
   if (text === undefined) edit.createFile(uri, { ignoreIfExists: true });
   const prefix = text !== undefined && text.length > 0 && !/[\r\n]$/.test(text) ? '\n' : '';
-  edit.insert(uri, endOf(text ?? ''), `${prefix}.env.development\n`);
-}
-
-async function readIfExists(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch (error) {
-    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
-    throw error;
-  }
-}
-
-function endOf(text: string): vscode.Position {
-  const lines = text.split(/\r\n|\r|\n/);
-  return new vscode.Position(lines.length - 1, lines[lines.length - 1].length);
+  edit.insert(uri, positionAtEnd(text ?? ''), `${prefix}.env.development\n`);
 }
 
 function toRange(range: { start: { line: number; character: number }; end: { line: number; character: number } }) {

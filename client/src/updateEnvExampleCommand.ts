@@ -3,6 +3,7 @@ import { ENV_FILE_NAMES } from '../../engine/core/environments';
 import { EXAMPLE_FILE_NAME, updateExampleText } from '../../engine/core/envExample';
 import { envFileState, type EnvFileState } from '../../engine/core/workspaceIndex';
 import type { ProjectRegistry } from './projectRegistry';
+import { positionAtEnd, readIfExists } from './documentText';
 
 /**
  * Struere: Update .env.example — the editor's `struere-secrets example`: adds the names of .env.development and
@@ -49,21 +50,4 @@ export async function updateEnvExample(projects: ProjectRegistry): Promise<void>
   void vscode.window.showInformationMessage(
     `Struere: added ${update.added.length} name${update.added.length === 1 ? '' : 's'} to ${EXAMPLE_FILE_NAME} (no values): ${update.added.join(', ')}`,
   );
-}
-
-/** An open document's text (unsaved edits included), else the file's, else undefined when it does not exist. */
-async function readIfExists(uri: vscode.Uri): Promise<string | undefined> {
-  const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-  if (open) return open.getText();
-  try {
-    return new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-  } catch (error) {
-    if (error instanceof vscode.FileSystemError && error.code === 'FileNotFound') return undefined;
-    throw error;
-  }
-}
-
-function positionAtEnd(text: string): vscode.Position {
-  const lines = text.split(/\r\n|\r|\n/);
-  return new vscode.Position(lines.length - 1, lines.at(-1)!.length);
 }
