@@ -63,9 +63,14 @@ export class ValueDictionary {
       }
     }
     const reuse = previous !== undefined && sameKeys(previous.definitions, definitions) ? previous.compiled : undefined;
-    let minRun: number | undefined = Infinity;
-    for (const value of definitions.keys()) minRun = /\s/.test(value) ? undefined : Math.min(minRun ?? 0, value.length);
-    return new ValueDictionary(definitions, reuse, minRun === Infinity ? undefined : minRun);
+    // Whitespace-free runs can be searched alone only when no value holds whitespace (and then only runs as long
+    // as the shortest value); one value with a blank means the whole text is searched.
+    const values = [...definitions.keys()];
+    const minRun =
+      values.length > 0 && !values.some((value) => /\s/.test(value))
+        ? Math.min(...values.map((value) => value.length))
+        : undefined;
+    return new ValueDictionary(definitions, reuse, minRun);
   }
 
   get size(): number {

@@ -6,9 +6,10 @@ import { isCredentialLike } from '../../engine/core/credentials';
 import { validateLeaks } from '../../engine/core/leakDiagnostics';
 import { parseEnv } from '../../engine/core/envParser';
 import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
-import { createRedactor, redactionDictionary, redactText } from '../../engine/core/leaks';
+import { createRedactor, redactionDictionary, redactText, ValueDictionary } from '../../engine/core/leaks';
 import { scanForSecrets, suggestedKeyName } from '../../engine/core/secretScan';
 import { fixtureProject } from '../support/coreFixtures';
+import { envFileState } from '../../engine/core/workspaceIndex';
 
 // Fake credentials of realistic shape, made up for these tests.
 const STRIPE_LIKE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
@@ -314,4 +315,19 @@ void test('hardcoded-secret: a file name with a line break is scanned without se
   } finally {
     process.off('unhandledRejection', onRejection);
   }
+});
+
+void test('a dictionary whose values mix blanks and none searches the whole text (and ends)', () => {
+  // A value with a blank listed before one without once made the run length 0: a regex that matched the empty
+  // string forever. Both orders must find both values; the control is the blank-free dictionary alone.
+  for (const text of ['A="with some space"\nB=abcdefghijk\n', 'B=abcdefghijk\nA="with some space"\n']) {
+    const dictionary = ValueDictionary.of([envFileState('file:///p/.env', text, undefined)], (v) => v.length >= 6);
+    const hits = dictionary.find('x abcdefghijk y with some space');
+    assert.deepEqual(hits.map((hit) => hit.value).sort(), ['abcdefghijk', 'with some space']);
+  }
+  const plain = ValueDictionary.of([envFileState('file:///p/.env', 'B=abcdefghijk\n', undefined)], () => true);
+  assert.deepEqual(
+    plain.find('x abcdefghijk y').map((hit) => hit.value),
+    ['abcdefghijk'],
+  );
 });
