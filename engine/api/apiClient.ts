@@ -1,15 +1,11 @@
 import { isIPv4 } from 'node:net';
-import { setTimeout as delay } from 'node:timers/promises';
-import { Pool } from 'undici';
-import { environmentOfApiKey, isEnvironment, type Environment, type WritableEnvironment } from '../core/environments';
-import {
-  ApiConfigError,
-  ApiError,
-  NetworkError,
-  RequestCancelledError,
-  RETRYABLE_STATUSES,
-  type ApiErrorCode,
-} from './apiError';
+import { environmentOfApiKey, type Environment, type WritableEnvironment } from '../core/environments';
+import { ApiConfigError, type ApiError } from './apiError';
+import { readListNames, readUpsert } from './apiResponses';
+import { ApiTransport } from './apiTransport';
+
+export { parseRetryAfter } from './apiResponses';
+export { formatAttempt } from './apiTransport';
 
 /** The platform's API; `struere.apiUrl` (machine scope) and `STRUERE_API_URL` override it. */
 export const DEFAULT_API_URL = 'https://api.struere.dev';
@@ -21,6 +17,9 @@ export const DEFAULT_API_URL = 'https://api.struere.dev';
  * Security invariants: HTTPS except for loopback hosts; redirects are never followed (the Authorization header
  * never reaches another origin); values are sent only in the PUT body and never appear in an error, a log
  * line or an attempt report.
+ *
+ * Three parts: this file (configuration checks and the two endpoints), `apiTransport.ts` (the connection pool and
+ * the retry loop) and `apiResponses.ts` (reading answers and errors).
  */
 
 export interface SecretItem {
@@ -132,229 +131,62 @@ export interface ApiClient {
 }
 
 const SECRETS_PATH = '/v1/secrets';
-const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
 
 export function createApiClient(options: ApiClientOptions): ApiClient {
   const base = checkBaseUrl(options.baseUrl);
   checkApiKey(options.apiKey);
-  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const policy: RetryPolicy = { ...DEFAULT_RETRY_POLICY, ...options.retry };
   if (!Number.isInteger(policy.maxRetries) || policy.maxRetries < 0)
     throw new RangeError('retry.maxRetries must be a non-negative integer');
-
-  const pool = new Pool(base.origin, {
+  const transport = new ApiTransport({
+    base,
+    apiKey: options.apiKey,
+    timeouts: { ...DEFAULT_TIMEOUTS, ...options.timeouts },
+    policy,
     connections: options.connections ?? 2,
-    connect: { timeout: timeouts.connectMs },
-    headersTimeout: timeouts.headersMs,
-    bodyTimeout: timeouts.bodyMs,
-    maxResponseSize: MAX_RESPONSE_BYTES,
+    log: options.log,
   });
-  const basePath = base.pathname.replace(/\/+$/, '');
-  const baseUrl = base.origin + basePath;
-  const authorization = `Bearer ${options.apiKey}`;
-  const log = options.log;
-  let requestCount = 0;
-  let closed = false;
-
-  interface Exchange {
-    readonly method: 'GET' | 'PUT';
-    /** Path below the base, query included. */
-    readonly path: string;
-    readonly body?: Buffer;
-    /** Values of the request, redacted from any server message we keep. */
-    readonly values?: readonly string[];
-    /** Key names of the request: the only keys an error may name. */
-    readonly keys?: ReadonlySet<string>;
-    /** Whether an in-flight attempt may be aborted by the signal (only for requests safe to repeat). */
-    readonly interruptible: boolean;
-  }
-
-  /** One HTTP exchange: resolves with the parsed 2xx JSON body, throws ApiError/NetworkError otherwise. */
-  async function attempt(
-    exchange: Exchange,
-    label: string,
-    signal: AbortSignal | undefined,
-  ): Promise<{ status: number; body: unknown }> {
-    requestCount++;
-    let response;
-    try {
-      response = await pool.request({
-        path: basePath + exchange.path,
-        method: exchange.method,
-        headers: {
-          authorization,
-          accept: 'application/json',
-          'user-agent': 'struere-secrets',
-          ...(exchange.body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-        },
-        ...(exchange.body ? { body: exchange.body } : {}),
-        ...(exchange.interruptible && signal ? { signal } : {}),
-      });
-    } catch (error) {
-      throw toNetworkError(error, label);
-    }
-    let text: string;
-    try {
-      text = await response.body.text();
-    } catch (error) {
-      // Headers arrived, the body did not: a 2xx may have been applied.
-      throw toNetworkError(error, label, true);
-    }
-    const status = response.statusCode;
-    if (status >= 200 && status < 300) {
-      try {
-        return { status, body: JSON.parse(text) as unknown };
-      } catch {
-        throw new ApiError({
-          status,
-          code: 'bad_response',
-          retryable: false,
-          outcomeUnknown: exchange.method === 'PUT',
-          request: label,
-        });
-      }
-    }
-    throw errorFromResponse(status, text, header(response.headers['retry-after']), exchange, label);
-  }
-
-  /** The retry loop of API.md: retry 429/5xx and network failures with backoff, honouring Retry-After. */
-  async function call(exchange: Exchange, callOptions: CallOptions = {}): Promise<unknown> {
-    if (closed) throw new Error('the API client is closed');
-    const { signal, onAttempt } = callOptions;
-    const label = `${exchange.method} ${exchange.path}`;
-    const items = exchange.keys?.size;
-    let lastError: ApiError | undefined;
-    // Once an upsert attempt may have been applied, cancelling would leave the outcome unknown: keep retrying
-    // (within the policy) until an answer settles it. RequestCancelledError thus always means "not applied".
-    let mayHaveApplied = false;
-    for (let attemptNumber = 1; ; attemptNumber++) {
-      if (signal?.aborted && !mayHaveApplied) throw new RequestCancelledError(label, lastError);
-      const started = performance.now();
-      try {
-        const { status, body } = await attempt(exchange, label, signal);
-        emit(
-          {
-            request: label,
-            attempt: attemptNumber,
-            status,
-            outcome: 'ok',
-            durationMs: performance.now() - started,
-            ...(items ? { items } : {}),
-          },
-          onAttempt,
-        );
-        return body;
-      } catch (error) {
-        if (error instanceof RequestCancelledError) throw error;
-        if (!(error instanceof ApiError)) throw error;
-        lastError = error;
-        if (error.outcomeUnknown && !exchange.interruptible) mayHaveApplied = true;
-        const retryInMs =
-          error.retryable && attemptNumber <= policy.maxRetries ? retryDelay(error, attemptNumber - 1) : undefined;
-        emit(
-          {
-            request: label,
-            attempt: attemptNumber,
-            status: error.status,
-            outcome: error.outcomeUnknown ? 'unknown' : 'failed',
-            error,
-            durationMs: performance.now() - started,
-            ...(retryInMs === undefined ? {} : { retryInMs }),
-            ...(items ? { items } : {}),
-          },
-          onAttempt,
-        );
-        if (retryInMs === undefined) throw error;
-        const waitSignal = mayHaveApplied ? undefined : signal;
-        try {
-          await delay(retryInMs, undefined, waitSignal ? { signal: waitSignal } : undefined);
-        } catch (waitError) {
-          if (waitSignal?.aborted) throw new RequestCancelledError(label, lastError);
-          throw waitError;
-        }
-      }
-    }
-  }
-
-  function retryDelay(error: ApiError, retryIndex: number): number {
-    if (error.retryAfterMs !== undefined) return Math.min(error.retryAfterMs, policy.maxRetryAfterMs);
-    const ceiling = Math.min(policy.maxDelayMs, policy.baseDelayMs * 2 ** retryIndex);
-    return Math.floor(policy.random() * ceiling);
-  }
-
-  function emit(report: AttemptReport, onAttempt: CallOptions['onAttempt']): void {
-    onAttempt?.(report);
-    if (log) log(formatAttempt(report));
-  }
-
   return {
-    baseUrl,
+    baseUrl: transport.baseUrl,
     keyEnvironment: environmentOfApiKey(options.apiKey),
     get requestCount() {
-      return requestCount;
+      return transport.requestCount;
     },
-
-    async listNames(environment, callOptions) {
-      if (environment !== undefined && environment !== 'eval')
-        throw new RangeError("listNames only takes 'eval' (other environments follow the key)");
-      const path = environment === 'eval' ? `${SECRETS_PATH}?environment=eval` : SECRETS_PATH;
-      const label = `GET ${path}`;
-      const body = await call({ method: 'GET', path, interruptible: true }, callOptions);
-      if (!isRecord(body) || !isEnvironment(body.environment) || !Array.isArray(body.secrets)) throw badResponse(label);
-      const secrets: ListedSecret[] = [];
-      for (const item of body.secrets as unknown[]) {
-        if (!isRecord(item) || typeof item.key !== 'string' || typeof item.updatedAt !== 'string')
-          throw badResponse(label);
-        secrets.push({ key: item.key, updatedAt: item.updatedAt });
-      }
-      return { environment: body.environment, secrets };
-    },
-
-    async upsert(items, callOptions) {
-      if (items.length === 0) throw new RangeError('upsert needs at least one item');
-      const label = `PUT ${SECRETS_PATH}`;
-      const body = Buffer.from(JSON.stringify({ secrets: items.map(({ key, value }) => ({ key, value })) }), 'utf8');
-      const result = await call(
-        {
-          method: 'PUT',
-          path: SECRETS_PATH,
-          body,
-          values: items.map((item) => item.value),
-          keys: new Set(items.map((item) => item.key)),
-          interruptible: false,
-        },
-        callOptions,
-      );
-      // The write happened (2xx); an unreadable answer is reported as such, outcome known to be applied.
-      if (
-        !isRecord(result) ||
-        (result.environment !== 'development' && result.environment !== 'production') ||
-        !isStringArray(result.created) ||
-        !isStringArray(result.updated) ||
-        (result.mirrored !== undefined && !(isStringArray(result.mirrored) && result.mirrored.every(isEnvironment)))
-      ) {
-        throw new ApiError({
-          status: 200,
-          code: 'bad_response',
-          retryable: false,
-          outcomeUnknown: true,
-          request: label,
-        });
-      }
-      return {
-        environment: result.environment,
-        created: result.created,
-        updated: result.updated,
-        mirrored: (result.mirrored ?? []) as Environment[],
-      };
-    },
-
-    async close() {
-      if (closed) return;
-      closed = true;
-      await pool.close();
-    },
+    listNames: (environment, callOptions) => listNames(transport, environment, callOptions),
+    upsert: (items, callOptions) => upsert(transport, items, callOptions),
+    close: () => transport.close(),
   };
+}
+
+async function listNames(
+  transport: ApiTransport,
+  environment: 'eval' | undefined,
+  callOptions: CallOptions | undefined,
+): Promise<ListNamesResult> {
+  if (environment !== undefined && environment !== 'eval')
+    throw new RangeError("listNames only takes 'eval' (other environments follow the key)");
+  const path = environment === 'eval' ? `${SECRETS_PATH}?environment=eval` : SECRETS_PATH;
+  const body = await transport.call({ method: 'GET', path, interruptible: true }, callOptions);
+  return readListNames(body, `GET ${path}`);
+}
+
+async function upsert(
+  transport: ApiTransport,
+  items: readonly SecretItem[],
+  callOptions: CallOptions | undefined,
+): Promise<UpsertResult> {
+  if (items.length === 0) throw new RangeError('upsert needs at least one item');
+  const body = Buffer.from(JSON.stringify({ secrets: items.map(({ key, value }) => ({ key, value })) }), 'utf8');
+  const exchange = {
+    method: 'PUT' as const,
+    path: SECRETS_PATH,
+    body,
+    values: items.map((item) => item.value),
+    keys: new Set(items.map((item) => item.key)),
+    // A PUT in flight is never aborted: it may already have been applied.
+    interruptible: false,
+  };
+  return readUpsert(await transport.call(exchange, callOptions), `PUT ${SECRETS_PATH}`);
 }
 
 /**
@@ -394,142 +226,4 @@ function checkApiKey(apiKey: string): void {
   // Header injection and accidental whitespace; the message never repeats the key.
   if (apiKey.length === 0 || !/^[\x21-\x7e]+$/.test(apiKey))
     throw new ApiConfigError('invalid_api_key', 'the API key is empty or contains whitespace or non-ASCII characters');
-}
-
-const FALLBACK_CODES: Readonly<Record<number, ApiErrorCode>> = {
-  400: 'bad_request',
-  401: 'unauthorized',
-  403: 'forbidden',
-  404: 'not_found',
-  405: 'method_not_allowed',
-  413: 'too_large',
-  429: 'rate_limited',
-  500: 'internal',
-  502: 'unavailable',
-  503: 'unavailable',
-  504: 'unavailable',
-};
-
-const KNOWN_CODES: ReadonlySet<string> = new Set<ApiErrorCode>([
-  'bad_request',
-  'unauthorized',
-  'forbidden',
-  'too_large',
-  'invalid_key',
-  'value_too_large',
-  'rate_limited',
-  'internal',
-  'unavailable',
-  'not_found',
-  'method_not_allowed',
-]);
-
-function errorFromResponse(
-  status: number,
-  text: string,
-  retryAfter: string | undefined,
-  exchange: { readonly values?: readonly string[]; readonly keys?: ReadonlySet<string> },
-  label: string,
-): ApiError {
-  if (status >= 300 && status < 400)
-    return new ApiError({ status, code: 'redirect', retryable: false, request: label });
-  let code: ApiErrorCode = FALLBACK_CODES[status] ?? 'unexpected_status';
-  let keys: string[] = [];
-  let serverMessage: string | undefined;
-  const body = safeJson(text);
-  const error = isRecord(body) && isRecord(body.error) ? body.error : undefined;
-  if (error) {
-    if (typeof error.code === 'string' && KNOWN_CODES.has(error.code)) code = error.code as ApiErrorCode;
-    // Only names of the request itself: a key list can never smuggle anything else into a message.
-    if (Array.isArray(error.keys))
-      keys = error.keys.filter(
-        (key): key is string => typeof key === 'string' && (exchange.keys === undefined || exchange.keys.has(key)),
-      );
-    if (typeof error.message === 'string') serverMessage = redact(error.message, exchange.values ?? []);
-  }
-  const retryAfterMs = parseRetryAfter(retryAfter);
-  return new ApiError({
-    status,
-    code,
-    retryable: RETRYABLE_STATUSES.has(status),
-    keys,
-    request: label,
-    ...(retryAfterMs === undefined ? {} : { retryAfterMs }),
-    ...(serverMessage === undefined ? {} : { serverMessage }),
-  });
-}
-
-/** `Retry-After` in seconds (API.md); an HTTP-date is accepted too. */
-export function parseRetryAfter(value: string | undefined): number | undefined {
-  if (value === undefined) return undefined;
-  const trimmed = value.trim();
-  if (/^\d+(\.\d+)?$/.test(trimmed)) return Math.round(Number(trimmed) * 1000);
-  const date = Date.parse(trimmed);
-  if (Number.isNaN(date)) return undefined;
-  return Math.max(0, date - Date.now());
-}
-
-/** Classifies undici/socket failures by their `code` property: refused or connect-timeout never reached the server. */
-function toNetworkError(error: unknown, label: string, afterHeaders = false): NetworkError | RequestCancelledError {
-  const code = typeof (error as { code?: unknown })?.code === 'string' ? (error as { code: string }).code : undefined;
-  if (code === 'UND_ERR_ABORTED' || (error as { name?: unknown })?.name === 'AbortError')
-    return new RequestCancelledError(label, undefined);
-  if (code === 'UND_ERR_DESTROYED' || code === 'UND_ERR_CLOSED') throw new Error('the API client is closed');
-  const neverSent = !afterHeaders && code !== undefined && NEVER_SENT_CODES.has(code);
-  const timeout =
-    code === 'UND_ERR_CONNECT_TIMEOUT' || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT';
-  const certificate = code !== undefined && (code.startsWith('ERR_TLS') || code.includes('CERT'));
-  return new NetworkError(label, timeout ? 'timeout' : 'network', !neverSent && !certificate, code, !certificate);
-}
-
-const NEVER_SENT_CODES: ReadonlySet<string> = new Set([
-  'ECONNREFUSED',
-  'ENOTFOUND',
-  'EAI_AGAIN',
-  'ENETUNREACH',
-  'EHOSTUNREACH',
-  'UND_ERR_CONNECT_TIMEOUT',
-]);
-
-function badResponse(label: string): ApiError {
-  return new ApiError({ status: 200, code: 'bad_response', retryable: false, request: label });
-}
-
-/** Removes every value of the request (raw or JSON-escaped) from a server message, and bounds its length. */
-function redact(message: string, values: readonly string[]): string {
-  let result = message;
-  const forms = values
-    .flatMap((value) => [value, JSON.stringify(value).slice(1, -1)])
-    .filter((form) => form.length >= 3);
-  for (const form of forms.sort((a, b) => b.length - a.length)) result = result.split(form).join('[redacted]');
-  return result.length > 300 ? `${result.slice(0, 300)}…` : result;
-}
-
-export function formatAttempt(report: AttemptReport): string {
-  const cause = report.error instanceof NetworkError && report.error.causeCode ? ` ${report.error.causeCode}` : '';
-  const outcome = report.error ? `${report.status} ${report.error.code}${cause}` : `${report.status}`;
-  const keys = report.error && report.error.keys.length > 0 ? ` keys: ${report.error.keys.join(', ')}` : '';
-  const items = report.items === undefined ? '' : ` (${report.items} items)`;
-  const retry = report.retryInMs === undefined ? '' : `; retrying in ${report.retryInMs} ms`;
-  return `${report.request} attempt ${report.attempt}: ${outcome}${report.outcome === 'unknown' ? ' (outcome unknown)' : ''}${items}${keys} in ${Math.round(report.durationMs)} ms${retry}`;
-}
-
-function header(value: string | string[] | undefined): string | undefined {
-  return Array.isArray(value) ? value[0] : value;
-}
-
-function safeJson(text: string): unknown {
-  try {
-    return JSON.parse(text);
-  } catch {
-    return undefined;
-  }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }
