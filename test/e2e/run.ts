@@ -46,7 +46,9 @@ try {
       cwd: path.resolve(__dirname, '..', '..'),
       stdio: 'inherit',
       env: { ...process.env, STRUERE_E2E_STATE: stateFile },
-      timeout: 15 * 60_000,
+      // A bound for the whole run that grows with it: every wait inside a scenario has its own limit, this only
+      // stops a runner that hangs. (A fixed 15 min cut a loaded machine's full run off inside scenario 14.)
+      timeout: selected.length * 4 * 60_000,
     },
   );
   exitCode = result.status ?? 1;
