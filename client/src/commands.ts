@@ -23,10 +23,10 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
   sync: (ext) => () => runSyncCommand('development', { kind: 'command' }, ext.syncDependencies),
   deploy: (ext) => () => runSyncCommand('production', { kind: 'command' }, ext.syncDependencies),
   setApiKey: (ext) => async (preset) => {
-    if (await setApiKey(ext.keys, ext.settings, ext.log, preset)) await ext.remote.refresh(ext.projects.all);
+    if (await setApiKey(ext.apiKeyCommandDependencies, preset)) await ext.remote.refresh(ext.projects.all);
   },
   clearApiKey: (ext) => async (preset) => {
-    await clearApiKey(ext.keys, ext.log, preset);
+    await clearApiKey(ext.apiKeyCommandDependencies, preset);
     await ext.remote.refresh(ext.projects.all);
   },
   refreshRemote: (ext) => async () => {

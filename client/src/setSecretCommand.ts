@@ -155,7 +155,11 @@ export async function runSetSecretCommand(
   const target = writableEnvironmentOf(environment);
   const where = environment === 'eval' ? 'eval (written to development, which the API mirrors into eval)' : environment;
 
-  const apiKey = await deps.keys.get(target);
+  // A project's own key wins over the one for all projects, so the secret lands in that project's account.
+  const projectUri =
+    deps.projects.all.length > 0 ? await deps.projects.pick('Set the secret for which project?') : undefined;
+  if (deps.projects.all.length > 0 && !projectUri) return;
+  const apiKey = (await deps.keys.resolve(projectUri, target))?.apiKey;
   if (!apiKey) {
     const action = await refuse(
       `no ${target} API key is set (it starts with ${API_KEY_PREFIX[target]}); nothing was sent.`,

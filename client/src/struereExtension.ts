@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ENV_FILE_NAMES, isEnvironment } from '../../engine/core/environments';
 import { errorText } from '../../engine/core/errorText';
 import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../engine/protocol';
+import { projectName, type ApiKeyCommandDependencies } from './apiKeyCommands';
 import { ApiKeyStore } from './apiKeyStore';
 import { readClientSettings, type ClientSettings } from './clientSettings';
 import { registerCommands } from './commands';
@@ -73,6 +74,10 @@ export class Extension {
     return this.currentSettings;
   }
 
+  get apiKeyCommandDependencies(): ApiKeyCommandDependencies {
+    return { keys: this.keys, settings: this.currentSettings, log: this.log, projects: this.projects.all };
+  }
+
   /** Starts the server, then follows the editor's events. */
   async start(): Promise<void> {
     this.client.onNotification(ServerStateNotification.type, (state) => this.onServerState(state));
@@ -114,10 +119,9 @@ export class Extension {
   private async renderStatus(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const focused = editor ? this.projects.projectOf(editor.document.uri) : this.projects.all[0];
-    const stored = await this.keys.all();
     this.environmentSwitch.render({
-      ...(focused ? { remote: this.remote.listsFor(focused) } : {}),
-      apiKeys: { development: stored.development !== undefined, production: stored.production !== undefined },
+      ...(focused ? { remote: this.remote.listsFor(focused), projectName: projectName(focused) } : {}),
+      apiKeys: await this.keys.scopesFor(focused),
       trusted: vscode.workspace.isTrusted,
     });
   }

@@ -109,8 +109,8 @@ async function checkPreconditions(
   const fileName = ENV_FILE_NAMES[environment];
   if (!(await saveIfDirty(verb, path.join(projectRoot, fileName), fileName))) return undefined;
 
-  const apiKey = await deps.keys.get(environment);
-  if (!apiKey) {
+  const resolved = await deps.keys.resolve(projectUri, environment);
+  if (!resolved) {
     const action = await refuse(
       { verb },
       `no ${environment} API key is set (${environment} keys start with ${API_KEY_PREFIX[environment]}); nothing was sent.`,
@@ -119,7 +119,9 @@ async function checkPreconditions(
     if (action) await vscode.commands.executeCommand(Commands.setApiKey, environment);
     return undefined;
   }
-  return { environment, trigger, verb, projectUri, projectRoot, fileName, apiKey };
+  const scope = resolved.scope === 'project' ? "the project's own" : 'the all-projects';
+  deps.log.info(`${verb} of ${projectRoot} uses ${scope} ${environment} API key`);
+  return { environment, trigger, verb, projectUri, projectRoot, fileName, apiKey: resolved.apiKey };
 }
 
 /** The file on disk is what gets sent: an unsaved buffer would be silently ignored, so ask first. */
@@ -197,30 +199,33 @@ async function upload(
 ): Promise<SyncReport> {
   const keyCount = prepared.values.size;
   const target = deps.remote.target(run.projectUri);
-  const { result } = await deps.remote.cacheForSync.syncAndRefresh(target, await deps.keys.all(), async () =>
-    vscode.window.withProgress(
-      {
-        location: run.trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-        title: `Struere: ${run.verb}ing ${keyCount} keys to ${run.environment === 'development' ? 'development (+ eval)' : 'production'}`,
-        cancellable: true,
-      },
-      (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        return runSync(prepared, client, {
-          signal: controller.signal,
-          onProgress: (p) => {
-            const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
-            progress.report({
-              increment: percent - reported,
-              message: `${p.keysWritten}/${p.keysTotal} keys, batch ${p.batchesDone}/${p.batchesTotal}`,
-            });
-            reported = percent;
-          },
-        });
-      },
-    ),
+  const { result } = await deps.remote.cacheForSync.syncAndRefresh(
+    target,
+    await deps.keys.forProject(run.projectUri),
+    async () =>
+      vscode.window.withProgress(
+        {
+          location: run.trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+          title: `Struere: ${run.verb}ing ${keyCount} keys to ${run.environment === 'development' ? 'development (+ eval)' : 'production'}`,
+          cancellable: true,
+        },
+        (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          let reported = 0;
+          return runSync(prepared, client, {
+            signal: controller.signal,
+            onProgress: (p) => {
+              const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
+              progress.report({
+                increment: percent - reported,
+                message: `${p.keysWritten}/${p.keysTotal} keys, batch ${p.batchesDone}/${p.batchesTotal}`,
+              });
+              reported = percent;
+            },
+          });
+        },
+      ),
   );
   return result;
 }

@@ -603,10 +603,14 @@ export class Session {
     await input.press('Enter');
   }
 
-  /** Sets an API key the way a person does: palette, environment pick, password box; waits for the confirmation. */
-  async setApiKey(environment: 'development' | 'production', key: string): Promise<void> {
+  /**
+   * Sets an API key the way a person does: palette, environment pick, scope pick (`All projects` or
+   * `Project <folder>`), password box; waits for the confirmation.
+   */
+  async setApiKey(environment: 'development' | 'production', key: string, scope = 'All projects'): Promise<void> {
     await this.runCommand('Struere: Set API Key');
     await this.pickQuick(environment);
+    await this.pickQuick(scope);
     await this.enterPassword(key);
     await this.notification(`API key for ${environment} saved`).first().waitFor({ timeout: UI_TIMEOUT });
   }
