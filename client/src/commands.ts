@@ -31,10 +31,10 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
   },
   refreshRemote: (ext) => async () => {
     await ext.remote.refresh(ext.projects.all);
-    void vscode.window.setStatusBarMessage('$(check) Struere: remote secret names refreshed', 3000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Struere: remote secret names refreshed'), 3000);
   },
   showStatus: (ext) => async () => {
-    const projectUri = await ext.projects.pick('Show the secret status of which project?');
+    const projectUri = await ext.projects.pick(vscode.l10n.t('Show the secret status of which project?'));
     if (projectUri) await ext.statusView.show(projectUri);
   },
   toggleCloak: (ext) => () => ext.cloak.toggle(),
@@ -62,7 +62,7 @@ export function registerCommands(extension: Extension): vscode.Disposable[] {
       } catch (error) {
         // Our errors carry names and statuses only; the stack goes to the log for a bug report.
         extension.log.error(`${id} failed: ${errorText(error, { stack: true })}`);
-        void vscode.window.showErrorMessage(`Struere: ${name} failed: ${errorText(error)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Struere: {0} failed: {1}', name, errorText(error)));
       }
     });
   });

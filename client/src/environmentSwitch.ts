@@ -54,7 +54,7 @@ export class EnvironmentSwitch implements vscode.Disposable {
   private current: Environment;
 
   constructor(private readonly memento: vscode.Memento) {
-    this.item.name = 'Struere Environment';
+    this.item.name = vscode.l10n.t('Struere Environment');
     this.item.command = Commands.selectEnvironment;
     const remembered = memento.get<unknown>(MEMENTO_KEY);
     const configured = vscode.workspace.getConfiguration('struere').get<unknown>('environment');
