@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { errorText } from '../../engine/core/errorText';
+import { writeStubLanguagePack } from './languagePack';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(__dirname, 'artifacts');
@@ -341,6 +342,8 @@ export interface SessionOptions {
   localApi?: boolean;
   /** Extra settings: `user` in the user's settings.json, `workspace` in the folder's own `.vscode/settings.json`. */
   settings?: { user?: Record<string, unknown>; workspace?: Record<string, unknown> };
+  /** Display language (`--locale`), with a stub language pack for it (languagePack.ts). Default: English. */
+  locale?: string;
 }
 
 export class Session {
@@ -700,6 +703,7 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
         recursive: true,
       });
     }
+    if (opts.locale) writeStubLanguagePack(extensionsDir, userData, opts.locale);
 
     const xdg = path.join(tmp, 'xdg');
     codeServer = startProcess(
@@ -716,6 +720,7 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
         extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
+        ...(opts.locale ? ['--locale', opts.locale] : []),
         workspace,
       ],
       {
