@@ -290,6 +290,11 @@ export class LocalApi {
     return namesPerEnvironment(JSON.parse(body) as unknown);
   }
 
+  /** `POST /_local/faults` (local-api/faults.ts): e.g. `{ dropNext: { count: 2 } }`, `{ reset: true }`. */
+  async configureFaults(faults: Record<string, unknown>): Promise<void> {
+    await httpPost(`${this.url}/_local/faults`, JSON.stringify(faults));
+  }
+
   get output(): string {
     return this.started.log.join('');
   }
@@ -311,6 +316,19 @@ export function namesPerEnvironment(body: unknown): Record<string, string[]> {
     out[env] = [...names].sort();
   }
   return out;
+}
+
+function httpPost(url: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', timeout: 10_000, headers: { 'content-type': 'application/json' } });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST ${url}: ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error(`POST ${url}: timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function httpGet(url: string): Promise<string> {
