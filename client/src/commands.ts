@@ -8,6 +8,7 @@ import type { Extension } from './struereExtension';
 import { runSetSecretCommand } from './setSecretCommand';
 import { runSyncCommand } from './syncCommands';
 import { updateEnvExample } from './updateEnvExampleCommand';
+import { WALKTHROUGH_ID } from './walkthroughSteps';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -18,12 +19,16 @@ type CommandHandler = (...args: unknown[]) => unknown;
  */
 const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandler> = {
   // With an argument (the "Switch to production" quick fix) it switches at once; without, it asks.
-  selectEnvironment: (ext) => (environment) =>
-    isEnvironment(environment) ? ext.environmentSwitch.set(environment) : ext.environmentSwitch.pick(),
+  selectEnvironment: (ext) => async (environment) => {
+    if (isEnvironment(environment)) await ext.environmentSwitch.set(environment);
+    else if (await ext.environmentSwitch.pick()) ext.walkthrough.environmentPicked();
+  },
   sync: (ext) => () => runSyncCommand('development', { kind: 'command' }, ext.syncDependencies),
   deploy: (ext) => () => runSyncCommand('production', { kind: 'command' }, ext.syncDependencies),
   setApiKey: (ext) => async (preset) => {
-    if (await setApiKey(ext.apiKeyCommandDependencies, preset)) await ext.remote.refresh(ext.projects.all);
+    if (!(await setApiKey(ext.apiKeyCommandDependencies, preset))) return;
+    ext.walkthrough.apiKeyStored();
+    await ext.remote.refresh(ext.projects.all);
   },
   clearApiKey: (ext) => async (preset) => {
     await clearApiKey(ext.apiKeyCommandDependencies, preset);
@@ -47,6 +52,8 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
   previewPrompt: (ext) => () => ext.promptPreview.open(),
   updateEnvExample: (ext) => () => updateEnvExample(ext.projects),
   copyRedacted: (ext) => () => copyRedacted(ext.projects),
+  openWalkthrough: (ext) => () =>
+    vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ext.extensionId}#${WALKTHROUGH_ID}`, false),
   moveSecretToEnv: () => moveSecretToEnv,
   revealPosition: () => revealPosition,
 };

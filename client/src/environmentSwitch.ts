@@ -71,7 +71,8 @@ export class EnvironmentSwitch implements vscode.Disposable {
     return this.current;
   }
 
-  async pick(): Promise<void> {
+  /** The quick pick; true when the person picked an environment (not when they dismissed it). */
+  async pick(): Promise<boolean> {
     const picked = await vscode.window.showQuickPick(
       ENVIRONMENTS.map((environment) => ({
         label: environment,
@@ -83,7 +84,9 @@ export class EnvironmentSwitch implements vscode.Disposable {
         placeHolder: vscode.l10n.t('Now: {0}', this.current),
       },
     );
-    if (picked && isEnvironment(picked.label)) await this.set(picked.label);
+    if (!picked || !isEnvironment(picked.label)) return false;
+    await this.set(picked.label);
+    return true;
   }
 
   async set(environment: Environment): Promise<void> {

@@ -27,6 +27,8 @@ export interface SyncDependencies {
   log: OutputLog;
   projects: ProjectRegistry;
   remote: RemoteNamesBridge;
+  /** Told after a sync or deploy that wrote everything (the walkthrough checks its step). */
+  onSucceeded?: (environment: WritableEnvironment) => void;
 }
 
 /** How a run was started: a command (asks, notifies) or a save with struere.syncOnSave (quiet unless it fails). */
@@ -266,6 +268,7 @@ async function showReport(
   for (const line of described.details) deps.log.info(`  ${line}`);
   if (described.ok) {
     deps.log.info(`${run.verb}: ${described.summary}`);
+    deps.onSucceeded?.(run.environment);
     // The summary is the engine's (shared with the CLI, English like the server's messages).
     if (run.trigger.kind === 'command')
       void vscode.window.showInformationMessage(vscode.l10n.t('Struere: {0}', described.summary));
