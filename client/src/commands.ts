@@ -8,7 +8,6 @@ import type { Extension } from './struereExtension';
 import { runSetSecretCommand } from './setSecretCommand';
 import { runSyncCommand } from './syncCommands';
 import { updateEnvExample } from './updateEnvExampleCommand';
-import { WALKTHROUGH_ID } from './walkthroughSteps';
 
 type CommandHandler = (...args: unknown[]) => unknown;
 
@@ -52,8 +51,7 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
   previewPrompt: (ext) => () => ext.promptPreview.open(),
   updateEnvExample: (ext) => () => updateEnvExample(ext.projects),
   copyRedacted: (ext) => () => copyRedacted(ext.projects),
-  openWalkthrough: (ext) => () =>
-    vscode.commands.executeCommand('workbench.action.openWalkthrough', `${ext.extensionId}#${WALKTHROUGH_ID}`, false),
+  openWalkthrough: (ext) => () => ext.walkthrough.open(ext.extensionId),
   moveSecretToEnv: () => moveSecretToEnv,
   revealPosition: () => revealPosition,
 };

@@ -52,7 +52,7 @@ export class Extension {
     this.remote = new RemoteNamesBridge(this.client, this.keys, this.currentSettings, this.log);
     this.statusView = new SecretStatusView(this.client);
     this.promptPreview = new PromptPreview(this.environmentSwitch, this.projects, this.remote);
-    this.walkthrough = new WalkthroughProgress(() => this.environmentSwitch.environment);
+    this.walkthrough = new WalkthroughProgress(() => this.environmentSwitch.environment, this.log);
     this.syncDependencies = {
       keys: this.keys,
       settings: () => this.currentSettings,

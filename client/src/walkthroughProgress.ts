@@ -1,6 +1,8 @@
 import * as vscode from 'vscode';
+import { errorText } from '../../engine/core/errorText';
 import type { Environment, WritableEnvironment } from '../../engine/core/environments';
-import { WalkthroughContext, type WalkthroughContextKey } from './walkthroughSteps';
+import type { OutputLog } from './outputLog';
+import { WALKTHROUGH_ID, WalkthroughContext, type WalkthroughContextKey } from './walkthroughSteps';
 
 /**
  * Checks the walkthrough's steps when their events really happen, through `setContext` keys that package.json's
@@ -12,7 +14,10 @@ export class WalkthroughProgress implements vscode.Disposable {
   private missing = new Map<string, string>();
   private readonly subscription: vscode.Disposable;
 
-  constructor(private readonly environment: () => Environment) {
+  constructor(
+    private readonly environment: () => Environment,
+    private readonly log: OutputLog,
+  ) {
     this.subscription = vscode.languages.onDidChangeDiagnostics(() => this.onDiagnostics());
   }
 
@@ -44,10 +49,31 @@ export class WalkthroughProgress implements vscode.Disposable {
     this.missing = now;
   }
 
+  /**
+   * Opens the walkthrough. VS Code's walkthrough service only checks a step when its context key turns true after
+   * the walkthrough was registered; a key already true at registration (the project was indexed before the service
+   * started, which is lazy) leaves the step unchecked for the session. So the events already seen are re-announced:
+   * their keys go false while the walkthrough opens, and true again once it is open.
+   */
+  async open(extensionId: string): Promise<void> {
+    await Promise.all([...this.reached].map((key) => this.setContext(key, false)));
+    await vscode.commands.executeCommand('workbench.action.openWalkthrough', `${extensionId}#${WALKTHROUGH_ID}`, false);
+    await Promise.all([...this.reached].map((key) => this.setContext(key, true)));
+  }
+
   private reach(key: WalkthroughContextKey): void {
     if (this.reached.has(key)) return;
     this.reached.add(key);
-    void vscode.commands.executeCommand('setContext', key, true);
+    this.log.info(`walkthrough: ${key}`);
+    void this.setContext(key, true);
+  }
+
+  private async setContext(key: WalkthroughContextKey, value: boolean): Promise<void> {
+    try {
+      await vscode.commands.executeCommand('setContext', key, value);
+    } catch (error) {
+      this.log.error(`walkthrough: setting ${key} failed: ${errorText(error)}`);
+    }
   }
 
   dispose(): void {
