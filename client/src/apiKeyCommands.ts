@@ -30,6 +30,11 @@ export function describeScope(scope: ApiKeyScope): string {
     : vscode.l10n.t('all projects');
 }
 
+/** The log stays English, like the rest of it (a bug report reads the same in every language). */
+function scopeForLog(scope: ApiKeyScope): string {
+  return scope.kind === 'project' ? `project ${projectName(scope.projectUri)}` : 'all projects';
+}
+
 async function pickEnvironment(title: string, preset: unknown): Promise<WritableEnvironment | undefined> {
   if (preset === 'development' || preset === 'production') return preset;
   const picked = await vscode.window.showQuickPick(
@@ -140,7 +145,7 @@ function notifySaved(key: KeyToSave, how: string): void {
 /** A names-only list call with the new key; offline, the person may save it unverified. */
 async function verifyAndStore(key: KeyToSave): Promise<boolean> {
   const { deps, environment, scope, apiKey } = key;
-  const where = `${environment}, ${describeScope(scope)}`;
+  const where = `${environment}, ${scopeForLog(scope)}`;
   let client;
   try {
     client = createApiClient({ baseUrl: deps.settings.apiUrl, apiKey, retry: { maxRetries: 1 } });
@@ -189,7 +194,7 @@ export async function clearApiKey(deps: ApiKeyCommandDependencies, preset?: unkn
   );
   if (!scope) return;
   await deps.keys.delete(scope, environment);
-  deps.log.info(`API key for ${environment}, ${describeScope(scope)} cleared`);
+  deps.log.info(`API key for ${environment}, ${scopeForLog(scope)} cleared`);
   void vscode.window.showInformationMessage(
     vscode.l10n.t('Struere: API key for {0} cleared for {1}.', environment, describeScope(scope)),
   );

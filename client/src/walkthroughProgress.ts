@@ -2,7 +2,13 @@ import * as vscode from 'vscode';
 import { errorText } from '../../engine/core/errorText';
 import type { Environment, WritableEnvironment } from '../../engine/core/environments';
 import type { OutputLog } from './outputLog';
-import { WALKTHROUGH_ID, WalkthroughContext, type WalkthroughContextKey } from './walkthroughSteps';
+import {
+  missingSecretFixed,
+  WALKTHROUGH_ID,
+  WalkthroughContext,
+  type MissingSecrets,
+  type WalkthroughContextKey,
+} from './walkthroughSteps';
 
 /**
  * Checks the walkthrough's steps when their events really happen, through `setContext` keys that package.json's
@@ -10,8 +16,8 @@ import { WALKTHROUGH_ID, WalkthroughContext, type WalkthroughContextKey } from '
  */
 export class WalkthroughProgress implements vscode.Disposable {
   private readonly reached = new Set<WalkthroughContextKey>();
-  /** The missing-secret diagnostics last seen, as `uri \u0000 key \u0000 environment` → environment. */
-  private missing = new Map<string, string>();
+  /** The missing-secret diagnostics last seen. */
+  private missing: MissingSecrets = new Map();
   private readonly subscription: vscode.Disposable;
 
   constructor(
@@ -37,15 +43,9 @@ export class WalkthroughProgress implements vscode.Disposable {
     this.reach(environment === 'development' ? WalkthroughContext.synced : WalkthroughContext.deployed);
   }
 
-  /**
-   * A missing secret counts as fixed when its diagnostic (file, key, environment) disappears while that environment
-   * is still the selected one: switching to an environment where the key happens to be set is not a fix.
-   */
   private onDiagnostics(): void {
     const now = currentMissingSecrets();
-    const environment = this.environment();
-    for (const [entry, reportedFor] of this.missing)
-      if (!now.has(entry) && reportedFor === environment) this.reach(WalkthroughContext.missingSecretFixed);
+    if (missingSecretFixed(this.missing, now, this.environment())) this.reach(WalkthroughContext.missingSecretFixed);
     this.missing = now;
   }
 
@@ -82,7 +82,7 @@ export class WalkthroughProgress implements vscode.Disposable {
 }
 
 /** The server puts `{ key, environment }` in a missing-secret diagnostic's `data`; the language client keeps it. */
-function currentMissingSecrets(): Map<string, string> {
+function currentMissingSecrets(): MissingSecrets {
   const entries = new Map<string, string>();
   for (const [uri, diagnostics] of vscode.languages.getDiagnostics())
     for (const diagnostic of diagnostics) {

@@ -21,3 +21,15 @@ export const WalkthroughContext = {
 } as const;
 
 export type WalkthroughContextKey = (typeof WalkthroughContext)[keyof typeof WalkthroughContext];
+
+/** missing-secret diagnostics by `uri \u0000 key \u0000 environment`, each with the environment it was reported for. */
+export type MissingSecrets = ReadonlyMap<string, string>;
+
+/**
+ * A missing secret counts as fixed when its diagnostic (file, key, environment) disappears while that environment
+ * is still the selected one: switching to an environment where the key happens to be set is not a fix.
+ */
+export function missingSecretFixed(before: MissingSecrets, now: MissingSecrets, selected: string): boolean {
+  for (const [entry, reportedFor] of before) if (!now.has(entry) && reportedFor === selected) return true;
+  return false;
+}
