@@ -19,6 +19,22 @@ const frontEnds = {
   vscode: { group: ['vscode'], message: "Only client/ imports 'vscode'." },
 };
 
+/**
+ * Text a person reads in the editor goes through vscode.l10n.t (l10n/bundle.l10n.*.json translate it): a bare
+ * string or template with words, as a notification, a status bar message or a quick pick / input box text, is an
+ * error. test/unit/localisation.test.ts checks that every l10n.t string has its translations.
+ */
+const UI_TEXT = 'Text a person reads goes through vscode.l10n.t(...) so it can be translated (l10n/).';
+const WORDS = '/[a-z]{2,}/';
+const UI_CALL = 'CallExpression[callee.property.name=/^(show(Information|Warning|Error)Message|setStatusBarMessage)$/]';
+const UI_PROPERTY = 'Property[key.name=/^(title|prompt|placeHolder|label|description|detail|tooltip)$/]';
+const untranslatedText = [
+  { selector: `${UI_CALL} > Literal.arguments[value=${WORDS}]`, message: UI_TEXT },
+  { selector: `${UI_CALL} > TemplateLiteral.arguments > TemplateElement[value.raw=${WORDS}]`, message: UI_TEXT },
+  { selector: `${UI_PROPERTY} > Literal.value[value=${WORDS}]`, message: UI_TEXT },
+  { selector: `${UI_PROPERTY} > TemplateLiteral.value > TemplateElement[value.raw=${WORDS}]`, message: UI_TEXT },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -61,7 +77,10 @@ export default tseslint.config(
   {
     // A thin front end: the entry is an object and commands a table, so no function needs more than this.
     files: ['client/src/**/*.ts'],
-    rules: { 'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }] },
+    rules: {
+      'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
+      'no-restricted-syntax': ['error', ...untranslatedText],
+    },
   },
   {
     files: ['server/src/**/*.ts'],

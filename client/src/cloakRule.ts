@@ -30,6 +30,8 @@ export interface TokenColorsInspection {
 
 export type CloakRuleScope = 'default' | 'global' | 'workspace';
 
+type VsCodeL10n = Pick<typeof vscode.l10n, 't'>;
+
 export type CloakRuleStatus = { applied: true } | { applied: false; droppedBy: CloakRuleScope };
 
 /** Whether the effective top-level `textMateRules` still holds a transparent rule for CLOAK_SCOPE, and if not, who dropped it. */
@@ -69,11 +71,11 @@ export function withCloakRule(value: unknown): Record<string, unknown> {
   return { ...object, textMateRules: [...(rulesOf(object) ?? []), CLOAK_RULE] };
 }
 
-const WHERE: Record<CloakRuleScope, string> = {
-  global: 'your User settings',
-  workspace: 'this workspace’s settings',
-  default: 'another extension’s defaults',
-};
+function describeScope(scope: CloakRuleScope, l10n: VsCodeL10n): string {
+  if (scope === 'global') return l10n.t('your User settings');
+  if (scope === 'workspace') return l10n.t('this workspace’s settings');
+  return l10n.t('another extension’s defaults');
+}
 
 /**
  * Checks at start and whenever the setting changes; warns once per window and cause, while cloaking is on. "Add the
@@ -92,7 +94,7 @@ export class CloakRuleCheck implements vscode.Disposable {
   }
 
   private check(): void {
-    const { workspace, window, ConfigurationTarget } = this.vscodeApi;
+    const { workspace, window, ConfigurationTarget, l10n } = this.vscodeApi;
     if (workspace.getConfiguration('struere.cloak').get<unknown>('enabled', true) === false) return;
     const editorConfig = workspace.getConfiguration('editor');
     const inspection: TokenColorsInspection = editorConfig.inspect<unknown>('tokenColorCustomizations') ?? {};
@@ -102,17 +104,21 @@ export class CloakRuleCheck implements vscode.Disposable {
     const inWorkspace = status.droppedBy === 'workspace';
     const target = inWorkspace ? ConfigurationTarget.Workspace : ConfigurationTarget.Global;
     const current = inWorkspace ? inspection.workspaceValue : inspection.globalValue;
-    const add = 'Add the Rule';
+    const add = l10n.t('Add the Rule');
     void window
       .showWarningMessage(
-        `Struere: editor.tokenColorCustomizations.textMateRules in ${WHERE[status.droppedBy]} replaces the rule that keeps .env values invisible before the cloak's decorations land; a value can show for a few frames when an .env file is opened. Add the rule (scope ${CLOAK_SCOPE}) to that list?`,
+        l10n.t(
+          "Struere: editor.tokenColorCustomizations.textMateRules in {0} replaces the rule that keeps .env values invisible before the cloak's decorations land; a value can show for a few frames when an .env file is opened. Add the rule (scope {1}) to that list?",
+          describeScope(status.droppedBy, l10n),
+          CLOAK_SCOPE,
+        ),
         add,
       )
       .then(async (choice) => {
         if (choice === add) await editorConfig.update('tokenColorCustomizations', withCloakRule(current), target);
       })
       .then(undefined, (error: unknown) =>
-        window.showErrorMessage(`Struere: could not add the token colour rule: ${errorText(error)}`),
+        window.showErrorMessage(l10n.t('Struere: could not add the token colour rule: {0}', errorText(error))),
       );
   }
 

@@ -18,23 +18,27 @@ type CommandHandler = (...args: unknown[]) => unknown;
  */
 const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandler> = {
   // With an argument (the "Switch to production" quick fix) it switches at once; without, it asks.
-  selectEnvironment: (ext) => (environment) =>
-    isEnvironment(environment) ? ext.environmentSwitch.set(environment) : ext.environmentSwitch.pick(),
+  selectEnvironment: (ext) => async (environment) => {
+    if (isEnvironment(environment)) await ext.environmentSwitch.set(environment);
+    else if (await ext.environmentSwitch.pick()) ext.walkthrough.environmentPicked();
+  },
   sync: (ext) => () => runSyncCommand('development', { kind: 'command' }, ext.syncDependencies),
   deploy: (ext) => () => runSyncCommand('production', { kind: 'command' }, ext.syncDependencies),
   setApiKey: (ext) => async (preset) => {
-    if (await setApiKey(ext.keys, ext.settings, ext.log, preset)) await ext.remote.refresh(ext.projects.all);
+    if (!(await setApiKey(ext.apiKeyCommandDependencies, preset))) return;
+    ext.walkthrough.apiKeyStored();
+    await ext.remote.refresh(ext.projects.all);
   },
   clearApiKey: (ext) => async (preset) => {
-    await clearApiKey(ext.keys, ext.log, preset);
+    await clearApiKey(ext.apiKeyCommandDependencies, preset);
     await ext.remote.refresh(ext.projects.all);
   },
   refreshRemote: (ext) => async () => {
     await ext.remote.refresh(ext.projects.all);
-    void vscode.window.setStatusBarMessage('$(check) Struere: remote secret names refreshed', 3000);
+    void vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Struere: remote secret names refreshed'), 3000);
   },
   showStatus: (ext) => async () => {
-    const projectUri = await ext.projects.pick('Show the secret status of which project?');
+    const projectUri = await ext.projects.pick(vscode.l10n.t('Show the secret status of which project?'));
     if (projectUri) await ext.statusView.show(projectUri);
   },
   toggleCloak: (ext) => () => ext.cloak.toggle(),
@@ -47,6 +51,7 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
   previewPrompt: (ext) => () => ext.promptPreview.open(),
   updateEnvExample: (ext) => () => updateEnvExample(ext.projects),
   copyRedacted: (ext) => () => copyRedacted(ext.projects),
+  openWalkthrough: (ext) => () => ext.walkthrough.open(ext.extensionId),
   moveSecretToEnv: () => moveSecretToEnv,
   revealPosition: () => revealPosition,
 };
@@ -62,7 +67,7 @@ export function registerCommands(extension: Extension): vscode.Disposable[] {
       } catch (error) {
         // Our errors carry names and statuses only; the stack goes to the log for a bug report.
         extension.log.error(`${id} failed: ${errorText(error, { stack: true })}`);
-        void vscode.window.showErrorMessage(`Struere: ${name} failed: ${errorText(error)}`);
+        void vscode.window.showErrorMessage(vscode.l10n.t('Struere: {0} failed: {1}', name, errorText(error)));
       }
     });
   });

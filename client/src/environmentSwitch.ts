@@ -5,7 +5,9 @@ import {
   isEnvironment,
   writableEnvironmentOf,
   type Environment,
+  type WritableEnvironment,
 } from '../../engine/core/environments';
+import type { ApiKeyScope } from './apiKeyStore';
 import { describeRemote } from '../../engine/core/presence';
 import type { RemoteNameList } from '../../engine/core/remoteNames';
 import { Commands } from '../../engine/core/commands';
@@ -13,17 +15,32 @@ import { SETTING_DEFAULTS } from '../../engine/core/settings';
 
 const MEMENTO_KEY = 'struere.environment';
 
-const DESCRIPTIONS: Record<Environment, string> = {
-  development: '.env.development · synced with Sync Secrets',
-  production: '.env.production · deployed with Deploy Secrets',
-  eval: 'mirror of development · .env.development',
-};
+function describeEnvironment(environment: Environment): string {
+  switch (environment) {
+    case 'development':
+      return vscode.l10n.t('.env.development · synced with Sync Secrets');
+    case 'production':
+      return vscode.l10n.t('.env.production · deployed with Deploy Secrets');
+    case 'eval':
+      return vscode.l10n.t('mirror of development · .env.development');
+  }
+}
 
 export interface StatusFacts {
   /** Remote state per environment for the project in focus, when known. */
   remote?: Record<Environment, RemoteNameList>;
-  apiKeys: { development: boolean; production: boolean };
+  /** The project in focus, as people name it (its folder). */
+  projectName?: string;
+  /** Which scope each environment's key comes from for that project; undefined where none is set. */
+  apiKeys: Record<WritableEnvironment, ApiKeyScope['kind'] | undefined>;
   trusted: boolean;
+}
+
+/** The scope a project's key comes from, in words: never the key. */
+function describeKeySource(scope: ApiKeyScope['kind'] | undefined): string {
+  if (scope === 'project') return vscode.l10n.t("this project's own key");
+  if (scope === 'all-projects') return vscode.l10n.t('the key for all projects');
+  return vscode.l10n.t('not set');
 }
 
 /**
@@ -37,7 +54,7 @@ export class EnvironmentSwitch implements vscode.Disposable {
   private current: Environment;
 
   constructor(private readonly memento: vscode.Memento) {
-    this.item.name = 'Struere Environment';
+    this.item.name = vscode.l10n.t('Struere Environment');
     this.item.command = Commands.selectEnvironment;
     const remembered = memento.get<unknown>(MEMENTO_KEY);
     const configured = vscode.workspace.getConfiguration('struere').get<unknown>('environment');
@@ -46,7 +63,7 @@ export class EnvironmentSwitch implements vscode.Disposable {
       : isEnvironment(configured)
         ? configured
         : SETTING_DEFAULTS.environment;
-    this.render({ apiKeys: { development: false, production: false }, trusted: vscode.workspace.isTrusted });
+    this.render({ apiKeys: { development: undefined, production: undefined }, trusted: vscode.workspace.isTrusted });
     this.item.show();
   }
 
@@ -54,19 +71,22 @@ export class EnvironmentSwitch implements vscode.Disposable {
     return this.current;
   }
 
-  async pick(): Promise<void> {
+  /** The quick pick; true when the person picked an environment (not when they dismissed it). */
+  async pick(): Promise<boolean> {
     const picked = await vscode.window.showQuickPick(
       ENVIRONMENTS.map((environment) => ({
         label: environment,
-        description: DESCRIPTIONS[environment],
+        description: describeEnvironment(environment),
         picked: environment === this.current,
       })),
       {
-        title: 'Struere: select the environment diagnostics and completion follow',
-        placeHolder: `Now: ${this.current}`,
+        title: vscode.l10n.t('Struere: select the environment diagnostics and completion follow'),
+        placeHolder: vscode.l10n.t('Now: {0}', this.current),
       },
     );
-    if (picked && isEnvironment(picked.label)) await this.set(picked.label);
+    if (!picked || !isEnvironment(picked.label)) return false;
+    await this.set(picked.label);
+    return true;
   }
 
   async set(environment: Environment): Promise<void> {
@@ -79,19 +99,33 @@ export class EnvironmentSwitch implements vscode.Disposable {
   render(facts: StatusFacts): void {
     this.item.text = `$(key) ${this.current}`;
     const tooltip = new vscode.MarkdownString(undefined, true);
-    tooltip.appendMarkdown(`**Struere environment: ${this.current}**\n\n`);
-    tooltip.appendMarkdown(`Local file: \`${ENV_FILE_NAMES[writableEnvironmentOf(this.current)]}\`\n\n`);
+    tooltip.appendMarkdown(`**${vscode.l10n.t('Struere environment: {0}', this.current)}**\n\n`);
+    const localFile = `\`${ENV_FILE_NAMES[writableEnvironmentOf(this.current)]}\``;
+    tooltip.appendMarkdown(`${vscode.l10n.t('Local file: {0}', localFile)}\n\n`);
     if (facts.remote) {
-      for (const environment of ENVIRONMENTS)
-        tooltip.appendMarkdown(`- ${environment} remote list: ${describeRemote(facts.remote[environment])}\n`);
+      for (const environment of ENVIRONMENTS) {
+        const state = describeRemote(facts.remote[environment]);
+        tooltip.appendMarkdown(`- ${vscode.l10n.t('{0} remote list: {1}', environment, state)}\n`);
+      }
       tooltip.appendMarkdown('\n');
     }
+    const development = describeKeySource(facts.apiKeys.development);
+    const production = describeKeySource(facts.apiKeys.production);
     tooltip.appendMarkdown(
-      `API keys: development ${facts.apiKeys.development ? 'set' : 'not set'}, production ${facts.apiKeys.production ? 'set' : 'not set'}`,
+      facts.projectName
+        ? vscode.l10n.t(
+            'API keys of project {0}: development {1}, production {2}',
+            facts.projectName,
+            development,
+            production,
+          )
+        : vscode.l10n.t('API keys: development {0}, production {1}', development, production),
     );
     if (!facts.trusted)
-      tooltip.appendMarkdown('\n\n$(shield) Untrusted workspace: no API key is sent; sync and deploy are off.');
-    tooltip.appendMarkdown('\n\nClick to switch.');
+      tooltip.appendMarkdown(
+        `\n\n$(shield) ${vscode.l10n.t('Untrusted workspace: no API key is sent; sync and deploy are off.')}`,
+      );
+    tooltip.appendMarkdown(`\n\n${vscode.l10n.t('Click to switch.')}`);
     this.item.tooltip = tooltip;
   }
 

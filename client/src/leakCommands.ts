@@ -19,7 +19,9 @@ export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
   if (!editor) return;
   const root = projects.projectOf(editor.document.uri);
   if (!root) {
-    void vscode.window.showWarningMessage('Struere: this file is in no Struere project (no struere.json above it).');
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Struere: this file is in no Struere project (no struere.json above it).'),
+    );
     return;
   }
   const selection = editor.selection;
@@ -27,10 +29,15 @@ export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
   const dictionary = redactionDictionary(await envFilesOf(vscode.Uri.parse(root)));
   const redacted = redactText(text, dictionary);
   await vscode.env.clipboard.writeText(redacted);
-  const count = redacted === text ? 'no values found' : 'env values replaced by [SECRET:KEY]';
-  void vscode.window.showInformationMessage(
-    `Struere: copied ${selection.isEmpty ? 'the file' : 'the selection'} redacted (${count}).`,
-  );
+  const found = redacted !== text;
+  const message = selection.isEmpty
+    ? found
+      ? vscode.l10n.t('Struere: copied the file redacted (env values replaced by [SECRET:KEY]).')
+      : vscode.l10n.t('Struere: copied the file redacted (no values found).')
+    : found
+      ? vscode.l10n.t('Struere: copied the selection redacted (env values replaced by [SECRET:KEY]).')
+      : vscode.l10n.t('Struere: copied the selection redacted (no values found).');
+  void vscode.window.showInformationMessage(message);
 }
 
 /** The project's env files as the editor sees them: an open buffer wins over the disk. */
@@ -51,21 +58,23 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   if (!isMoveSecretArguments(args)) throw new Error('malformed arguments');
   const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === args.uri);
   if (!document || document.version !== args.version) {
-    void vscode.window.showWarningMessage('Struere: the file changed since the fix was offered; nothing was moved.');
+    void vscode.window.showWarningMessage(
+      vscode.l10n.t('Struere: the file changed since the fix was offered; nothing was moved.'),
+    );
     return;
   }
   const value = document.getText(toRange(args.valueRange));
   const envUri = vscode.Uri.parse(args.envUri);
   const existing = await readIfExists(envUri);
   const key = await vscode.window.showInputBox({
-    title: 'Move the credential to .env.development',
-    prompt: 'Secret name',
+    title: vscode.l10n.t('Move the credential to .env.development'),
+    prompt: vscode.l10n.t('Secret name'),
     value: args.suggestedKey,
     validateInput: (name) =>
       !isValidKey(name)
-        ? 'Letters, digits and _, not starting with a digit'
+        ? vscode.l10n.t('Letters, digits and _, not starting with a digit')
         : appendedEnvText(existing ?? '', name, value) === undefined
-          ? `${name} is already in .env.development (or the value cannot be written back exactly)`
+          ? vscode.l10n.t('{0} is already in .env.development (or the value cannot be written back exactly)', name)
           : undefined,
   });
   if (key === undefined) return;

@@ -25,7 +25,7 @@ export class ProjectRegistry {
     const fromEditor = active ? this.projectOf(active) : undefined;
     if (fromEditor) return fromEditor;
     if (this.uris.length === 0) {
-      void vscode.window.showWarningMessage('Struere: no project found (a folder with struere.json).');
+      void vscode.window.showWarningMessage(vscode.l10n.t('Struere: no project found (a folder with struere.json).'));
       return undefined;
     }
     if (this.uris.length === 1) return this.uris[0];

@@ -58,7 +58,7 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
     const editor = vscode.window.activeTextEditor;
     if (!editor) {
       void vscode.window.showInformationMessage(
-        'Struere: open an agent, prompt or text file to preview its compiled prompt.',
+        vscode.l10n.t('Struere: open an agent, prompt or text file to preview its compiled prompt.'),
       );
       return;
     }
@@ -66,13 +66,13 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
     if (document.uri.scheme === PROMPT_PREVIEW_SCHEME) return;
     if (document.languageId === 'dotenv' || isEnvFileName(path.basename(document.uri.fsPath))) {
       void vscode.window.showInformationMessage(
-        'Struere: .env files hold values, not prompts: open an agent or prompt file to preview it.',
+        vscode.l10n.t('Struere: .env files hold values, not prompts: open an agent or prompt file to preview it.'),
       );
       return;
     }
     const previewUri = vscode.Uri.from({
       scheme: PROMPT_PREVIEW_SCHEME,
-      path: `/${path.basename(document.uri.path)} (compiled prompt)`,
+      path: `/${vscode.l10n.t('{0} (compiled prompt)', path.basename(document.uri.path))}`,
       query: encodeURIComponent(document.uri.toString()),
     });
     const preview = await vscode.workspace.openTextDocument(previewUri);
@@ -89,9 +89,12 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
     const projectUri = this.projects.projectOf(source);
     const label = vscode.workspace.asRelativePath(source);
     if (!projectUri)
-      return `${label} is not inside a Struere project (a folder with struere.json), so there is nothing to compile it against.`;
+      return vscode.l10n.t(
+        '{0} is not inside a Struere project (a folder with struere.json), so there is nothing to compile it against.',
+        label,
+      );
     const text = await readText(source);
-    if (text === undefined) return `${label} could not be read.`;
+    if (text === undefined) return vscode.l10n.t('{0} could not be read.', label);
     const envFile = vscode.Uri.joinPath(
       vscode.Uri.parse(projectUri),
       ENV_FILE_NAMES[writableEnvironmentOf(environment)],
@@ -120,7 +123,12 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
 }
 
 function describeSetMeaning(environment: Environment, remote: RemoteNameList): string {
-  return `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote)})`;
+  return vscode.l10n.t(
+    '{0} ∪ the remote {1} list ({2})',
+    ENV_FILE_NAMES[writableEnvironmentOf(environment)],
+    environment,
+    describeRemote(remote),
+  );
 }
 
 /** An open buffer's text (unsaved edits count, as in the language server), else the file on disk; undefined if absent. */

@@ -50,11 +50,11 @@ export class RemoteNamesBridge implements vscode.Disposable {
 
   /** Lists names for every project (or the given ones) and tells the server. Never throws: failures become states. */
   async refresh(projectUris: readonly string[]): Promise<void> {
-    const apiKeys = vscode.workspace.isTrusted ? await this.keys.all() : {};
     await Promise.all(
       projectUris.map(async (projectUri) => {
+        // Each project lists with its own keys: a project key of one organisation never lists another's names.
         const lists = vscode.workspace.isTrusted
-          ? await this.cache.refresh(this.target(projectUri), apiKeys)
+          ? await this.cache.refresh(this.target(projectUri), await this.keys.forProject(projectUri))
           : allUnknown('untrusted workspace');
         this.log.info(`remote names for ${vscode.Uri.parse(projectUri).fsPath}: ${describeCounts(lists)}`);
         await this.publish(projectUri, lists);

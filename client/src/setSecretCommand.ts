@@ -98,11 +98,21 @@ export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOne
   }
 }
 
+/** `vscode.l10n`'s `t`, as far as the input checks need it. */
+type Translator = Pick<typeof vscode.l10n, 't'>;
+
+/** The checks' texts untranslated, for callers without VS Code (the tests import this module under plain Node). */
+const ENGLISH: Translator = {
+  t: (message: string, ...args: unknown[]) => message.replace(/\{(\d+)\}/g, (_, index) => String(args[Number(index)])),
+} as Translator;
+
 /** The key box's check, as you type. */
-export function validateSecretKeyInput(key: string): string | undefined {
-  if (key === '') return 'Type the secret name, e.g. STRIPE_API_KEY.';
+export function validateSecretKeyInput(key: string, l10n: Translator = ENGLISH): string | undefined {
+  if (key === '') return l10n.t('Type the secret name, e.g. STRIPE_API_KEY.');
   if (!isValidKey(key))
-    return 'A secret name is letters, digits and _, and does not start with a digit (^[A-Za-z_][A-Za-z0-9_]*$).';
+    return l10n.t(
+      'A secret name is letters, digits and _, and does not start with a digit (^[A-Za-z_][A-Za-z0-9_]*$).',
+    );
   return undefined;
 }
 
@@ -110,11 +120,16 @@ export function validateSecretKeyInput(key: string): string | undefined {
  * The value box's check. It never echoes the value. Empty is refused: an Enter pressed too early would otherwise
  * overwrite a live secret with nothing.
  */
-export function validateSecretValueInput(value: string): string | undefined {
-  if (value === '') return 'Type or paste the value. It is sent to the API only, never written to disk or a log.';
+export function validateSecretValueInput(value: string, l10n: Translator = ENGLISH): string | undefined {
+  if (value === '')
+    return l10n.t('Type or paste the value. It is sent to the API only, never written to disk or a log.');
   const bytes = Buffer.byteLength(value, 'utf8');
   if (bytes > MAX_SECRET_VALUE_BYTES)
-    return `The value is ${bytes.toLocaleString('en-US')} bytes; the API takes at most ${MAX_SECRET_VALUE_BYTES.toLocaleString('en-US')}.`;
+    return l10n.t(
+      'The value is {0} bytes; the API takes at most {1}.',
+      bytes.toLocaleString('en-US'),
+      MAX_SECRET_VALUE_BYTES.toLocaleString('en-US'),
+    );
   return undefined;
 }
 
@@ -138,12 +153,14 @@ export async function runSetSecretCommand(
   deps: SetSecretDependencies,
   preset?: unknown,
 ): Promise<void> {
-  const { window } = api;
+  const { window, l10n } = api;
   const refuse = (reason: string, ...actions: string[]) =>
-    window.showErrorMessage(`Struere: Set Secret refused: ${reason}`, ...actions);
+    window.showErrorMessage(l10n.t('Struere: Set Secret refused: {0}', reason), ...actions);
   if (!api.workspace.isTrusted) {
     await refuse(
-      'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) first.',
+      l10n.t(
+        'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) first.',
+      ),
     );
     return;
   }
@@ -153,46 +170,56 @@ export async function runSetSecretCommand(
     typeof preset === 'string' ? preset : typeof presetObject.key === 'string' ? presetObject.key : undefined;
   const environment = isEnvironment(presetObject.environment) ? presetObject.environment : deps.environment();
   const target = writableEnvironmentOf(environment);
-  const where = environment === 'eval' ? 'eval (written to development, which the API mirrors into eval)' : environment;
+  const where =
+    environment === 'eval' ? l10n.t('eval (written to development, which the API mirrors into eval)') : environment;
 
-  const apiKey = await deps.keys.get(target);
+  // A project's own key wins over the one for all projects, so the secret lands in that project's account.
+  const projectUri =
+    deps.projects.all.length > 0 ? await deps.projects.pick(l10n.t('Set the secret for which project?')) : undefined;
+  if (deps.projects.all.length > 0 && !projectUri) return;
+  const apiKey = (await deps.keys.resolve(projectUri, target))?.apiKey;
   if (!apiKey) {
     const action = await refuse(
-      `no ${target} API key is set (it starts with ${API_KEY_PREFIX[target]}); nothing was sent.`,
-      'Set API Key',
+      l10n.t('no {0} API key is set (it starts with {1}); nothing was sent.', target, API_KEY_PREFIX[target]),
+      l10n.t('Set API Key'),
     );
     if (action) await api.commands.executeCommand(Commands.setApiKey, target);
     return;
   }
 
   const key = await window.showInputBox({
-    title: `Struere: Set Secret in ${where}`,
-    prompt: 'Secret name',
+    title: l10n.t('Struere: Set Secret in {0}', where),
+    prompt: l10n.t('Secret name'),
     placeHolder: 'STRIPE_API_KEY',
     ...(presetKey !== undefined ? { value: presetKey } : {}),
     ignoreFocusOut: true,
-    validateInput: validateSecretKeyInput,
+    validateInput: (input) => validateSecretKeyInput(input, l10n),
   });
   if (key === undefined) return;
   const value = await window.showInputBox({
-    title: `Struere: Set Secret ${key} in ${where}`,
-    prompt: `Value of ${key}. It goes to ${deps.settings().apiUrl} only: never to disk, a setting or a log.`,
+    title: l10n.t('Struere: Set Secret {0} in {1}', key, where),
+    prompt: l10n.t(
+      'Value of {0}. It goes to {1} only: never to disk, a setting or a log.',
+      key,
+      deps.settings().apiUrl,
+    ),
     password: true,
     ignoreFocusOut: true,
-    validateInput: validateSecretValueInput,
+    validateInput: (input) => validateSecretValueInput(input, l10n),
   });
   if (value === undefined) return;
 
   if (target === 'production') {
+    const setInProduction = l10n.t('Set in Production');
     const confirmed = await window.showWarningMessage(
-      `Set ${key} in production?`,
+      l10n.t('Set {0} in production?', key),
       {
         modal: true,
-        detail: `Production is live: agents read ${key} on their next run. An existing ${key} is overwritten.`,
+        detail: l10n.t('Production is live: agents read {0} on their next run. An existing {0} is overwritten.', key),
       },
-      'Set in Production',
+      setInProduction,
     );
-    if (confirmed !== 'Set in Production') {
+    if (confirmed !== setInProduction) {
       deps.log.info(`set secret ${key} in production cancelled at confirmation; nothing was sent`);
       return;
     }
@@ -200,12 +227,17 @@ export async function runSetSecretCommand(
 
   try {
     const result = await window.withProgress(
-      { location: api.ProgressLocation.Notification, title: `Struere: setting ${key} in ${where}…` },
+      { location: api.ProgressLocation.Notification, title: l10n.t('Struere: setting {0} in {1}…', key, where) },
       () => setOneSecret({ apiUrl: deps.settings().apiUrl, apiKey, environment, key, value }),
     );
     const mirrored = result.mirrored.length > 0 ? ` (mirrored to ${result.mirrored.join(', ')})` : '';
     deps.log.info(`set secret ${key}: ${result.outcome} in ${result.target}${mirrored}`);
-    void window.showInformationMessage(`Struere: ${key} ${result.outcome} in ${result.target}${mirrored}.`);
+    const done =
+      result.outcome === 'created'
+        ? l10n.t('Struere: {0} created in {1}.', key, result.target)
+        : l10n.t('Struere: {0} updated in {1}.', key, result.target);
+    const mirroredTo = result.mirrored.length > 0 ? ` ${l10n.t('(mirrored to {0})', result.mirrored.join(', '))}` : '';
+    void window.showInformationMessage(`${done}${mirroredTo}`);
   } catch (error) {
     if (error instanceof SetSecretRefusedError) {
       await refuse(error.message);
@@ -213,7 +245,7 @@ export async function runSetSecretCommand(
     }
     const message = describeApiError(error);
     deps.log.warn(`set secret ${key} in ${target} failed: ${message}`);
-    void window.showErrorMessage(`Struere: setting ${key} in ${target} failed: ${message}`);
+    void window.showErrorMessage(l10n.t('Struere: setting {0} in {1} failed: {2}', key, target, message));
   }
   // After a failure too: a dropped connection may still have written it.
   await deps.remote.refresh(deps.projects.all);

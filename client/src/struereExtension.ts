@@ -4,6 +4,7 @@ import type { LanguageClient } from 'vscode-languageclient/node';
 import { ENV_FILE_NAMES, isEnvironment } from '../../engine/core/environments';
 import { errorText } from '../../engine/core/errorText';
 import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../engine/protocol';
+import { projectName, type ApiKeyCommandDependencies } from './apiKeyCommands';
 import { ApiKeyStore } from './apiKeyStore';
 import { readClientSettings, type ClientSettings } from './clientSettings';
 import { registerCommands } from './commands';
@@ -18,6 +19,7 @@ import { runSyncCommand, type SyncDependencies } from './syncCommands';
 import { ValueCloak } from './valueCloak';
 import { CloakRuleCheck } from './cloakRule';
 import { MaskedEnvView } from './maskedEnvView';
+import { WalkthroughProgress } from './walkthroughProgress';
 
 /**
  * The thin client: starts the language server, and owns what needs VS Code — the status bar switch, commands,
@@ -36,6 +38,7 @@ export class Extension {
   readonly statusView: SecretStatusView;
   readonly promptPreview: PromptPreview;
   readonly syncDependencies: SyncDependencies;
+  readonly walkthrough: WalkthroughProgress;
   private currentSettings = readSettings();
   private firstServerState = true;
 
@@ -49,12 +52,14 @@ export class Extension {
     this.remote = new RemoteNamesBridge(this.client, this.keys, this.currentSettings, this.log);
     this.statusView = new SecretStatusView(this.client);
     this.promptPreview = new PromptPreview(this.environmentSwitch, this.projects, this.remote);
+    this.walkthrough = new WalkthroughProgress(() => this.environmentSwitch.environment, this.log);
     this.syncDependencies = {
       keys: this.keys,
       settings: () => this.currentSettings,
       log: this.log,
       projects: this.projects,
       remote: this.remote,
+      onSucceeded: (environment) => this.walkthrough.succeeded(environment),
     };
     context.subscriptions.push(
       this.cloak,
@@ -65,12 +70,22 @@ export class Extension {
       this.remote,
       this.statusView,
       this.promptPreview,
+      this.walkthrough,
       ...registerCommands(this),
     );
   }
 
   get settings(): ClientSettings {
     return this.currentSettings;
+  }
+
+  /** `publisher.name`, as VS Code names this extension (walkthrough ids are scoped by it). */
+  get extensionId(): string {
+    return this.context.extension.id;
+  }
+
+  get apiKeyCommandDependencies(): ApiKeyCommandDependencies {
+    return { keys: this.keys, settings: this.currentSettings, log: this.log, projects: this.projects.all };
   }
 
   /** Starts the server, then follows the editor's events. */
@@ -104,6 +119,7 @@ export class Extension {
 
   private onServerState(state: ServerStateParams): void {
     this.projects.update(state.projects);
+    this.walkthrough.projectsIndexed(state.projects.length);
     // The server rebuilt its model: give it what we know at once, then ask the API on first start.
     const first = this.firstServerState;
     this.firstServerState = false;
@@ -114,10 +130,9 @@ export class Extension {
   private async renderStatus(): Promise<void> {
     const editor = vscode.window.activeTextEditor;
     const focused = editor ? this.projects.projectOf(editor.document.uri) : this.projects.all[0];
-    const stored = await this.keys.all();
     this.environmentSwitch.render({
-      ...(focused ? { remote: this.remote.listsFor(focused) } : {}),
-      apiKeys: { development: stored.development !== undefined, production: stored.production !== undefined },
+      ...(focused ? { remote: this.remote.listsFor(focused), projectName: projectName(focused) } : {}),
+      apiKeys: await this.keys.scopesFor(focused),
       trusted: vscode.workspace.isTrusted,
     });
   }

@@ -27,15 +27,17 @@ export interface SyncDependencies {
   log: OutputLog;
   projects: ProjectRegistry;
   remote: RemoteNamesBridge;
+  /** Told after a sync or deploy that wrote everything (the walkthrough checks its step). */
+  onSucceeded?: (environment: WritableEnvironment) => void;
 }
 
 /** How a run was started: a command (asks, notifies) or a save with struere.syncOnSave (quiet unless it fails). */
 export type SyncTrigger = { kind: 'command' } | { kind: 'save'; projectUri: string };
 
-const VERB: Record<WritableEnvironment, { name: string; past: string }> = {
-  development: { name: 'sync', past: 'synced' },
-  production: { name: 'deploy', past: 'deployed' },
-};
+/** The verb as the log and the messages say it. */
+function verbOf(environment: WritableEnvironment): string {
+  return environment === 'development' ? vscode.l10n.t('sync') : vscode.l10n.t('deploy');
+}
 
 /**
  * Sync (.env.development → development, mirrored to eval) and deploy (.env.production → production), thin over
@@ -85,7 +87,7 @@ interface SyncRun {
 }
 
 function refuse(run: { verb: string }, reason: string, ...actions: string[]): Thenable<string | undefined> {
-  return vscode.window.showErrorMessage(`Struere: ${run.verb} refused: ${reason}`, ...actions);
+  return vscode.window.showErrorMessage(vscode.l10n.t('Struere: {0} refused: {1}', run.verb, reason), ...actions);
 }
 
 /** Trust, project, a saved file, an API key: without all four nothing is read or sent. */
@@ -94,45 +96,57 @@ async function checkPreconditions(
   trigger: SyncTrigger,
   deps: SyncDependencies,
 ): Promise<SyncRun | undefined> {
-  const verb = VERB[environment].name;
+  const verb = verbOf(environment);
   if (!vscode.workspace.isTrusted) {
     await refuse(
       { verb },
-      'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) to sync.',
+      vscode.l10n.t(
+        'this workspace is not trusted, so no API key is sent. Trust the workspace (Manage Workspace Trust) to sync.',
+      ),
     );
     return undefined;
   }
   const projectUri =
-    trigger.kind === 'save' ? trigger.projectUri : await deps.projects.pick(`Which project do you want to ${verb}?`);
+    trigger.kind === 'save'
+      ? trigger.projectUri
+      : await deps.projects.pick(vscode.l10n.t('Which project do you want to {0}?', verb));
   if (!projectUri) return undefined;
   const projectRoot = vscode.Uri.parse(projectUri).fsPath;
   const fileName = ENV_FILE_NAMES[environment];
   if (!(await saveIfDirty(verb, path.join(projectRoot, fileName), fileName))) return undefined;
 
-  const apiKey = await deps.keys.get(environment);
-  if (!apiKey) {
+  const resolved = await deps.keys.resolve(projectUri, environment);
+  if (!resolved) {
     const action = await refuse(
       { verb },
-      `no ${environment} API key is set (${environment} keys start with ${API_KEY_PREFIX[environment]}); nothing was sent.`,
-      'Set API Key',
+      vscode.l10n.t(
+        'no {0} API key is set for project {1} ({0} keys start with {2}); nothing was sent.',
+        environment,
+        path.basename(projectRoot),
+        API_KEY_PREFIX[environment],
+      ),
+      vscode.l10n.t('Set API Key'),
     );
     if (action) await vscode.commands.executeCommand(Commands.setApiKey, environment);
     return undefined;
   }
-  return { environment, trigger, verb, projectUri, projectRoot, fileName, apiKey };
+  const scope = resolved.scope === 'project' ? "the project's own" : 'the all-projects';
+  deps.log.info(`${verb} of ${projectRoot} uses ${scope} ${environment} API key`);
+  return { environment, trigger, verb, projectUri, projectRoot, fileName, apiKey: resolved.apiKey };
 }
 
 /** The file on disk is what gets sent: an unsaved buffer would be silently ignored, so ask first. */
 async function saveIfDirty(verb: string, filePath: string, fileName: string): Promise<boolean> {
   const dirty = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === filePath && document.isDirty);
   if (!dirty) return true;
+  const saveAndContinue = vscode.l10n.t('Save and Continue');
   const choice = await vscode.window.showWarningMessage(
-    `${fileName} has unsaved changes. Save it before you ${verb}?`,
+    vscode.l10n.t('{0} has unsaved changes. Save it before you {1}?', fileName, verb),
     { modal: true },
-    'Save and Continue',
+    saveAndContinue,
   );
-  if (choice === 'Save and Continue' && (await dirty.save())) return true;
-  await refuse({ verb }, `${fileName} has unsaved changes; nothing was sent.`);
+  if (choice === saveAndContinue && (await dirty.save())) return true;
+  await refuse({ verb }, vscode.l10n.t('{0} has unsaved changes; nothing was sent.', fileName));
   return false;
 }
 
@@ -143,8 +157,9 @@ async function prepareOrRefuse(run: SyncRun, deps: SyncDependencies): Promise<Pr
   } catch (error) {
     if (!(error instanceof SyncRefusedError)) throw error;
     deps.log.warn(`${run.verb} refused for ${run.projectRoot}: ${error.message}`);
-    const action = await refuse(run, error.message, ...(error.problems.length > 0 ? ['Open File'] : []));
-    if (action === 'Open File') {
+    const openFile = vscode.l10n.t('Open File');
+    const action = await refuse(run, error.message, ...(error.problems.length > 0 ? [openFile] : []));
+    if (action === openFile) {
       const document = await vscode.workspace.openTextDocument(path.join(run.projectRoot, run.fileName));
       const line = Math.max(0, (error.problems[0]?.line ?? 1) - 1);
       await vscode.window.showTextDocument(document, { selection: new vscode.Range(line, 0, line, 0) });
@@ -166,7 +181,9 @@ async function planAndConfirm(
   } catch (error) {
     const message = describeApiError(error);
     deps.log.error(`${run.verb}: listing remote names failed: ${message}`);
-    await vscode.window.showErrorMessage(`Struere: ${run.verb} failed before writing anything: ${message}`);
+    await vscode.window.showErrorMessage(
+      vscode.l10n.t('Struere: {0} failed before writing anything: {1}', run.verb, message),
+    );
     return undefined;
   }
   deps.log.info(`${run.verb} plan for ${run.projectRoot} → ${run.environment}: ${describePlan(plan)}`);
@@ -175,15 +192,20 @@ async function planAndConfirm(
   if (plan.remoteOnly.length > 0) deps.log.info(`  remote-only, kept: ${plan.remoteOnly.join(', ')}`);
   if (run.environment !== 'production') return plan;
 
+  const deploy = vscode.l10n.t('Deploy');
   const confirmed = await vscode.window.showWarningMessage(
-    `Deploy ${prepared.values.size} keys to production?`,
+    vscode.l10n.t('Deploy {0} keys to production?', prepared.values.size),
     {
       modal: true,
-      detail: `${describePlan(plan)}.\nFrom ${path.join(path.basename(run.projectRoot), run.fileName)}. Production is live: agents read these secrets on their next run.`,
+      detail: vscode.l10n.t(
+        '{0}.\nFrom {1}. Production is live: agents read these secrets on their next run.',
+        describePlan(plan),
+        path.join(path.basename(run.projectRoot), run.fileName),
+      ),
     },
-    'Deploy',
+    deploy,
   );
-  if (confirmed === 'Deploy') return plan;
+  if (confirmed === deploy) return plan;
   deps.log.info('deploy cancelled at confirmation; nothing was sent');
   return undefined;
 }
@@ -197,30 +219,42 @@ async function upload(
 ): Promise<SyncReport> {
   const keyCount = prepared.values.size;
   const target = deps.remote.target(run.projectUri);
-  const { result } = await deps.remote.cacheForSync.syncAndRefresh(target, await deps.keys.all(), async () =>
-    vscode.window.withProgress(
-      {
-        location: run.trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-        title: `Struere: ${run.verb}ing ${keyCount} keys to ${run.environment === 'development' ? 'development (+ eval)' : 'production'}`,
-        cancellable: true,
-      },
-      (progress, token) => {
-        const controller = new AbortController();
-        token.onCancellationRequested(() => controller.abort());
-        let reported = 0;
-        return runSync(prepared, client, {
-          signal: controller.signal,
-          onProgress: (p) => {
-            const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
-            progress.report({
-              increment: percent - reported,
-              message: `${p.keysWritten}/${p.keysTotal} keys, batch ${p.batchesDone}/${p.batchesTotal}`,
-            });
-            reported = percent;
-          },
-        });
-      },
-    ),
+  const { result } = await deps.remote.cacheForSync.syncAndRefresh(
+    target,
+    await deps.keys.forProject(run.projectUri),
+    async () =>
+      vscode.window.withProgress(
+        {
+          location: run.trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
+          title:
+            run.environment === 'development'
+              ? vscode.l10n.t('Struere: syncing {0} keys to development (+ eval)', keyCount)
+              : vscode.l10n.t('Struere: deploying {0} keys to production', keyCount),
+          cancellable: true,
+        },
+        (progress, token) => {
+          const controller = new AbortController();
+          token.onCancellationRequested(() => controller.abort());
+          let reported = 0;
+          return runSync(prepared, client, {
+            signal: controller.signal,
+            onProgress: (p) => {
+              const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
+              progress.report({
+                increment: percent - reported,
+                message: vscode.l10n.t(
+                  '{0}/{1} keys, batch {2}/{3}',
+                  p.keysWritten,
+                  p.keysTotal,
+                  p.batchesDone,
+                  p.batchesTotal,
+                ),
+              });
+              reported = percent;
+            },
+          });
+        },
+      ),
   );
   return result;
 }
@@ -234,11 +268,17 @@ async function showReport(
   for (const line of described.details) deps.log.info(`  ${line}`);
   if (described.ok) {
     deps.log.info(`${run.verb}: ${described.summary}`);
-    if (run.trigger.kind === 'command') void vscode.window.showInformationMessage(`Struere: ${described.summary}`);
-    else vscode.window.setStatusBarMessage(`$(check) Struere: ${described.summary}`, 5000);
+    deps.onSucceeded?.(run.environment);
+    // The summary is the engine's (shared with the CLI, English like the server's messages).
+    if (run.trigger.kind === 'command')
+      void vscode.window.showInformationMessage(vscode.l10n.t('Struere: {0}', described.summary));
+    else vscode.window.setStatusBarMessage(vscode.l10n.t('$(check) Struere: {0}', described.summary), 5000);
     return;
   }
   deps.log.error(`${run.verb}: ${described.summary}`);
-  const action = await vscode.window.showErrorMessage(`Struere: ${described.summary}`, 'Show Log');
+  const action = await vscode.window.showErrorMessage(
+    vscode.l10n.t('Struere: {0}', described.summary),
+    vscode.l10n.t('Show Log'),
+  );
   if (action) deps.log.show();
 }

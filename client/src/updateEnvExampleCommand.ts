@@ -16,7 +16,7 @@ export async function updateEnvExample(projects: ProjectRegistry): Promise<void>
     const manifests = await vscode.workspace.findFiles('**/struere.json', '**/node_modules/**');
     projects.update(manifests.map((manifest) => vscode.Uri.joinPath(manifest, '..').toString()));
   }
-  const projectUri = await projects.pick('Update .env.example of which project?');
+  const projectUri = await projects.pick(vscode.l10n.t('Update .env.example of which project?'));
   if (projectUri === undefined) return;
   const root = vscode.Uri.parse(projectUri);
   const sources: EnvFileState[] = [];
@@ -26,7 +26,9 @@ export async function updateEnvExample(projects: ProjectRegistry): Promise<void>
     if (text !== undefined) sources.push(envFileState(uri.toString(), text, environment));
   }
   if (sources.length === 0) {
-    void vscode.window.showInformationMessage('Struere: no .env.development or .env.production to describe.');
+    void vscode.window.showInformationMessage(
+      vscode.l10n.t('Struere: no .env.development or .env.production to describe.'),
+    );
     return;
   }
   const exampleUri = vscode.Uri.joinPath(root, EXAMPLE_FILE_NAME);
@@ -34,7 +36,7 @@ export async function updateEnvExample(projects: ProjectRegistry): Promise<void>
   const existing = exampleText === undefined ? undefined : envFileState(exampleUri.toString(), exampleText, undefined);
   const update = updateExampleText(existing, sources);
   if (update.added.length === 0) {
-    void vscode.window.showInformationMessage(`Struere: ${EXAMPLE_FILE_NAME} is up to date.`);
+    void vscode.window.showInformationMessage(vscode.l10n.t('Struere: {0} is up to date.', EXAMPLE_FILE_NAME));
     return;
   }
   const edit = new vscode.WorkspaceEdit();
@@ -47,7 +49,15 @@ export async function updateEnvExample(projects: ProjectRegistry): Promise<void>
   }
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error(`${EXAMPLE_FILE_NAME} could not be edited`);
   await (await vscode.workspace.openTextDocument(exampleUri)).save();
+  const names = update.added.join(', ');
   void vscode.window.showInformationMessage(
-    `Struere: added ${update.added.length} name${update.added.length === 1 ? '' : 's'} to ${EXAMPLE_FILE_NAME} (no values): ${update.added.join(', ')}`,
+    update.added.length === 1
+      ? vscode.l10n.t('Struere: added 1 name to {0} (no values): {1}', EXAMPLE_FILE_NAME, names)
+      : vscode.l10n.t(
+          'Struere: added {0} names to {1} (no values): {2}',
+          update.added.length,
+          EXAMPLE_FILE_NAME,
+          names,
+        ),
   );
 }

@@ -184,7 +184,7 @@ export class ValueCloak implements vscode.Disposable {
   >();
 
   constructor(private readonly vscodeApi: VsCode) {
-    const { window, workspace } = vscodeApi;
+    const { window, workspace, l10n } = vscodeApi;
     this.decoration = window.createTextEditorDecorationType({
       textDecoration: 'none; display: none',
       opacity: '0',
@@ -196,7 +196,7 @@ export class ValueCloak implements vscode.Disposable {
       rangeBehavior: vscodeApi.DecorationRangeBehavior.ClosedClosed,
     });
     this.status = window.createStatusBarItem('struere.cloak', vscodeApi.StatusBarAlignment.Right, 100);
-    this.status.name = 'Struere Secret Values';
+    this.status.name = l10n.t('Struere Secret Values');
     this.status.command = Commands.toggleCloak;
     this.disposables.push(
       this.decoration,
@@ -262,10 +262,11 @@ export class ValueCloak implements vscode.Disposable {
 
   /** Struere: Toggle Secret Values (registered with the other commands, client/src/commands.ts). */
   toggle(): void {
-    const editor = this.vscodeApi.window.activeTextEditor;
+    const { window, l10n } = this.vscodeApi;
+    const editor = window.activeTextEditor;
     if (!editor || !isDotenv(editor.document)) {
-      void this.vscodeApi.window.showInformationMessage(
-        'Struere: Toggle Secret Values works on an .env file: open one first.',
+      void window.showInformationMessage(
+        l10n.t('Struere: Toggle Secret Values works on an .env file: open one first.'),
       );
       return;
     }
@@ -312,10 +313,13 @@ export class ValueCloak implements vscode.Disposable {
       return;
     }
     const cloaked = this.isCloaked(editor.document);
-    this.status.text = cloaked ? '$(eye-closed) Values hidden' : '$(eye) Values shown';
+    const { l10n } = this.vscodeApi;
+    this.status.text = cloaked ? `$(eye-closed) ${l10n.t('Values hidden')}` : `$(eye) ${l10n.t('Values shown')}`;
     this.status.tooltip = cloaked
-      ? 'Struere: the values of this .env file are hidden (a value shows while your cursor is on its line). Click to show them.'
-      : 'Struere: the values of this .env file are shown. Click to hide them.';
+      ? l10n.t(
+          'Struere: the values of this .env file are hidden (a value shows while your cursor is on its line). Click to show them.',
+        )
+      : l10n.t('Struere: the values of this .env file are shown. Click to hide them.');
     this.status.show();
   }
 

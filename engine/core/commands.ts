@@ -13,6 +13,8 @@ export const Commands = {
   updateEnvExample: 'struere.updateEnvExample',
   /** The selection (or the whole file) copied with every env value replaced by [SECRET:KEY]. */
   copyRedacted: 'struere.copyRedacted',
+  /** Opens the getting-started walkthrough (package.json `contributes.walkthroughs`). */
+  openWalkthrough: 'struere.openWalkthrough',
   /** Internal: the hardcoded-secret quick fix; the client asks for the name (engine/core/leakFixes.ts). */
   moveSecretToEnv: 'struere.moveSecretToEnv',
   /** Internal: puts the cursor at [uri, line, character] after a quick fix (engine/core/codeActions.ts). */

@@ -12,6 +12,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
 import { errorText } from '../../engine/core/errorText';
+import { writeStubLanguagePack } from './languagePack';
 
 export const ROOT = path.resolve(__dirname, '..', '..');
 export const ARTIFACTS = path.join(__dirname, 'artifacts');
@@ -289,6 +290,11 @@ export class LocalApi {
     return namesPerEnvironment(JSON.parse(body) as unknown);
   }
 
+  /** `POST /_local/faults` (local-api/faults.ts): e.g. `{ dropNext: { count: 2 } }`, `{ reset: true }`. */
+  async configureFaults(faults: Record<string, unknown>): Promise<void> {
+    await httpPost(`${this.url}/_local/faults`, JSON.stringify(faults));
+  }
+
   get output(): string {
     return this.started.log.join('');
   }
@@ -310,6 +316,19 @@ export function namesPerEnvironment(body: unknown): Record<string, string[]> {
     out[env] = [...names].sort();
   }
   return out;
+}
+
+function httpPost(url: string, body: string): Promise<void> {
+  return new Promise((resolve, reject) => {
+    const req = http.request(url, { method: 'POST', timeout: 10_000, headers: { 'content-type': 'application/json' } });
+    req.on('response', (res) => {
+      res.resume();
+      res.on('end', () => (res.statusCode === 200 ? resolve() : reject(new Error(`POST ${url}: ${res.statusCode}`))));
+    });
+    req.on('timeout', () => req.destroy(new Error(`POST ${url}: timed out`)));
+    req.on('error', reject);
+    req.end(body);
+  });
 }
 
 function httpGet(url: string): Promise<string> {
@@ -341,6 +360,8 @@ export interface SessionOptions {
   localApi?: boolean;
   /** Extra settings: `user` in the user's settings.json, `workspace` in the folder's own `.vscode/settings.json`. */
   settings?: { user?: Record<string, unknown>; workspace?: Record<string, unknown> };
+  /** Display language (`--locale`), with a stub language pack for it (languagePack.ts). Default: English. */
+  locale?: string;
 }
 
 export class Session {
@@ -603,10 +624,14 @@ export class Session {
     await input.press('Enter');
   }
 
-  /** Sets an API key the way a person does: palette, environment pick, password box; waits for the confirmation. */
-  async setApiKey(environment: 'development' | 'production', key: string): Promise<void> {
+  /**
+   * Sets an API key the way a person does: palette, environment pick, scope pick (`All projects` or
+   * `Project <folder>`), password box; waits for the confirmation.
+   */
+  async setApiKey(environment: 'development' | 'production', key: string, scope = 'All projects'): Promise<void> {
     await this.runCommand('Struere: Set API Key');
     await this.pickQuick(environment);
+    await this.pickQuick(scope);
     await this.enterPassword(key);
     await this.notification(`API key for ${environment} saved`).first().waitFor({ timeout: UI_TIMEOUT });
   }
@@ -696,6 +721,7 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
         recursive: true,
       });
     }
+    if (opts.locale) writeStubLanguagePack(extensionsDir, userData, opts.locale);
 
     const xdg = path.join(tmp, 'xdg');
     codeServer = startProcess(
@@ -712,6 +738,7 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
         extensionsDir,
         '--disable-telemetry',
         '--disable-update-check',
+        ...(opts.locale ? ['--locale', opts.locale] : []),
         workspace,
       ],
       {

@@ -3,6 +3,7 @@ import { DEFAULT_API_URL } from '../../engine/api/apiClient';
 import { Commands, INTERNAL_COMMANDS, type CommandId } from '../../engine/core/commands';
 import { RULES } from '../../engine/core/diagnosticRules';
 import { SETTING_DEFAULTS } from '../../engine/core/settings';
+import { WALKTHROUGH_ID, WalkthroughContext } from '../../client/src/walkthroughSteps';
 
 /**
  * Where package.json and the code can disagree, each as one sentence. The manifest is passed in (not imported)
@@ -84,5 +85,59 @@ function settingMismatches(manifest: Manifest): string[] {
       problems.push(`${name} sends data but has scope ${scope}: a repository's settings could set it`);
     if (!restricted.includes(name)) problems.push(`${name} sends data but is not restricted in untrusted workspaces`);
   }
+  return problems;
+}
+
+/** VS Code's own commands a walkthrough step may link to (not ours, so not in the command table). */
+export const BUILT_IN_COMMANDS_LINKED: readonly string[] = [
+  'workbench.action.files.openFolder',
+  'workbench.actions.view.problems',
+];
+
+interface WalkthroughManifest {
+  contributes?: {
+    walkthroughs?: {
+      id: string;
+      steps: { id: string; description?: string; media?: { markdown?: string }; completionEvents?: string[] }[];
+    }[];
+  };
+}
+
+/**
+ * The walkthrough ≡ the code: every `command:` link in a step's text (English and each translation) runs a
+ * command of the table or a listed built-in one; every completion event is a context key the client sets
+ * (walkthroughSteps.ts) or a command of the table; every such key checks some step; each step's media exists.
+ */
+export function walkthroughMismatches(
+  manifest: WalkthroughManifest,
+  texts: Record<string, Record<string, string>>,
+  mediaExists: (file: string) => boolean,
+): string[] {
+  const problems: string[] = [];
+  const commandIds = new Set<string>([...Object.values(Commands), ...BUILT_IN_COMMANDS_LINKED]);
+  const contextKeys = new Set<string>(Object.values(WalkthroughContext));
+  const usedKeys = new Set<string>();
+  const walkthroughs = manifest.contributes?.walkthroughs ?? [];
+  if (!walkthroughs.some((walkthrough) => walkthrough.id === WALKTHROUGH_ID))
+    problems.push(`no walkthrough with the id ${WALKTHROUGH_ID}`);
+  for (const step of walkthroughs.flatMap((walkthrough) => walkthrough.steps)) {
+    for (const [file, strings] of Object.entries(texts)) {
+      const text = /^%(.+)%$/.exec(step.description ?? '')?.[1];
+      const description = text === undefined ? (step.description ?? '') : (strings[text] ?? '');
+      for (const [, id] of description.matchAll(/\(command:([\w.-]+)/g))
+        if (!commandIds.has(id!)) problems.push(`step ${step.id} (${file}) links to command ${id}, which is not ours`);
+    }
+    const events = step.completionEvents ?? [];
+    if (events.length === 0) problems.push(`step ${step.id} has no completion event`);
+    for (const event of events) {
+      const [kind, name] = [event.slice(0, event.indexOf(':')), event.slice(event.indexOf(':') + 1)];
+      if (kind === 'onContext' && contextKeys.has(name)) usedKeys.add(name);
+      else if (kind !== 'onCommand' || !commandIds.has(name))
+        problems.push(`step ${step.id} completes on ${event}, which the client never sets or runs`);
+    }
+    const media = step.media?.markdown;
+    if (media === undefined || !mediaExists(media)) problems.push(`step ${step.id} has no media file ${media}`);
+  }
+  for (const key of contextKeys) if (!usedKeys.has(key)) problems.push(`context key ${key} checks no step`);
   return problems;
 }

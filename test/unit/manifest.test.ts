@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { manifestMismatches } from '../support/manifestCheck';
+import { manifestMismatches, walkthroughMismatches } from '../support/manifestCheck';
 
 // package.json ≡ the code: contributed commands ≡ the command table minus internal ones, `struere.severity`'s
 // properties ≡ the rule table, declared defaults ≡ the defaults in code, data-sending settings out of a
@@ -80,5 +80,55 @@ for (const { name, mutate, expected } of mutations) {
     const manifest = readManifest();
     mutate(manifest);
     assert.deepEqual(manifestMismatches(manifest), [expected]);
+  });
+}
+
+// The walkthrough: its command links and completion events against the command table and the context keys the
+// client sets (client/src/walkthroughSteps.ts), in English and German.
+const readStrings = (file: string): Record<string, string> =>
+  JSON.parse(fs.readFileSync(path.join(__dirname, '..', '..', file), 'utf8')) as Record<string, string>;
+const walkthroughTexts = () => ({
+  'package.nls.json': readStrings('package.nls.json'),
+  'package.nls.de.json': readStrings('package.nls.de.json'),
+});
+const mediaExists = (file: string) => fs.existsSync(path.join(__dirname, '..', '..', file));
+const steps = (manifest: Json): Json[] => manifest.contributes.walkthroughs[0].steps;
+
+test('every walkthrough step links to real commands and completes on an event the client really signals', () => {
+  const manifest = readManifest();
+  assert.equal(steps(manifest).length, 6, 'open → environment → API key → missing secret → sync → deploy');
+  assert.deepEqual(walkthroughMismatches(manifest, walkthroughTexts(), mediaExists), []);
+});
+
+const walkthroughMutations: { name: string; mutate: (manifest: Json, texts: Json) => void; expected: string }[] = [
+  {
+    name: 'a completion event on a context key the client never sets',
+    mutate: (m) => steps(m)[2].completionEvents.push('onContext:struere.walkthrough.keyTyped'),
+    expected: 'step setApiKey completes on onContext:struere.walkthrough.keyTyped, which the client never sets or runs',
+  },
+  {
+    name: 'a context key that checks no step',
+    mutate: (m) => (steps(m)[4].completionEvents = ['onCommand:struere.sync']),
+    expected: 'context key struere.walkthrough.synced checks no step',
+  },
+  {
+    name: 'a German description linking to a command that does not exist',
+    mutate: (_m, t) =>
+      (t['package.nls.de.json']['walkthrough.deploy.description'] = '[Bereitstellen](command:struere.deployNow)'),
+    expected: 'step deploy (package.nls.de.json) links to command struere.deployNow, which is not ours',
+  },
+  {
+    name: 'a missing media file',
+    mutate: (m) => (steps(m)[0].media.markdown = 'media/walkthrough/nothing.md'),
+    expected: 'step openProject has no media file media/walkthrough/nothing.md',
+  },
+];
+
+for (const { name, mutate, expected } of walkthroughMutations) {
+  test(`control: the walkthrough check catches ${name}`, () => {
+    const manifest = readManifest();
+    const texts = walkthroughTexts();
+    mutate(manifest, texts);
+    assert.deepEqual(walkthroughMismatches(manifest, texts, mediaExists), [expected]);
   });
 }
