@@ -6,7 +6,7 @@ import { leakDictionary, ValueDictionary, type ValueHit } from './leaks';
 import { allUnknown, type RemoteNameList } from './remoteNames';
 import type { SecretFinding } from './secretScan';
 import { LineIndex } from './text';
-import { baseName, isInside, parentUri } from './uris';
+import { baseName, parentUri } from './uris';
 
 /**
  * The in-memory model of every project in a workspace: env files with their parsed keys, the secret
@@ -71,8 +71,8 @@ export interface ProjectState {
 
 export class WorkspaceIndex {
   private readonly projects = new Map<string, ProjectState>();
-  /** Longest root first, so the first match is the nearest enclosing project. */
-  private rootsByDepth: string[] = [];
+  /** The shortest project root's length: walking up from a file stops there. */
+  private shortestRoot = Infinity;
 
   addProject(rootUri: string): ProjectState {
     const existing = this.projects.get(rootUri);
@@ -88,13 +88,13 @@ export class WorkspaceIndex {
       secretFindings: new Map(),
     };
     this.projects.set(rootUri, project);
-    this.rootsByDepth = [...this.projects.keys()].sort((a, b) => b.length - a.length);
+    this.shortestRoot = Math.min(this.shortestRoot, rootUri.length);
     return project;
   }
 
   removeProject(rootUri: string): void {
     this.projects.delete(rootUri);
-    this.rootsByDepth = this.rootsByDepth.filter((root) => root !== rootUri);
+    this.shortestRoot = Math.min(Infinity, ...[...this.projects.keys()].map((root) => root.length));
   }
 
   allProjects(): ProjectState[] {
@@ -107,8 +107,12 @@ export class WorkspaceIndex {
 
   /** The nearest project enclosing `uri`: every file belongs to the nearest struere.json above it. */
   projectOf(uri: string): ProjectState | undefined {
-    for (const root of this.rootsByDepth) {
-      if (isInside(uri, root)) return this.projects.get(root);
+    // Up the file's own folders, one map lookup each: the cost follows the file's depth below the shallowest
+    // project, not the number of projects (a scan over every root made nested projects quadratic in depth).
+    for (let folder = parentUri(uri); folder.length >= this.shortestRoot; folder = parentUri(folder)) {
+      const project = this.projects.get(folder);
+      if (project) return project;
+      if (folder.lastIndexOf('/') < 0) break;
     }
     return undefined;
   }

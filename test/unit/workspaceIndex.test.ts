@@ -67,3 +67,19 @@ test('settings are sanitized at the boundary', () => {
   assert.deepEqual(settings.severity, { 'missing-secret': 'error' });
   assert.equal(sanitizeSettings({ environment: 'staging' }).environment, 'development');
 });
+
+test('projectOf after projects come and go: the nearest remaining one, or none', () => {
+  const index = new WorkspaceIndex();
+  index.addProject('file:///ws/a');
+  index.addProject('file:///ws/a/b/c');
+  assert.equal(index.projectOf('file:///ws/a/b/c/d/x.md')?.rootUri, 'file:///ws/a/b/c');
+  assert.equal(index.projectOf('file:///ws/a/x.md')?.rootUri, 'file:///ws/a');
+  index.removeProject('file:///ws/a');
+  assert.equal(index.projectOf('file:///ws/a/x.md'), undefined);
+  assert.equal(index.projectOf('file:///ws/a/b/c/x.md')?.rootUri, 'file:///ws/a/b/c');
+  index.removeProject('file:///ws/a/b/c');
+  assert.equal(index.projectOf('file:///ws/a/b/c/x.md'), undefined);
+  // Control: a project added again is found again (the walk's lower bound follows the roots).
+  index.addProject('file:///ws');
+  assert.equal(index.projectOf('file:///ws/a/b/c/x.md')?.rootUri, 'file:///ws');
+});
