@@ -38,6 +38,12 @@ export class ValueDictionary {
      * hold one: `find` feeds the matcher those runs alone (the matcher segments graphemes, which is its cost).
      */
     private readonly minRun: number | undefined,
+    /**
+     * `accept`'s verdict on every value seen, handed to the next dictionary built with the same `accept`: an edit
+     * of a 2,000-key env file re-decided every value's entropy otherwise (most of an .env keystroke's cost).
+     */
+    private readonly verdicts: ReadonlyMap<string, boolean> = new Map(),
+    private readonly accept?: (value: string) => boolean,
   ) {
     this.compiled = compiled;
   }
@@ -53,10 +59,15 @@ export class ValueDictionary {
     previous?: ValueDictionary,
   ): ValueDictionary {
     const definitions = new Map<string, ValueDefinition[]>();
+    const verdicts = new Map<string, boolean>();
+    const known = previous?.accept === accept ? previous.verdicts : undefined;
     for (const file of envFiles) {
       if (file.skippedBytes !== undefined || isTemplateEnvFile(file.fileName)) continue;
       for (const entry of file.parsed.entries) {
-        if (!accept(entry.value)) continue;
+        let accepted = verdicts.get(entry.value);
+        if (accepted === undefined)
+          verdicts.set(entry.value, (accepted = known?.get(entry.value) ?? accept(entry.value)));
+        if (!accepted) continue;
         let list = definitions.get(entry.value);
         if (!list) definitions.set(entry.value, (list = []));
         list.push({ key: entry.key, fileName: file.fileName, uri: file.uri, line: entry.line });
@@ -70,7 +81,7 @@ export class ValueDictionary {
       values.length > 0 && !values.some((value) => /\s/.test(value))
         ? Math.min(...values.map((value) => value.length))
         : undefined;
-    return new ValueDictionary(definitions, reuse, minRun);
+    return new ValueDictionary(definitions, reuse, minRun, verdicts, accept);
   }
 
   get size(): number {

@@ -331,3 +331,17 @@ void test('a dictionary whose values mix blanks and none searches the whole text
     ['abcdefghijk'],
   );
 });
+
+test('a dictionary rebuilt from the previous one keeps its verdicts only for the same acceptance rule', () => {
+  const file = envFileState('file:///ws/.env.development', 'A=aaaaaaaa\nB=bbbbbbbbbb\n', 'development');
+  let calls = 0;
+  const longerThan8 = (value: string) => (calls++, value.length > 8);
+  const first = ValueDictionary.of([file], longerThan8);
+  assert.equal(calls, 2);
+  const second = ValueDictionary.of([file], longerThan8, first);
+  assert.equal(calls, 2, 'the same rule: both verdicts reused');
+  assert.deepEqual([...second.definitions.keys()], ['bbbbbbbbbb']);
+  // Control: another rule decides afresh, and its own verdicts hold.
+  const everything = ValueDictionary.of([file], () => true, second);
+  assert.deepEqual([...everything.definitions.keys()].sort(), ['aaaaaaaa', 'bbbbbbbbbb']);
+});
