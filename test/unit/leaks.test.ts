@@ -6,7 +6,14 @@ import { isCredentialLike } from '../../engine/core/credentials';
 import { validateLeaks } from '../../engine/core/leakDiagnostics';
 import { parseEnv } from '../../engine/core/envParser';
 import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
-import { createRedactor, redactionDictionary, redactText, ValueDictionary } from '../../engine/core/leaks';
+import {
+  createRedactor,
+  isSpace,
+  leakDictionary,
+  redactionDictionary,
+  redactText,
+  ValueDictionary,
+} from '../../engine/core/leaks';
 import { scanForSecrets, suggestedKeyName } from '../../engine/core/secretScan';
 import { fixtureProject } from '../support/coreFixtures';
 import { envFileState } from '../../engine/core/workspaceIndex';
@@ -344,4 +351,24 @@ test('a dictionary rebuilt from the previous one keeps its verdicts only for the
   // Control: another rule decides afresh, and its own verdicts hold.
   const everything = ValueDictionary.of([file], () => true, second);
   assert.deepEqual([...everything.definitions.keys()].sort(), ['aaaaaaaa', 'bbbbbbbbbb']);
+});
+
+test('isSpace is exactly JavaScript \\s over every UTF-16 unit (what the run split must agree with)', () => {
+  const differ: number[] = [];
+  for (let code = 0; code <= 0xffff; code++)
+    if (isSpace(code) !== /\s/.test(String.fromCharCode(code))) differ.push(code);
+  assert.deepEqual(differ, []);
+  // Control: the check above sees a difference when there is one.
+  assert.notEqual(isSpace(0x200b), /\s/.test('\u3000'));
+});
+
+test('find splits runs at every kind of whitespace and finds values at their offsets', () => {
+  const token = 'tok_4f9a2c7e1b8d3f6a0c5e9b2d';
+  const file = envFileState('file:///ws/.env.development', `A=${token}\n`, 'development');
+  const dictionary = leakDictionary([file]);
+  const text = `x\u00a0${token}\u2028${token}x ${token}\u3000${token.slice(1)}`;
+  assert.deepEqual(
+    dictionary.find(text).map((hit) => hit.start),
+    [2, 2 + token.length + 1, 2 * token.length + 5],
+  );
 });
