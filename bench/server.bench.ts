@@ -4,146 +4,91 @@ import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { CompletionRequest } from 'vscode-languageserver-protocol';
 import { scanReferences } from '../engine/core/references';
+import { DEFAULT_SETTINGS } from '../engine/core/settings';
+import { WorkspaceHost } from '../engine/host/workspaceHost';
 import { IndexStatsRequest } from '../engine/protocol';
 import { fileUri, LspTestClient } from '../test/support/lspClient';
 import { goalLine, median, percentile } from './stats';
 
-const FILES = Number(process.env.BENCH_FILES ?? 10_000);
+/** The curve: BENCH_SCALES="10000" measures one scale while iterating; `npm run bench` measures all three. */
+const SCALES = (process.env.BENCH_SCALES ?? '1000,10000,50000').split(',').map(Number);
+/** The scale where a client without completion item defaults (Neovim 0.7, Helix) is measured as well. */
+const PLAIN_CLIENT_SCALE = 10_000;
 const KEYS = 2_000;
+/** Env values that look like credentials: leak detection has a real dictionary to search every file with. */
+const CREDENTIAL_KEYS = 50;
 const FLIP_COLUMN = 'Escalate {{secrets.'.length;
 
+interface ScaleResult {
+  readonly files: number;
+  readonly referenceMs: number;
+  readonly indexMs: number;
+  readonly rssMb: number;
+  readonly completionP95: number;
+  readonly plainCompletionP95: number | undefined;
+  readonly changeP95: number;
+  readonly envEditP95: number;
+  readonly affected: number;
+}
+
 /**
- * The server over stdio on a generated workspace: 10,000 prompt files (~2 KB, 3 references each) and 2,000 keys
- * per env file. Every prompt references one key absent from development, so every file gets a diagnostic and
- * "all diagnostics" is observable. The reference line is a raw read + scan of the same files in this process.
+ * The server over stdio on generated workspaces of 1k, 10k and 50k prompt files (~2 KB, 3 references each) with
+ * 2,000 keys per env file. Every prompt references one key absent from development, so every file gets a
+ * diagnostic and "all diagnostics" is observable. The reference is a raw read + scan of the same files in this
+ * process (best of three). The server is launched plain (`node dist/server.js --stdio`), as other editors
+ * launch it; BENCH_NODE_ARGS adds V8 flags for experiments.
  */
 export async function benchServer(): Promise<void> {
+  const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '').split(' ').filter(Boolean);
+  console.log(`\n== server over stdio: ${SCALES.join(' / ')} prompt files, ${KEYS} keys per env file ==`);
+  console.log(`server launched as: node ${[...nodeArgs, 'dist/server.js', '--stdio'].join(' ')}`);
+  const results: ScaleResult[] = [];
+  for (const files of SCALES) results.push(await benchScale(files, nodeArgs));
+  printCurve(results);
+  const goals = [...scaleGoals(results), ...linearityGoals(results), await nestedProjectsGoal()];
+  console.log(goals.join('\n'));
+  if (goals.some((line) => /\bFAIL\b/.test(line))) process.exitCode = 1;
+}
+
+async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResult> {
   const dir = mkdtempSync(path.join(tmpdir(), 'struere-bench-'));
   try {
-    const { promptPaths } = generateWorkspace(dir);
-    console.log(`\n== server over stdio: ${FILES} prompt files, ${KEYS} keys per env file ==`);
-
-    const rawStart = performance.now();
-    let rawReferences = 0;
-    for (const file of promptPaths) rawReferences += scanReferences(readFileSync(file, 'utf8')).length;
-    const rawMs = performance.now() - rawStart;
-    console.log(
-      `reference: read + scan all files in one process, sync:   ${rawMs.toFixed(0)} ms (${rawReferences} references)`,
-    );
-
-    // Declared like VS Code: completion lists share one edit range instead of repeating it per item. Launched as
-    // our VS Code client launches it (client/src/extension.ts): `--max-semi-space-size=2` on the command line.
-    // BENCH_NODE_ARGS="" measures a plain `node dist/server.js` launch instead.
-    const nodeArgs = (process.env.BENCH_NODE_ARGS ?? '--max-semi-space-size=2').split(' ').filter(Boolean);
-    console.log(`server launched as: node ${[...nodeArgs, 'dist/server.js', '--stdio'].join(' ')}`);
-    const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 120_000, itemDefaults: true, nodeArgs });
+    const { promptPaths } = generateWorkspace(dir, files);
+    const referenceMs = Math.min(...[0, 1, 2].map(() => readAndScan(promptPaths)));
+    console.log(`\n-- ${files} files: reference (read + scan all files in one process, best of 3): ${ms(referenceMs)}`);
+    const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 300_000, itemDefaults: true, nodeArgs });
     try {
-      await client.waitFor(() => client.diagnostics.size >= FILES, 'all diagnostics');
+      await client.waitFor(() => client.diagnostics.size >= files, 'all diagnostics');
       const indexMs = client.lastPublishAt - client.initializedAt;
-      const afterIndex = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
-
-      // Completion in an open prompt, at a reference.
-      const openUri = fileUri(promptPaths[0]);
-      const openText = readFileSync(promptPaths[0], 'utf8');
-      await client.open(openUri, openText, 'markdown');
-      const line = openText.split('\n').findIndex((l) => l.includes('{{secrets.'));
-      const character = openText.split('\n')[line].indexOf('{{secrets.') + '{{secrets.'.length;
-      const completionMs: number[] = [];
-      for (let i = 0; i < 300; i++) {
-        const start = performance.now();
-        await client.connection.sendRequest(CompletionRequest.type, {
-          textDocument: { uri: openUri },
-          position: { line, character },
-        });
-        if (i >= 20) completionMs.push(performance.now() - start);
-      }
-
-      const afterCompletion = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
-      // didChange on a 200 KB prompt: the edit flips one reference between two missing keys.
-      const bigUri = fileUri(path.join(dir, 'agents', 'big-prompt.md'));
-      const bigText = makeBigPrompt();
-      await client.open(bigUri, bigText, 'markdown');
-      await client.waitForDiagnostics(bigUri, (d) => d.length > 0);
-      const editLine = bigText.split('\n').length - 2;
-      const changeMs: number[] = [];
-      for (let i = 0; i < 120; i++) {
-        const key = i % 2 === 0 ? 'FLIP_B' : 'FLIP_A';
-        const start = performance.now();
-        await client.change(bigUri, [
-          {
-            range: {
-              start: { line: editLine, character: FLIP_COLUMN },
-              end: { line: editLine, character: FLIP_COLUMN + 6 },
-            },
-            text: key,
-          },
-        ]);
-        await client.waitForDiagnostics(bigUri, (d) => d.some((x) => (x.data as { key?: string }).key === key));
-        if (i >= 20) changeMs.push(performance.now() - start);
-      }
-
-      const afterChange = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
-      // An .env edit: add/remove a key referenced by many files; wait until all of them are re-diagnosed.
-      const envUri = fileUri(path.join(dir, '.env.development'));
-      const envText = readFileSync(path.join(dir, '.env.development'), 'utf8');
-      await client.open(envUri, envText, 'dotenv');
-      const envLines = envText.split('\n').length - 1;
-      const affected = promptPaths.filter((_, i) => i % 20 === 0).map(fileUri); // files referencing NOT_YET_SET
-      const envEditMs: number[] = [];
-      for (let i = 0; i < 30; i++) {
-        const adding = i % 2 === 0;
-        const start = performance.now();
-        await client.change(envUri, [
-          adding
-            ? {
-                range: { start: { line: envLines, character: 0 }, end: { line: envLines, character: 0 } },
-                text: 'NOT_YET_SET=1\n',
-              }
-            : {
-                range: { start: { line: envLines, character: 0 }, end: { line: envLines + 1, character: 0 } },
-                text: '',
-              },
-        ]);
-        await client.waitFor(
-          () =>
-            affected.every(
-              (uri) =>
-                client.diagnostics.get(uri)!.some((d) => (d.data as { key?: string }).key === 'NOT_YET_SET') !== adding,
-            ),
-          'affected files re-diagnosed',
-        );
-        envEditMs.push(performance.now() - start);
-      }
-
+      const afterIndex = await memoryOf(client);
+      const completionMs = await measureCompletion(client, promptPaths[0]!);
+      const afterCompletion = await memoryOf(client);
+      const changeMs = await measureBigPromptChanges(client, dir);
+      const afterChange = await memoryOf(client);
+      const affected = promptPaths.filter((_, i) => i % 20 === 0).map(fileUri); // the files referencing NOT_YET_SET
+      const envEditMs = await measureEnvEdits(client, dir, affected);
       const rssMb = readRssMb(client.process.pid!);
-      console.log(`affected files per .env edit: ${affected.length}`);
-      const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
-      const goals = [
-        goalLine('initialized → all diagnostics', indexMs, 'ms', 2000),
-        goalLine('completion p95', percentile(completionMs, 95), 'ms', 10) +
-          `   (median ${median(completionMs).toFixed(2)} ms)`,
-        goalLine('didChange 200 KB prompt → diagnostics p95', percentile(changeMs, 95), 'ms', 15) +
-          `   (median ${median(changeMs).toFixed(2)} ms)`,
-        goalLine('.env edit → affected files re-diagnosed p95', percentile(envEditMs, 95), 'ms', 100) +
-          `   (median ${median(envEditMs).toFixed(2)} ms)`,
-        goalLine('server RSS (end of run)', rssMb, 'MB', 150),
-      ];
-      console.log(goals.join('\n'));
-      console.log(
-        `initialized → all diagnostics is ${(indexMs / rawMs).toFixed(2)}× the in-process read + scan reference`,
-      );
-      const afterEnvEdits = (await client.connection.sendRequest(IndexStatsRequest.type)).memory;
+      const afterEnvEdits = await memoryOf(client);
       for (const [phase, memory] of [
         ['indexing', afterIndex],
         ['completion', afterCompletion],
         ['200 KB edits', afterChange],
         ['.env edits', afterEnvEdits],
-      ] as const) {
-        console.log(
-          `after ${phase}: rss ${mb(memory.rss)} MB, V8 heap used ${mb(memory.heapUsed)} MB, external ${mb(memory.external)} MB`,
-        );
-      }
-      if (goals.some((line) => /\bFAIL\b/.test(line))) process.exitCode = 1;
+      ] as const)
+        console.log(`   after ${phase.padEnd(12)} ${memory}`);
+      const plainCompletionP95 =
+        files === PLAIN_CLIENT_SCALE ? await plainClientCompletion(dir, promptPaths[0]!) : undefined;
+      return {
+        files,
+        referenceMs,
+        indexMs,
+        rssMb,
+        completionP95: percentile(completionMs, 95),
+        plainCompletionP95,
+        changeP95: percentile(changeMs, 95),
+        envEditP95: percentile(envEditMs, 95),
+        affected: affected.length,
+      };
     } finally {
       await client.stop();
     }
@@ -152,21 +97,231 @@ export async function benchServer(): Promise<void> {
   }
 }
 
-function generateWorkspace(dir: string): { promptPaths: string[] } {
+function readAndScan(promptPaths: readonly string[]): number {
+  const start = performance.now();
+  let references = 0;
+  for (const file of promptPaths) references += scanReferences(readFileSync(file, 'utf8')).length;
+  if (references !== promptPaths.length * 3) throw new Error(`reference scan found ${references} references`);
+  return performance.now() - start;
+}
+
+/** Completion in an open prompt, at a reference: 300 requests, the first 20 are warm-up. */
+async function measureCompletion(client: LspTestClient, promptPath: string): Promise<number[]> {
+  const uri = fileUri(promptPath);
+  const text = readFileSync(promptPath, 'utf8');
+  await client.open(uri, text, 'markdown');
+  const lines = text.split('\n');
+  const line = lines.findIndex((l) => l.includes('{{secrets.'));
+  const character = lines[line]!.indexOf('{{secrets.') + '{{secrets.'.length;
+  const samples: number[] = [];
+  for (let i = 0; i < 300; i++) {
+    const start = performance.now();
+    const answer = await client.connection.sendRequest(CompletionRequest.type, {
+      textDocument: { uri },
+      position: { line, character },
+    });
+    if (i >= 20) samples.push(performance.now() - start);
+    const items = Array.isArray(answer) ? answer : (answer?.items ?? []);
+    if (items.length !== KEYS) throw new Error(`completion answered ${items.length} items, expected ${KEYS}`);
+  }
+  return samples;
+}
+
+/** A client that does not announce completion item defaults (Neovim 0.7, Helix): each item carries its edit. */
+async function plainClientCompletion(dir: string, promptPath: string): Promise<number> {
+  const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 300_000, itemDefaults: false });
+  try {
+    const samples = await measureCompletion(client, promptPath);
+    console.log(`   client without item defaults: completion median ${ms(median(samples), 2)}`);
+    return percentile(samples, 95);
+  } finally {
+    await client.stop();
+  }
+}
+
+/** didChange on a 200 KB prompt: each edit flips one reference between two missing keys. */
+async function measureBigPromptChanges(client: LspTestClient, dir: string): Promise<number[]> {
+  const uri = fileUri(path.join(dir, 'agents', 'big-prompt.md'));
+  const text = makeBigPrompt();
+  await client.open(uri, text, 'markdown');
+  await client.waitForDiagnostics(uri, (d) => d.length > 0);
+  const line = text.split('\n').length - 2;
+  const samples: number[] = [];
+  for (let i = 0; i < 120; i++) {
+    const key = i % 2 === 0 ? 'FLIP_B' : 'FLIP_A';
+    const start = performance.now();
+    await client.change(uri, [
+      { range: { start: { line, character: FLIP_COLUMN }, end: { line, character: FLIP_COLUMN + 6 } }, text: key },
+    ]);
+    await client.waitForDiagnostics(uri, (d) => d.some((x) => (x.data as { key?: string }).key === key));
+    if (i >= 20) samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+/** An .env edit: add/remove a key referenced by 1 file in 20; wait until all of them are re-diagnosed. */
+async function measureEnvEdits(client: LspTestClient, dir: string, affected: readonly string[]): Promise<number[]> {
+  const uri = fileUri(path.join(dir, '.env.development'));
+  const text = readFileSync(path.join(dir, '.env.development'), 'utf8');
+  await client.open(uri, text, 'dotenv');
+  const lastLine = text.split('\n').length - 1;
+  const samples: number[] = [];
+  for (let i = 0; i < 30; i++) {
+    const adding = i % 2 === 0;
+    const start = performance.now();
+    await client.change(uri, [
+      adding
+        ? {
+            range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 0 } },
+            text: 'NOT_YET_SET=1\n',
+          }
+        : { range: { start: { line: lastLine, character: 0 }, end: { line: lastLine + 1, character: 0 } }, text: '' },
+    ]);
+    const settled = (u: string) =>
+      client.diagnostics.get(u)!.some((d) => (d.data as { key?: string }).key === 'NOT_YET_SET') !== adding;
+    // Checked on every publish: drop the settled files from the front so a check is not a pass over all of them
+    // (that made the client's own bookkeeping quadratic in the affected files).
+    const pending = [...affected];
+    let next = 0;
+    await client.waitFor(() => {
+      while (next < pending.length && settled(pending[next]!)) next++;
+      return next === pending.length;
+    }, 'affected files re-diagnosed');
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+function printCurve(results: readonly ScaleResult[]): void {
+  console.log(
+    '\nfiles     reference   init→all   ×ref   per file    RSS MB   compl p95  didChange p95  .env edit p95 (affected)',
+  );
+  for (const r of results)
+    console.log(
+      `${String(r.files).padEnd(9)} ${ms(r.referenceMs).padStart(9)} ${ms(r.indexMs).padStart(10)} ${(r.indexMs / r.referenceMs).toFixed(2).padStart(6)} ${(r.indexMs / r.files).toFixed(3).padStart(7)} ms ${r.rssMb.toFixed(1).padStart(8)} ${ms(r.completionP95, 2).padStart(11)} ${ms(r.changeP95, 2).padStart(14)} ${ms(r.envEditP95, 1).padStart(14)} (${r.affected})`,
+    );
+}
+
+/** Issue 12's goals, each at the scales it names (RSS and .env edits per scale; the others at every scale). */
+function scaleGoals(results: readonly ScaleResult[]): string[] {
+  const lines: string[] = [];
+  const k = (files: number) => `${files / 1000}k`;
+  for (const r of results) {
+    const ratioGoal = r.files <= 1_000 ? 4 : 2;
+    lines.push(goalLine(`init→all diagnostics ÷ reference, ${k(r.files)}`, r.indexMs / r.referenceMs, '×', ratioGoal));
+    const rssGoal = r.files === 10_000 ? 100 : r.files === 50_000 ? 250 : undefined;
+    if (rssGoal) lines.push(goalLine(`server RSS, plain launch, ${k(r.files)}`, r.rssMb, 'MB', rssGoal));
+    lines.push(goalLine(`completion p95 (item defaults), ${k(r.files)}`, r.completionP95, 'ms', 3));
+    if (r.plainCompletionP95 !== undefined)
+      lines.push(goalLine(`completion p95 (no item defaults), ${k(r.files)}`, r.plainCompletionP95, 'ms', 5));
+    lines.push(goalLine(`didChange 200 KB prompt p95, ${k(r.files)}`, r.changeP95, 'ms', 5));
+    const envGoal = r.files === 10_000 ? 30 : r.files === 50_000 ? 100 : undefined;
+    if (envGoal) lines.push(goalLine(`.env edit → re-diagnosed p95, ${k(r.files)}`, r.envEditP95, 'ms', envGoal));
+  }
+  return lines;
+}
+
+/**
+ * Whether each figure grows linearly with the files: per-file indexing cost, RSS above the smallest scale per
+ * file, .env edit per affected file between the two largest scales within 1.5×; completion and didChange do not
+ * depend on the file count, so they should stay within 1.5× of the smallest scale's.
+ */
+function linearityGoals(results: readonly ScaleResult[]): string[] {
+  if (results.length < 2) return [];
+  const small = results[0]!;
+  const large = results[results.length - 1]!;
+  const middle = results[results.length - 2]!;
+  const growth = (name: string, ratio: number) =>
+    goalLine(`${name}, ${large.files / 1000}k vs ${middle.files / 1000}k`, ratio, '×', 1.5);
+  const lines = [
+    growth('indexing per file', large.indexMs / large.files / (middle.indexMs / middle.files)),
+    growth('.env edit per affected file', large.envEditP95 / large.affected / (middle.envEditP95 / middle.affected)),
+    goalLine(
+      `completion p95, ${large.files / 1000}k vs ${small.files / 1000}k`,
+      large.completionP95 / small.completionP95,
+      '×',
+      1.5,
+    ),
+    goalLine(
+      `didChange p95, ${large.files / 1000}k vs ${small.files / 1000}k`,
+      large.changeP95 / small.changeP95,
+      '×',
+      1.5,
+    ),
+  ];
+  if (middle !== small)
+    lines.push(
+      growth(
+        'RSS per file above the smallest scale',
+        (large.rssMb - small.rssMb) /
+          (large.files - small.files) /
+          ((middle.rssMb - small.rssMb) / (middle.files - small.files)),
+      ),
+    );
+  return lines;
+}
+
+/**
+ * Discovery and indexing of a chain of nested projects (each level: struere.json, an env file, 5 prompts), in this
+ * process: the cost per folder at depth 400 against depth 100. Quadratic work per level shows as a ratio near 4.
+ */
+async function nestedProjectsGoal(): Promise<string> {
+  const perFolder: number[] = [];
+  for (const depth of [100, 400]) {
+    const root = mkdtempSync(path.join(tmpdir(), 'struere-bench-deep-'));
+    try {
+      let dir = root;
+      for (let level = 0; level < depth; level++) {
+        dir = path.join(dir, 'p');
+        mkdirSync(dir);
+        writeFileSync(path.join(dir, 'struere.json'), '{}');
+        writeFileSync(path.join(dir, '.env.development'), `K${level}=v\n`);
+        for (let i = 0; i < 5; i++) writeFileSync(path.join(dir, `a${i}.md`), `{{secrets.K${level}}}\n`);
+      }
+      const best = Math.min(
+        ...(await sequential(3, async () => {
+          const start = performance.now();
+          const host = new WorkspaceHost(DEFAULT_SETTINGS, { scanAgentFilesOnRead: false });
+          await host.loadFolder(root);
+          if (host.index.allProjects().length !== depth) throw new Error('nested projects not all found');
+          return performance.now() - start;
+        })),
+      );
+      perFolder.push(best / depth);
+      console.log(
+        `nested projects, depth ${depth}: indexing ${ms(best)} (best of 3), ${ms(best / depth, 2)} per folder`,
+      );
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  }
+  return goalLine('nested projects: per folder, depth 400 vs 100', perFolder[1]! / perFolder[0]!, '×', 2);
+}
+
+async function sequential(times: number, run: () => Promise<number>): Promise<number[]> {
+  const samples: number[] = [];
+  for (let i = 0; i < times; i++) samples.push(await run());
+  return samples;
+}
+
+function generateWorkspace(dir: string, files: number): { promptPaths: string[] } {
   writeFileSync(path.join(dir, 'struere.json'), '{"name":"bench"}');
   writeFileSync(path.join(dir, '.gitignore'), '.env*\n');
   const env = (prefix: string) =>
-    Array.from({ length: KEYS }, (_, i) => `KEY_${i}="${prefix}-value-${i}"`).join('\n') + '\n';
+    Array.from({ length: KEYS }, (_, i) =>
+      i < CREDENTIAL_KEYS ? `KEY_${i}="${prefix}_${credentialLike(i)}"` : `KEY_${i}="${prefix}-value-${i}"`,
+    ).join('\n') + '\n';
   writeFileSync(path.join(dir, '.env.development'), env('dev'));
   writeFileSync(path.join(dir, '.env.production'), env('prod'));
   const promptPaths: string[] = [];
   const filler =
     'You are a helpful agent. Answer briefly, cite the policy, and never reveal internal identifiers. '.repeat(6);
+  const perFolder = files / 100;
   for (let folder = 0; folder < 100; folder++) {
     const folderPath = path.join(dir, 'agents', `group-${folder}`);
     mkdirSync(folderPath, { recursive: true });
-    for (let file = 0; file < FILES / 100; file++) {
-      const n = folder * (FILES / 100) + file;
+    for (let file = 0; file < perFolder; file++) {
+      const n = folder * perFolder + file;
       const missing = n % 20 === 0 ? 'NOT_YET_SET' : `MISSING_${n % 50}`;
       const text = `# Prompt ${n}\n${filler}\nUse {{secrets.KEY_${n % KEYS}}} for the API.\n${filler}\nGreet with <<secrets.KEY_${(n * 7) % KEYS}>>.\n${filler}\nEscalate to {{ secrets.${missing} }}.\n${filler}\n`;
       const filePath = path.join(folderPath, `prompt-${n}.md`);
@@ -178,21 +333,42 @@ function generateWorkspace(dir: string): { promptPaths: string[] } {
   return { promptPaths };
 }
 
+/** A fixed pseudo-random 32-character token: high entropy, letters and digits mixed (credentials.ts). */
+function credentialLike(seed: number): string {
+  let state = (seed + 1) * 2654435761;
+  let token = '';
+  for (let i = 0; i < 32; i++) {
+    state = (Math.imul(state, 1103515245) + 12345) >>> 0;
+    token += 'abcdefghijklmnopqrstuvwxyz0123456789'[state % 36];
+  }
+  return token;
+}
+
 function makeBigPrompt(): string {
   const lines: string[] = [];
-  for (let i = 0; lines.join('\n').length < 200 * 1024; i++) {
-    lines.push(
-      `Line ${i}: follow the policy {{secrets.KEY_${i % KEYS}}} and keep the answer short, friendly and accurate for the customer.`,
-    );
+  for (let i = 0, size = 0; size < 200 * 1024; i++) {
+    const line = `Line ${i}: follow the policy {{secrets.KEY_${i % KEYS}}} and keep the answer short, friendly and accurate for the customer.`;
+    lines.push(line);
+    size += line.length + 1;
   }
   lines.push('Escalate {{secrets.FLIP_A}} now.');
   return lines.join('\n') + '\n';
+}
+
+async function memoryOf(client: LspTestClient): Promise<string> {
+  const { memory } = await client.connection.sendRequest(IndexStatsRequest.type);
+  const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
+  return `rss ${mb(memory.rss)} MB, V8 heap used ${mb(memory.heapUsed)} MB, external ${mb(memory.external)} MB`;
 }
 
 function readRssMb(pid: number): number {
   const status = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kb = Number(/VmRSS:\s+(\d+) kB/.exec(status)?.[1] ?? NaN);
   return kb / 1024;
+}
+
+function ms(value: number, digits = 0): string {
+  return `${value.toFixed(digits)} ms`;
 }
 
 if (process.argv[1] && path.resolve(process.argv[1]) === __filename) {

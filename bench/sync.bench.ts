@@ -17,7 +17,8 @@ const SECRETS = 2_000;
 const LATENCY_MS = 50;
 const QUICK_NAIVE_KEYS = 200;
 const GOAL_RATIO = 50;
-const GOAL_OVERHEAD = 1.5;
+/** Issue 12: at most 1.2× the network limit (batches × added latency). */
+const GOAL_OVERHEAD = 1.2;
 
 export interface BenchSyncOptions {
   readonly quick?: boolean;

@@ -8,7 +8,7 @@ import {
 import { ENVIRONMENTS, type Environment } from './environments';
 import { keysSetIn, presenceEverywhere } from './presence';
 import { presenceMarkdown, presenceSummary } from './presenceText';
-import type { ProjectState } from './workspaceIndex';
+import { envFileFor, type ProjectState } from './workspaceIndex';
 
 // A reference being typed, ending at the cursor. Group 1: the opener; 2: the partial key.
 const OPEN_REFERENCE =
@@ -18,8 +18,11 @@ const REST_OF_KEY = /^[A-Za-z0-9_]*/;
 export interface SecretCompletions {
   /** What every item replaces: the partial key and the rest of the word after the cursor. */
   readonly range: Range;
-  /** Items without a range: `textEditText` when the inserted text is more than the label (a closing `}}`). */
-  readonly items: CompletionItem[];
+  /**
+   * Items without a range: `textEditText` when the inserted text is more than the label (a closing `}}`). Shared
+   * between requests (see `itemsFor`): never modify them.
+   */
+  readonly items: readonly CompletionItem[];
 }
 
 /**
@@ -44,7 +47,33 @@ export function doComplete(
     end: { line: position.line, character: position.character + rest.length },
   };
   const closer = closerFor(open[1], after.slice(rest.length));
+  return { range, items: itemsFor(project, environment, closer) };
+}
 
+/**
+ * The last item list built per project. A list depends only on the env files feeding the environments, the remote
+ * lists, the selected environment and the closer; the index replaces those objects when they change (it never
+ * edits them in place), so comparing them by identity tells whether the list is still right. Rebuilding 2,000
+ * sorted items per request was most of a completion's cost; the items are shared and never modified afterwards.
+ */
+const itemLists = new WeakMap<ProjectState, { inputs: readonly unknown[]; items: readonly CompletionItem[] }>();
+
+function itemsFor(project: ProjectState, environment: Environment, closer: string): readonly CompletionItem[] {
+  const inputs = [
+    envFileFor(project, 'development'),
+    envFileFor(project, 'production'),
+    ...ENVIRONMENTS.map((each) => project.remote[each]),
+    environment,
+    closer,
+  ];
+  const cached = itemLists.get(project);
+  if (cached && cached.inputs.every((input, i) => input === inputs[i])) return cached.items;
+  const items = buildItems(project, environment, closer);
+  itemLists.set(project, { inputs, items });
+  return items;
+}
+
+function buildItems(project: ProjectState, environment: Environment, closer: string): CompletionItem[] {
   const selected = new Set(keysSetIn(project, environment));
   const elsewhere = new Set<string>();
   for (const other of ENVIRONMENTS) {
@@ -67,7 +96,7 @@ export function doComplete(
       items.push(item);
     }
   }
-  return { range, items };
+  return items;
 }
 
 /**
@@ -83,12 +112,19 @@ export function resolveCompletion(item: CompletionItem, project: ProjectState): 
   };
 }
 
-/** The items with their own text edits, for clients without completion list item defaults. */
-export function withTextEdits(completions: SecretCompletions): CompletionItem[] {
-  return completions.items.map(({ textEditText, ...item }) => ({
-    ...item,
-    textEdit: { range: completions.range, newText: textEditText ?? item.label },
-  }));
+/**
+ * The items with their own text edits (and `data`, when given), for clients without completion list item defaults.
+ * The range and data objects are shared by all items: they are serialised, never modified.
+ */
+export function withTextEdits(completions: SecretCompletions, data?: unknown): CompletionItem[] {
+  return completions.items.map(({ textEditText, ...item }) => {
+    const withEdit: CompletionItem = {
+      ...item,
+      textEdit: { range: completions.range, newText: textEditText ?? item.label },
+    };
+    if (data !== undefined) withEdit.data = data;
+    return withEdit;
+  });
 }
 
 /** Closes a template the user has not closed yet, so accepting a key leaves a complete reference. */

@@ -1,12 +1,12 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
-import { isPromptReference, type SecretReference } from './references';
+import { isPromptReference } from './references';
 import { presenceEverywhere } from './presence';
 import { presenceMarkdown } from './presenceText';
 import { rangeContains } from './text';
-import type { EnvFileState, ProjectState, AgentFileState } from './workspaceIndex';
+import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from './workspaceIndex';
 
 /** The reference whose key the position touches, if any. References are sorted by position. */
-export function referenceAt(file: AgentFileState, position: Position): SecretReference | undefined {
+export function referenceAt(file: AgentFileState, position: Position): IndexedReference | undefined {
   return file.references.find((reference) => rangeContains(reference.range, position));
 }
 

@@ -35,7 +35,7 @@ const PROMPT_FORMS = String.raw`\{\{[ \t]*secrets\.([^\s{}<>]*)[ \t]*\}\}|<<[ \t
 const REFERENCE_PATTERN = new RegExp(
   PROMPT_FORMS +
     String.raw`|context\??\.secrets\??\.([A-Za-z0-9_$]+)|context\??\.secrets\??\.?\[[ \t]*(["'\`])([^"'\`\r\n\]]*)\4[ \t]*\]`,
-  'dg',
+  'g',
 );
 
 /** A fresh global regex for the prompt forms alone (groups 1: `{{ }}` name, 2: `<< >>` name), for compiling prompts. */
@@ -54,8 +54,7 @@ export function scanReferences(text: string): SecretReference[] {
     const group = match[1] !== undefined ? 1 : match[2] !== undefined ? 2 : match[3] !== undefined ? 3 : 5;
     const kind = KIND_OF_GROUP[group];
     const key = match[group];
-    // The `d` flag gives each group's offsets, so the key's position needs no re-parsing of the match.
-    const start = match.indices![group]![0];
+    const start = match.index + keyOffset(match[0], group, key, match[4]);
     const end = start + key.length;
     const startPosition = cursor.advanceTo(start);
     const endPosition = { line: startPosition.line, character: startPosition.character + key.length };
@@ -71,6 +70,17 @@ export function scanReferences(text: string): SecretReference[] {
   return references;
 }
 
+/**
+ * Where the key starts in a match, from the pattern's shape (cheaper than the `d` flag's offsets for every group):
+ * the prompt forms' key follows the first `secrets.` (the opener holds none); `context.secrets.NAME` ends with it;
+ * the bracket form's follows the first quote (nothing before it is one).
+ */
+function keyOffset(matched: string, group: number, key: string, quote: string | undefined): number {
+  if (group === 1 || group === 2) return matched.indexOf('secrets.') + 'secrets.'.length;
+  if (group === 3) return matched.length - key.length;
+  return matched.indexOf(quote!) + 1;
+}
+
 const KIND_OF_GROUP: Record<number, ReferenceKind> = { 1: 'template', 2: 'angle', 3: 'context', 5: 'context-bracket' };
 
 /** Turns increasing offsets into positions without rescanning from the start each time. */
@@ -78,20 +88,31 @@ class PositionCursor {
   private offset = 0;
   private line = 0;
   private lineStart = 0;
+  private readonly hasCarriageReturn: boolean;
 
-  constructor(private readonly text: string) {}
+  constructor(private readonly text: string) {
+    this.hasCarriageReturn = text.includes('\r');
+  }
 
   advanceTo(target: number): { line: number; character: number } {
     const text = this.text;
-    for (let i = this.offset; i < target; i++) {
-      const c = text.charCodeAt(i);
-      if (c === 10) {
+    if (!this.hasCarriageReturn) {
+      // Only \n breaks lines: jump from one to the next natively instead of testing every character.
+      for (let nl = text.indexOf('\n', this.offset); nl !== -1 && nl < target; nl = text.indexOf('\n', nl + 1)) {
         this.line++;
-        this.lineStart = i + 1;
-      } else if (c === 13) {
-        if (text.charCodeAt(i + 1) === 10 && i + 1 < target) i++;
-        this.line++;
-        this.lineStart = i + 1;
+        this.lineStart = nl + 1;
+      }
+    } else {
+      for (let i = this.offset; i < target; i++) {
+        const c = text.charCodeAt(i);
+        if (c === 10) {
+          this.line++;
+          this.lineStart = i + 1;
+        } else if (c === 13) {
+          if (text.charCodeAt(i + 1) === 10 && i + 1 < target) i++;
+          this.line++;
+          this.lineStart = i + 1;
+        }
       }
     }
     this.offset = Math.max(this.offset, target);

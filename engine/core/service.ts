@@ -15,7 +15,7 @@ import type {
 } from 'vscode-languageserver-types';
 import { codeActions } from './codeActions';
 import { compilePrompt, type CompileResult } from './compilePrompt';
-import { doComplete, resolveCompletion, withTextEdits } from './completion';
+import { doComplete, resolveCompletion, withTextEdits, type SecretCompletions } from './completion';
 import { findDefinition } from './definition';
 import { DIAGNOSTIC_SOURCE } from './diagnosticRules';
 import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './envFileFeatures';
@@ -266,10 +266,29 @@ class WorkspaceSecretsService implements SecretsService {
     const completions = doComplete(lineText, position, project, this.current.environment);
     if (!completions) return [];
     const data: CompletionItemData = { uri };
+    // The shared items are only serialised from here on, never modified (see SecretCompletions.items).
+    const items = completions.items as CompletionItem[];
     if (this.client.completionItemDefaults)
-      return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items: completions.items };
-    return withTextEdits(completions).map((item) => ({ ...item, data }));
+      return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items };
+    return this.selfContainedItems(uri, completions, data);
   }
+
+  /**
+   * Items that carry their own edit and data, for clients without item defaults; the last list is reused while
+   * the same items are asked for at the same place (a client re-asking as the user pauses), instead of 2,000 new
+   * items per request.
+   */
+  private selfContainedItems(uri: string, completions: SecretCompletions, data: CompletionItemData): CompletionItem[] {
+    const range = JSON.stringify(completions.range);
+    const last = this.lastSelfContained;
+    if (last && last.items === completions.items && last.uri === uri && last.range === range) return last.list;
+    const list = withTextEdits(completions, data);
+    this.lastSelfContained = { items: completions.items, uri, range, list };
+    return list;
+  }
+
+  private lastSelfContained:
+    { items: readonly CompletionItem[]; uri: string; range: string; list: CompletionItem[] } | undefined;
 
   resolveCompletion(item: CompletionItem): CompletionItem {
     const data = item.data as Partial<CompletionItemData> | undefined;

@@ -3,9 +3,9 @@ import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
 import { DROPPED_KEYS } from './envParser';
 import { isValidKey, type Environment } from './environments';
 import { describeRemote, presenceIn } from './presence';
-import { isPromptReference, type SecretReference } from './references';
+import { isPromptReference } from './references';
 import { baseName } from './uris';
-import type { EnvFileState, ProjectState, AgentFileState } from './workspaceIndex';
+import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from './workspaceIndex';
 
 export interface ValidationSettings {
   readonly environment: Environment;
@@ -109,7 +109,7 @@ export function validateAgentFile(
 }
 
 function missingSecret(
-  reference: SecretReference,
+  reference: IndexedReference,
   project: ProjectState,
   settings: ValidationSettings,
 ): Diagnostic | undefined {

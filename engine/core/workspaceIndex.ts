@@ -1,4 +1,4 @@
-import type { Range } from 'vscode-languageserver-types';
+import type { Position, Range } from 'vscode-languageserver-types';
 import { DROPPED_KEYS, parseEnv, type ParsedEnv } from './envParser';
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
 import { scanReferences, type SecretReference } from './references';
@@ -6,7 +6,7 @@ import { leakDictionary, ValueDictionary, type ValueHit } from './leaks';
 import { allUnknown, type RemoteNameList } from './remoteNames';
 import type { SecretFinding } from './secretScan';
 import { LineIndex } from './text';
-import { baseName, isInside, parentUri } from './uris';
+import { baseName, parentUri } from './uris';
 
 /**
  * The in-memory model of every project in a workspace: env files with their parsed keys, the secret
@@ -36,9 +36,15 @@ export interface EnvFileState {
   readonly unreadable?: string;
 }
 
+/**
+ * What the index keeps of a reference: its key, kind and range. Not its offsets: they shift with every edit before
+ * it and nothing reads them, and without them an unmoved reference survives an edit as the same object.
+ */
+export type IndexedReference = Omit<SecretReference, 'start' | 'end'>;
+
 export interface AgentFileState {
   readonly uri: string;
-  readonly references: readonly SecretReference[];
+  readonly references: readonly IndexedReference[];
   /**
    * Set for a path that should have been scanned but could not be read (a FIFO, permissions, a folder that cannot
    * be listed, a name that is not UTF-8): why. It holds no references and gets one unreadable-file diagnostic.
@@ -60,6 +66,8 @@ export interface ProjectState {
   readonly agentFiles: Map<string, AgentFileState>;
   /** key → URIs of the files that reference it, for re-diagnosing exactly what an .env edit affects. */
   readonly referencesByKey: Map<string, Set<string>>;
+  /** The one string kept for each referenced key (see `keepReferences`). */
+  readonly keyNames: Map<string, string>;
   remote: Record<Environment, RemoteNameList>;
   /** The credential-like values of the project's env files: what `leaked-value` looks for. */
   leakValues: ValueDictionary;
@@ -71,8 +79,8 @@ export interface ProjectState {
 
 export class WorkspaceIndex {
   private readonly projects = new Map<string, ProjectState>();
-  /** Longest root first, so the first match is the nearest enclosing project. */
-  private rootsByDepth: string[] = [];
+  /** The shortest project root's length: walking up from a file stops there. */
+  private shortestRoot = Infinity;
 
   addProject(rootUri: string): ProjectState {
     const existing = this.projects.get(rootUri);
@@ -82,19 +90,20 @@ export class WorkspaceIndex {
       envFiles: new Map(),
       agentFiles: new Map(),
       referencesByKey: new Map(),
+      keyNames: new Map(),
       remote: { ...allUnknown() },
       leakValues: ValueDictionary.empty(),
       leakValuesVersion: 0,
       secretFindings: new Map(),
     };
     this.projects.set(rootUri, project);
-    this.rootsByDepth = [...this.projects.keys()].sort((a, b) => b.length - a.length);
+    this.shortestRoot = Math.min(this.shortestRoot, rootUri.length);
     return project;
   }
 
   removeProject(rootUri: string): void {
     this.projects.delete(rootUri);
-    this.rootsByDepth = this.rootsByDepth.filter((root) => root !== rootUri);
+    this.shortestRoot = Math.min(Infinity, ...[...this.projects.keys()].map((root) => root.length));
   }
 
   allProjects(): ProjectState[] {
@@ -107,8 +116,12 @@ export class WorkspaceIndex {
 
   /** The nearest project enclosing `uri`: every file belongs to the nearest struere.json above it. */
   projectOf(uri: string): ProjectState | undefined {
-    for (const root of this.rootsByDepth) {
-      if (isInside(uri, root)) return this.projects.get(root);
+    // Up the file's own folders, one map lookup each: the cost follows the file's depth below the shallowest
+    // project, not the number of projects (a scan over every root made nested projects quadratic in depth).
+    for (let folder = parentUri(uri); folder.length >= this.shortestRoot; folder = parentUri(folder)) {
+      const project = this.projects.get(folder);
+      if (project) return project;
+      if (folder.lastIndexOf('/') < 0) break;
     }
     return undefined;
   }
@@ -145,9 +158,10 @@ export class WorkspaceIndex {
   setAgentFile(uri: string, text: string): AgentFileState | undefined {
     const project = this.projectOf(uri);
     if (!project) return undefined;
+    const previous = project.agentFiles.get(uri);
     const state: AgentFileState = {
       uri,
-      references: scanReferences(text),
+      references: keepReferences(scanReferences(text), previous?.references ?? [], project.keyNames),
       leaks: locateHits(text, project.leakValues.find(text)),
       leaksVersion: project.leakValuesVersion,
     };
@@ -155,7 +169,10 @@ export class WorkspaceIndex {
     project.agentFiles.set(uri, state);
     for (const reference of state.references) {
       let uris = project.referencesByKey.get(reference.key);
-      if (!uris) project.referencesByKey.set(reference.key, (uris = new Set()));
+      if (!uris) {
+        project.referencesByKey.set(reference.key, (uris = new Set()));
+        project.keyNames.set(reference.key, reference.key);
+      }
       uris.add(uri);
     }
     return state;
@@ -234,7 +251,10 @@ export class WorkspaceIndex {
     for (const reference of previous.references) {
       const uris = project.referencesByKey.get(reference.key);
       uris?.delete(uri);
-      if (uris?.size === 0) project.referencesByKey.delete(reference.key);
+      if (uris?.size === 0) {
+        project.referencesByKey.delete(reference.key);
+        project.keyNames.delete(reference.key);
+      }
     }
   }
 }
@@ -268,6 +288,43 @@ export function envFileState(uri: string, text: string, environment: WritableEnv
     });
   }
   return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys };
+}
+
+/**
+ * The references a file keeps after a scan. One equal to a reference the file already had (same key, kind and
+ * range, compared in order) is that object: typing in a 200 KB prompt no longer turns ~2,000 fresh reference
+ * objects per keystroke into old-generation garbage. A new one takes its key from the project's names, or a copy:
+ * a key cut out of the text by the scanner may be a slice that keeps the whole text alive.
+ */
+function keepReferences(
+  scanned: readonly SecretReference[],
+  previous: readonly IndexedReference[],
+  keyNames: ReadonlyMap<string, string>,
+): IndexedReference[] {
+  const kept: IndexedReference[] = [];
+  let next = 0;
+  for (const { key, kind, range, valid } of scanned) {
+    while (next < previous.length && isBefore(previous[next]!.range.start, range.start)) next++;
+    const old = previous[next];
+    if (old !== undefined && old.key === key && old.kind === kind && sameRange(old.range, range)) {
+      kept.push(old);
+      next++;
+    } else kept.push({ key: keyNames.get(key) ?? Array.from(key).join(''), kind, range, valid });
+  }
+  return kept;
+}
+
+function isBefore(a: Position, b: Position): boolean {
+  return a.line < b.line || (a.line === b.line && a.character < b.character);
+}
+
+function sameRange(a: Range, b: Range): boolean {
+  return (
+    a.start.line === b.start.line &&
+    a.start.character === b.start.character &&
+    a.end.line === b.end.line &&
+    a.end.character === b.end.character
+  );
 }
 
 /** Rebuilds the leak dictionary; bumps the version only when the values themselves changed (not their lines). */

@@ -1,4 +1,4 @@
-import { realpathSync } from 'node:fs';
+import { lstatSync, realpathSync } from 'node:fs';
 import * as path from 'node:path';
 import { readTextFile, textVerdict, type ReadResult } from './readText';
 
@@ -22,6 +22,10 @@ export function envBufferVerdict(filePath: string, projectRoot: string, text: st
 export const OUTSIDE_PROJECT_REASON = 'a link to a file outside the project, which no reader follows';
 
 function linkOutOfProject(filePath: string, projectRoot: string): ReadResult | undefined {
+  // A plain file right in the project folder (where env files belong) is inside it whatever links lead to the
+  // folder: no realpath, which resolves every folder of the path (glibc readlinks each one), so a chain of nested
+  // projects cost time quadratic in its depth per file.
+  if (path.dirname(filePath) === path.resolve(projectRoot) && !isLink(filePath)) return undefined;
   let target: string;
   try {
     // The native call: one system call, where the JavaScript one lstats every folder of a deep path.
@@ -38,4 +42,13 @@ function linkOutOfProject(filePath: string, projectRoot: string): ReadResult | u
   }
   if (target === root || target.startsWith(root.endsWith(path.sep) ? root : root + path.sep)) return undefined;
   return { kind: 'unreadable', reason: OUTSIDE_PROJECT_REASON };
+}
+
+function isLink(filePath: string): boolean {
+  try {
+    return lstatSync(filePath).isSymbolicLink();
+  } catch {
+    // Missing: the reader itself says so; realpath below finds nothing either.
+    return false;
+  }
 }

@@ -47,6 +47,12 @@ export async function readTextFile(path: string, maxBytes: number, rejectBinary:
 }
 
 /**
+ * The read buffer of every synchronous read that fits: the text is decoded into a string before the next read, so
+ * one buffer serves them all instead of a fresh 4 KB+ allocation per file (garbage that held the RSS up).
+ */
+const syncScratch = Buffer.allocUnsafe(64 * 1024);
+
+/**
  * The same as readTextFile, synchronously: indexing thousands of small files is several times faster without a
  * thread-pool round trip per call; the caller yields between chunks so the server stays responsive.
  */
@@ -61,7 +67,7 @@ export function readTextFileSync(path: string, maxBytes: number, rejectBinary: b
     const stat = fstatSync(fd);
     const verdict = statVerdict(stat, maxBytes);
     if (verdict) return verdict;
-    const bounded = new BoundedBuffer(stat.size, maxBytes);
+    const bounded = new BoundedBuffer(stat.size, maxBytes, syncScratch);
     for (;;) {
       const bytesRead = readSync(fd, bounded.buffer, bounded.length, bounded.room(), bounded.length);
       if (bytesRead === 0) return classify(bounded.content(), rejectBinary);
@@ -85,8 +91,10 @@ class BoundedBuffer {
   constructor(
     statSize: number,
     private readonly maxBytes: number,
+    scratch?: Buffer,
   ) {
-    this.buffer = Buffer.allocUnsafe(Math.min(Math.max(statSize, 4096), maxBytes) + 1);
+    const size = Math.min(Math.max(statSize, 4096), maxBytes) + 1;
+    this.buffer = scratch && size <= scratch.length ? scratch.subarray(0, size) : Buffer.allocUnsafe(size);
   }
 
   room(): number {

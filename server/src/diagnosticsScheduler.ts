@@ -18,8 +18,12 @@ import type { Guard } from './guard';
  */
 export class DiagnosticsScheduler {
   private readonly dirty = new Set<string>();
-  /** Files whose last push held diagnostics: they must be cleared when their diagnostics go away. */
-  private readonly published = new Set<string>();
+  /**
+   * The fingerprint of each file's last push that held diagnostics: such files must be cleared when their
+   * diagnostics go away, and a push identical to the last one is not sent again (a remote-list refresh or a
+   * settings change re-diagnoses every file; most come out the same).
+   */
+  private readonly published = new Map<string, string>();
   private flushPending = false;
   private refreshNeeded = false;
 
@@ -42,7 +46,7 @@ export class DiagnosticsScheduler {
 
   /** Everything: after indexing, a settings or environment change, a project appearing or going. */
   rediagnoseAll(openUris: Iterable<string>): void {
-    this.schedule([...this.published, ...this.service.indexedFiles(), ...openUris]);
+    this.schedule([...this.published.keys(), ...this.service.indexedFiles(), ...openUris]);
   }
 
   /** textDocument/diagnostic. */
@@ -87,17 +91,37 @@ export class DiagnosticsScheduler {
 
   private publish(uri: string): void {
     const diagnostics = this.service.diagnose(uri);
-    if (diagnostics.length === 0 && !this.published.has(uri)) return;
-    if (diagnostics.length === 0) this.published.delete(uri);
-    else this.published.add(uri);
+    const previous = this.published.get(uri);
+    if (diagnostics.length === 0) {
+      if (previous === undefined) return;
+      this.published.delete(uri);
+    } else {
+      // A file's first push is not fingerprinted: at startup that would cost every file a second serialisation to
+      // save nothing, and the first repeat (remote names arriving) changes every missing-secret message anyway.
+      const sent = previous === undefined ? NOT_FINGERPRINTED : fingerprint(diagnostics);
+      if (sent === previous) return;
+      this.published.set(uri, sent);
+    }
     void this.connection.sendDiagnostics({ uri, diagnostics });
   }
 }
 
-/** A cheap content fingerprint for workspace-diagnostic result ids: unchanged files are not resent. */
+/** Never equal to a fingerprint (those start with the text's length). */
+const NOT_FINGERPRINTED = '';
+
+/**
+ * A content fingerprint (length and two independent 32-bit hashes, FNV-1a and a multiplicative one) for result ids
+ * and for skipping a push identical to the last: unchanged files are not resent. Two hashes keep the chance that a
+ * changed list is taken for the old one near 2^-64, while a file's fingerprint stays a short string.
+ */
 function fingerprint(diagnostics: readonly Diagnostic[]): string {
   const text = JSON.stringify(diagnostics);
-  let hash = 0x811c9dc5;
-  for (let i = 0; i < text.length; i++) hash = Math.imul(hash ^ text.charCodeAt(i), 0x01000193);
-  return `${text.length}-${(hash >>> 0).toString(36)}`;
+  let fnv = 0x811c9dc5;
+  let mul = 0x2545f491;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    fnv = Math.imul(fnv ^ c, 0x01000193);
+    mul = Math.imul(mul + c, 0x9e3779b1) ^ (mul >>> 15);
+  }
+  return `${text.length}-${(fnv >>> 0).toString(36)}-${(mul >>> 0).toString(36)}`;
 }

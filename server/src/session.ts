@@ -71,8 +71,13 @@ export class ServerSession {
   private async index(): Promise<void> {
     if (this.setup.configurationPull) this.applySettings(await this.pullSettings());
     await this.watchFiles();
-    for (const folder of this.setup.folders) await this.host.loadFolder(folder);
-    this.rediagnoseAll();
+    // A push client gets each file's diagnostics as soon as it is read (the editor takes them in while the rest is
+    // read); with one folder that is all of them. Several folders may nest (a project in one can take files of
+    // another), so those get the full pass as well; unchanged files are not sent twice (DiagnosticsScheduler).
+    const streamed = (uris: readonly string[]) => this.diagnostics.schedule(uris, false);
+    for (const folder of this.setup.folders) await this.host.loadFolder(folder, streamed);
+    if (this.setup.folders.length === 1 && !this.setup.pullDiagnostics) this.announceState();
+    else this.rediagnoseAll();
   }
 
   private async pullSettings(): Promise<ServerSettings> {
@@ -187,6 +192,10 @@ export class ServerSession {
   /** Everything again, and the client's status bar told the environment and the projects. */
   private rediagnoseAll(): void {
     this.diagnostics.rediagnoseAll(this.documents.keys());
+    this.announceState();
+  }
+
+  private announceState(): void {
     void this.connection.sendNotification(ServerStateNotification.type, {
       environment: this.service.settings.environment,
       projects: this.service.projects(),

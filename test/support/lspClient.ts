@@ -65,6 +65,8 @@ export class LspTestClient {
   initializedAt = 0;
   /** performance.now() of the latest publishDiagnostics. */
   lastPublishAt = 0;
+  /** How many publishDiagnostics each file got (tests of what is not re-sent). */
+  readonly publishCount = new Map<string, number>();
   readonly process: ChildProcessWithoutNullStreams;
   private readonly listeners = new Set<() => void>();
   private versions = new Map<string, number>();
@@ -82,6 +84,7 @@ export class LspTestClient {
     );
     this.connection.onNotification(PublishDiagnosticsNotification.type, (params) => {
       this.diagnostics.set(params.uri, params.diagnostics);
+      this.publishCount.set(params.uri, (this.publishCount.get(params.uri) ?? 0) + 1);
       this.lastPublishAt = performance.now();
       this.notify();
     });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
 import { doComplete, resolveCompletion, withTextEdits } from '../../engine/core/completion';
+import { WorkspaceIndex } from '../../engine/core/workspaceIndex';
 import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
 
 const ENV = {
@@ -67,4 +68,30 @@ test('completion items carry presence but never a value; resolve adds the presen
   const text = JSON.stringify([...items, resolved]);
   for (const value of ['sk_test_value_dev', 'sk_live_value_prod', 'dev-value', 'shared-dev', 'shared-prod'])
     assert.ok(!text.includes(value), value);
+});
+
+test('the item list is reused while nothing it shows changed, and rebuilt when an env file or remote list did', () => {
+  const index = new WorkspaceIndex();
+  const project = index.addProject('file:///ws');
+  index.setEnvFile('file:///ws/.env.development', 'A=1\n');
+  const position = { line: 0, character: '{{secrets.'.length };
+  const labels = (items: readonly { label: string }[]) => items.map((item) => item.label);
+  const first = doComplete('{{secrets.', position, project, 'development')!.items;
+  // Control for the rebuilds below: the same inputs give the very same list.
+  assert.equal(doComplete('{{secrets.', position, project, 'development')!.items, first);
+  index.setEnvFile('file:///ws/.env.development', 'A=1\nB=2\n');
+  const afterEdit = doComplete('{{secrets.', position, project, 'development')!.items;
+  assert.deepEqual(labels(afterEdit), ['A', 'B']);
+  index.setRemote('file:///ws', 'development', { state: 'fresh', names: new Set(['REMOTE']), fetchedAt: 0 });
+  assert.deepEqual(labels(doComplete('{{secrets.', position, project, 'development')!.items), ['A', 'B', 'REMOTE']);
+  // Another environment: the same keys are "not set in production" there, with their own closer-less items.
+  const production = doComplete('context.secrets.', { line: 0, character: 16 }, project, 'production')!.items;
+  assert.deepEqual(
+    production.map((item) => [item.label, item.labelDetails?.description, item.textEditText]),
+    [
+      ['A', 'not set in production', undefined],
+      ['B', 'not set in production', undefined],
+      ['REMOTE', 'not set in production', undefined],
+    ],
+  );
 });

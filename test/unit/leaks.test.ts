@@ -6,7 +6,14 @@ import { isCredentialLike } from '../../engine/core/credentials';
 import { validateLeaks } from '../../engine/core/leakDiagnostics';
 import { parseEnv } from '../../engine/core/envParser';
 import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
-import { createRedactor, redactionDictionary, redactText, ValueDictionary } from '../../engine/core/leaks';
+import {
+  createRedactor,
+  isSpace,
+  leakDictionary,
+  redactionDictionary,
+  redactText,
+  ValueDictionary,
+} from '../../engine/core/leaks';
 import { scanForSecrets, suggestedKeyName } from '../../engine/core/secretScan';
 import { fixtureProject } from '../support/coreFixtures';
 import { envFileState } from '../../engine/core/workspaceIndex';
@@ -329,5 +336,39 @@ void test('a dictionary whose values mix blanks and none searches the whole text
   assert.deepEqual(
     plain.find('x abcdefghijk y').map((hit) => hit.value),
     ['abcdefghijk'],
+  );
+});
+
+test('a dictionary rebuilt from the previous one keeps its verdicts only for the same acceptance rule', () => {
+  const file = envFileState('file:///ws/.env.development', 'A=aaaaaaaa\nB=bbbbbbbbbb\n', 'development');
+  let calls = 0;
+  const longerThan8 = (value: string) => (calls++, value.length > 8);
+  const first = ValueDictionary.of([file], longerThan8);
+  assert.equal(calls, 2);
+  const second = ValueDictionary.of([file], longerThan8, first);
+  assert.equal(calls, 2, 'the same rule: both verdicts reused');
+  assert.deepEqual([...second.definitions.keys()], ['bbbbbbbbbb']);
+  // Control: another rule decides afresh, and its own verdicts hold.
+  const everything = ValueDictionary.of([file], () => true, second);
+  assert.deepEqual([...everything.definitions.keys()].sort(), ['aaaaaaaa', 'bbbbbbbbbb']);
+});
+
+test('isSpace is exactly JavaScript \\s over every UTF-16 unit (what the run split must agree with)', () => {
+  const differ: number[] = [];
+  for (let code = 0; code <= 0xffff; code++)
+    if (isSpace(code) !== /\s/.test(String.fromCharCode(code))) differ.push(code);
+  assert.deepEqual(differ, []);
+  // Control: the check above sees a difference when there is one.
+  assert.notEqual(isSpace(0x200b), /\s/.test('\u3000'));
+});
+
+test('find splits runs at every kind of whitespace and finds values at their offsets', () => {
+  const token = 'tok_4f9a2c7e1b8d3f6a0c5e9b2d';
+  const file = envFileState('file:///ws/.env.development', `A=${token}\n`, 'development');
+  const dictionary = leakDictionary([file]);
+  const text = `x\u00a0${token}\u2028${token}x ${token}\u3000${token.slice(1)}`;
+  assert.deepEqual(
+    dictionary.find(text).map((hit) => hit.start),
+    [2, 2 + token.length + 1, 2 * token.length + 5],
   );
 });

@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { isIgnoredByGit } from '../../engine/core/gitignore';
 import { sanitizeSettings, DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { scanReferences } from '../../engine/core/references';
 import { WorkspaceIndex } from '../../engine/core/workspaceIndex';
 
 test('every file belongs to the nearest enclosing project', () => {
@@ -66,4 +67,42 @@ test('settings are sanitized at the boundary', () => {
   assert.equal(settings.maxFileBytes, 10 * 1024);
   assert.deepEqual(settings.severity, { 'missing-secret': 'error' });
   assert.equal(sanitizeSettings({ environment: 'staging' }).environment, 'development');
+});
+
+test('projectOf after projects come and go: the nearest remaining one, or none', () => {
+  const index = new WorkspaceIndex();
+  index.addProject('file:///ws/a');
+  index.addProject('file:///ws/a/b/c');
+  assert.equal(index.projectOf('file:///ws/a/b/c/d/x.md')?.rootUri, 'file:///ws/a/b/c');
+  assert.equal(index.projectOf('file:///ws/a/x.md')?.rootUri, 'file:///ws/a');
+  index.removeProject('file:///ws/a');
+  assert.equal(index.projectOf('file:///ws/a/x.md'), undefined);
+  assert.equal(index.projectOf('file:///ws/a/b/c/x.md')?.rootUri, 'file:///ws/a/b/c');
+  index.removeProject('file:///ws/a/b/c');
+  assert.equal(index.projectOf('file:///ws/a/b/c/x.md'), undefined);
+  // Control: a project added again is found again (the walk's lower bound follows the roots).
+  index.addProject('file:///ws');
+  assert.equal(index.projectOf('file:///ws/a/b/c/x.md')?.rootUri, 'file:///ws');
+});
+
+test('an edit keeps the references it did not move as the same objects, and every reference matches a fresh scan', () => {
+  const index = new WorkspaceIndex();
+  index.addProject('file:///ws');
+  const uri = 'file:///ws/p.md';
+  const fields = (refs: readonly { key: string; kind: string; range: unknown; valid: boolean }[]) =>
+    refs.map(({ key, kind, range, valid }) => ({ key, kind, range, valid }));
+  const before = index.setAgentFile(
+    uri,
+    'a {{secrets.ONE}}\nb {{secrets.TWO}} {{secrets.THREE}}\nc <<secrets.FOUR>>\n',
+  )!;
+  // TWO's line gets longer before THREE; a line is inserted before FOUR.
+  const text = 'a {{secrets.ONE}}\nb {{secrets.TWO}} xx {{secrets.THREE}}\nnew line\nc <<secrets.FOUR>>\n';
+  const after = index.setAgentFile(uri, text)!;
+  assert.deepEqual(fields(after.references), fields(scanReferences(text)));
+  const same = after.references.map((reference, i) => reference === before.references[i]);
+  assert.deepEqual(same, [true, true, false, false], 'ONE and TWO did not move; THREE and FOUR did');
+  // Control: a rescan of unchanged text keeps every object.
+  const again = index.setAgentFile(uri, text)!;
+  assert.ok(again.references.every((reference, i) => reference === after.references[i]));
+  assert.deepEqual([...index.filesReferencing(index.projectOf(uri)!, ['FOUR'])], [uri]);
 });
