@@ -87,7 +87,8 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
 
 async function save(uri: vscode.Uri): Promise<void> {
   const document = await vscode.workspace.openTextDocument(uri);
-  if (!(await document.save())) throw new Error(`could not save ${vscode.workspace.asRelativePath(uri)}`);
+  if (!(await document.save()))
+    throw new Error(vscode.l10n.t('could not save {0}', vscode.workspace.asRelativePath(uri)));
 }
 
 async function addToGitignore(edit: vscode.WorkspaceEdit, uri: vscode.Uri): Promise<void> {
