@@ -88,8 +88,16 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   if (args.gitignoreUri) await addToGitignore(edit, vscode.Uri.parse(args.gitignoreUri));
   if (document.version !== args.version) return;
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor refused the edit');
-  // The value now lives only in the env buffer: save it so closing the editor cannot lose it.
-  await (await vscode.workspace.openTextDocument(envUri)).save();
+  // Both saved, .gitignore first: the value reaches the disk only in a file git already ignores (an unsaved
+  // .gitignore would let `git add .` commit it), and closing an editor cannot lose it.
+  if (args.gitignoreUri) await save(vscode.Uri.parse(args.gitignoreUri));
+  await save(envUri);
+}
+
+async function save(uri: vscode.Uri): Promise<void> {
+  const document = await vscode.workspace.openTextDocument(uri);
+  if (!(await document.save()))
+    throw new Error(vscode.l10n.t('could not save {0}', vscode.workspace.asRelativePath(uri)));
 }
 
 async function addToGitignore(edit: vscode.WorkspaceEdit, uri: vscode.Uri): Promise<void> {

@@ -1,8 +1,10 @@
-// Scenario 12: no painted frame shows an .env value while cloaking is on. Every frame Chromium paints is recorded
-// (DevTools screencast) while an .env tab is opened, switched away from and back to, split to the side, and while
-// Peek Definition, Peek References and Find All References list the env files' lines; tesseract reads each
-// distinct frame and the check counts the frames in which a planted capital-letter canary value can be read.
-// The control: the same steps with `struere.cloak.enabled: false` must read canaries, so the check can fail.
+// Scenario 14: no painted frame shows an .env value while cloaking is on. Every frame Chromium paints is recorded
+// (DevTools screencast) while the window's first .env tab opens, while an .env tab is opened, switched away from
+// and back to, split to the side, compared with the other env file (a diff editor), and while Peek Definition,
+// Peek References and Find All References list the env files' lines; tesseract reads each distinct frame and the
+// check counts the frames in which a planted capital-letter canary value can be read.
+// The control: the same steps with `struere.cloak.enabled: false` must read canaries in every step, so the check
+// can fail.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
@@ -55,12 +57,44 @@ async function clickTab(s: Session, label: string): Promise<void> {
   await s.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: label }).waitFor();
 }
 
-/** Waits until `token` on the line with `lineText` is painted in a colour that is not transparent. */
+/**
+ * Waits until `token`, on a line containing `lineText` (the active editor or its peek), is painted in a colour that
+ * is not transparent: cloaking off, a value shows once the reveal decoration's colour lands (its text is in the DOM,
+ * transparent, before that).
+ */
 async function waitForColour(s: Session, lineText: string, token: string): Promise<void> {
   const colour = `window.__struereE2E.tokenColor(${JSON.stringify(lineText)}, ${JSON.stringify(token)})`;
   await s.page.waitForFunction(`(${colour} || 'rgba(0, 0, 0, 0)').indexOf(', 0)') === -1`, undefined, {
     polling: 'raf',
   });
+}
+
+/** Waits until `count` code editors shown in the active group (both sides of a diff) draw each of `includes`. */
+async function waitForEditorsDrawing(s: Session, count: number, includes: string[]): Promise<void> {
+  await s.page.waitForFunction(
+    ([n, inc]) => {
+      const texts = (
+        globalThis as unknown as { __struereE2E: { drawnEditors(): string[] } }
+      ).__struereE2E.drawnEditors();
+      return texts.filter((text) => inc.every((t) => text.includes(t))).length >= n;
+    },
+    [count, includes] as const,
+    { polling: 'raf' },
+  );
+}
+
+/**
+ * Waits until each of `tokens` is painted in a visible colour in some code editor shown in the active group (the
+ * sides of a diff editor; the group's hidden text editor keeps old lines in the DOM, so `activeEditor` is no guide).
+ */
+async function waitForShownInEditors(s: Session, tokens: string[]): Promise<void> {
+  const shown = `(() => {
+    const spans = Array.from(document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line span[class*="mtk"]'))
+      .filter((span) => span.getClientRects().length > 0 && getComputedStyle(span).visibility !== 'hidden');
+    return ${JSON.stringify(tokens)}.every((token) => spans.some((span) =>
+      (span.textContent || '').includes(token) && getComputedStyle(span).color.indexOf(', 0)') === -1));
+  })()`;
+  await s.page.waitForFunction(shown, undefined, { polling: 'raf' });
 }
 
 /** A reference tree lists files collapsed but the one under the cursor: expand both env files' groups. */
@@ -73,26 +107,35 @@ async function expandEnvGroups(tree: Locator): Promise<void> {
   }
 }
 
-/** The steps recorded frame by frame; `cloaked` says what the settled editor must show. */
+/**
+ * The steps recorded frame by frame; `cloaked` says what the settled editor must show. Each step ends on what a
+ * person would see when it is done — the mask, or (control) the values painted in a visible colour — and on a
+ * frame painted after that, so the settled picture is judged under its own step.
+ */
 async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, cloaked: boolean): Promise<void> {
   const settled = cloaked ? { includes: ['COMPANY_NAME="', MASK] } : { includes: ['COMPANY_NAME="', 'WALRUSMANGO'] };
+  const valuesPainted = async () => {
+    if (!cloaked) await waitForColour(s, 'SUPPORT_EMAIL=', 'WALRUSMANGO');
+    await recorder.painted();
+  };
 
   recorder.step(`${prefix}open`);
   await s.openFile('.env.development');
   await s.waitForDrawn(settled);
-  // Shown values are painted once the reveal decoration's colour lands (the text is in the DOM before that).
-  if (!cloaked) await waitForColour(s, 'SUPPORT_EMAIL=', 'WALRUSMANGO');
+  await valuesPainted();
 
   recorder.step(`${prefix}switch`);
   await s.openFile('agents/support.ts');
   await s.waitForDrawn({ includes: ['secrets.COMPANY_NAME'] });
   await clickTab(s, '.env.development');
   await s.waitForDrawn(settled);
+  await valuesPainted();
 
   recorder.step(`${prefix}split`);
   await s.runCommand('View: Split Editor Right');
   await s.page.locator('.editor-group-container').nth(1).waitFor();
   await s.waitForDrawn(settled);
+  await valuesPainted();
   await s.runCommand('View: Join All Editor Groups');
   await s.page.locator('.editor-group-container').nth(1).waitFor({ state: 'detached' });
 
@@ -104,7 +147,8 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
 
   recorder.step(`${prefix}peek-definition`);
   await s.runCommand('Peek Definition');
-  await peek.locator('.monaco-editor .view-line', { hasText: 'COMPANY_NAME' }).first().waitFor();
+  await peek.locator('.monaco-editor .view-line', { hasText: 'SUPPORT_EMAIL' }).first().waitFor();
+  await valuesPainted();
   await s.page.keyboard.press('Escape');
   await peek.waitFor({ state: 'detached' });
 
@@ -118,6 +162,7 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   await envRows.nth(1).waitFor();
   await envRows.first().click();
   await peek.locator('.monaco-editor .view-line', { hasText: 'SUPPORT_EMAIL' }).first().waitFor();
+  await valuesPainted();
   await s.page.keyboard.press('Escape');
   await peek.waitFor({ state: 'detached' });
 
@@ -128,11 +173,27 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   await expandEnvGroups(sidebar);
   const rows = sidebar.locator('.monaco-list-row', { hasText: 'COMPANY_NAME=' });
   await rows.nth(1).waitFor();
+  // Both env lines listed as the list draws them: masked, or (control) with their values.
+  for (const shown of cloaked ? [MASK, MASK] : ['KESTREL', 'JACKALPRUNELLA'])
+    await sidebar.locator('.monaco-list-row', { hasText: shown }).first().waitFor();
+  await recorder.painted();
   // The Explorer's own key binding, as a person would press it (the palette's row for it was not clickable
   // while the References view kept the focus).
   await s.page.keyboard.press('Escape');
   await s.page.keyboard.press('Control+Shift+E');
   await rows.first().waitFor({ state: 'hidden' });
+
+  // Compare: a diff editor of the two env files, each side drawn by its own code editor. Through the Explorer's
+  // context menu (the palette's file picker leaves out files git ignores).
+  recorder.step(`${prefix}diff`);
+  await s.explorerRow('.env.development').click({ button: 'right' });
+  await s.page.getByRole('menuitem', { name: 'Select for Compare' }).click();
+  await s.explorerRow('.env.production').click({ button: 'right' });
+  await s.page.getByRole('menuitem', { name: 'Compare with Selected' }).click();
+  await s.page.locator('.editor-group-container.active .monaco-diff-editor').waitFor();
+  await waitForEditorsDrawing(s, 2, cloaked ? ['COMPANY_NAME="', MASK] : ['COMPANY_NAME="']);
+  if (!cloaked) await waitForShownInEditors(s, ['WALRUSMANGO', 'MOOSECITRINE']);
+  await recorder.painted();
 }
 
 function table(verdicts: readonly FrameVerdict[]): string {
@@ -145,7 +206,7 @@ function table(verdicts: readonly FrameVerdict[]): string {
 }
 
 void test(
-  '14. cloaked .env values: no painted frame shows one (open, switch, split, peek, references); the control does',
+  '14. cloaked .env values: no painted frame shows one (first open, open, switch, split, peek, references, diff); the control does',
   { timeout: 900_000 },
   async () => {
     await withEditor(
@@ -161,6 +222,15 @@ void test(
             // Fewer frames that differ only by a blinking caret or an animation step: the same pictures, less OCR.
             'editor.cursorBlinking': 'solid',
             'workbench.reduceMotion': 'on',
+            // A diff editor's red and green line backgrounds hid its text from tesseract (the control's diff read no
+            // value in a frame where the values were plainly shown): no backgrounds, in both runs alike.
+            'workbench.colorCustomizations': {
+              'diffEditor.insertedLineBackground': '#00000000',
+              'diffEditor.removedLineBackground': '#00000000',
+              'diffEditor.insertedTextBackground': '#00000000',
+              'diffEditor.removedTextBackground': '#00000000',
+              'diffEditor.diagonalFill': '#00000000',
+            },
           },
         },
       },
@@ -168,12 +238,14 @@ void test(
         writeCanaries(s);
         const recorder = await FrameRecorder.start(s.page);
         try {
-          // The first .env file of a window is painted before VS Code has loaded the dotenv grammar (it loads it
-          // for the first model of the language), so before the transparent colour exists: measured and reported
-          // as `first-open`, not asserted (README, Security). Every later step runs with the grammar loaded.
+          // The window's first .env file, opened once the extension is active (its status bar item shows): the
+          // grammar it preloads at activation is there before the file's model, so the first paint is tokenized.
+          // An .env editor restored or opened before activation can still flash (README, Security).
+          await s.environmentItem().first().waitFor();
           recorder.step('first-open');
           await s.openFile('.env.development');
           await s.waitForDrawn({ includes: ['COMPANY_NAME="', MASK] });
+          await recorder.painted();
           await s.runCommand('View: Close All Editors');
           await s.page.locator('.tabs-container .tab').first().waitFor({ state: 'detached' });
           await runSteps(s, recorder, '', true);
@@ -196,19 +268,25 @@ void test(
         const region = { x: left, y: top, width: viewport.width - left, height: (status?.y ?? viewport.height) - top };
         const verdicts = await judgeFrames(s.page.context().browser()!, recorder.frames, region, canaries);
         console.log(`[14] frames per step (OCR: tesseract):\n${table(verdicts)}`);
-        const cloaked = verdicts.filter((v) => !v.step.startsWith('control-') && v.step !== 'first-open');
+        const cloaked = verdicts.filter((v) => !v.step.startsWith('control-'));
         const control = verdicts.filter((v) => v.step.startsWith('control-'));
-        for (const v of [...cloaked, ...control])
-          if (v.framesWithValue > 0 !== v.step.startsWith('control-'))
+        for (const v of verdicts)
+          if (v.step !== 'control-setup' && v.framesWithValue > 0 !== v.step.startsWith('control-'))
             saveFrames(recorder.frames, v.step, path.join(ARTIFACTS, '14-cloak-frames'));
 
         for (const v of cloaked)
           assert.equal(v.framesWithValue, 0, `${v.step}: frames showing a value:\n${table(verdicts)}`);
-        // The control reads the values where they are drawn: in the editor, and in each list (the peek's and the view's).
-        // Not asserted for 'open': with the setting just turned off, the open step ends before the reveal colour is
-        // painted (both runs on the merged tree read 0 of 13–14 frames there; h-cloak's branch read 1). Switch and
-        // split draw the same editor with the values, and are asserted.
-        for (const step of ['switch', 'split', 'peek-references', 'find-all-references']) {
+        // The control reads the values where they are drawn — the editor, each list, the peeks, the diff — in every
+        // step (first-open's control is control-open: the same file, the same pictures), so each check above can fail.
+        for (const step of [
+          'open',
+          'switch',
+          'split',
+          'peek-definition',
+          'peek-references',
+          'find-all-references',
+          'diff',
+        ]) {
           const v = control.find((c) => c.step === `control-${step}`);
           assert.ok(
             v && v.framesWithValue > 0,

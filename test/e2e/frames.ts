@@ -20,14 +20,22 @@ export interface Frame {
 export class FrameRecorder {
   readonly frames: Frame[] = [];
   private current = 'start';
+  /** When the last frame was painted (CDP's frame swap time, seconds since the epoch). */
+  private lastPainted = 0;
+  private readonly onFrame: Array<() => void> = [];
 
-  private constructor(private readonly cdp: CDPSession) {}
+  private constructor(
+    private readonly cdp: CDPSession,
+    private readonly page: Page,
+  ) {}
 
   static async start(page: Page): Promise<FrameRecorder> {
     const cdp = await page.context().newCDPSession(page);
-    const recorder = new FrameRecorder(cdp);
-    cdp.on('Page.screencastFrame', (frame: { data: string; sessionId: number }) => {
+    const recorder = new FrameRecorder(cdp, page);
+    cdp.on('Page.screencastFrame', (frame: { data: string; sessionId: number; metadata: { timestamp?: number } }) => {
       recorder.frames.push({ step: recorder.current, png: Buffer.from(frame.data, 'base64') });
+      recorder.lastPainted = Math.max(recorder.lastPainted, frame.metadata.timestamp ?? 0);
+      recorder.onFrame.splice(0).forEach((wake) => wake());
       cdp.send('Page.screencastFrameAck', { sessionId: frame.sessionId }).catch(() => undefined);
     });
     await cdp.send('Page.startScreencast', { format: 'png', everyNthFrame: 1 });
@@ -39,11 +47,43 @@ export class FrameRecorder {
     this.current = name;
   }
 
+  /**
+   * Waits until Chromium has sent a frame painted after this call, so that what the page shows now is recorded
+   * under the current step. A frame is sent only when the picture changes, so a 2 px marker in the title bar,
+   * outside the judged region, is flipped to make one — and flipped again each second without such a frame (the
+   * frame of a flip can carry a swap time from just before the call, and then nothing else may change).
+   */
+  async painted(timeoutMs = 30_000): Promise<void> {
+    const since = (await this.page.evaluate(FLIP_MARKER_IN_PAGE)) as number;
+    const deadline = Date.now() + timeoutMs;
+    while (this.lastPainted < since) {
+      if (Date.now() > deadline) throw new Error(`no frame painted within ${timeoutMs} ms`);
+      const woken = await new Promise<boolean>((wake) => {
+        this.onFrame.push(() => wake(true));
+        setTimeout(() => wake(false), 1_000);
+      });
+      if (!woken) await this.page.evaluate(FLIP_MARKER_IN_PAGE);
+    }
+  }
+
   async stop(): Promise<void> {
     await this.cdp.send('Page.stopScreencast');
     await this.cdp.detach();
   }
 }
+
+/** Flips the colour of a 2 px square in the page's top-left corner; returns the time (seconds since the epoch). */
+const FLIP_MARKER_IN_PAGE = `(() => {
+  let marker = document.getElementById('struere-e2e-paint-marker');
+  if (!marker) {
+    marker = document.createElement('div');
+    marker.id = 'struere-e2e-paint-marker';
+    marker.style.cssText = 'position:fixed;left:0;top:0;width:2px;height:2px;z-index:2147483647;pointer-events:none';
+    document.body.appendChild(marker);
+  }
+  marker.style.background = marker.style.background === 'black' ? 'white' : 'black';
+  return Date.now() / 1000;
+})()`;
 
 /**
  * The text tesseract reads in each PNG of `files`, in order: one process for the whole list (the model loads once),

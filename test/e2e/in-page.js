@@ -72,6 +72,18 @@
         .map((l) => l.text);
     },
 
+    /** The drawn text of each code editor shown in the active group (both sides of a diff editor), top to bottom. */
+    drawnEditors() {
+      const editors = document.querySelectorAll('.editor-group-container.active .monaco-editor');
+      return Array.from(editors)
+        .filter(painted)
+        .map((editor) =>
+          Array.from(editor.querySelectorAll('.view-lines .view-line'))
+            .map((l) => clean(drawnText(l)))
+            .join('\n'),
+        );
+    },
+
     /** {x, y, width, height} of `needle` in the active editor, or null when it is not drawn. */
     textBox(needle) {
       const editor = activeEditor();

@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { codeActions } from '../../engine/core/codeActions';
@@ -321,6 +322,29 @@ void test('hardcoded-secret: a file name with a line break is scanned without se
     assert.deepEqual(rejections, []);
   } finally {
     process.off('unhandledRejection', onRejection);
+  }
+});
+
+void test('hardcoded-secret: scans leave no performance marks behind (a long-running server must not grow)', async () => {
+  // Imported as secretScan imports it (an ES module): a static import here would load a second copy under tsx.
+  const { secretLintProfiler } = await import('@secretlint/profiler');
+  const marks = () => performance.getEntriesByType('mark').length;
+  const recorded = async () => (await secretLintProfiler.getEntries()).length;
+  await scanForSecrets(`const a = "${GITHUB_LIKE}";\n`, 'warm.ts');
+  const [marksBefore, recordedBefore] = [marks(), await recorded()];
+  for (let i = 0; i < 50; i++) await scanForSecrets(`const a = "${GITHUB_LIKE}";\n`, `f${i}.ts`);
+  await new Promise((resolve) => setImmediate(resolve));
+  assert.equal(marks(), marksBefore, 'marks in the global timeline');
+  assert.equal(await recorded(), recordedBefore, "marks in secretlint's profiler");
+
+  // Control: with secretlint's own mark back, one scan leaves marks, so the checks above can fail.
+  const stopped = secretLintProfiler.mark;
+  Reflect.deleteProperty(secretLintProfiler, 'mark');
+  try {
+    await scanForSecrets(`const a = "${GITHUB_LIKE}";\n`, 'control.ts');
+    assert.ok(marks() > marksBefore, 'the control scan left no mark');
+  } finally {
+    secretLintProfiler.mark = stopped;
   }
 });
 
