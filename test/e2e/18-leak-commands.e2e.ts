@@ -75,7 +75,7 @@ async function selectLine(s: Session, text: string): Promise<void> {
 }
 
 void test(
-  '16. Copy Redacted puts [SECRET:KEY] in the clipboard (a plain copy holds the value); Move to .env.development as NAME',
+  '18. Copy Redacted puts [SECRET:KEY] in the clipboard (a plain copy holds the value); Move to .env.development as NAME',
   { timeout: 300_000 },
   async () => {
     await withEditor({ name: '18-leak-commands' }, async (s) => {
