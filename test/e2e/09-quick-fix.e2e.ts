@@ -23,15 +23,7 @@ void test(
       await s.waitForSquiggle(KEY, 'warning');
 
       // The cursor on the key, Ctrl+. : the quick fix menu.
-      await s.clickOn(KEY);
-      await s.moveMouseAway();
-      // The lightbulb tells a person that fixes are ready (in the gutter or beside the text).
-      await s.activeEditor
-        .locator('[class*="lightbulb" i], .codicon-light-bulb')
-        .filter({ visible: true })
-        .first()
-        .waitFor();
-      await s.page.keyboard.press('Control+.');
+      await s.openQuickFixMenu(KEY);
       const menu = s.page.locator('.action-widget');
       const action = (title: string) => menu.locator('.monaco-list-row').filter({ hasText: title });
       const add = action(`Add ${KEY} to .env.development`);

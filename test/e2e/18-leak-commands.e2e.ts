@@ -120,15 +120,7 @@ void test(
       assert.equal(gitIgnores(s, '.env.development'), false, 'control: git does not ignore .env.development yet');
       await s.openFile('tools/listIssues.ts');
       await s.waitForSquiggle(TOKEN, 'error');
-      await s.clickOn(TOKEN);
-      await s.moveMouseAway();
-      // The lightbulb tells a person that fixes are ready (in the gutter or beside the text).
-      await s.activeEditor
-        .locator('[class*="lightbulb" i], .codicon-light-bulb')
-        .filter({ visible: true })
-        .first()
-        .waitFor();
-      await s.page.keyboard.press('Control+.');
+      await s.openQuickFixMenu(TOKEN);
       const move = s.page
         .locator('.action-widget .monaco-list-row')
         .filter({ hasText: 'Move to .env.development as GITHUB_TOKEN' });

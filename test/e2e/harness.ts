@@ -463,6 +463,19 @@ export class Session {
     await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
   }
 
+  /** The cursor on `text`, then Ctrl+. once the lightbulb says fixes are ready: the quick fix menu opens. */
+  async openQuickFixMenu(text: string): Promise<void> {
+    await this.clickOn(text);
+    await this.moveMouseAway();
+    // The lightbulb tells a person that fixes are ready (in the gutter or beside the text).
+    await this.activeEditor
+      .locator('[class*="lightbulb" i], .codicon-light-bulb')
+      .filter({ visible: true })
+      .first()
+      .waitFor();
+    await this.page.keyboard.press('Control+.');
+  }
+
   /**
    * The text a person sees on each rendered line of the active editor, top to bottom: what is hidden with
    * `display: none` is left out, what a decoration draws (`::before`, a mask) is in.
