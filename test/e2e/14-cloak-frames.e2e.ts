@@ -186,14 +186,27 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   // Compare: a diff editor of the two env files, each side drawn by its own code editor. Through the Explorer's
   // context menu (the palette's file picker leaves out files git ignores).
   recorder.step(`${prefix}diff`);
-  await s.explorerRow('.env.development').click({ button: 'right' });
+  await openContextMenu(s, '.env.development');
   await s.page.getByRole('menuitem', { name: 'Select for Compare' }).click();
-  await s.explorerRow('.env.production').click({ button: 'right' });
+  await s.page.locator('.context-view .monaco-menu').waitFor({ state: 'hidden' });
+  await openContextMenu(s, '.env.production');
   await s.page.getByRole('menuitem', { name: 'Compare with Selected' }).click();
   await s.page.locator('.editor-group-container.active .monaco-diff-editor').waitFor();
   await waitForEditorsDrawing(s, 2, cloaked ? ['COMPANY_NAME="', MASK] : ['COMPANY_NAME="']);
   if (!cloaked) await waitForShownInEditors(s, ['WALRUSMANGO', 'MOOSECITRINE']);
   await recorder.painted();
+}
+
+/**
+ * Right-click on an Explorer row where it is drawn. The menu opens on mousedown, so a Playwright click would find
+ * the menu over the row at mouseup and retry until its timeout, with the menu open (2 of 2 runs in one CI run).
+ */
+async function openContextMenu(s: Session, name: string): Promise<void> {
+  const row = s.explorerRow(name);
+  await row.waitFor();
+  const box = await row.boundingBox();
+  if (!box) throw new Error(`the Explorer row ${name} is not laid out`);
+  await s.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2, { button: 'right' });
 }
 
 function table(verdicts: readonly FrameVerdict[]): string {

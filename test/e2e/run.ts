@@ -47,8 +47,9 @@ try {
       stdio: 'inherit',
       env: { ...process.env, STRUERE_E2E_STATE: stateFile },
       // A bound for the whole run that grows with it: every wait inside a scenario has its own limit, this only
-      // stops a runner that hangs. (A fixed 15 min cut a loaded machine's full run off inside scenario 14.)
-      timeout: selected.length * 4 * 60_000,
+      // stops a runner that hangs. (A fixed 15 min cut a loaded machine's full run off inside scenario 14, which
+      // alone takes 4–5 min.)
+      timeout: (15 + selected.length * 4) * 60_000,
     },
   );
   exitCode = result.status ?? 1;
