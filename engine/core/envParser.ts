@@ -212,8 +212,26 @@ function occursIn(text: string, c: number, from: number, to: number): boolean {
   return false;
 }
 
+/**
+ * dotenv's `.replace(/\\n/g, '\n').replace(/\\r/g, '\r')` in one pass: the first replace only puts LFs in, so it
+ * never makes or breaks a `\r` for the second, and both read backslash pairs left to right the same way.
+ */
 function expandDoubleQuoteEscapes(v: string): string {
-  return v.indexOf('\\') === -1 ? v : v.replace(/\\n/g, '\n').replace(/\\r/g, '\r');
+  let i = v.indexOf('\\');
+  if (i === -1) return v;
+  let out = '';
+  let copied = 0;
+  while (i !== -1) {
+    const next = v.charCodeAt(i + 1);
+    if (next === 110 /* n */ || next === 114 /* r */) {
+      out += v.slice(copied, i) + (next === 110 ? '\n' : '\r');
+      copied = i + 2;
+      i = v.indexOf('\\', i + 2);
+    } else {
+      i = v.indexOf('\\', i + 1);
+    }
+  }
+  return copied === 0 ? v : out + v.slice(copied);
 }
 
 function trimEnd(text: string, start: number, end: number): number {
@@ -277,7 +295,97 @@ class LineEnds {
   }
 }
 
+/** The blanks the fast path lets through: space and tab (the general path also lets line breaks through). */
+function isBlank(c: number): boolean {
+  return c === 32 || c === 9;
+}
+
+function skipBlanks(text: string, pos: number): number {
+  while (isBlank(text.charCodeAt(pos))) pos++;
+  return pos;
+}
+
+/**
+ * The common line shapes, `[export ]KEY = value` and `KEY: value` with an unquoted value or one quoted on the key's
+ * line (blanks: spaces and tabs), read from `start` with fewer steps than the general path in scanEnv; undefined
+ * for anything else (a line break or another blank where a space or tab would do, nothing or `#` for a value, a
+ * line break inside the quotes, an escaped closing quote, a quote closed before more text, U+2028/U+2029 in the
+ * file with an unquoted value), which the general path then reads. Wherever it answers, its entry is the general
+ * path's (a property test holds the two together): such an unquoted value takes the general path's `[^#\r\n]+`
+ * branch and needs no quote strip; a quoted value whose first closing quote is unescaped, on the same line and
+ * followed by only blanks up to `#` or a line break is the one candidate findClosingQuote picks, and holds no CR.
+ * Its LineEnds queries are at the value's start, and only the key, blanks and the separator lie between that and
+ * `start`, so after a refusal the general path's queries from `start` still get right answers.
+ */
+function scanPlainEntry(text: string, start: number, line: number, breaks: LineEnds): EnvEntry | undefined {
+  let keyStart = start;
+  let exported = false;
+  if (text.charCodeAt(start) === 101 /* e */ && text.startsWith('export', start)) {
+    const afterExport = skipBlanks(text, start + 6);
+    if (afterExport > start + 6) {
+      // Not a key after `export `: `export = v` and the like are the general path's.
+      if (!isKeyChar(text.charCodeAt(afterExport))) return undefined;
+      keyStart = afterExport;
+      exported = true;
+    }
+  }
+  let keyEnd = keyStart + 1;
+  while (isKeyChar(text.charCodeAt(keyEnd))) keyEnd++;
+  const separator = skipBlanks(text, keyEnd);
+  const separatorChar = text.charCodeAt(separator);
+  let valueStart: number;
+  if (separatorChar === EQUALS) valueStart = skipBlanks(text, separator + 1);
+  // `KEY: value`: no blank before the colon, at least one after it.
+  else if (separatorChar === COLON && separator === keyEnd && isBlank(text.charCodeAt(keyEnd + 1)))
+    valueStart = skipBlanks(text, keyEnd + 2);
+  else return undefined;
+
+  const first = text.charCodeAt(valueStart);
+  let valueEnd: number;
+  let value: string;
+  let quote: EnvEntry['quote'];
+  if (first === DQUOTE || first === SQUOTE || first === BACKTICK) {
+    quote = first === DQUOTE ? '"' : first === SQUOTE ? "'" : '`';
+    const close = text.indexOf(quote, valueStart + 1);
+    if (close === -1 || close > breaks.lspLineEnd(valueStart) || text.charCodeAt(close - 1) === BACKSLASH)
+      return undefined;
+    if (!tailAccepts(text, close + 1, text.length)) return undefined;
+    valueEnd = close + 1;
+    value = text.slice(valueStart + 1, close);
+    if (first === DQUOTE) value = expandDoubleQuoteEscapes(value);
+  } else {
+    // `first > 32` also refuses NaN: nothing after the separator.
+    if (!(first > 32) || first === HASH || isWs(first) || breaks.hasLsPs) return undefined;
+    const hash = breaks.nextHash(valueStart);
+    const lineEnd = breaks.lspLineEnd(valueStart);
+    valueEnd = trimEnd(text, valueStart, hash < lineEnd ? hash : lineEnd);
+    value = text.slice(valueStart, valueEnd);
+  }
+  return {
+    key: text.slice(keyStart, keyEnd),
+    value,
+    line,
+    keyStart,
+    keyEnd,
+    valueStart,
+    valueEnd,
+    entryStart: start,
+    entryEnd: valueEnd,
+    quote,
+    exported,
+  };
+}
+
 export function parseEnv(text: string): ParsedEnv {
+  return scanEnv(text, true);
+}
+
+/** parseEnv without scanPlainEntry, every line through the general path: what the property test compares with. */
+export function parseEnvGeneralPath(text: string): ParsedEnv {
+  return scanEnv(text, false);
+}
+
+function scanEnv(text: string, plainEntries: boolean): ParsedEnv {
   const entries: EnvEntry[] = [];
   const problems: EnvSyntaxProblem[] = [];
   if (typeof text !== 'string') return { entries, problems };
@@ -300,6 +408,15 @@ export function parseEnv(text: string): ParsedEnv {
     }
     if (pos >= n) break;
     const start = pos;
+    if (plainEntries && isKeyChar(c)) {
+      const entry = scanPlainEntry(text, start, line, breaks);
+      if (entry !== undefined) {
+        entries.push(entry);
+        // The value holds no line break, and only blanks can lie between its end and `#` or the line's end.
+        pos = breaks.dotenvLineEnd(entry.valueEnd);
+        continue;
+      }
+    }
     const startLineEnd = breaks.lspLineEnd(start);
 
     if (c === HASH) {

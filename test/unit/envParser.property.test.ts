@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dotenv from 'dotenv';
 import fc from 'fast-check';
-import { parseEnv, toValueMap, type ParsedEnv } from '../../engine/core/envParser';
+import { parseEnv, parseEnvGeneralPath, toValueMap, type ParsedEnv } from '../../engine/core/envParser';
 
 // ---------------------------------------------------------------------------------------------------------
 // Generators: .env-like files from a grammar of realistic lines, plus token soup and arbitrary strings.
@@ -134,6 +134,52 @@ const tokenSoup = fc
   )
   .map((tokens) => tokens.join(''));
 
+/**
+ * Files made mostly of the line shapes parseEnv's fast path reads (`[export ]KEY = value`, `KEY: value`, quoted on
+ * one line) and of their near misses (other blanks, a quote or `#` or nothing for a value, an escaped or late
+ * closing quote, text after it, a line break inside), which the general path must read instead.
+ */
+const fastPathBlank = fc.constantFrom('', '', ' ', '\t', '  ', '\u00a0', '\n');
+const fastPathLine = fc
+  .tuple(
+    fc.constantFrom('', '', 'export ', 'export\t', 'export  ', 'export'),
+    key,
+    fc.oneof(
+      fc.tuple(fastPathBlank, fastPathBlank).map(([before, after]) => `${before}=${after}`),
+      fastPathBlank.map((after) => `:${after}`),
+    ),
+    fc.oneof(
+      { weight: 4, arbitrary: fc.stringMatching(/^[\w/+:.@$-]{1,10}( \w{1,4})?$/) },
+      {
+        weight: 4,
+        arbitrary: fc
+          .tuple(quoteChar, fc.stringMatching(/^[\w /+:.@$\\-]{0,10}$/))
+          .map(([q, body]) => `${q}${body}${q}`),
+      },
+      valueText,
+      quotedValue,
+      multilineValue,
+      fc
+        .tuple(quoteChar, valueText, fc.constantFrom('', ' x', '#c', ' # c', '\t', '\u2028', '"', "'"))
+        .map(([q, body, tail]) => `${q}${body}${q}${tail}`),
+    ),
+    trailing,
+  )
+  .map(([exp, k, sep, v, tail]) => `${exp}${k}${sep}${v}${tail}`);
+const fastPathFile = fc
+  .array(
+    fc.tuple(
+      fc.oneof(
+        { weight: 6, arbitrary: fastPathLine },
+        { weight: 1, arbitrary: entryLine },
+        { weight: 1, arbitrary: commentLine },
+      ),
+      lineEnd,
+    ),
+    { maxLength: 8 },
+  )
+  .map((lines) => lines.map(([l, eol]) => l + eol).join(''));
+
 // ---------------------------------------------------------------------------------------------------------
 // Checks
 // ---------------------------------------------------------------------------------------------------------
@@ -244,4 +290,75 @@ void test('dotenv fast mode yields the same map as the default on these inputs',
     }),
     { numRuns: 2000 },
   );
+});
+
+/** Lines of the shapes the fast path reads, as the test sees them (its conditions, roughly, as a regex). */
+const FAST_PATH_SHAPE =
+  /^(?:export[ \t]+)?[\w.-]+(?:[ \t]*=|:[ \t])[ \t]*(?:[^\s#"'`][^\r\n]*|(["'`])(?:(?!\1)[^\r\n])*(?<!\\)\1[^\S\r\n]*(?:#[^\r\n]*)?)$/;
+
+void test('the fast path for KEY=value lines yields exactly what the general path yields: entries, ranges, problems', () => {
+  const same = (text: string) => assert.deepEqual(parseEnv(text), parseEnvGeneralPath(text));
+  fc.assert(fc.property(fastPathFile, same), { numRuns: 6000 });
+  fc.assert(fc.property(fc.oneof(envFile, tokenSoup), same), { numRuns: 4000 });
+  fc.assert(fc.property(fc.string({ unit: 'binary', maxLength: 40 }), same), { numRuns: 1500 });
+  // Near misses written out: each must leave the fast path or be read exactly as the general path reads it.
+  for (const text of [
+    'K=',
+    'K=\n',
+    'K=#c',
+    'K= v',
+    'K=\u00a0"v"',
+    'K=\u00a0v',
+    'K=v # c',
+    'K=v\t\r\nL=w',
+    'K=é',
+    'K=a\u2028"b"',
+    'K="a\u2028b"',
+    'K="a"b',
+    'K="a" b',
+    'K="a"#c',
+    'K="a"\t# c\n',
+    'K="a\\"',
+    'K="a\\" # c',
+    'K="a\\"b"',
+    'K="a\nb"',
+    'K="a\\nb\\rc\\\\n"',
+    "K='a\\'",
+    'K=`a`',
+    'K="',
+    'K="a',
+    'K="a"\u2029L=b',
+    'export=v',
+    'exported=v',
+    'export K=v',
+    'export\tK = "v" # c',
+    'export =v',
+    'export\n K=v',
+    'export \u00a0K=v',
+    'K : v',
+    'K:v',
+    'K:\t"v"',
+    'K:\nv',
+    'K \t= \t v \t',
+    'K =\n"v"',
+    '__proto__=v',
+  ]) {
+    same(text);
+  }
+});
+
+void test('control: the fast-path comparison runs on lines the fast path reads and on lines it refuses', () => {
+  // Were every generated line refused (or every one read) by the fast path, the comparison above could not fail
+  // in the way it guards against.
+  let fast = 0;
+  let other = 0;
+  for (const text of fc.sample(fastPathFile, { numRuns: 1000, seed: 42 })) {
+    for (const line of text.split(/\r\n|\r|\n/)) {
+      if (line === '') continue;
+      if (FAST_PATH_SHAPE.test(line)) fast++;
+      else other++;
+    }
+  }
+  assert.ok(fast > 500, `lines of the fast path's shape: ${fast}`);
+  assert.ok(other > 500, `other lines: ${other}`);
 });
