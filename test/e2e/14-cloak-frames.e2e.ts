@@ -1,6 +1,6 @@
 // Scenario 14: no painted frame shows an .env value while cloaking is on. Every frame Chromium paints is recorded
 // (DevTools screencast) while the window's first .env tab opens, while an .env tab is opened, switched away from
-// and back to, split to the side, and while Peek Definition,
+// and back to, split to the side, compared with the other env file (a diff editor), and while Peek Definition,
 // Peek References and Find All References list the env files' lines; tesseract reads each distinct frame and the
 // check counts the frames in which a planted capital-letter canary value can be read.
 // The control: the same steps with `struere.cloak.enabled: false` must read canaries in every step, so the check
@@ -67,6 +67,34 @@ async function waitForColour(s: Session, lineText: string, token: string): Promi
   await s.page.waitForFunction(`(${colour} || 'rgba(0, 0, 0, 0)').indexOf(', 0)') === -1`, undefined, {
     polling: 'raf',
   });
+}
+
+/** Waits until `count` code editors shown in the active group (both sides of a diff) draw each of `includes`. */
+async function waitForEditorsDrawing(s: Session, count: number, includes: string[]): Promise<void> {
+  await s.page.waitForFunction(
+    ([n, inc]) => {
+      const texts = (
+        globalThis as unknown as { __struereE2E: { drawnEditors(): string[] } }
+      ).__struereE2E.drawnEditors();
+      return texts.filter((text) => inc.every((t) => text.includes(t))).length >= n;
+    },
+    [count, includes] as const,
+    { polling: 'raf' },
+  );
+}
+
+/**
+ * Waits until each of `tokens` is painted in a visible colour in some code editor shown in the active group (the
+ * sides of a diff editor; the group's hidden text editor keeps old lines in the DOM, so `activeEditor` is no guide).
+ */
+async function waitForShownInEditors(s: Session, tokens: string[]): Promise<void> {
+  const shown = `(() => {
+    const spans = Array.from(document.querySelectorAll('.editor-group-container.active .monaco-editor .view-line span[class*="mtk"]'))
+      .filter((span) => span.getClientRects().length > 0 && getComputedStyle(span).visibility !== 'hidden');
+    return ${JSON.stringify(tokens)}.every((token) => spans.some((span) =>
+      (span.textContent || '').includes(token) && getComputedStyle(span).color.indexOf(', 0)') === -1));
+  })()`;
+  await s.page.waitForFunction(shown, undefined, { polling: 'raf' });
 }
 
 /** A reference tree lists files collapsed but the one under the cursor: expand both env files' groups. */
@@ -154,6 +182,31 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   await s.page.keyboard.press('Escape');
   await s.page.keyboard.press('Control+Shift+E');
   await rows.first().waitFor({ state: 'hidden' });
+
+  // The other env file opened once, so that the compare picker below lists it as recently opened (its file search
+  // leaves out files git ignores), then the first one brought back to front.
+  recorder.step(`${prefix}open-production`);
+  await s.openFile('.env.production');
+  await s.waitForDrawn(
+    cloaked ? { includes: ['COMPANY_NAME="', MASK] } : { includes: ['COMPANY_NAME="', 'MOOSECITRINE'] },
+  );
+  if (!cloaked) await waitForColour(s, 'SUPPORT_EMAIL=', 'MOOSECITRINE');
+  await clickTab(s, '.env.development');
+  await s.waitForDrawn(settled);
+  await valuesPainted();
+
+  // Compare: a diff editor of the two env files, each side drawn by its own code editor, opened from the palette
+  // (File: Compare Active File With...), not the Explorer's context menu (it stayed open after its item was clicked
+  // in 3 of 4 CI runs). Production's values are drawn nowhere else in this step, so the control must read one.
+  recorder.step(`${prefix}diff`);
+  await s.runCommand('File: Compare Active File With...');
+  // `first()`: the picker could list the file under its file search results as well.
+  await s.quickPickRow('.env.production').first().click();
+  await s.quickInput.waitFor({ state: 'hidden' });
+  await s.page.locator('.editor-group-container.active .monaco-diff-editor').waitFor();
+  await waitForEditorsDrawing(s, 2, cloaked ? ['COMPANY_NAME="', MASK] : ['COMPANY_NAME="']);
+  if (!cloaked) await waitForShownInEditors(s, ['WALRUSMANGO', 'MOOSECITRINE']);
+  await recorder.painted();
 }
 
 function table(verdicts: readonly FrameVerdict[]): string {
@@ -166,7 +219,7 @@ function table(verdicts: readonly FrameVerdict[]): string {
 }
 
 void test(
-  '14. cloaked .env values: no painted frame shows one (first open, open, switch, split, peek, references); the control does',
+  '14. cloaked .env values: no painted frame shows one (first open, open, switch, split, peek, references, diff); the control does',
   { timeout: 900_000 },
   async () => {
     await withEditor(
@@ -238,13 +291,27 @@ void test(
           assert.equal(v.framesWithValue, 0, `${v.step}: frames showing a value:\n${table(verdicts)}`);
         // The control reads the values where they are drawn — the editor, each list, the peeks, the diff — in every
         // step (first-open's control is control-open: the same file, the same pictures), so each check above can fail.
-        for (const step of ['open', 'switch', 'split', 'peek-definition', 'peek-references', 'find-all-references']) {
+        for (const step of [
+          'open',
+          'switch',
+          'split',
+          'peek-definition',
+          'peek-references',
+          'find-all-references',
+          'open-production',
+          'diff',
+        ]) {
           const v = control.find((c) => c.step === `control-${step}`);
           assert.ok(
             v && v.framesWithValue > 0,
             `control-${step}: OCR read no value with cloaking off:\n${table(verdicts)}`,
           );
         }
+        // Only the diff's right side draws production's values in that step: read there, the diff itself was read.
+        assert.ok(
+          control.find((c) => c.step === 'control-diff')?.keys.some((key) => key.startsWith('.env.production:')),
+          `control-diff: OCR read no value of .env.production in the diff editor:\n${table(verdicts)}`,
+        );
       },
     );
   },
