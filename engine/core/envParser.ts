@@ -10,7 +10,8 @@
  *
  * followed by trim, a multiline quote strip and `\n`/`\r` expansion for double quotes. This module is a
  * hand-written scanner that makes the same decisions the regex's backtracking makes, in linear time, over
- * the original text (so offsets need no mapping back). What that backtracking amounts to:
+ * the original text (so offsets need no mapping back); lines of the common shapes take a shorter path
+ * (scanPlainEntry) that a property test holds to the general one. What that backtracking amounts to:
  *
  * - A match may start at any line start, where a "line" ends at LF, CR, U+2028 or U+2029 (JS `^`/`$` in
  *   multiline mode). Every `\s` in the regex crosses line breaks: `KEY\n=v`, `export\nKEY=v`, `KEY=\n"v"`
