@@ -389,7 +389,10 @@ export function parseEnvGeneralPath(text: string): ParsedEnv {
 function scanEnv(text: string, plainEntries: boolean): ParsedEnv {
   const entries: EnvEntry[] = [];
   const problems: EnvSyntaxProblem[] = [];
-  if (typeof text !== 'string') return { entries, problems };
+  // Made before the loop, not after it: code V8 optimizes while inside the loop then has no feedback for a result
+  // object made after it, and was thrown away at the end of every large parse (seen with --trace-deopt).
+  const parsed: ParsedEnv = { entries, problems };
+  if (typeof text !== 'string') return parsed;
   const n = text.length;
   const hasCr = text.indexOf('\r') !== -1;
   const breaks = new LineEnds(text, hasCr);
@@ -548,7 +551,7 @@ function scanEnv(text: string, plainEntries: boolean): ParsedEnv {
     pos = breaks.dotenvLineEnd(rest);
     if (pos > startLineEnd) line += countLineBreaks(text, startLineEnd, pos, hasCr);
   }
-  return { entries, problems };
+  return parsed;
 }
 
 /**
