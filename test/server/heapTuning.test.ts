@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { after, before, describe, test } from 'node:test';
 import { IndexStatsRequest } from '../../engine/protocol';
 import { LspTestClient } from '../support/lspClient';
@@ -14,7 +15,7 @@ import { tempWorkspace } from '../support/tempWorkspace';
  */
 
 const YOUNG_GENERATION_BYTES = 2 * 1024 * 1024;
-const PROBE = path.resolve(__dirname, '../support/heapProbe.cjs');
+const PROBE = pathToFileURL(path.resolve(__dirname, '../support/heapProbe.mjs')).href;
 
 describe('heap tuning of the language server', () => {
   // ~12 MB of prompt text, each file referencing keys: indexing allocates far more than a 2 MB nursery.
@@ -30,7 +31,7 @@ describe('heap tuning of the language server', () => {
     process.env.HEAP_PROBE_UNTUNED = untuned ? '1' : '0';
     const client = await LspTestClient.start({
       folders: [ws.dir],
-      nodeArgs: ['--require', PROBE],
+      nodeArgs: ['--import', PROBE],
       waitLimitMs: 60_000,
     });
     try {
