@@ -98,15 +98,7 @@ export class ValueDictionary {
     if (this.definitions.size === 0 || text.length === 0) return [];
     if (this.minRun === undefined) return this.findIn(text, 0);
     const hits: ValueHit[] = [];
-    // A loop, not a pattern: `\S{n,}` tried every position inside a shorter run to its end (quadratic in run
-    // length), and `(?<!\S)\S{n,}` still cost ~30 ns a character while indexing; this is one test per character.
-    let start = -1;
-    for (let i = 0; i <= text.length; i++) {
-      if (i === text.length || isSpace(text.charCodeAt(i))) {
-        if (start >= 0 && i - start >= this.minRun) hits.push(...this.findIn(text.slice(start, i), start));
-        start = -1;
-      } else if (start < 0) start = i;
-    }
+    forEachLongRun(text, this.minRun, (start, end) => hits.push(...this.findIn(text.slice(start, end), start)));
     return hits;
   }
 
@@ -125,6 +117,30 @@ export class ValueDictionary {
   matcher(): AhoCorasick<string> {
     this.compiled ??= new AhoCorasick([...this.definitions.keys()]);
     return this.compiled;
+  }
+}
+
+/**
+ * Calls `visit` with every maximal run of at least `minRun` non-blank (`isSpace`) characters, in order. Any such run
+ * covers one of every `minRun` consecutive positions, so only every `minRun`-th character is looked at until one
+ * is not blank, and only then is its run measured both ways: with 36-character credential values a 2 KB prompt
+ * costs ~1/5 of a test per character. (A pattern cost more: `\S{n,}` tried every position inside a shorter run to
+ * its end, and `(?<!\S)\S{n,}` still ~30 ns a character while indexing.)
+ */
+export function forEachLongRun(text: string, minRun: number, visit: (start: number, end: number) => void): void {
+  const step = Math.max(1, minRun);
+  for (let probe = step - 1; probe < text.length;) {
+    if (isSpace(text.charCodeAt(probe))) {
+      probe += step;
+      continue;
+    }
+    let start = probe;
+    while (start > 0 && !isSpace(text.charCodeAt(start - 1))) start--;
+    let end = probe + 1;
+    while (end < text.length && !isSpace(text.charCodeAt(end))) end++;
+    if (end - start >= minRun) visit(start, end);
+    // text[end] is blank: the next run starts after it, and any run of minRun from there covers end + step or later.
+    probe = end + step;
   }
 }
 

@@ -16,10 +16,17 @@ export interface FileFilter {
 export class GlobFilter {
   private readonly included: (path: string) => boolean;
   private readonly excluded: (path: string) => boolean;
+  /** NAME of every exclude pattern `**\/NAME/**` with a literal NAME (all the defaults: node_modules, dist, …). */
+  private readonly excludedNames: ReadonlySet<string>;
+  /** The other exclude patterns, which a walk must still test each file against. */
+  private readonly excludedByOthers: (path: string) => boolean;
 
   constructor(filter: FileFilter) {
     this.included = picomatch([...filter.include], { dot: true });
-    this.excluded = filter.exclude.length > 0 ? picomatch([...filter.exclude], { dot: true }) : () => false;
+    this.excluded = matcher(filter.exclude);
+    const names = filter.exclude.map((pattern) => LITERAL_FOLDER_CONTENTS.exec(pattern)?.[1]);
+    this.excludedNames = new Set(names.filter((name) => name !== undefined && !/^\.+$/.test(name)) as string[]);
+    this.excludedByOthers = matcher(filter.exclude.filter((_, i) => !this.excludedNames.has(names[i]!)));
   }
 
   isExcludedDir(relativeDir: string): boolean {
@@ -30,6 +37,22 @@ export class GlobFilter {
   isAgentFile(relativePath: string): boolean {
     return this.included(relativePath) && !this.excluded(relativePath);
   }
+
+  /**
+   * isAgentFile for a file of a folder the walk kept (no folder on its path `isExcludedDir`): then a pattern
+   * `**\/NAME/**` excludes it only when the file itself is named NAME (picomatch lets `/**` match nothing), so only
+   * the other patterns are tested. Six exclude patterns tested per file were ~90% of the glob cost of a walk.
+   */
+  isAgentFileInKeptFolder(relativePath: string, name: string): boolean {
+    return this.included(relativePath) && !this.excludedNames.has(name) && !this.excludedByOthers(relativePath);
+  }
+}
+
+/** `**\/NAME/**` with NAME free of glob syntax: group 1 is NAME. */
+const LITERAL_FOLDER_CONTENTS = /^\*\*\/([\w.-]+)\/\*\*$/;
+
+function matcher(patterns: readonly string[]): (path: string) => boolean {
+  return patterns.length > 0 ? picomatch([...patterns], { dot: true }) : () => false;
 }
 
 export interface DiscoveredTree {
@@ -82,7 +105,7 @@ export async function discoverTree(folder: string, filter: FileFilter): Promise<
         if (!globs.isExcludedDir(relative)) subfolders.push([full, relative]);
       } else if (name === PROJECT_MANIFEST) result.projectRoots.push(dir);
       else if (isEnvFileName(name)) result.envFiles.push(full);
-      else if (globs.isAgentFile(relative)) result.agentFiles.push(full);
+      else if (globs.isAgentFileInKeptFolder(relative, name)) result.agentFiles.push(full);
     }
     await Promise.all(subfolders.map(([full, relative]) => walk(full, relative)));
   };

@@ -17,8 +17,8 @@ const decoder = new TextDecoder('utf-8', { fatal: false, ignoreBOM: false });
 const OPEN_FLAGS = constants.O_RDONLY | constants.O_NONBLOCK;
 
 /**
- * Reads a regular file as text for scanning, bounded: at most `maxBytes` are read (a file over it, or one that
- * grows past it while read, is 'too-large'); anything that is not a regular file is 'unreadable' with a reason
+ * Reads a regular file as text for scanning, bounded: at most `maxBytes` are read (a file over it, or one of
+ * unknown size that grows past it while read, is 'too-large'); anything that is not a regular file is 'unreadable' with a reason
  * for the one diagnostic the caller reports. With `rejectBinary`, a NUL byte in the first 8 KB marks the file
  * binary, as git and editors decide. Never throws for a file-system reason.
  */
@@ -38,6 +38,7 @@ export async function readTextFile(path: string, maxBytes: number, rejectBinary:
       const bytesRead = (await handle.read(bounded.buffer, bounded.length, bounded.room(), bounded.length)).bytesRead;
       if (bytesRead === 0) return classify(bounded.content(), rejectBinary);
       if (bounded.add(bytesRead)) return { kind: 'too-large', bytes: bounded.length };
+      if (bounded.hasStatSize()) return classify(bounded.content(), rejectBinary);
     }
   } catch (error) {
     return { kind: 'unreadable', reason: describeErrno(error) };
@@ -72,6 +73,7 @@ export function readTextFileSync(path: string, maxBytes: number, rejectBinary: b
       const bytesRead = readSync(fd, bounded.buffer, bounded.length, bounded.room(), bounded.length);
       if (bytesRead === 0) return classify(bounded.content(), rejectBinary);
       if (bounded.add(bytesRead)) return { kind: 'too-large', bytes: bounded.length };
+      if (bounded.hasStatSize()) return classify(bounded.content(), rejectBinary);
     }
   } catch (error) {
     return { kind: 'unreadable', reason: describeErrno(error) };
@@ -89,12 +91,21 @@ class BoundedBuffer {
   length = 0;
 
   constructor(
-    statSize: number,
+    private readonly statSize: number,
     private readonly maxBytes: number,
     scratch?: Buffer,
   ) {
     const size = Math.min(Math.max(statSize, 4096), maxBytes) + 1;
     this.buffer = scratch && size <= scratch.length ? scratch.subarray(0, size) : Buffer.allocUnsafe(size);
+  }
+
+  /**
+   * Whether all the bytes fstat announced are read: the file is taken as it was then, as readFileSync takes it,
+   * without a second read to see the end (one system call per file of a 10k-file tree). A size of 0 (procfs)
+   * announces nothing: such files are read to their end.
+   */
+  hasStatSize(): boolean {
+    return this.statSize > 0 && this.length === this.statSize;
   }
 
   room(): number {

@@ -58,7 +58,7 @@ export class ServerSession {
     this.configureService();
   }
 
-  /** `initialized`: settings, file watching, then every project of every folder. */
+  /** `initialized`: every project of every folder, while the client's settings and file watching are set up. */
   start(): void {
     // A failed indexing is logged; requests then answer from whatever was indexed instead of failing forever.
     this.ready = this.index().catch((error: unknown) => this.guard.log('indexing', error));
@@ -69,13 +69,37 @@ export class ServerSession {
   }
 
   private async index(): Promise<void> {
-    if (this.setup.configurationPull) this.applySettings(await this.pullSettings());
-    await this.watchFiles();
+    // The client's settings and the file watcher registration are asked for while the folders are walked and read
+    // with the settings `initialize` gave (initializationOptions, or the defaults): two round trips to the editor
+    // no longer come before the first file is read. No diagnostic goes out before the client's settings apply
+    // (`held`), so none is ever shown with another environment or severity; when they select other files or size
+    // limit, everything is read again.
+    let held: string[] | undefined = this.setup.configurationPull ? [] : undefined;
+    const settingsApplied = this.setup.configurationPull
+      ? this.pullSettings().then(
+          (settings) => this.applySettings(settings),
+          (error: unknown) => (this.guard.log('settings', error), false),
+        )
+      : Promise.resolve(false);
+    const rescan = settingsApplied.then((otherFiles) => {
+      const streamedSoFar = held ?? [];
+      // Files read with another include or size limit are read again below: what they streamed is never sent.
+      held = otherFiles ? [] : undefined;
+      if (!otherFiles) this.diagnostics.schedule(streamedSoFar, false);
+      return otherFiles;
+    });
+    // The watchers include the `files.include` globs: registered once the client's own are known.
+    const watching = settingsApplied.then(() => this.watchFiles());
     // A push client gets each file's diagnostics as soon as it is read (the editor takes them in while the rest is
     // read); with one folder that is all of them. Several folders may nest (a project in one can take files of
     // another), so those get the full pass as well; unchanged files are not sent twice (DiagnosticsScheduler).
-    const streamed = (uris: readonly string[]) => this.diagnostics.schedule(uris, false);
+    const streamed = (uris: readonly string[]) => (held ? held.push(...uris) : this.diagnostics.schedule(uris, false));
     for (const folder of this.setup.folders) await this.host.loadFolder(folder, streamed);
+    await watching;
+    if (await rescan) {
+      await this.host.reloadAll();
+      return this.rediagnoseAll();
+    }
     if (this.setup.folders.length === 1 && !this.setup.pullDiagnostics) this.announceState();
     else this.rediagnoseAll();
   }

@@ -5,6 +5,7 @@ import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { GlobFilter } from '../../engine/host/discover';
 import { WorkspaceHost } from '../../engine/host/workspaceHost';
 
 /**
@@ -73,4 +74,47 @@ test('indexing nested projects costs file-system calls linear in depth', async (
   // Twice the depth: about twice the calls (linear), not four times (quadratic).
   assert.ok(deep < shallow * 2.3, `depth 40: ${shallow} calls, depth 80: ${deep} calls`);
   assert.ok(deep > shallow * 1.5, `control: the count grows with the tree (${shallow} → ${deep})`);
+});
+
+test('a file of a folder the walk kept: the same verdict as isAgentFile, with folder-contents patterns not retested', () => {
+  const filters = [
+    DEFAULT_SETTINGS,
+    { include: ['**/*'], exclude: [...DEFAULT_SETTINGS.exclude, '**/*.test.md', 'docs/**', '**/tmp*/**', '**/../**'] },
+    { include: ['prompts/**/*.md', '**/*.{ts,txt}'], exclude: ['**/dist/**', '**/.git/**'] },
+    { include: ['**/*'], exclude: [] },
+  ];
+  const folders = ['', 'a', 'a/b', 'src/deep/er', '.hidden', 'docs', 'tmpx', 'a/build2', 'distant'];
+  const names = [
+    'p.md',
+    'x.test.md',
+    'dist',
+    'node_modules',
+    'build',
+    '.git',
+    'tool.ts',
+    'notes.txt',
+    'tmp',
+    '.env.md',
+  ];
+  let compared = 0;
+  for (const filter of filters) {
+    const globs = new GlobFilter(filter);
+    for (const folder of folders) {
+      // Only folders the walk descends into: none of the folders on the path is pruned.
+      const parts = folder === '' ? [] : folder.split('/');
+      if (parts.some((_, i) => globs.isExcludedDir(parts.slice(0, i + 1).join('/')))) continue;
+      for (const name of names) {
+        const relative = folder === '' ? name : `${folder}/${name}`;
+        assert.equal(globs.isAgentFileInKeptFolder(relative, name), globs.isAgentFile(relative), relative);
+        compared++;
+      }
+    }
+  }
+  assert.ok(compared > 200, `${compared} paths compared`);
+  // A file named like an excluded folder is excluded wherever it is (picomatch lets the trailing /** match nothing).
+  const everything = new GlobFilter({ include: ['**/*'], exclude: ['**/dist/**'] });
+  assert.equal(everything.isAgentFileInKeptFolder('a/dist', 'dist'), false);
+  // Control: the shortcut holds only below kept folders. A file under an excluded folder is not retested for it.
+  assert.equal(everything.isAgentFile('dist/p.md'), false);
+  assert.equal(everything.isAgentFileInKeptFolder('dist/p.md', 'p.md'), true);
 });

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { codeActions } from '../../engine/core/codeActions';
 import { isCredentialLike } from '../../engine/core/credentials';
@@ -9,6 +10,7 @@ import { parseEnv } from '../../engine/core/envParser';
 import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
 import {
   createRedactor,
+  forEachLongRun,
   isSpace,
   leakDictionary,
   redactionDictionary,
@@ -395,4 +397,34 @@ test('find splits runs at every kind of whitespace and finds values at their off
     dictionary.find(text).map((hit) => hit.start),
     [2, 2 + token.length + 1, 2 * token.length + 5],
   );
+});
+
+/** Every maximal run of non-blank characters at least `minRun` long, found the plain way: a pattern over the text. */
+function longRunsByPattern(text: string, minRun: number): [number, number][] {
+  return [...text.matchAll(/\S+/g)]
+    .filter((match) => match[0].length >= minRun)
+    .map((match) => [match.index, match.index + match[0].length]);
+}
+
+function longRuns(text: string, minRun: number): [number, number][] {
+  const runs: [number, number][] = [];
+  forEachLongRun(text, minRun, (start, end) => runs.push([start, end]));
+  return runs;
+}
+
+test('forEachLongRun, which looks at every minRun-th character, finds exactly the runs a pattern finds', () => {
+  const blank = fc.constantFrom(' ', '\n', '\t', '\r\n', '\u00a0', '\u2028', '\u3000', '  ');
+  const word = fc.stringMatching(/^[a-z0-9_{}.-]{0,12}$/);
+  const text = fc.array(fc.tuple(word, blank), { maxLength: 40 }).map((parts) => parts.flat().join(''));
+  fc.assert(
+    fc.property(text, fc.integer({ min: 1, max: 9 }), (sample, minRun) => {
+      assert.deepEqual(longRuns(sample, minRun), longRunsByPattern(sample, minRun));
+    }),
+    { numRuns: 2000 },
+  );
+  // Runs exactly minRun long at the start, the end, across a probe and next to shorter ones.
+  for (const sample of ['abcd', 'abcd e', 'e abcd', 'ab abcd ab', 'abc abcd abc abcd', 'a abcdefgh', 'abcdabcd ab'])
+    assert.deepEqual(longRuns(sample, 4), longRunsByPattern(sample, 4), sample);
+  // Control: the comparison sees a run missed (the same text, runs of 5 or more asked of the pattern).
+  assert.notDeepEqual(longRuns('ab abcd ab', 4), longRunsByPattern('ab abcd ab', 5));
 });
