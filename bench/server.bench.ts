@@ -334,7 +334,7 @@ async function sequential(times: number, run: () => Promise<number>): Promise<nu
   return samples;
 }
 
-function generateWorkspace(dir: string, files: number): { promptPaths: string[] } {
+export function generateWorkspace(dir: string, files: number): { promptPaths: string[] } {
   writeFileSync(path.join(dir, 'struere.json'), '{"name":"bench"}');
   writeFileSync(path.join(dir, '.gitignore'), '.env*\n');
   const env = (prefix: string) =>

@@ -30,8 +30,8 @@ export function createLanguageClient(
 ): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    // A small young generation keeps the server's memory near what it holds (see server/src/main.ts).
-    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: ['--max-semi-space-size=2'] } },
+    // Launched as other editors launch it: the server tunes its own heap (server/src/heapTuning.ts).
+    run: { module: serverModule, transport: TransportKind.ipc },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,
