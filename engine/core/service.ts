@@ -151,7 +151,11 @@ export class ServiceRefusal extends Error {
   }
 }
 
-/** The resolve request carries only the item: its data says which document (so which project) it came from. */
+/**
+ * The resolve request carries only the item. A client with item defaults gets the document it came from once, as
+ * the list's default data; a plain client gets no per-item data (2,000 copies of a URI were a third of its 450 KB
+ * response), and its resolve goes to the project of the last completion, the list the client is showing.
+ */
 interface CompletionItemData {
   uri: string;
 }
@@ -265,34 +269,39 @@ class WorkspaceSecretsService implements SecretsService {
     if (envFile) return completeEnvKey(envFile, project, lineText, position);
     const completions = doComplete(lineText, position, project, this.current.environment);
     if (!completions) return [];
-    const data: CompletionItemData = { uri };
+    this.lastCompletionUri = uri;
     // The shared items are only serialised from here on, never modified (see SecretCompletions.items).
     const items = completions.items as CompletionItem[];
-    if (this.client.completionItemDefaults)
+    if (this.client.completionItemDefaults) {
+      const data: CompletionItemData = { uri };
       return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items };
-    return this.selfContainedItems(uri, completions, data);
+    }
+    return this.selfContainedItems(completions);
   }
 
+  /** The document of the last secret-key completion: where a resolve without data comes from. */
+  private lastCompletionUri: string | undefined;
+
   /**
-   * Items that carry their own edit and data, for clients without item defaults; the last list is reused while
-   * the same items are asked for at the same place (a client re-asking as the user pauses), instead of 2,000 new
-   * items per request.
+   * Items that carry their own edit, for clients without item defaults; the last list is reused while the same
+   * items are asked for at the same place (a client re-asking as the user pauses), instead of 2,000 new items per
+   * request.
    */
-  private selfContainedItems(uri: string, completions: SecretCompletions, data: CompletionItemData): CompletionItem[] {
+  private selfContainedItems(completions: SecretCompletions): CompletionItem[] {
     const range = JSON.stringify(completions.range);
     const last = this.lastSelfContained;
-    if (last && last.items === completions.items && last.uri === uri && last.range === range) return last.list;
-    const list = withTextEdits(completions, data);
-    this.lastSelfContained = { items: completions.items, uri, range, list };
+    if (last && last.items === completions.items && last.range === range) return last.list;
+    const list = withTextEdits(completions);
+    this.lastSelfContained = { items: completions.items, range, list };
     return list;
   }
 
-  private lastSelfContained:
-    { items: readonly CompletionItem[]; uri: string; range: string; list: CompletionItem[] } | undefined;
+  private lastSelfContained: { items: readonly CompletionItem[]; range: string; list: CompletionItem[] } | undefined;
 
   resolveCompletion(item: CompletionItem): CompletionItem {
     const data = item.data as Partial<CompletionItemData> | undefined;
-    const project = typeof data?.uri === 'string' ? this.index.projectOf(data.uri) : undefined;
+    const uri = typeof data?.uri === 'string' ? data.uri : this.lastCompletionUri;
+    const project = uri !== undefined ? this.index.projectOf(uri) : undefined;
     return project ? resolveCompletion(item, project) : item;
   }
 
