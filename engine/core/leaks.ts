@@ -88,6 +88,11 @@ export class ValueDictionary {
     return this.definitions.size;
   }
 
+  /** Whether every hit lies within one line (no value holds a blank, so none a line break): lines can be searched alone. */
+  get hitsStayWithinLines(): boolean {
+    return this.definitions.size === 0 || this.minRun !== undefined;
+  }
+
   /** Whether `other` holds exactly the same values (where they are defined may differ). */
   sameValuesAs(other: ValueDictionary): boolean {
     return sameKeys(this.definitions, other.definitions);

@@ -23,6 +23,7 @@ import { exampleComparedFiles, validateEnvExample } from './envExample';
 import { ENVIRONMENTS, type Environment } from './environments';
 import { hoverEnvKey, hoverReference } from './hover';
 import { hasLeakFindings, validateLeaks } from './leakDiagnostics';
+import type { LineEdit } from './lineEdits';
 import { siblingOf, validateParity } from './parity';
 import { keysSetIn } from './presence';
 import type { RemoteNameList } from './remoteNames';
@@ -44,8 +45,11 @@ export interface SecretsService {
   configure(settings: ValidationSettings): void;
   readonly settings: ValidationSettings;
 
-  /** Re-reads an open document's text into the model; returns what to re-diagnose (undefined: nothing). */
-  updateDocument(uri: string, text: string): Rediagnosis | undefined;
+  /**
+   * Re-reads an open document's text into the model; returns what to re-diagnose (undefined: nothing). `edit` says
+   * which lines changed since the last text, when the front end knows (an agent file then rescans only those).
+   */
+  updateDocument(uri: string, text: string, edit?: LineEdit): Rediagnosis | undefined;
   /** Files whose diagnostics depend on `changedKeys` of the file at `uri` (references, the parity sibling). */
   dependentsOf(uri: string, changedKeys: ReadonlySet<string>): Set<string>;
   /** Stores a project's remote name lists; returns the files whose diagnostics change, undefined for no project. */
@@ -120,7 +124,7 @@ export interface SecretsServiceHost {
    * limit, links), so a buffer and its file get one verdict. Returns the keys whose presence changed.
    */
   putEnvText(uri: string, text: string): ReadonlySet<string>;
-  putAgentText(uri: string, text: string): void;
+  putAgentText(uri: string, text: string, edit?: LineEdit): void;
   /** An open env buffer outside every project (syntax only), under the same rules. */
   envFileOutsideProjects(uri: string, text: string): EnvFileState;
 }
@@ -199,14 +203,14 @@ class WorkspaceSecretsService implements SecretsService {
     return this.current;
   }
 
-  updateDocument(uri: string, text: string): Rediagnosis | undefined {
+  updateDocument(uri: string, text: string, edit?: LineEdit): Rediagnosis | undefined {
     const project = this.index.projectOf(uri);
     if (isEnvFileName(baseName(uri))) {
       const changed = project ? this.host.putEnvText(uri, text) : new Set<string>();
       return { uris: [uri, ...this.dependentsOf(uri, changed)], crossFile: true };
     }
     if (!project || !this.host.isAgentFile(uri)) return undefined;
-    this.host.putAgentText(uri, text);
+    this.host.putAgentText(uri, text, edit);
     return { uris: [uri], crossFile: false };
   }
 

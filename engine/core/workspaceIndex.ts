@@ -1,6 +1,7 @@
 import type { Position, Range } from 'vscode-languageserver-types';
 import { DROPPED_KEYS, parseEnv, type ParsedEnv } from './envParser';
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
+import { rescanEditedLines, type LineEdit } from './lineEdits';
 import { scanReferences, type SecretReference } from './references';
 import { leakDictionary, ValueDictionary, type ValueHit } from './leaks';
 import { allUnknown, type RemoteNameList } from './remoteNames';
@@ -54,6 +55,8 @@ export interface AgentFileState {
   readonly leaks: readonly LocatedHit<ValueHit>[];
   /** The project's `leakValuesVersion` the leaks were found with; older means the file needs a rescan. */
   readonly leaksVersion: number;
+  /** The open buffer's version this state is of, when the front end said (see LineEdit); undefined otherwise. */
+  readonly bufferVersion?: number;
 }
 
 /** A hit with its LSP range, computed when the file is scanned (the text is not kept). */
@@ -155,15 +158,18 @@ export class WorkspaceIndex {
     return this.projectOf(uri)?.envFiles.get(uri);
   }
 
-  setAgentFile(uri: string, text: string): AgentFileState | undefined {
+  /** Records an agent file's text; `edit` says which lines changed since the last text (an open buffer's edit). */
+  setAgentFile(uri: string, text: string, edit?: LineEdit): AgentFileState | undefined {
     const project = this.projectOf(uri);
     if (!project) return undefined;
     const previous = project.agentFiles.get(uri);
+    if (edit && previous && this.applyLineEdit(project, previous, edit)) return project.agentFiles.get(uri);
     const state: AgentFileState = {
       uri,
       references: keepReferences(scanReferences(text), previous?.references ?? [], project.keyNames),
       leaks: locateHits(text, project.leakValues.find(text)),
       leaksVersion: project.leakValuesVersion,
+      bufferVersion: edit?.toVersion,
     };
     this.unlinkReferences(project, uri);
     project.agentFiles.set(uri, state);
@@ -176,6 +182,45 @@ export class WorkspaceIndex {
       uris.add(uri);
     }
     return state;
+  }
+
+  /**
+   * Rescans only the edited lines of a file whose leak hits are current and empty (see `rescanEditedLines`); the
+   * key → files map changes only for the keys of the references dropped or found. False: scan the whole text.
+   */
+  private applyLineEdit(project: ProjectState, previous: AgentFileState, edit: LineEdit): boolean {
+    if (previous.unreadable !== undefined || previous.leaks.length > 0) return false;
+    if (previous.leaksVersion !== project.leakValuesVersion || previous.bufferVersion !== edit.fromVersion)
+      return false;
+    const rescanned = rescanEditedLines(previous.references, edit, project.leakValues, (reference) => ({
+      ...reference,
+      key: project.keyNames.get(reference.key) ?? Array.from(reference.key).join(''),
+    }));
+    if (!rescanned) return false;
+    const uri = previous.uri;
+    project.agentFiles.set(uri, { ...previous, references: rescanned.references, bufferVersion: edit.toVersion });
+    const stillReferenced =
+      rescanned.removed.length > 0 ? new Set(rescanned.references.map((reference) => reference.key)) : undefined;
+    for (const { key } of rescanned.removed) {
+      if (stillReferenced!.has(key)) continue;
+      const uris = project.referencesByKey.get(key);
+      uris?.delete(uri);
+      if (uris?.size === 0) {
+        project.referencesByKey.delete(key);
+        project.keyNames.delete(key);
+      }
+    }
+    for (const { key } of rescanned.added) this.linkReference(project, key, uri);
+    return true;
+  }
+
+  private linkReference(project: ProjectState, key: string, uri: string): void {
+    let uris = project.referencesByKey.get(key);
+    if (!uris) {
+      project.referencesByKey.set(key, (uris = new Set()));
+      project.keyNames.set(key, key);
+    }
+    uris.add(uri);
   }
 
   /** Records a path that should have been scanned but could not be read (a file or a folder). */
