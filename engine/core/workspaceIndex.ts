@@ -1,5 +1,5 @@
 import type { Position, Range } from 'vscode-languageserver-types';
-import { DROPPED_KEYS, parseEnv, type ParsedEnv } from './envParser';
+import { DROPPED_KEYS, parseEnv, type EnvEntry, type ParsedEnv } from './envParser';
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
 import { rescanEditedLines, type LineEdit } from './lineEdits';
 import { scanReferences, type SecretReference } from './references';
@@ -325,14 +325,44 @@ export function envFileState(uri: string, text: string, environment: WritableEnv
   const keys = new Map<string, EnvKeyLocation>();
   for (const entry of parsed.entries) {
     if (DROPPED_KEYS.has(entry.key)) continue;
-    keys.set(entry.key, {
-      key: entry.key,
-      line: entry.line,
-      keyRange: lineIndex.rangeOf(entry.keyStart, entry.keyEnd),
-      entryRange: lineIndex.rangeOf(entry.entryStart, entry.entryEnd),
-    });
+    keys.set(entry.key, new KeyLocation(entry, lineIndex));
   }
   return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys };
+}
+
+/**
+ * A key's location, its ranges worked out when first read: an .env keystroke re-reads a 2,000-key file, and
+ * hover, definition and rename read the ranges of a few keys (eager ranges were a third of that keystroke).
+ */
+class KeyLocation implements EnvKeyLocation {
+  readonly key: string;
+  readonly line: number;
+  private ranges: { key: Range; entry: Range } | undefined;
+
+  constructor(
+    private readonly entry: EnvEntry,
+    private readonly lineIndex: LineIndex,
+  ) {
+    this.key = entry.key;
+    this.line = entry.line;
+  }
+
+  get keyRange(): Range {
+    return this.rangesOf().key;
+  }
+
+  get entryRange(): Range {
+    return this.rangesOf().entry;
+  }
+
+  private rangesOf(): { key: Range; entry: Range } {
+    const { keyStart, keyEnd, entryStart, entryEnd } = this.entry;
+    this.ranges ??= {
+      key: this.lineIndex.rangeOf(keyStart, keyEnd),
+      entry: this.lineIndex.rangeOf(entryStart, entryEnd),
+    };
+    return this.ranges;
+  }
 }
 
 /**
