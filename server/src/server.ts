@@ -203,16 +203,19 @@ function memory(): { rss: number; heapUsed: number; external: number } {
   return { rss, heapUsed, external };
 }
 
-/**
- * TextDocument's own create and update, noting for a single ranged change which lines it touched (see LineEdit),
- * so the service rescans those lines instead of the whole buffer. Several changes at once (multi-cursor) or a
- * whole-text replacement note nothing: the whole text is scanned.
- */
 const LINE_END = Number.MAX_SAFE_INTEGER;
 
+/**
+ * TextDocument's own create and update, noting for a single ranged change which lines it touched (see LineEdit),
+ * so the service rescans those lines instead of the whole buffer. Several changes at once (multi-cursor), a
+ * whole-text replacement or an opened document note nothing: the whole text is scanned.
+ */
 function recordingLineEdits(lineEdits: Map<string, LineEdit>): TextDocumentsConfiguration<TextDocument> {
   return {
-    create: TextDocument.create,
+    create: (uri, languageId, version, content) => {
+      lineEdits.delete(uri);
+      return TextDocument.create(uri, languageId, version, content);
+    },
     update: (document, changes, version) => {
       const linesBefore = document.lineCount;
       const fromVersion = document.version;
