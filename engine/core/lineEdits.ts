@@ -79,15 +79,13 @@ export function rescanEditedLines<R extends KeptReference>(
     for (const { key, kind, range, valid } of scanReferences(text))
       added.push(keep({ key, kind, valid, range: onLine(range, line) }));
   }
-  const references: R[] = [];
-  const removed: R[] = [];
-  let index = 0;
-  for (; index < previous.length && previous[index]!.range.start.line < from; index++)
-    references.push(previous[index]!);
-  for (; index < previous.length && previous[index]!.range.start.line <= oldTo; index++) removed.push(previous[index]!);
-  references.push(...added);
-  for (; index < previous.length; index++) references.push(shifted(previous[index]!, shift));
-  return { references, removed, added };
+  let first = 0;
+  while (first < previous.length && previous[first]!.range.start.line < from) first++;
+  let after = first;
+  while (after < previous.length && previous[after]!.range.start.line <= oldTo) after++;
+  const rest = previous.slice(after);
+  const references = previous.slice(0, first).concat(added, shift === 0 ? rest : rest.map((r) => shifted(r, shift)));
+  return { references, removed: previous.slice(first, after), added };
 }
 
 function onLine(range: Range, line: number): Range {

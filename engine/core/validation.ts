@@ -2,7 +2,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
 import { DROPPED_KEYS } from './envParser';
 import { isValidKey, type Environment } from './environments';
-import { describeRemote, presenceIn } from './presence';
+import { describeRemote, presenceIn, setOrMaybeSetTest } from './presence';
 import { isPromptReference } from './references';
 import { baseName } from './uris';
 import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from './workspaceIndex';
@@ -102,7 +102,9 @@ export function validateAgentFile(
     );
     if (diagnostic) diagnostics.push(diagnostic);
   }
+  const isSetOrMaybeSet = setOrMaybeSetTest(project, settings.environment);
   for (const reference of file.references) {
+    if (reference.valid && isSetOrMaybeSet(reference.key)) continue;
     const diagnostic = reference.valid
       ? missingSecret(reference, project, settings)
       : makeDiagnostic('invalid-reference', reference.range, { key: reference.key }, settings.severity);

@@ -199,10 +199,10 @@ export class WorkspaceIndex {
     if (!rescanned) return false;
     const uri = previous.uri;
     project.agentFiles.set(uri, { ...previous, references: rescanned.references, bufferVersion: edit.toVersion });
-    const stillReferenced =
-      rescanned.removed.length > 0 ? new Set(rescanned.references.map((reference) => reference.key)) : undefined;
+    // Usually one reference goes per keystroke: a search that stops at the first other use of its key is cheaper
+    // than a set of all of the file's keys.
     for (const { key } of rescanned.removed) {
-      if (stillReferenced!.has(key)) continue;
+      if (rescanned.references.some((reference) => reference.key === key)) continue;
       const uris = project.referencesByKey.get(key);
       uris?.delete(uri);
       if (uris?.size === 0) {
