@@ -113,18 +113,14 @@ export function resolveCompletion(item: CompletionItem, project: ProjectState): 
 }
 
 /**
- * The items with their own text edits (and `data`, when given), for clients without completion list item defaults.
- * The range and data objects are shared by all items: they are serialised, never modified.
+ * The items with their own text edits, for clients without completion list item defaults. The range object is
+ * shared by all items: it is serialised, never modified.
  */
-export function withTextEdits(completions: SecretCompletions, data?: unknown): CompletionItem[] {
-  return completions.items.map(({ textEditText, ...item }) => {
-    const withEdit: CompletionItem = {
-      ...item,
-      textEdit: { range: completions.range, newText: textEditText ?? item.label },
-    };
-    if (data !== undefined) withEdit.data = data;
-    return withEdit;
-  });
+export function withTextEdits(completions: SecretCompletions): CompletionItem[] {
+  return completions.items.map(({ textEditText, ...item }) => ({
+    ...item,
+    textEdit: { range: completions.range, newText: textEditText ?? item.label },
+  }));
 }
 
 /** Closes a template the user has not closed yet, so accepting a key leaves a complete reference. */

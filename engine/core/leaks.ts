@@ -39,10 +39,10 @@ export class ValueDictionary {
      */
     private readonly minRun: number | undefined,
     /**
-     * `accept`'s verdict on every value seen, handed to the next dictionary built with the same `accept`: an edit
-     * of a 2,000-key env file re-decided every value's entropy otherwise (most of an .env keystroke's cost).
+     * `accept`'s verdicts on every value seen (one map per env file), handed to the next dictionary built with the
+     * same `accept`: an edit of a 2,000-key env file re-decided every value's entropy otherwise.
      */
-    private readonly verdicts: ReadonlyMap<string, boolean> = new Map(),
+    private readonly verdicts: readonly ReadonlyMap<string, boolean>[] = [],
     private readonly accept?: (value: string) => boolean,
   ) {
     this.compiled = compiled;
@@ -59,18 +59,16 @@ export class ValueDictionary {
     previous?: ValueDictionary,
   ): ValueDictionary {
     const definitions = new Map<string, ValueDefinition[]>();
-    const verdicts = new Map<string, boolean>();
-    const known = previous?.accept === accept ? previous.verdicts : undefined;
+    const verdicts: ReadonlyMap<string, boolean>[] = [];
+    const known = previous?.accept === accept ? previous.verdicts : [];
     for (const file of envFiles) {
       if (file.skippedBytes !== undefined || isTemplateEnvFile(file.fileName)) continue;
-      for (const entry of file.parsed.entries) {
-        let accepted = verdicts.get(entry.value);
-        if (accepted === undefined)
-          verdicts.set(entry.value, (accepted = known?.get(entry.value) ?? accept(entry.value)));
-        if (!accepted) continue;
-        let list = definitions.get(entry.value);
-        if (!list) definitions.set(entry.value, (list = []));
-        list.push({ key: entry.key, fileName: file.fileName, uri: file.uri, line: entry.line });
+      const values = valuesOf(file, accept, known);
+      verdicts.push(values.verdicts);
+      for (const definition of values.accepted) {
+        let list = definitions.get(definition.value);
+        if (!list) definitions.set(definition.value, (list = []));
+        list.push(definition.at);
       }
     }
     const reuse = previous !== undefined && sameKeys(previous.definitions, definitions) ? previous.compiled : undefined;
@@ -86,6 +84,11 @@ export class ValueDictionary {
 
   get size(): number {
     return this.definitions.size;
+  }
+
+  /** Whether every hit lies within one line (no value holds a blank, so none a line break): lines can be searched alone. */
+  get hitsStayWithinLines(): boolean {
+    return this.definitions.size === 0 || this.minRun !== undefined;
   }
 
   /** Whether `other` holds exactly the same values (where they are defined may differ). */
@@ -159,6 +162,53 @@ export function isSpace(code: number): boolean {
     code === 0x3000 ||
     code === 0xfeff
   );
+}
+
+/** One env file's verdicts and accepted values, kept per (immutable) file state and `accept`. */
+interface FileValues {
+  readonly accept: (value: string) => boolean;
+  readonly verdicts: ReadonlyMap<string, boolean>;
+  readonly accepted: readonly { value: string; at: ValueDefinition }[];
+}
+
+/**
+ * An .env edit replaces one file's state and rebuilds the dictionary: the other files' values are taken from here
+ * instead of being looked up again (a 2,000-key file's values cost ~1 ms of map lookups per keystroke).
+ */
+const valuesOfFile = new WeakMap<EnvFileState, FileValues>();
+
+function valuesOf(
+  file: EnvFileState,
+  accept: (value: string) => boolean,
+  known: readonly ReadonlyMap<string, boolean>[],
+): FileValues {
+  const kept = valuesOfFile.get(file);
+  if (kept?.accept === accept) return kept;
+  const verdicts = new Map<string, boolean>();
+  const accepted: { value: string; at: ValueDefinition }[] = [];
+  for (const entry of file.parsed.entries) {
+    let verdict = verdicts.get(entry.value);
+    if (verdict === undefined) {
+      verdict = knownVerdict(known, entry.value) ?? accept(entry.value);
+      verdicts.set(entry.value, verdict);
+    }
+    if (verdict)
+      accepted.push({
+        value: entry.value,
+        at: { key: entry.key, fileName: file.fileName, uri: file.uri, line: entry.line },
+      });
+  }
+  const values = { accept, verdicts, accepted };
+  valuesOfFile.set(file, values);
+  return values;
+}
+
+function knownVerdict(known: readonly ReadonlyMap<string, boolean>[], value: string): boolean | undefined {
+  for (const verdicts of known) {
+    const verdict = verdicts.get(value);
+    if (verdict !== undefined) return verdict;
+  }
+  return undefined;
 }
 
 function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {

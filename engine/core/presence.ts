@@ -40,6 +40,19 @@ export function presenceIn(project: ProjectState, key: string, environment: Envi
   };
 }
 
+/**
+ * `presenceIn(project, key, environment)`'s `isSet || mayBeSet` as one test for many keys: a file's diagnostics ask
+ * it for each of its references (2,000 in a 200 KB prompt, per keystroke), and the full presence is built only for
+ * the keys it says are missing.
+ */
+export function setOrMaybeSetTest(project: ProjectState, environment: Environment): (key: string) => boolean {
+  const file = envFileFor(project, writableEnvironmentOf(environment));
+  if (keysUnknown(file)) return () => true;
+  const remote = project.remote[environment];
+  const remoteNames = remote.state !== 'unknown' ? remote.names : undefined;
+  return (key) => file?.keys.has(key) === true || remoteNames?.has(key) === true;
+}
+
 export function presenceEverywhere(project: ProjectState, key: string): Record<Environment, KeyPresence> {
   return Object.fromEntries(
     ENVIRONMENTS.map((environment) => [environment, presenceIn(project, key, environment)]),

@@ -23,6 +23,7 @@ import { exampleComparedFiles, validateEnvExample } from './envExample';
 import { ENVIRONMENTS, type Environment } from './environments';
 import { hoverEnvKey, hoverReference } from './hover';
 import { hasLeakFindings, validateLeaks } from './leakDiagnostics';
+import type { LineEdit } from './lineEdits';
 import { siblingOf, validateParity } from './parity';
 import { keysSetIn } from './presence';
 import type { RemoteNameList } from './remoteNames';
@@ -44,8 +45,11 @@ export interface SecretsService {
   configure(settings: ValidationSettings): void;
   readonly settings: ValidationSettings;
 
-  /** Re-reads an open document's text into the model; returns what to re-diagnose (undefined: nothing). */
-  updateDocument(uri: string, text: string): Rediagnosis | undefined;
+  /**
+   * Re-reads an open document's text into the model; returns what to re-diagnose (undefined: nothing). `edit` says
+   * which lines changed since the last text, when the front end knows (an agent file then rescans only those).
+   */
+  updateDocument(uri: string, text: string, edit?: LineEdit): Rediagnosis | undefined;
   /** Files whose diagnostics depend on `changedKeys` of the file at `uri` (references, the parity sibling). */
   dependentsOf(uri: string, changedKeys: ReadonlySet<string>): Set<string>;
   /** Stores a project's remote name lists; returns the files whose diagnostics change, undefined for no project. */
@@ -120,7 +124,7 @@ export interface SecretsServiceHost {
    * limit, links), so a buffer and its file get one verdict. Returns the keys whose presence changed.
    */
   putEnvText(uri: string, text: string): ReadonlySet<string>;
-  putAgentText(uri: string, text: string): void;
+  putAgentText(uri: string, text: string, edit?: LineEdit): void;
   /** An open env buffer outside every project (syntax only), under the same rules. */
   envFileOutsideProjects(uri: string, text: string): EnvFileState;
 }
@@ -151,7 +155,11 @@ export class ServiceRefusal extends Error {
   }
 }
 
-/** The resolve request carries only the item: its data says which document (so which project) it came from. */
+/**
+ * The resolve request carries only the item. A client with item defaults gets the document it came from once, as
+ * the list's default data; a plain client gets no per-item data (2,000 copies of a URI were a third of its 450 KB
+ * response), and its resolve goes to the project of the last completion, the list the client is showing.
+ */
 interface CompletionItemData {
   uri: string;
 }
@@ -195,14 +203,14 @@ class WorkspaceSecretsService implements SecretsService {
     return this.current;
   }
 
-  updateDocument(uri: string, text: string): Rediagnosis | undefined {
+  updateDocument(uri: string, text: string, edit?: LineEdit): Rediagnosis | undefined {
     const project = this.index.projectOf(uri);
     if (isEnvFileName(baseName(uri))) {
       const changed = project ? this.host.putEnvText(uri, text) : new Set<string>();
       return { uris: [uri, ...this.dependentsOf(uri, changed)], crossFile: true };
     }
     if (!project || !this.host.isAgentFile(uri)) return undefined;
-    this.host.putAgentText(uri, text);
+    this.host.putAgentText(uri, text, edit);
     return { uris: [uri], crossFile: false };
   }
 
@@ -265,34 +273,39 @@ class WorkspaceSecretsService implements SecretsService {
     if (envFile) return completeEnvKey(envFile, project, lineText, position);
     const completions = doComplete(lineText, position, project, this.current.environment);
     if (!completions) return [];
-    const data: CompletionItemData = { uri };
+    this.lastCompletionUri = uri;
     // The shared items are only serialised from here on, never modified (see SecretCompletions.items).
     const items = completions.items as CompletionItem[];
-    if (this.client.completionItemDefaults)
+    if (this.client.completionItemDefaults) {
+      const data: CompletionItemData = { uri };
       return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items };
-    return this.selfContainedItems(uri, completions, data);
+    }
+    return this.selfContainedItems(completions);
   }
 
+  /** The document of the last secret-key completion: where a resolve without data comes from. */
+  private lastCompletionUri: string | undefined;
+
   /**
-   * Items that carry their own edit and data, for clients without item defaults; the last list is reused while
-   * the same items are asked for at the same place (a client re-asking as the user pauses), instead of 2,000 new
-   * items per request.
+   * Items that carry their own edit, for clients without item defaults; the last list is reused while the same
+   * items are asked for at the same place (a client re-asking as the user pauses), instead of 2,000 new items per
+   * request.
    */
-  private selfContainedItems(uri: string, completions: SecretCompletions, data: CompletionItemData): CompletionItem[] {
+  private selfContainedItems(completions: SecretCompletions): CompletionItem[] {
     const range = JSON.stringify(completions.range);
     const last = this.lastSelfContained;
-    if (last && last.items === completions.items && last.uri === uri && last.range === range) return last.list;
-    const list = withTextEdits(completions, data);
-    this.lastSelfContained = { items: completions.items, uri, range, list };
+    if (last && last.items === completions.items && last.range === range) return last.list;
+    const list = withTextEdits(completions);
+    this.lastSelfContained = { items: completions.items, range, list };
     return list;
   }
 
-  private lastSelfContained:
-    { items: readonly CompletionItem[]; uri: string; range: string; list: CompletionItem[] } | undefined;
+  private lastSelfContained: { items: readonly CompletionItem[]; range: string; list: CompletionItem[] } | undefined;
 
   resolveCompletion(item: CompletionItem): CompletionItem {
     const data = item.data as Partial<CompletionItemData> | undefined;
-    const project = typeof data?.uri === 'string' ? this.index.projectOf(data.uri) : undefined;
+    const uri = typeof data?.uri === 'string' ? data.uri : this.lastCompletionUri;
+    const project = uri !== undefined ? this.index.projectOf(uri) : undefined;
     return project ? resolveCompletion(item, project) : item;
   }
 

@@ -9,6 +9,13 @@ export class LineIndex {
 
   constructor(readonly text: string) {
     const starts = [0];
+    // Without a \r only \n breaks lines: jump from one to the next natively (an .env keystroke indexes the file's
+    // lines again; the loop below tests every character).
+    if (!text.includes('\r')) {
+      for (let nl = text.indexOf('\n'); nl !== -1; nl = text.indexOf('\n', nl + 1)) starts.push(nl + 1);
+      this.lineStarts = starts;
+      return;
+    }
     for (let i = 0; i < text.length; i++) {
       const c = text.charCodeAt(i);
       if (c === 10 /* \n */) starts.push(i + 1);

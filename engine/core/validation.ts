@@ -1,8 +1,9 @@
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
-import { DROPPED_KEYS } from './envParser';
+import { DROPPED_KEYS, type EnvEntry } from './envParser';
+import type { LineIndex } from './text';
 import { isValidKey, type Environment } from './environments';
-import { describeRemote, presenceIn } from './presence';
+import { describeRemote, presenceIn, setOrMaybeSetTest } from './presence';
 import { isPromptReference } from './references';
 import { baseName } from './uris';
 import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from './workspaceIndex';
@@ -63,16 +64,32 @@ export function validateEnvFile(
 
   const firstLineOf = new Map<string, number>();
   for (const entry of parsed.entries) {
-    const keyRange = lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
+    // Ranges are worked out for the entries with a problem only: most of a 2,000-key file has none.
     if (!isValidKey(entry.key))
-      push(makeDiagnostic('invalid-key', keyRange, { key: entry.key }, settings.severity, { key: entry.key }));
+      push(
+        makeDiagnostic('invalid-key', keyRangeOf(entry, lineIndex), { key: entry.key }, settings.severity, {
+          key: entry.key,
+        }),
+      );
     else if (DROPPED_KEYS.has(entry.key))
-      push(makeDiagnostic('dropped-key', keyRange, { key: entry.key }, settings.severity, { key: entry.key }));
+      push(
+        makeDiagnostic('dropped-key', keyRangeOf(entry, lineIndex), { key: entry.key }, settings.severity, {
+          key: entry.key,
+        }),
+      );
     const firstLine = firstLineOf.get(entry.key);
     if (firstLine === undefined) firstLineOf.set(entry.key, entry.line);
     else
       push(
-        makeDiagnostic('duplicate-key', keyRange, { key: entry.key, firstLine }, settings.severity, { key: entry.key }),
+        makeDiagnostic(
+          'duplicate-key',
+          keyRangeOf(entry, lineIndex),
+          { key: entry.key, firstLine },
+          settings.severity,
+          {
+            key: entry.key,
+          },
+        ),
       );
   }
 
@@ -81,6 +98,10 @@ export function validateEnvFile(
     push(makeDiagnostic('not-gitignored', firstLine, { fileName: file.fileName }, settings.severity));
   }
   return diagnostics;
+}
+
+function keyRangeOf(entry: EnvEntry, lineIndex: LineIndex): Range {
+  return lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
 }
 
 /** Diagnostics of a prompt or tool file: references that can never resolve or are unset in the selected environment. */
@@ -99,7 +120,9 @@ export function validateAgentFile(
     );
     if (diagnostic) diagnostics.push(diagnostic);
   }
+  const isSetOrMaybeSet = setOrMaybeSetTest(project, settings.environment);
   for (const reference of file.references) {
+    if (reference.valid && isSetOrMaybeSet(reference.key)) continue;
     const diagnostic = reference.valid
       ? missingSecret(reference, project, settings)
       : makeDiagnostic('invalid-reference', reference.range, { key: reference.key }, settings.severity);

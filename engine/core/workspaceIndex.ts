@@ -1,6 +1,7 @@
 import type { Position, Range } from 'vscode-languageserver-types';
-import { DROPPED_KEYS, parseEnv, type ParsedEnv } from './envParser';
+import { DROPPED_KEYS, parseEnv, type EnvEntry, type ParsedEnv } from './envParser';
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
+import { rescanEditedLines, type LineEdit } from './lineEdits';
 import { scanReferences, type SecretReference } from './references';
 import { leakDictionary, ValueDictionary, type ValueHit } from './leaks';
 import { allUnknown, type RemoteNameList } from './remoteNames';
@@ -54,6 +55,8 @@ export interface AgentFileState {
   readonly leaks: readonly LocatedHit<ValueHit>[];
   /** The project's `leakValuesVersion` the leaks were found with; older means the file needs a rescan. */
   readonly leaksVersion: number;
+  /** The open buffer's version this state is of, when the front end said (see LineEdit); undefined otherwise. */
+  readonly bufferVersion?: number;
 }
 
 /** A hit with its LSP range, computed when the file is scanned (the text is not kept). */
@@ -155,15 +158,18 @@ export class WorkspaceIndex {
     return this.projectOf(uri)?.envFiles.get(uri);
   }
 
-  setAgentFile(uri: string, text: string): AgentFileState | undefined {
+  /** Records an agent file's text; `edit` says which lines changed since the last text (an open buffer's edit). */
+  setAgentFile(uri: string, text: string, edit?: LineEdit): AgentFileState | undefined {
     const project = this.projectOf(uri);
     if (!project) return undefined;
     const previous = project.agentFiles.get(uri);
+    if (edit && previous && this.applyLineEdit(project, previous, edit)) return project.agentFiles.get(uri);
     const state: AgentFileState = {
       uri,
       references: keepReferences(scanReferences(text), previous?.references ?? [], project.keyNames),
       leaks: locateHits(text, project.leakValues.find(text)),
       leaksVersion: project.leakValuesVersion,
+      bufferVersion: edit?.toVersion,
     };
     this.unlinkReferences(project, uri);
     project.agentFiles.set(uri, state);
@@ -176,6 +182,45 @@ export class WorkspaceIndex {
       uris.add(uri);
     }
     return state;
+  }
+
+  /**
+   * Rescans only the edited lines of a file whose leak hits are current and empty (see `rescanEditedLines`); the
+   * key → files map changes only for the keys of the references dropped or found. False: scan the whole text.
+   */
+  private applyLineEdit(project: ProjectState, previous: AgentFileState, edit: LineEdit): boolean {
+    if (previous.unreadable !== undefined || previous.leaks.length > 0) return false;
+    if (previous.leaksVersion !== project.leakValuesVersion || previous.bufferVersion !== edit.fromVersion)
+      return false;
+    const rescanned = rescanEditedLines(previous.references, edit, project.leakValues, (reference) => ({
+      ...reference,
+      key: project.keyNames.get(reference.key) ?? Array.from(reference.key).join(''),
+    }));
+    if (!rescanned) return false;
+    const uri = previous.uri;
+    project.agentFiles.set(uri, { ...previous, references: rescanned.references, bufferVersion: edit.toVersion });
+    // Usually one reference goes per keystroke: a search that stops at the first other use of its key is cheaper
+    // than a set of all of the file's keys.
+    for (const { key } of rescanned.removed) {
+      if (rescanned.references.some((reference) => reference.key === key)) continue;
+      const uris = project.referencesByKey.get(key);
+      uris?.delete(uri);
+      if (uris?.size === 0) {
+        project.referencesByKey.delete(key);
+        project.keyNames.delete(key);
+      }
+    }
+    for (const { key } of rescanned.added) this.linkReference(project, key, uri);
+    return true;
+  }
+
+  private linkReference(project: ProjectState, key: string, uri: string): void {
+    let uris = project.referencesByKey.get(key);
+    if (!uris) {
+      project.referencesByKey.set(key, (uris = new Set()));
+      project.keyNames.set(key, key);
+    }
+    uris.add(uri);
   }
 
   /** Records a path that should have been scanned but could not be read (a file or a folder). */
@@ -280,14 +325,44 @@ export function envFileState(uri: string, text: string, environment: WritableEnv
   const keys = new Map<string, EnvKeyLocation>();
   for (const entry of parsed.entries) {
     if (DROPPED_KEYS.has(entry.key)) continue;
-    keys.set(entry.key, {
-      key: entry.key,
-      line: entry.line,
-      keyRange: lineIndex.rangeOf(entry.keyStart, entry.keyEnd),
-      entryRange: lineIndex.rangeOf(entry.entryStart, entry.entryEnd),
-    });
+    keys.set(entry.key, new KeyLocation(entry, lineIndex));
   }
   return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys };
+}
+
+/**
+ * A key's location, its ranges worked out when first read: an .env keystroke re-reads a 2,000-key file, and
+ * hover, definition and rename read the ranges of a few keys (eager ranges were a third of that keystroke).
+ */
+class KeyLocation implements EnvKeyLocation {
+  readonly key: string;
+  readonly line: number;
+  private ranges: { key: Range; entry: Range } | undefined;
+
+  constructor(
+    private readonly entry: EnvEntry,
+    private readonly lineIndex: LineIndex,
+  ) {
+    this.key = entry.key;
+    this.line = entry.line;
+  }
+
+  get keyRange(): Range {
+    return this.rangesOf().key;
+  }
+
+  get entryRange(): Range {
+    return this.rangesOf().entry;
+  }
+
+  private rangesOf(): { key: Range; entry: Range } {
+    const { keyStart, keyEnd, entryStart, entryEnd } = this.entry;
+    this.ranges ??= {
+      key: this.lineIndex.rangeOf(keyStart, keyEnd),
+      entry: this.lineIndex.rangeOf(entryStart, entryEnd),
+    };
+    return this.ranges;
+  }
 }
 
 /**

@@ -26,7 +26,7 @@ export function openSecretsService(
       isAgentFile: (uri) => host.classify(uriToPath(uri)) === 'agent',
       isCommitted: (uri) => host.isCommitted(uri),
       putEnvText: (uri, text) => host.setEnvText(uri, text),
-      putAgentText: (uri, text) => host.setAgentText(uri, text),
+      putAgentText: (uri, text, edit) => host.setAgentText(uri, text, edit),
       envFileOutsideProjects: (uri, text) => host.envStateOutsideProjects(uri, text),
     },
     client,

@@ -1,5 +1,6 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
+import type { LineEdit } from '../core/lineEdits';
 import type { ServerSettings } from '../core/settings';
 import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
@@ -218,8 +219,8 @@ export class WorkspaceHost {
    * An open editor buffer of a prompt or tool file: the same size limit as on disk, so a 20 MB buffer is not
    * scanned (it stalled the server for seconds; found by the server fuzz test).
    */
-  setAgentText(uri: string, text: string): void {
-    this.applyAgentRead(uri, textVerdict(text, this.settings.maxFileBytes), true);
+  setAgentText(uri: string, text: string, edit?: LineEdit): void {
+    this.applyAgentRead(uri, textVerdict(text, this.settings.maxFileBytes), true, edit);
   }
 
   /** An open env buffer that belongs to no project: syntax only, under the same size limit. */
@@ -314,14 +315,14 @@ export class WorkspaceHost {
    * a file read from disk re-reads itself in its turn (a large initial queue holds no texts), and only where
    * the front end scans on read (the CLI; see `LeakHooks.scanAgentFilesOnRead`).
    */
-  private applyAgentRead(uri: string, result: ReadResult, typed = false): void {
+  private applyAgentRead(uri: string, result: ReadResult, typed = false, edit?: LineEdit): void {
     if (result.kind !== 'text') {
       if (result.kind === 'unreadable') this.index.setUnreadableAgentFile(uri, result.reason);
       else this.index.deleteAgentFile(uri);
       this.leakScanner.forget(uri);
       return;
     }
-    this.index.setAgentFile(uri, result.text);
+    this.index.setAgentFile(uri, result.text, edit);
     if (typed) this.leakScanner.scanSecretsSoon(uri, result.text);
     else if (this.scanAgentFilesOnRead) this.leakScanner.scanSecrets(uri);
     // Findings of a closed buffer may not match the disk any more: the file is scanned again when reopened.

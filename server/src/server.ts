@@ -2,10 +2,12 @@ import {
   DocumentDiagnosticReportKind,
   MessageType,
   ShowMessageNotification,
+  TextDocumentContentChangeEvent,
   TextDocuments,
   type Connection,
   type CompletionItem,
   type DocumentDiagnosticReport,
+  type TextDocumentsConfiguration,
   type WorkspaceDiagnosticReport,
 } from 'vscode-languageserver';
 import { TextDocument } from 'vscode-languageserver-textdocument';
@@ -15,6 +17,7 @@ import {
   SetEnvironmentNotification,
   SetRemoteNamesNotification,
 } from '../../engine/protocol';
+import { lineEditOf, type LineEdit } from '../../engine/core/lineEdits';
 import { readClientSetup, serverCapabilities } from './clientSetup';
 import { Guard } from './guard';
 import * as is from './params';
@@ -30,7 +33,8 @@ const NO_STATS = { projects: 0, envFiles: 0, agentFiles: 0, references: 0 };
  * from the engine, so any LSP client (VS Code, Neovim, Helix, the tests) gets the same ones.
  */
 export function startServer(connection: Connection): void {
-  const documents = new TextDocuments(TextDocument);
+  const lineEdits = new Map<string, LineEdit>();
+  const documents = new TextDocuments(recordingLineEdits(lineEdits));
   const guard = new Guard(connection);
   let session: ServerSession | undefined;
   let folderEvents = false;
@@ -51,7 +55,7 @@ export function startServer(connection: Connection): void {
   });
   connection.onShutdown(() => session?.stop());
 
-  wireNotifications(connection, documents, guard);
+  wireNotifications(connection, documents, guard, lineEdits);
   wireDiagnostics(connection, guard);
   wireFeatures(connection, guard);
   wireCustomRequests(connection, guard);
@@ -60,7 +64,12 @@ export function startServer(connection: Connection): void {
   connection.listen();
 }
 
-function wireNotifications(connection: Connection, documents: TextDocuments<TextDocument>, guard: Guard): void {
+function wireNotifications(
+  connection: Connection,
+  documents: TextDocuments<TextDocument>,
+  guard: Guard,
+  lineEdits: Map<string, LineEdit>,
+): void {
   connection.onDidChangeConfiguration(
     guard.notification('configuration', is.anything, (change, s) =>
       s.configurationChanged((change as { settings?: unknown } | null)?.settings),
@@ -79,7 +88,12 @@ function wireNotifications(connection: Connection, documents: TextDocuments<Text
   );
   const documentChanged = guard.notification('document change', is.hasDocument, (params, s) => {
     const document = documents.get(params.textDocument.uri);
-    if (document) s.documentChanged(document.uri, document.getText());
+    // Handled after earlier work (indexing, a previous edit): the edit describes the text now only if no later
+    // one was applied since; the index checks that its model is of the text before the edit (LineEdit).
+    const edit = lineEdits.get(params.textDocument.uri);
+    lineEdits.delete(params.textDocument.uri);
+    if (document)
+      s.documentChanged(document.uri, document.getText(), edit?.toVersion === document.version ? edit : undefined);
   });
   documents.onDidChangeContent(({ document }) => documentChanged({ textDocument: { uri: document.uri } }));
   const documentClosed = guard.notification('document close', is.hasDocument, (p, s) =>
@@ -187,4 +201,36 @@ function wireCustomRequests(connection: Connection, guard: Guard): void {
 function memory(): { rss: number; heapUsed: number; external: number } {
   const { rss, heapUsed, external } = process.memoryUsage();
   return { rss, heapUsed, external };
+}
+
+const LINE_END = Number.MAX_SAFE_INTEGER;
+
+/**
+ * TextDocument's own create and update, noting for a single ranged change which lines it touched (see LineEdit),
+ * so the service rescans those lines instead of the whole buffer. Several changes at once (multi-cursor), a
+ * whole-text replacement or an opened document note nothing: the whole text is scanned.
+ */
+function recordingLineEdits(lineEdits: Map<string, LineEdit>): TextDocumentsConfiguration<TextDocument> {
+  return {
+    create: (uri, languageId, version, content) => {
+      lineEdits.delete(uri);
+      return TextDocument.create(uri, languageId, version, content);
+    },
+    update: (document, changes, version) => {
+      const linesBefore = document.lineCount;
+      const fromVersion = document.version;
+      const updated = TextDocument.update(document, changes, version);
+      const change = changes.length === 1 ? changes[0] : undefined;
+      if (change && TextDocumentContentChangeEvent.isIncremental(change)) {
+        const lineText = (line: number) =>
+          // TextDocument ends a line's range before its line break.
+          updated.getText({ start: { line, character: 0 }, end: { line, character: LINE_END } });
+        lineEdits.set(
+          document.uri,
+          lineEditOf({ fromVersion, toVersion: version }, change.range, linesBefore, updated.lineCount, lineText),
+        );
+      } else lineEdits.delete(document.uri);
+      return updated;
+    },
+  };
 }

@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import { type Environment } from '../../engine/core/environments';
+import type { LineEdit } from '../../engine/core/lineEdits';
 import type { OpenDocuments, SecretsService } from '../../engine/core/service';
 import { sanitizeSettings, type ServerSettings } from '../../engine/core/settings';
 import { watchFoldersOnDisk } from '../../engine/host/diskWatcher';
@@ -172,8 +173,8 @@ export class ServerSession {
   }
 
   /** The editor's buffer is the truth while a file is open. */
-  documentChanged(uri: string, text: string): void {
-    const rediagnosis = this.service.updateDocument(uri, text);
+  documentChanged(uri: string, text: string, edit?: LineEdit): void {
+    const rediagnosis = this.service.updateDocument(uri, text, edit);
     if (rediagnosis) this.diagnostics.schedule(rediagnosis.uris, rediagnosis.crossFile);
   }
 

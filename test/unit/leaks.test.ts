@@ -379,6 +379,27 @@ test('a dictionary rebuilt from the previous one keeps its verdicts only for the
   assert.deepEqual([...everything.definitions.keys()].sort(), ['aaaaaaaa', 'bbbbbbbbbb']);
 });
 
+test('an env edit re-reads only the edited file: the unchanged one keeps its values, the edited one gets its new ones', () => {
+  const production = envFileState('file:///ws/.env.production', `P=${GITHUB_LIKE}\n`, 'production');
+  const before = envFileState('file:///ws/.env.development', 'D=dev-value\n', 'development');
+  let calls = 0;
+  const counted = (value: string) => (calls++, isCredentialLike(value));
+  const first = ValueDictionary.of([before, production], counted);
+  assert.equal(calls, 2);
+  const after = envFileState('file:///ws/.env.development', `D=dev-value\nS=${STRIPE_LIKE}\n`, 'development');
+  const second = ValueDictionary.of([after, production], counted, first);
+  assert.equal(calls, 3, 'only the new value is judged; the production file is not read again');
+  assert.deepEqual([...second.definitions.keys()], [STRIPE_LIKE, GITHUB_LIKE], 'env-file order');
+  assert.deepEqual(second.definitions.get(STRIPE_LIKE), [
+    { key: 'S', fileName: '.env.development', uri: 'file:///ws/.env.development', line: 1 },
+  ]);
+  const third = ValueDictionary.of([before, production], counted, second);
+  assert.deepEqual([...third.definitions.keys()], [GITHUB_LIKE], 'the value is gone with the edit that removed it');
+  // Control: the same file states under another rule are read again, not taken from what the first rule kept.
+  const redaction = redactionDictionary([after, production]);
+  assert.deepEqual([...redaction.definitions.keys()].sort(), ['dev-value', GITHUB_LIKE, STRIPE_LIKE].sort());
+});
+
 test('isSpace is exactly JavaScript \\s over every UTF-16 unit (what the run split must agree with)', () => {
   const differ: number[] = [];
   for (let code = 0; code <= 0xffff; code++)

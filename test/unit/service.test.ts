@@ -78,7 +78,10 @@ test('completion: sibling keys in an env file, secret keys in a reference, item 
     ['B'],
   );
   const items = plain.complete(serviceFor().fixture.uri('agents/a.ts'), agent.position) as CompletionItem[];
-  assert.ok(items.every((item) => item.textEdit && (item.data as { uri: string }).uri.endsWith('agents/a.ts')));
+  assert.ok(
+    items.every((item) => item.textEdit && item.data === undefined),
+    'no per-item data for a plain client',
+  );
   const withDefaults = serviceFor(open, { completionItemDefaults: true, codicons: false, clientCommands: false });
   const list = withDefaults.service.complete(withDefaults.fixture.uri('agents/a.ts'), agent.position) as CompletionList;
   assert.ok(list.itemDefaults?.editRange && list.items.every((item) => item.textEdit === undefined));
@@ -90,6 +93,24 @@ test('completion: sibling keys in an env file, secret keys in a reference, item 
     [],
     'closed',
   );
+});
+
+test('completion resolve without data describes the key in the project of the last completion', () => {
+  const agent = withCursor('{{secrets.|');
+  const { service, fixture } = serviceFor({ 'agents/a.ts': agent.text, 'nested/b.md': agent.text });
+  fixture.index.addProject(fixture.uri('nested'));
+  fixture.index.setEnvFile(fixture.uri('nested/.env.production'), 'A=nested\n');
+  const described = (item: CompletionItem) => (service.resolveCompletion(item).documentation as MarkupContent)?.value;
+  // Control: before any completion there is no document to take the project from, so nothing is added.
+  assert.equal(described({ label: 'A' }), undefined);
+  const outer = service.complete(fixture.uri('agents/a.ts'), agent.position) as CompletionItem[];
+  assert.match(described(outer.find((item) => item.label === 'A')!), /\| development \| set \|/);
+  const nested = service.complete(fixture.uri('nested/b.md'), agent.position) as CompletionItem[];
+  const item = nested.find((each) => each.label === 'A')!;
+  assert.match(described(item), /\| development \| not set \|/, 'the nested project has no .env.development');
+  assert.match(described(item), /\| production \| set \|/);
+  // Data that names a document (a client with item defaults) wins over the last completion.
+  assert.match(described({ ...item, data: { uri: fixture.uri('agents/a.ts') } }), /\| development \| set \|/);
 });
 
 test('hover and definition route by file kind; nothing outside a project', () => {

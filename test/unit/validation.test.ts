@@ -1,7 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { unknownRemote } from '../../engine/core/remoteNames';
+import { ENVIRONMENTS } from '../../engine/core/environments';
+import { presenceIn, setOrMaybeSetTest } from '../../engine/core/presence';
+import { unknownRemote, type RemoteNameList } from '../../engine/core/remoteNames';
 import { validateEnvFile, validateAgentFile, type ValidationSettings } from '../../engine/core/validation';
 import { fixtureProject, fresh, messageOf } from '../support/coreFixtures';
 
@@ -159,4 +161,34 @@ test('no diagnostic message ever contains a value', () => {
   assert.ok(all.length >= 4);
   for (const diagnostic of all)
     assert.ok(!JSON.stringify(diagnostic).includes(canary), `leak in ${String(diagnostic.code)}`);
+});
+
+test('the per-file set test agrees with presenceIn for every kind of env file, remote list and environment', () => {
+  const remotes: Record<string, RemoteNameList> = {
+    fresh: fresh('REMOTE'),
+    stale: { state: 'stale', names: new Set(['REMOTE']), fetchedAt: 0 },
+    unknown: { state: 'unknown', names: new Set(['REMOTE']), reason: 'no API key' },
+  };
+  const envTexts: Record<string, string | undefined> = { present: 'LOCAL=1\n', empty: '', missing: undefined };
+  let seen = { set: 0, missing: 0 };
+  for (const [envName, envText] of Object.entries(envTexts))
+    for (const skipped of [false, true])
+      for (const remote of Object.values(remotes)) {
+        const files: Record<string, string> = { 'agents/a.md': 'x' };
+        if (envText !== undefined) files['.env.development'] = envText;
+        if (envText !== undefined) files['.env.production'] = envText;
+        const fixture = fixtureProject(files, { development: remote, production: remote, eval: remote });
+        if (skipped && envText !== undefined) fixture.index.setSkippedEnvFile(fixture.uri('.env.development'), 1e9);
+        for (const environment of ENVIRONMENTS) {
+          const test = setOrMaybeSetTest(fixture.project, environment);
+          for (const key of ['LOCAL', 'REMOTE', 'NOWHERE']) {
+            const presence = presenceIn(fixture.project, key, environment);
+            const expected = presence.isSet || presence.mayBeSet;
+            assert.equal(test(key), expected, `${envName} skipped=${skipped} ${remote.state} ${environment} ${key}`);
+            seen = expected ? { ...seen, set: seen.set + 1 } : { ...seen, missing: seen.missing + 1 };
+          }
+        }
+      }
+  // Control: both answers occur, so a test answering one of them always would have failed above.
+  assert.ok(seen.set > 0 && seen.missing > 0);
 });

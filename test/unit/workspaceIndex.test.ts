@@ -3,7 +3,9 @@ import { test } from 'node:test';
 import { isIgnoredByGit } from '../../engine/core/gitignore';
 import { sanitizeSettings, DEFAULT_SETTINGS } from '../../engine/core/settings';
 import { scanReferences } from '../../engine/core/references';
-import { WorkspaceIndex } from '../../engine/core/workspaceIndex';
+import { parseEnv } from '../../engine/core/envParser';
+import { LineIndex } from '../../engine/core/text';
+import { envFileState, WorkspaceIndex } from '../../engine/core/workspaceIndex';
 
 test('every file belongs to the nearest enclosing project', () => {
   const index = new WorkspaceIndex();
@@ -105,4 +107,27 @@ test('an edit keeps the references it did not move as the same objects, and ever
   const again = index.setAgentFile(uri, text)!;
   assert.ok(again.references.every((reference, i) => reference === after.references[i]));
   assert.deepEqual([...index.filesReferencing(index.projectOf(uri)!, ['FOUR'])], [uri]);
+});
+
+test('an env key location works its ranges out when read, and they are the ranges LineIndex gives', () => {
+  const text = 'export A=1\r\nB="two\nlines"\rC=3 # note\n  D = x\n';
+  const file = envFileState('file:///ws/.env.development', text, 'development');
+  const lines = new LineIndex(text);
+  const oracle = parseEnv(text).entries.map((entry) => ({
+    key: entry.key,
+    line: entry.line,
+    keyRange: lines.rangeOf(entry.keyStart, entry.keyEnd),
+    entryRange: lines.rangeOf(entry.entryStart, entry.entryEnd),
+  }));
+  const located = [...file.keys.values()].map(({ key, line, keyRange, entryRange }) => ({
+    key,
+    line,
+    keyRange,
+    entryRange,
+  }));
+  assert.deepEqual(located, oracle);
+  const b = file.keys.get('B')!;
+  assert.equal(b.keyRange, b.keyRange, 'worked out once');
+  // Control: the locations differ from key to key, so a location answering another key's ranges would not pass.
+  assert.notDeepEqual(file.keys.get('C')!.entryRange, b.entryRange);
 });
