@@ -6,6 +6,8 @@
  */
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import dotenv from 'dotenv';
 import { parseEnv } from '../engine/core/envParser';
 
@@ -66,8 +68,18 @@ interface Result {
 }
 
 /**
- * Rounds interleave the contenders in rotating order, so load from other processes on a shared machine
- * and garbage left by one contender for the next fall on all of them alike.
+ * A full collection before each timed run: each contender then pays for the garbage it makes itself, not for
+ * what the one before it left (results of a 10 MB parse differ in size by parser, so interleaving alone moved
+ * one parser's collection into another's time and the medians swung by ±20% between runs).
+ */
+const collectGarbage: () => void = (() => {
+  setFlagsFromString('--expose-gc');
+  return runInNewContext('gc') as () => void;
+})();
+
+/**
+ * Rounds interleave the contenders in rotating order, so load from other processes on a shared machine falls on
+ * all of them alike.
  */
 function measure(text: string, contenders: readonly Contender[]): Result[] {
   const megabytes = Buffer.byteLength(text, 'utf8') / (1024 * 1024);
@@ -76,6 +88,7 @@ function measure(text: string, contenders: readonly Contender[]): Result[] {
   for (let round = 0; round < WARMUP_RUNS + MEASURED_RUNS; round++) {
     for (let k = 0; k < contenders.length; k++) {
       const index = (round + k) % contenders.length;
+      collectGarbage();
       const t0 = performance.now();
       sink += contenders[index].run(text) ? 1 : 0;
       const elapsed = performance.now() - t0;
