@@ -295,7 +295,8 @@ class WorkspaceSecretsService implements SecretsService {
     const range = JSON.stringify(completions.range);
     const last = this.lastSelfContained;
     if (last && last.items === completions.items && last.range === range) return last.list;
-    const list = withTextEdits(completions);
+    // Frozen and shared, like the items: only serialised from here on.
+    const list = withTextEdits(completions) as CompletionItem[];
     this.lastSelfContained = { items: completions.items, range, list };
     return list;
   }

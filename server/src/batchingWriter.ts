@@ -23,7 +23,7 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
 
   write(message: Message): Promise<void> {
     try {
-      const body = JSON.stringify(message);
+      const body = serialise(message);
       const bytes = Buffer.byteLength(body, 'utf8');
       this.pending.push(`Content-Length: ${bytes}\r\n\r\n`, body);
       this.pendingBytes += bytes;
@@ -52,4 +52,51 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
     this.pendingBytes = 0;
     this.output.write(chunks.join(''), 'utf8');
   }
+}
+
+/** JSON of frozen result arrays, by identity: see serialise. */
+const frozenArrayJson = new WeakMap<readonly unknown[], string>();
+
+/**
+ * A message as JSON. A response whose result is a frozen array, or holds one as `items` (a completion list), reuses
+ * that array's JSON from the last time the same array was sent: the engine freezes its shared completion lists to
+ * the last nested object (engine/core/completion.ts), so their JSON cannot change, and a client asks for the same
+ * 2,000-item list on every keystroke (90–300 KB of JSON each time). Anything else is serialised as it comes.
+ */
+function serialise(message: Message): string {
+  const response = message as { jsonrpc?: unknown; id?: unknown; result?: unknown; error?: unknown };
+  if (!isPlainResponse(response)) return JSON.stringify(message);
+  const { result } = response;
+  const envelope = `{"jsonrpc":${JSON.stringify(response.jsonrpc)},"id":${JSON.stringify(response.id)},"result":`;
+  if (isFrozenArray(result)) return `${envelope}${frozenJson(result)}}`;
+  if (typeof result !== 'object' || result === null || !isFrozenArray((result as { items?: unknown }).items))
+    return JSON.stringify(message);
+  const { items, ...rest } = result as { items: readonly unknown[] };
+  const head = JSON.stringify(rest);
+  const list = head === '{}' ? '{' : `${head.slice(0, -1)},`;
+  return `${envelope}${list}"items":${frozenJson(items)}}}`;
+}
+
+/** `{ jsonrpc, id, result }` and nothing else: the only shape serialise writes by hand. */
+function isPlainResponse(message: { jsonrpc?: unknown; id?: unknown; result?: unknown }): boolean {
+  const { id } = message;
+  return (
+    typeof message.jsonrpc === 'string' &&
+    (typeof id === 'number' || typeof id === 'string' || id === null) &&
+    'result' in message &&
+    Object.keys(message).length === 3
+  );
+}
+
+function isFrozenArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value) && Object.isFrozen(value);
+}
+
+function frozenJson(array: readonly unknown[]): string {
+  let json = frozenArrayJson.get(array);
+  if (json === undefined) {
+    json = JSON.stringify(array);
+    frozenArrayJson.set(array, json);
+  }
+  return json;
 }

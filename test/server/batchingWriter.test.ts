@@ -34,3 +34,68 @@ test('messages written in one burst are read back whole, in order, multi-byte te
   reader.dispose();
   writer.dispose();
 });
+
+/**
+ * A frozen result array (the engine's shared completion lists) is serialised once and its JSON reused while the
+ * same array is sent again; anything else is serialised every time. Counted by the items' toJSON.
+ */
+test('a frozen item list is serialised once and read back whole each time; an unfrozen one every time', async () => {
+  const pipe = new PassThrough();
+  const writer = new BatchingMessageWriter(pipe);
+  const reader = new StreamMessageReader(pipe);
+  const received: Message[] = [];
+  const all = new Promise<void>((resolve) =>
+    reader.listen((message) => {
+      if (received.push(message) === 6) resolve();
+    }),
+  );
+  let serialised = 0;
+  const item = (label: string) => ({
+    label,
+    toJSON: () => {
+      serialised++;
+      return { label, kind: 21, sortText: '0' };
+    },
+  });
+  const frozen = Object.freeze([item('A_é'), item('B')].map((each) => Object.freeze(each)));
+  const unfrozen = [item('C')];
+  const messages = [
+    {
+      jsonrpc: '2.0',
+      id: 1,
+      result: { isIncomplete: false, itemDefaults: { data: { uri: 'file:///a' } }, items: frozen },
+    },
+    { jsonrpc: '2.0', id: 'two', result: { isIncomplete: false, items: frozen } },
+    { jsonrpc: '2.0', id: 3, result: frozen },
+    { jsonrpc: '2.0', id: 4, result: { items: frozen } },
+  ] as Message[];
+  for (const message of messages) await writer.write(message);
+  assert.equal(serialised, 2, 'the frozen list was serialised once, for the first message');
+  const list = [
+    { label: 'A_é', kind: 21, sortText: '0' },
+    { label: 'B', kind: 21, sortText: '0' },
+  ];
+  const expected = [
+    {
+      jsonrpc: '2.0',
+      id: 1,
+      result: { isIncomplete: false, itemDefaults: { data: { uri: 'file:///a' } }, items: list },
+    },
+    { jsonrpc: '2.0', id: 'two', result: { isIncomplete: false, items: list } },
+    { jsonrpc: '2.0', id: 3, result: list },
+    { jsonrpc: '2.0', id: 4, result: { items: list } },
+  ];
+  // Control: an array that is not frozen is serialised for every message, so a change between two is sent.
+  await writer.write({ jsonrpc: '2.0', id: 5, result: { items: unfrozen } } as Message);
+  unfrozen.push(item('D'));
+  await writer.write({ jsonrpc: '2.0', id: 6, result: { items: unfrozen } } as Message);
+  assert.equal(serialised, 2 + 1 + 2);
+  await all;
+  assert.deepEqual(received.slice(0, 4), expected);
+  assert.deepEqual(
+    received.slice(4).map((m) => (m as { result: { items: { label: string }[] } }).result.items.map((i) => i.label)),
+    [['C'], ['C', 'D']],
+  );
+  reader.dispose();
+  writer.dispose();
+});

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import type { CompletionItem, CompletionList, MarkupContent } from 'vscode-languageserver-types';
+import type { CompletionItem, CompletionList, MarkupContent, TextEdit } from 'vscode-languageserver-types';
 import {
   createSecretsService,
   NO_OPEN_DOCUMENTS,
@@ -85,6 +85,16 @@ test('completion: sibling keys in an env file, secret keys in a reference, item 
   const withDefaults = serviceFor(open, { completionItemDefaults: true, codicons: false, clientCommands: false });
   const list = withDefaults.service.complete(withDefaults.fixture.uri('agents/a.ts'), agent.position) as CompletionList;
   assert.ok(list.itemDefaults?.editRange && list.items.every((item) => item.textEdit === undefined));
+  // Both lists are shared between requests, so frozen to the last nested object (the stdio writer reuses their
+  // JSON on that promise); the control: the per-request list object around the items is not frozen.
+  for (const shared of [items, list.items]) {
+    assert.ok(Object.isFrozen(shared) && shared.every((item) => Object.isFrozen(item)));
+    assert.throws(() => {
+      (shared[0] as { label: string }).label = 'CHANGED';
+    }, TypeError);
+  }
+  assert.ok(Object.isFrozen(items[0]!.textEdit) && Object.isFrozen((items[0]!.textEdit as TextEdit).range.start));
+  assert.ok(!Object.isFrozen(list));
   const resolved = plain.resolveCompletion(items.find((item) => item.label === 'A')!);
   assert.match((resolved.documentation as MarkupContent).value, /development/);
   assert.ok(!JSON.stringify([items, list, resolved]).includes('-value'));
