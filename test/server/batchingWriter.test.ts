@@ -68,7 +68,7 @@ test('a frozen item list is serialised once and read back whole each time; an un
     { jsonrpc: '2.0', id: 'two', result: { isIncomplete: false, items: frozen } },
     { jsonrpc: '2.0', id: 3, result: frozen },
     { jsonrpc: '2.0', id: 4, result: { items: frozen } },
-  ] as Message[];
+  ] as unknown as Message[];
   for (const message of messages) await writer.write(message);
   assert.equal(serialised, 2, 'the frozen list was serialised once, for the first message');
   const list = [
@@ -93,7 +93,9 @@ test('a frozen item list is serialised once and read back whole each time; an un
   await all;
   assert.deepEqual(received.slice(0, 4), expected);
   assert.deepEqual(
-    received.slice(4).map((m) => (m as { result: { items: { label: string }[] } }).result.items.map((i) => i.label)),
+    received
+      .slice(4)
+      .map((m) => (m as unknown as { result: { items: { label: string }[] } }).result.items.map((i) => i.label)),
     [['C'], ['C', 'D']],
   );
   reader.dispose();

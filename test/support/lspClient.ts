@@ -1,5 +1,6 @@
 import { spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import * as path from 'node:path';
+import { setTimeout as delay } from 'node:timers/promises';
 import {
   ConfigurationRequest,
   createProtocolConnection,
@@ -26,6 +27,9 @@ import { URI } from 'vscode-uri';
 import { ServerStateNotification, type ServerStateParams } from '../../engine/protocol';
 
 // STRUERE_TEST_SERVER runs the same tests against another build (e.g. main's, to see a test fail before a fix).
+/** How long a server may take to exit after `exit` before it is killed. */
+const EXIT_BOUND_MS = 5_000;
+
 export const SERVER_JS = process.env.STRUERE_TEST_SERVER ?? path.resolve(__dirname, '../../dist/server.js');
 
 export interface LspClientOptions {
@@ -209,10 +213,12 @@ export class LspTestClient {
     try {
       await this.connection.sendRequest(ShutdownRequest.type);
       await this.connection.sendNotification(ExitNotification.type);
+      // vscode-languageserver exits the process on `exit`: let it, so exit hooks run (a `--cpu-prof` profile is
+      // written then); a server that has not exited within the bound is killed below.
+      await Promise.race([exited, delay(EXIT_BOUND_MS, undefined, { ref: false })]);
     } finally {
       this.connection.dispose();
-      // vscode-languageserver exits the process on `exit`; kill only if it did not.
-      if (this.process.exitCode === null) this.process.kill();
+      if (this.process.exitCode === null && this.process.signalCode === null) this.process.kill();
     }
     await exited;
   }
