@@ -59,32 +59,19 @@ test('a frozen item list is serialised once and read back whole each time; an un
   });
   const frozen = Object.freeze([item('A_é'), item('B')].map((each) => Object.freeze(each)));
   const unfrozen = [item('C')];
-  const messages = [
-    {
-      jsonrpc: '2.0',
-      id: 1,
-      result: { isIncomplete: false, itemDefaults: { data: { uri: 'file:///a' } }, items: frozen },
-    },
-    { jsonrpc: '2.0', id: 'two', result: { isIncomplete: false, items: frozen } },
-    { jsonrpc: '2.0', id: 3, result: frozen },
-    { jsonrpc: '2.0', id: 4, result: { items: frozen } },
-  ] as unknown as Message[];
-  for (const message of messages) await writer.write(message);
+  // The shapes the writer reuses a list's JSON in: a completion list with or without defaults, a bare array.
+  const responses = (items: unknown) => [
+    { jsonrpc: '2.0', id: 1, result: { isIncomplete: false, itemDefaults: { data: { uri: 'file:///a' } }, items } },
+    { jsonrpc: '2.0', id: 'two', result: { isIncomplete: false, items } },
+    { jsonrpc: '2.0', id: 3, result: items },
+    { jsonrpc: '2.0', id: 4, result: { items } },
+  ];
+  for (const message of responses(frozen)) await writer.write(message as unknown as Message);
   assert.equal(serialised, 2, 'the frozen list was serialised once, for the first message');
-  const list = [
+  const expected = responses([
     { label: 'A_é', kind: 21, sortText: '0' },
     { label: 'B', kind: 21, sortText: '0' },
-  ];
-  const expected = [
-    {
-      jsonrpc: '2.0',
-      id: 1,
-      result: { isIncomplete: false, itemDefaults: { data: { uri: 'file:///a' } }, items: list },
-    },
-    { jsonrpc: '2.0', id: 'two', result: { isIncomplete: false, items: list } },
-    { jsonrpc: '2.0', id: 3, result: list },
-    { jsonrpc: '2.0', id: 4, result: { items: list } },
-  ];
+  ]);
   // Control: an array that is not frozen is serialised for every message, so a change between two is sent.
   await writer.write({ jsonrpc: '2.0', id: 5, result: { items: unfrozen } } as Message);
   unfrozen.push(item('D'));
