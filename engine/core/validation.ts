@@ -1,5 +1,5 @@
-import type { Diagnostic, Range } from 'vscode-languageserver-types';
-import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
+import type { Diagnostic } from 'vscode-languageserver-types';
+import { makeDiagnostic, type RuleArgs, type SeverityOverrides } from './diagnosticRules';
 import { DROPPED_KEYS, type EnvEntry } from './envParser';
 import type { LineIndex } from './text';
 import { isValidKey, type Environment } from './environments';
@@ -65,32 +65,12 @@ export function validateEnvFile(
   const firstLineOf = new Map<string, number>();
   for (const entry of parsed.entries) {
     // Ranges are worked out for the entries with a problem only: most of a 2,000-key file has none.
-    if (!isValidKey(entry.key))
-      push(
-        makeDiagnostic('invalid-key', keyRangeOf(entry, lineIndex), { key: entry.key }, settings.severity, {
-          key: entry.key,
-        }),
-      );
+    if (!isValidKey(entry.key)) push(keyProblem('invalid-key', entry, lineIndex, { key: entry.key }, settings));
     else if (DROPPED_KEYS.has(entry.key))
-      push(
-        makeDiagnostic('dropped-key', keyRangeOf(entry, lineIndex), { key: entry.key }, settings.severity, {
-          key: entry.key,
-        }),
-      );
+      push(keyProblem('dropped-key', entry, lineIndex, { key: entry.key }, settings));
     const firstLine = firstLineOf.get(entry.key);
     if (firstLine === undefined) firstLineOf.set(entry.key, entry.line);
-    else
-      push(
-        makeDiagnostic(
-          'duplicate-key',
-          keyRangeOf(entry, lineIndex),
-          { key: entry.key, firstLine },
-          settings.severity,
-          {
-            key: entry.key,
-          },
-        ),
-      );
+    else push(keyProblem('duplicate-key', entry, lineIndex, { key: entry.key, firstLine }, settings));
   }
 
   if (gitIgnored === false) {
@@ -100,8 +80,17 @@ export function validateEnvFile(
   return diagnostics;
 }
 
-function keyRangeOf(entry: EnvEntry, lineIndex: LineIndex): Range {
-  return lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
+/** A diagnostic on an entry's key (its range worked out here, for this entry only), with the key as its data. */
+function keyProblem<C extends 'invalid-key' | 'dropped-key' | 'duplicate-key'>(
+  code: C,
+  entry: EnvEntry,
+  lineIndex: LineIndex,
+  args: RuleArgs<C>,
+  settings: ValidationSettings,
+): Diagnostic | undefined {
+  return makeDiagnostic(code, lineIndex.rangeOf(entry.keyStart, entry.keyEnd), args, settings.severity, {
+    key: entry.key,
+  });
 }
 
 /** Diagnostics of a prompt or tool file: references that can never resolve or are unset in the selected environment. */
