@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
-import { scanReferences } from '../engine/core/references';
+import { scanReferences } from '../engine/core/model/references';
 
 /**
  * The reference run once in a fresh process (server.bench.ts starts it): read + scan of the files listed in the

@@ -3,10 +3,10 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { leakDictionary } from '../engine/core/leaks';
-import { scanReferences } from '../engine/core/references';
-import { scanForSecrets } from '../engine/core/secretScan';
-import { envFileState } from '../engine/core/workspaceIndex';
+import { leakDictionary } from '../engine/core/leaks/dictionary';
+import { scanReferences } from '../engine/core/model/references';
+import { scanForSecrets } from '../engine/core/leaks/secretScan';
+import { envFileState } from '../engine/core/model/workspaceIndex';
 
 const FILES = Number(process.env.BENCH_LEAK_FILES ?? 2_000);
 const VALUES = 500;

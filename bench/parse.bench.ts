@@ -9,7 +9,7 @@ import { performance } from 'node:perf_hooks';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import dotenv from 'dotenv';
-import { parseEnv } from '../engine/core/envParser';
+import { parseEnv } from '../engine/core/model/envParser';
 
 const TARGET_BYTES = 10 * 1024 * 1024;
 const WARMUP_RUNS = 3;

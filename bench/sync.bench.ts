@@ -1,7 +1,7 @@
 import { createLocalApiServer } from '../local-api/server';
 import { createApiClient } from '../engine/api/apiClient';
 import { executeSync } from '../engine/sync/syncRun';
-import { errorText } from '../engine/core/errorText';
+import { errorText } from '../engine/core/base/errorText';
 
 /**
  * Sync throughput against the local API with 50 ms added latency per request: our batched executeSync vs a

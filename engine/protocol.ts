@@ -1,6 +1,6 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { Environment } from './core/environments';
-import type { RemoteNameList, RemoteState, UnknownReason } from './core/remoteNames';
+import type { Environment } from './core/model/environments';
+import type { RemoteNameList, RemoteState, UnknownReason } from './core/model/remoteNames';
 import type { ClientFeatures } from './core/service';
 
 /**

@@ -1,5 +1,5 @@
 import { createLocalApiServer, DEFAULT_LOCAL_API_KEYS } from './server';
-import { errorText } from '../engine/core/errorText';
+import { errorText } from '../engine/core/base/errorText';
 
 /**
  * `node dist/local-api.js [--port N] [--persist FILE] [--latency MS]`

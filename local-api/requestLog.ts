@@ -1,4 +1,4 @@
-import type { Environment } from '../engine/core/environments';
+import type { Environment } from '../engine/core/model/environments';
 
 /**
  * One `/v1` request as the local API saw it. Names, counts and statuses only: a value never enters the log.

@@ -7,7 +7,7 @@ import {
   isValidKey,
   type Environment,
   type WritableEnvironment,
-} from '../engine/core/environments';
+} from '../engine/core/model/environments';
 import { FaultInjector, type Fault } from './faults';
 import { RequestLog, type RequestLogInput } from './requestLog';
 import { SecretStore, type SecretWrite } from './store';

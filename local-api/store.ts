@@ -1,7 +1,7 @@
-import { compareCodeUnits } from '../engine/core/text';
+import { compareCodeUnits } from '../engine/core/base/text';
 import * as fs from 'node:fs';
 import * as path from 'node:path';
-import { ENVIRONMENTS, isEnvironment, type Environment } from '../engine/core/environments';
+import { ENVIRONMENTS, isEnvironment, type Environment } from '../engine/core/model/environments';
 
 /** One stored secret. The value lives only here and in the persistence file, never in a log or a response. */
 export interface StoredSecret {

@@ -3,9 +3,9 @@ import { cpSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import * as dotenv from 'dotenv';
-import { ENVIRONMENTS } from '../engine/core/environments';
+import { ENVIRONMENTS } from '../engine/core/model/environments';
 import { createLocalApiServer, type LocalApiServer } from '../local-api/server';
-import { errorText } from '../engine/core/errorText';
+import { errorText } from '../engine/core/base/errorText';
 
 /**
  * `npm start`: the CLI end to end on the example project, offline. Starts the local API (API.md) in this

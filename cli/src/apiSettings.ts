@@ -1,5 +1,5 @@
 import { DEFAULT_API_URL } from '../../engine/api/apiClient';
-import { API_KEY_PREFIX, environmentOfApiKey, type WritableEnvironment } from '../../engine/core/environments';
+import { API_KEY_PREFIX, environmentOfApiKey, type WritableEnvironment } from '../../engine/core/model/environments';
 import type { ProjectApiKeys } from '../../engine/api/remoteNameCache';
 import { API_KEY_VARIABLES } from '../../engine/sync/syncFlow';
 

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
-import { ENVIRONMENTS } from '../../engine/core/environments';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { ENVIRONMENTS } from '../../engine/core/model/environments';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
 import { openSecretsService } from '../../engine/host/serviceHost';
 import { WorkspaceHost } from '../../engine/host/workspaceHost';
 import { apiSettingsFrom } from './apiSettings';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { Environment } from '../../engine/core/environments';
+import type { Environment } from '../../engine/core/model/environments';
 import type { SecretsService } from '../../engine/core/service';
 import { uriToPath } from '../../engine/host/workspaceHost';
 import { escapeName } from './terminalText';

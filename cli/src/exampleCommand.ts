@@ -1,7 +1,12 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { EXAMPLE_FILE_NAME, exampleFileOf, exampleSources, updateExampleText } from '../../engine/core/envExample';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import {
+  EXAMPLE_FILE_NAME,
+  exampleFileOf,
+  exampleSources,
+  updateExampleText,
+} from '../../engine/core/features/envExample';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
 import { WorkspaceHost, uriToPath } from '../../engine/host/workspaceHost';
 import { compareCodeUnits } from '../../engine/sync/syncPlan';
 import { CliUsageError, type CliIo } from './io';

@@ -1,11 +1,11 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatPromptPreview } from '../../engine/core/compilePrompt';
-import { ENV_FILE_NAMES, ENVIRONMENTS, writableEnvironmentOf } from '../../engine/core/environments';
-import { describeRemote } from '../../engine/core/presence';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
-import { isEnvFileName } from '../../engine/core/workspaceIndex';
+import { formatPromptPreview } from '../../engine/core/prompt/compiler';
+import { ENV_FILE_NAMES, ENVIRONMENTS, writableEnvironmentOf } from '../../engine/core/model/environments';
+import { describeRemote } from '../../engine/core/model/presence';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
+import { isEnvFileName } from '../../engine/core/model/workspaceIndex';
 import { PROJECT_MANIFEST } from '../../engine/host/discover';
 import { readTextFile, type ReadResult } from '../../engine/host/readText';
 import { openSecretsService } from '../../engine/host/serviceHost';

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { createRedactor, redactionDictionary } from '../../engine/core/leaks';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
-import { WorkspaceIndex } from '../../engine/core/workspaceIndex';
+import { createRedactor, redactionDictionary } from '../../engine/core/leaks/dictionary';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
+import { WorkspaceIndex } from '../../engine/core/model/workspaceIndex';
 import { discoverTree } from '../../engine/host/discover';
 import { readEnvFile } from '../../engine/host/envFileVerdict';
 import { pathToUri, uriToPath } from '../../engine/host/workspaceHost';

@@ -1,4 +1,4 @@
-import { allUnknown, type RemoteNamesByEnvironment } from '../../engine/core/remoteNames';
+import { allUnknown, type RemoteNamesByEnvironment } from '../../engine/core/model/remoteNames';
 import type { SecretsService } from '../../engine/core/service';
 import { checkBaseUrl, createApiClient } from '../../engine/api/apiClient';
 import { ApiConfigError } from '../../engine/api/apiError';

@@ -1,9 +1,9 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ENVIRONMENTS } from '../../engine/core/environments';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
-import { formatStatusText, type StatusRow } from '../../engine/core/status';
-import type { RemoteNameList } from '../../engine/core/remoteNames';
+import { ENVIRONMENTS } from '../../engine/core/model/environments';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
+import { formatStatusText, type StatusRow } from '../../engine/core/features/status';
+import type { RemoteNameList } from '../../engine/core/model/remoteNames';
 import { readTextFile } from '../../engine/host/readText';
 import { escapeName } from './terminalText';
 import { openSecretsService } from '../../engine/host/serviceHost';

@@ -1,8 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { WritableEnvironment } from '../../engine/core/environments';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
-import { joinBounded } from '../../engine/core/text';
+import type { WritableEnvironment } from '../../engine/core/model/environments';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
+import { joinBounded } from '../../engine/core/base/text';
 import { discoverTree } from '../../engine/host/discover';
 import { createApiClient, type ApiClient } from '../../engine/api/apiClient';
 import { ApiConfigError } from '../../engine/api/apiError';

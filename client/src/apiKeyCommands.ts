@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, type WritableEnvironment } from '../../engine/core/environments';
+import { API_KEY_PREFIX, type WritableEnvironment } from '../../engine/core/model/environments';
 import { createApiClient } from '../../engine/api/apiClient';
 import { ApiError } from '../../engine/api/apiError';
 import { describeApiError } from '../../engine/sync/describeError';

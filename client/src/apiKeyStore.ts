@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import type { WritableEnvironment } from '../../engine/core/environments';
+import type { WritableEnvironment } from '../../engine/core/model/environments';
 import type { ProjectApiKeys } from '../../engine/api/remoteNameCache';
 
 /**

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { errorText } from '../../engine/core/errorText';
+import { errorText } from '../../engine/core/base/errorText';
 import { CLOAK_SCOPE } from './valueCloak';
 
 /**

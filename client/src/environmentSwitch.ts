@@ -6,12 +6,12 @@ import {
   writableEnvironmentOf,
   type Environment,
   type WritableEnvironment,
-} from '../../engine/core/environments';
+} from '../../engine/core/model/environments';
 import type { ApiKeyScope } from './apiKeyStore';
-import { describeRemote } from '../../engine/core/presence';
-import type { RemoteNameList } from '../../engine/core/remoteNames';
-import { Commands } from '../../engine/core/commands';
-import { SETTING_DEFAULTS } from '../../engine/core/settings';
+import { describeRemote } from '../../engine/core/model/presence';
+import type { RemoteNameList } from '../../engine/core/model/remoteNames';
+import { Commands } from '../../engine/core/features/commands';
+import { SETTING_DEFAULTS } from '../../engine/core/model/settings';
 
 const MEMENTO_KEY = 'struere.environment';
 

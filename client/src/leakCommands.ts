@@ -1,8 +1,8 @@
 import * as vscode from 'vscode';
-import { isValidKey } from '../../engine/core/environments';
-import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
-import { redactionDictionary, redactText } from '../../engine/core/leaks';
-import { envFileState, isEnvFileName } from '../../engine/core/workspaceIndex';
+import { isValidKey } from '../../engine/core/model/environments';
+import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leaks/leakFixes';
+import { redactionDictionary, redactText } from '../../engine/core/leaks/dictionary';
+import { envFileState, isEnvFileName } from '../../engine/core/model/workspaceIndex';
 import type { ProjectRegistry } from './projectRegistry';
 import { positionAtEnd, readIfExists } from './documentText';
 

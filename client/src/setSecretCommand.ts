@@ -7,12 +7,12 @@ import {
   writableEnvironmentOf,
   type Environment,
   type WritableEnvironment,
-} from '../../engine/core/environments';
+} from '../../engine/core/model/environments';
 import { createApiClient, type RetryPolicy } from '../../engine/api/apiClient';
 import { describeApiError } from '../../engine/sync/describeError';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
-import { Commands } from '../../engine/core/commands';
+import { Commands } from '../../engine/core/features/commands';
 import type { OutputLog } from './outputLog';
 import type { ProjectRegistry } from './projectRegistry';
 import type { RemoteNamesBridge } from './remoteNamesBridge';

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, ENV_FILE_NAMES, type WritableEnvironment } from '../../engine/core/environments';
+import { API_KEY_PREFIX, ENV_FILE_NAMES, type WritableEnvironment } from '../../engine/core/model/environments';
 import { createApiClient, type ApiClient } from '../../engine/api/apiClient';
 import {
   describePlan,
@@ -15,7 +15,7 @@ import {
 } from '../../engine/sync/syncFlow';
 import { describeApiError } from '../../engine/sync/describeError';
 import type { ApiKeyStore } from './apiKeyStore';
-import { Commands } from '../../engine/core/commands';
+import { Commands } from '../../engine/core/features/commands';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
 import type { ProjectRegistry } from './projectRegistry';

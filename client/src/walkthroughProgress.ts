@@ -1,6 +1,6 @@
 import * as vscode from 'vscode';
-import { errorText } from '../../engine/core/errorText';
-import type { Environment, WritableEnvironment } from '../../engine/core/environments';
+import { errorText } from '../../engine/core/base/errorText';
+import type { Environment, WritableEnvironment } from '../../engine/core/model/environments';
 import type { OutputLog } from './outputLog';
 import {
   missingSecretFixed,

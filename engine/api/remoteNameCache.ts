@@ -1,12 +1,12 @@
 import { createHash } from 'node:crypto';
-import { environmentOfApiKey, type Environment, type WritableEnvironment } from '../core/environments';
+import { environmentOfApiKey, type Environment, type WritableEnvironment } from '../core/model/environments';
 import {
   unknownRemote,
   type RemoteNameList,
   type RemoteNamesByEnvironment,
   type UnknownReason,
-} from '../core/remoteNames';
-import { SETTING_DEFAULTS } from '../core/settings';
+} from '../core/model/remoteNames';
+import { SETTING_DEFAULTS } from '../core/model/settings';
 import { createApiClient, type ApiClient } from './apiClient';
 import { ApiConfigError, ApiError, RequestCancelledError } from './apiError';
 

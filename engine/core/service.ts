@@ -13,26 +13,26 @@ import type {
   SymbolInformation,
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import { codeActions } from './codeActions';
-import { compilePrompt, type CompileResult } from './compilePrompt';
-import { doComplete, resolveCompletion, withTextEdits, type SecretCompletions } from './completion';
-import { findDefinition } from './definition';
-import { DIAGNOSTIC_SOURCE } from './diagnosticRules';
-import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './envFileFeatures';
-import { exampleComparedFiles, validateEnvExample } from './envExample';
-import { ENVIRONMENTS, type Environment } from './environments';
-import { hoverEnvKey, hoverReference } from './hover';
-import { hasLeakFindings, validateLeaks } from './leakDiagnostics';
-import type { LineEdit } from './lineEdits';
-import { siblingOf, validateParity } from './parity';
-import { keysSetIn } from './presence';
-import type { RemoteNameList } from './remoteNames';
-import { documentHighlights, findReferences, planRename, prepareRename } from './rename';
-import { DEFAULT_SETTINGS } from './settings';
-import { formatStatusMarkdown, secretStatus, type StatusRow } from './status';
-import { baseName } from './uris';
-import { validateAgentFile, validateEnvFile, type ValidationSettings } from './validation';
-import { isEnvFileName, type EnvFileState, type ProjectState, type WorkspaceIndex } from './workspaceIndex';
+import { codeActions } from './features/codeActions';
+import { compilePrompt, type CompileResult } from './prompt/compiler';
+import { doComplete, resolveCompletion, withTextEdits, type SecretCompletions } from './features/completion';
+import { findDefinition } from './features/definition';
+import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
+import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './features/envFileFeatures';
+import { exampleComparedFiles, validateEnvExample } from './features/envExample';
+import { ENVIRONMENTS, type Environment } from './model/environments';
+import { hoverEnvKey, hoverReference } from './features/hover';
+import { hasLeakFindings, validateLeaks } from './leaks/leakDiagnostics';
+import type { LineEdit } from './model/lineEdits';
+import { siblingOf, validateParity } from './rules/parity';
+import { keysSetIn } from './model/presence';
+import type { RemoteNameList } from './model/remoteNames';
+import { documentHighlights, findReferences, planRename, prepareRename } from './features/rename';
+import { DEFAULT_SETTINGS } from './model/settings';
+import { formatStatusMarkdown, secretStatus, type StatusRow } from './features/status';
+import { baseName } from './base/uris';
+import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
+import { isEnvFileName, type EnvFileState, type ProjectState, type WorkspaceIndex } from './model/workspaceIndex';
 
 /**
  * The one entry point into the core for every front end (the LSP server, the CLI). It owns the decision "an

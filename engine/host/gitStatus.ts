@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isIgnoredByGit, isTemplateEnvFile, type GitignoreFile } from '../core/gitignore';
+import { isIgnoredByGit, isTemplateEnvFile, type GitignoreFile } from '../core/model/gitignore';
 import { isMissing, readTextFile } from './readText';
 import { toPosix } from './discover';
 

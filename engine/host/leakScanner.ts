@@ -1,7 +1,7 @@
-import { scanForSecrets } from '../core/secretScan';
-import { isTemplateEnvFile } from '../core/gitignore';
-import { baseName } from '../core/uris';
-import type { WorkspaceIndex, ProjectState } from '../core/workspaceIndex';
+import { scanForSecrets } from '../core/leaks/secretScan';
+import { isTemplateEnvFile } from '../core/model/gitignore';
+import { baseName } from '../core/base/uris';
+import type { WorkspaceIndex, ProjectState } from '../core/model/workspaceIndex';
 
 /**
  * The asynchronous half of leak detection. secretlint answers with a promise, so `hardcoded-secret` findings

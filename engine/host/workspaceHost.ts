@@ -1,10 +1,10 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { LineEdit } from '../core/lineEdits';
-import type { ServerSettings } from '../core/settings';
-import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/workspaceIndex';
+import type { LineEdit } from '../core/model/lineEdits';
+import type { ServerSettings } from '../core/model/settings';
+import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/model/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
-import { isTemplateEnvFile } from '../core/gitignore';
+import { isTemplateEnvFile } from '../core/model/gitignore';
 import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
 import { GitIgnoreCache } from './gitIgnoreCache';

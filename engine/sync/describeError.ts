@@ -1,6 +1,6 @@
 import { ApiConfigError, ApiError, NetworkError, RequestCancelledError } from '../api/apiError';
 import { SyncLockedError } from './syncLock';
-import { errorText } from '../core/errorText';
+import { errorText } from '../core/base/errorText';
 
 /**
  * API failures in words a person can act on, for notifications, the CLI and logs. Built only from typed fields

@@ -1,12 +1,17 @@
 import * as path from 'node:path';
 import * as dotenv from 'dotenv';
-import { isDiagnosticCode, SYNC_BLOCKING_CODES } from '../core/diagnosticRules';
-import { validateEnvFile } from '../core/validation';
-import { envFileState } from '../core/workspaceIndex';
-import { API_KEY_PREFIX, ENV_FILE_NAMES, environmentOfApiKey, type WritableEnvironment } from '../core/environments';
+import { isDiagnosticCode, SYNC_BLOCKING_CODES } from '../core/rules/diagnosticRules';
+import { validateEnvFile } from '../core/rules/validation';
+import { envFileState } from '../core/model/workspaceIndex';
+import {
+  API_KEY_PREFIX,
+  ENV_FILE_NAMES,
+  environmentOfApiKey,
+  type WritableEnvironment,
+} from '../core/model/environments';
 import { readEnvFile } from '../host/envFileVerdict';
-import { DEFAULT_SETTINGS } from '../core/settings';
-import { joinBounded } from '../core/text';
+import { DEFAULT_SETTINGS } from '../core/model/settings';
+import { joinBounded } from '../core/base/text';
 import type { ApiClient } from '../api/apiClient';
 import { planSync, type SyncPlan } from './syncPlan';
 import {

@@ -1,4 +1,4 @@
-import { compareCodeUnits } from '../core/text';
+import { compareCodeUnits } from '../core/base/text';
 
 export { compareCodeUnits };
 /**

@@ -1,5 +1,5 @@
-import type { WritableEnvironment } from '../core/environments';
-import { joinBounded } from '../core/text';
+import type { WritableEnvironment } from '../core/model/environments';
+import { joinBounded } from '../core/base/text';
 import type { SyncPlan } from './syncPlan';
 import type { SyncReport } from './syncRun';
 import { describeApiError } from './describeError';

@@ -1,4 +1,4 @@
-import type { Environment, WritableEnvironment } from '../core/environments';
+import type { Environment, WritableEnvironment } from '../core/model/environments';
 import type { ApiClient, AttemptReport, SecretItem } from '../api/apiClient';
 import { ApiError, RequestCancelledError } from '../api/apiError';
 import { compareCodeUnits } from './syncPlan';

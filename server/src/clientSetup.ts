@@ -4,9 +4,9 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { isEnvironment, type Environment } from '../../engine/core/environments';
+import { isEnvironment, type Environment } from '../../engine/core/model/environments';
 import type { ClientFeatures } from '../../engine/core/service';
-import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from '../../engine/core/settings';
+import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from '../../engine/core/model/settings';
 import { uriToPath } from '../../engine/host/workspaceHost';
 import type { StruereInitializationOptions } from '../../engine/protocol';
 

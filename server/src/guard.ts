@@ -5,7 +5,7 @@ import {
   type CancellationToken,
   type Connection,
 } from 'vscode-languageserver';
-import { errorText } from '../../engine/core/errorText';
+import { errorText } from '../../engine/core/base/errorText';
 import { ServiceRefusal } from '../../engine/core/service';
 import type { ServerSession } from './session';
 

@@ -11,7 +11,7 @@ import type {
   WorkspaceFoldersChangeEvent,
   WorkspaceSymbolParams,
 } from 'vscode-languageserver';
-import { isEnvironment } from '../../engine/core/environments';
+import { isEnvironment } from '../../engine/core/model/environments';
 import type { SecretStatusParams, SetEnvironmentParams, SetRemoteNamesParams } from '../../engine/protocol';
 
 /**

@@ -17,7 +17,7 @@ import {
   SetEnvironmentNotification,
   SetRemoteNamesNotification,
 } from '../../engine/protocol';
-import { lineEditOf, type LineEdit } from '../../engine/core/lineEdits';
+import { lineEditOf, type LineEdit } from '../../engine/core/model/lineEdits';
 import { readClientSetup, serverCapabilities } from './clientSetup';
 import { Guard } from './guard';
 import * as is from './params';

@@ -8,10 +8,10 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Environment } from '../../engine/core/environments';
-import type { LineEdit } from '../../engine/core/lineEdits';
+import { type Environment } from '../../engine/core/model/environments';
+import type { LineEdit } from '../../engine/core/model/lineEdits';
 import type { OpenDocuments, SecretsService } from '../../engine/core/service';
-import { sanitizeSettings, type ServerSettings } from '../../engine/core/settings';
+import { sanitizeSettings, type ServerSettings } from '../../engine/core/model/settings';
 import { watchFoldersOnDisk } from '../../engine/host/diskWatcher';
 import { openSecretsService } from '../../engine/host/serviceHost';
 import { pathToUri, uriToPath, WorkspaceHost } from '../../engine/host/workspaceHost';

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { Agent, request } from 'undici';
-import type { Environment } from '../../engine/core/environments';
+import type { Environment } from '../../engine/core/model/environments';
 import { createLocalApiServer, type LocalApiServer, type LocalApiServerOptions } from '../../local-api/server';
 import { createApiClient, type ApiClient, type ApiClientOptions } from '../../engine/api/apiClient';
 

@@ -4,7 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import Ajv from 'ajv-draft-04';
 import addFormats from 'ajv-formats';
-import { DIAGNOSTIC_CODES } from '../../engine/core/diagnosticRules';
+import { DIAGNOSTIC_CODES } from '../../engine/core/rules/diagnosticRules';
 import { escapeData, escapeProperty, formatGithub } from '../../cli/src/formats/github';
 import { runCli } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';

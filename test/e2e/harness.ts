@@ -11,7 +11,7 @@ import * as http from 'node:http';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { chromium, type Browser, type Locator, type Page } from 'playwright-core';
-import { errorText } from '../../engine/core/errorText';
+import { errorText } from '../../engine/core/base/errorText';
 import { writeStubLanguagePack } from './languagePack';
 
 export const ROOT = path.resolve(__dirname, '..', '..');

@@ -6,7 +6,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { ARTIFACTS, buildAndPackage, prepareEditor, writeStateFile } from './harness';
-import { errorText } from '../../engine/core/errorText';
+import { errorText } from '../../engine/core/base/errorText';
 
 const started = Date.now();
 const seconds = () => ((Date.now() - started) / 1000).toFixed(1);

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { CodeActionRequest, CodeLensRequest, type CodeAction, type CodeLens } from 'vscode-languageserver-protocol';
-import { Commands } from '../../engine/core/commands';
+import { Commands } from '../../engine/core/features/commands';
 import { SetRemoteNamesNotification, VSCODE_CLIENT_FEATURES } from '../../engine/protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
 import { tempWorkspace } from '../support/tempWorkspace';

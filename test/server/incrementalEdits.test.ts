@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DocumentDiagnosticRequest, type Diagnostic } from 'vscode-languageserver-protocol';
-import { LineIndex } from '../../engine/core/text';
+import { LineIndex } from '../../engine/core/base/text';
 import { fileUri, LspTestClient } from '../support/lspClient';
 import { tempWorkspace } from '../support/tempWorkspace';
 

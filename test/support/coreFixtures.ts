@@ -1,8 +1,8 @@
 import type { Position, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-types';
-import type { Environment } from '../../engine/core/environments';
-import type { RemoteNameList } from '../../engine/core/remoteNames';
-import { LineIndex } from '../../engine/core/text';
-import { WorkspaceIndex, type ProjectState, type AgentFileState } from '../../engine/core/workspaceIndex';
+import type { Environment } from '../../engine/core/model/environments';
+import type { RemoteNameList } from '../../engine/core/model/remoteNames';
+import { LineIndex } from '../../engine/core/base/text';
+import { WorkspaceIndex, type ProjectState, type AgentFileState } from '../../engine/core/model/workspaceIndex';
 
 export const ROOT = 'file:///ws/app';
 

@@ -1,8 +1,8 @@
 import { isDeepStrictEqual } from 'node:util';
 import { DEFAULT_API_URL } from '../../engine/api/apiClient';
-import { Commands, INTERNAL_COMMANDS, type CommandId } from '../../engine/core/commands';
-import { RULES } from '../../engine/core/diagnosticRules';
-import { SETTING_DEFAULTS } from '../../engine/core/settings';
+import { Commands, INTERNAL_COMMANDS, type CommandId } from '../../engine/core/features/commands';
+import { RULES } from '../../engine/core/rules/diagnosticRules';
+import { SETTING_DEFAULTS } from '../../engine/core/model/settings';
 import { WALKTHROUGH_ID, WalkthroughContext } from '../../client/src/walkthroughSteps';
 
 /**

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type * as vscode from 'vscode';
 import { readClientSettings } from '../../client/src/clientSettings';
 import { DEFAULT_API_URL } from '../../engine/api/apiClient';
-import { SETTING_DEFAULTS } from '../../engine/core/settings';
+import { SETTING_DEFAULTS } from '../../engine/core/model/settings';
 
 /**
  * A `struere` section as VS Code hands it over: `get` gives the effective value, `inspect` each scope's own.

@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-types';
-import { codeActions, type CodeActionHost } from '../../engine/core/codeActions';
-import { validateEnvFile, validateAgentFile } from '../../engine/core/validation';
-import { suggestValidName } from '../../engine/core/rename';
+import { codeActions, type CodeActionHost } from '../../engine/core/features/codeActions';
+import { validateEnvFile, validateAgentFile } from '../../engine/core/rules/validation';
+import { suggestValidName } from '../../engine/core/features/rename';
 import { applyEdit, fixtureProject } from '../support/coreFixtures';
 
 const host = (overrides: Partial<CodeActionHost> = {}): CodeActionHost => ({

@@ -7,8 +7,8 @@ import {
   isAgentCode,
   SET_SECRET_MASK,
   setKeysFrom,
-} from '../../engine/core/compilePrompt';
-import { unknownRemote, type RemoteNameList } from '../../engine/core/remoteNames';
+} from '../../engine/core/prompt/compiler';
+import { unknownRemote, type RemoteNameList } from '../../engine/core/model/remoteNames';
 
 // The compiler is told which keys are set and nothing else: no value can be in its output, because none is ever
 // passed in. These tests check the shape of what it builds.

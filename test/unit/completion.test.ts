@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { doComplete, resolveCompletion, withTextEdits } from '../../engine/core/completion';
-import { WorkspaceIndex } from '../../engine/core/workspaceIndex';
+import { doComplete, resolveCompletion, withTextEdits } from '../../engine/core/features/completion';
+import { WorkspaceIndex } from '../../engine/core/model/workspaceIndex';
 import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
 
 const ENV = {

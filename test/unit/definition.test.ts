@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { findDefinition } from '../../engine/core/definition';
+import { findDefinition } from '../../engine/core/features/definition';
 import { agentFileWithCursor, fixtureProject } from '../support/coreFixtures';
 
 const ENV = {

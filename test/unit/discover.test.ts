@@ -4,7 +4,7 @@ import { createRequire } from 'node:module';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
 import { GlobFilter } from '../../engine/host/discover';
 import { WorkspaceHost } from '../../engine/host/workspaceHost';
 

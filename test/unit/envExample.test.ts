@@ -1,8 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { TextDocumentEdit } from 'vscode-languageserver-types';
-import { codeActions } from '../../engine/core/codeActions';
-import { exampleFileOf, exampleSources, updateExampleText, validateEnvExample } from '../../engine/core/envExample';
+import { codeActions } from '../../engine/core/features/codeActions';
+import {
+  exampleFileOf,
+  exampleSources,
+  updateExampleText,
+  validateEnvExample,
+} from '../../engine/core/features/envExample';
 import { fixtureProject } from '../support/coreFixtures';
 
 const host = () => ({ versionOf: () => null, gitignoreText: undefined });

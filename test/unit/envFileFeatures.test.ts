@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { documentSymbols, envCodeLenses, workspaceSymbols } from '../../engine/core/envFileFeatures';
+import { documentSymbols, envCodeLenses, workspaceSymbols } from '../../engine/core/features/envFileFeatures';
 import { fixtureProject, fresh } from '../support/coreFixtures';
 
 test('outline of an .env file and workspace symbols, names only', () => {

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dotenv from 'dotenv';
 import fc from 'fast-check';
-import { parseEnv, parseEnvGeneralPath, toValueMap, type ParsedEnv } from '../../engine/core/envParser';
+import { parseEnv, parseEnvGeneralPath, toValueMap, type ParsedEnv } from '../../engine/core/model/envParser';
 
 // ---------------------------------------------------------------------------------------------------------
 // Generators: .env-like files from a grammar of realistic lines, plus token soup and arbitrary strings.

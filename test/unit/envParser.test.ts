@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dotenv from 'dotenv';
-import { parseEnv, toValueMap, type EnvEntry, type ParsedEnv } from '../../engine/core/envParser';
+import { parseEnv, toValueMap, type EnvEntry, type ParsedEnv } from '../../engine/core/model/envParser';
 
 /** What an entry looks like in the text: the spans sliced out, so fixtures read like the file. */
 function view(text: string, entry: EnvEntry) {

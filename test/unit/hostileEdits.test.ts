@@ -2,14 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import * as dotenv from 'dotenv';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { codeActions, type CodeActionHost } from '../../engine/core/codeActions';
-import { setKeysFrom } from '../../engine/core/compilePrompt';
-import { DROPPED_KEYS } from '../../engine/core/envParser';
-import { presenceIn } from '../../engine/core/presence';
-import { planRename } from '../../engine/core/rename';
-import { unknownRemote } from '../../engine/core/remoteNames';
-import { secretStatus } from '../../engine/core/status';
-import { validateEnvFile, validateAgentFile } from '../../engine/core/validation';
+import { codeActions, type CodeActionHost } from '../../engine/core/features/codeActions';
+import { setKeysFrom } from '../../engine/core/prompt/compiler';
+import { DROPPED_KEYS } from '../../engine/core/model/envParser';
+import { presenceIn } from '../../engine/core/model/presence';
+import { planRename } from '../../engine/core/features/rename';
+import { unknownRemote } from '../../engine/core/model/remoteNames';
+import { secretStatus } from '../../engine/core/features/status';
+import { validateEnvFile, validateAgentFile } from '../../engine/core/rules/validation';
 import { fixtureProject } from '../support/coreFixtures';
 
 /** Keys dotenv drops are never "set"; edits that would merge two secrets (and lose a value) are refused. */

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { hoverEnvKey, hoverReference } from '../../engine/core/hover';
+import { hoverEnvKey, hoverReference } from '../../engine/core/features/hover';
 import { agentFileWithCursor, fixtureProject } from '../support/coreFixtures';
 
 const ENV = {

@@ -3,11 +3,11 @@ import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { codeActions } from '../../engine/core/codeActions';
-import { isCredentialLike } from '../../engine/core/credentials';
-import { validateLeaks } from '../../engine/core/leakDiagnostics';
-import { parseEnv } from '../../engine/core/envParser';
-import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
+import { codeActions } from '../../engine/core/features/codeActions';
+import { isCredentialLike } from '../../engine/core/leaks/credentials';
+import { validateLeaks } from '../../engine/core/leaks/leakDiagnostics';
+import { parseEnv } from '../../engine/core/model/envParser';
+import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leaks/leakFixes';
 import {
   createRedactor,
   forEachLongRun,
@@ -16,10 +16,10 @@ import {
   redactionDictionary,
   redactText,
   ValueDictionary,
-} from '../../engine/core/leaks';
-import { scanForSecrets, suggestedKeyName } from '../../engine/core/secretScan';
+} from '../../engine/core/leaks/dictionary';
+import { scanForSecrets, suggestedKeyName } from '../../engine/core/leaks/secretScan';
 import { fixtureProject } from '../support/coreFixtures';
-import { envFileState } from '../../engine/core/workspaceIndex';
+import { envFileState } from '../../engine/core/model/workspaceIndex';
 
 // Fake credentials of realistic shape, made up for these tests.
 const STRIPE_LIKE = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';

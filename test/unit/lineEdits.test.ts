@@ -1,9 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { lineEditOf, type LineEdit } from '../../engine/core/lineEdits';
-import { LineIndex } from '../../engine/core/text';
-import { WorkspaceIndex } from '../../engine/core/workspaceIndex';
+import { lineEditOf, type LineEdit } from '../../engine/core/model/lineEdits';
+import { LineIndex } from '../../engine/core/base/text';
+import { WorkspaceIndex } from '../../engine/core/model/workspaceIndex';
 
 /**
  * An edit of an open buffer rescans only the lines it touched (engine/core/lineEdits.ts). The oracle is a fresh

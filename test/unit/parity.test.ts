@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { completeEnvKey } from '../../engine/core/envFileFeatures';
-import { validateParity } from '../../engine/core/parity';
+import { completeEnvKey } from '../../engine/core/features/envFileFeatures';
+import { validateParity } from '../../engine/core/rules/parity';
 import { fixtureProject } from '../support/coreFixtures';
 
 test('environment parity: information both ways; completion offers the sibling keys missing here', () => {

@@ -1,8 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { scanReferences } from '../../engine/core/references';
-import { LineIndex } from '../../engine/core/text';
+import { scanReferences } from '../../engine/core/model/references';
+import { LineIndex } from '../../engine/core/base/text';
 
 /**
  * scanReferences works out each key's offset from the shape of its match and its line by jumping between line

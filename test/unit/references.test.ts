@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { scanReferences } from '../../engine/core/references';
+import { scanReferences } from '../../engine/core/model/references';
 
 const keys = (text: string) => scanReferences(text).map((r) => `${r.kind}:${r.key}:${r.valid}`);
 

@@ -8,8 +8,8 @@ import {
   type ClientFeatures,
   type OpenDocuments,
 } from '../../engine/core/service';
-import { scanForSecrets } from '../../engine/core/secretScan';
-import { envFileState } from '../../engine/core/workspaceIndex';
+import { scanForSecrets } from '../../engine/core/leaks/secretScan';
+import { envFileState } from '../../engine/core/model/workspaceIndex';
 import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
 
 const FILES = {

@@ -1,13 +1,13 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { unknownRemote, type RemoteNamesByEnvironment } from '../../engine/core/remoteNames';
+import { unknownRemote, type RemoteNamesByEnvironment } from '../../engine/core/model/remoteNames';
 import {
   formatStatusMarkdown,
   formatStatusText,
   missingKeys,
   secretStatus,
   statusCellText,
-} from '../../engine/core/status';
+} from '../../engine/core/features/status';
 import { fixtureProject, fresh } from '../support/coreFixtures';
 
 const FILES = {

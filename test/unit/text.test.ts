@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import { LineIndex } from '../../engine/core/text';
+import { LineIndex } from '../../engine/core/base/text';
 
 /** Oracle: the lines LSP defines (\n, \r\n and a lone \r each end one), found by splitting. */
 function lineStartsBySplitting(text: string): number[] {

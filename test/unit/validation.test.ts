@@ -1,10 +1,10 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
-import { ENVIRONMENTS } from '../../engine/core/environments';
-import { presenceIn, setOrMaybeSetTest } from '../../engine/core/presence';
-import { unknownRemote, type RemoteNameList } from '../../engine/core/remoteNames';
-import { validateEnvFile, validateAgentFile, type ValidationSettings } from '../../engine/core/validation';
+import { ENVIRONMENTS } from '../../engine/core/model/environments';
+import { presenceIn, setOrMaybeSetTest } from '../../engine/core/model/presence';
+import { unknownRemote, type RemoteNameList } from '../../engine/core/model/remoteNames';
+import { validateEnvFile, validateAgentFile, type ValidationSettings } from '../../engine/core/rules/validation';
 import { fixtureProject, fresh, messageOf } from '../support/coreFixtures';
 
 const settings = (overrides: Partial<ValidationSettings> = {}): ValidationSettings => ({

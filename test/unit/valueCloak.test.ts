@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { parseEnv } from '../../engine/core/envParser';
+import { parseEnv } from '../../engine/core/model/envParser';
 import {
   CLOAK_MASK as M,
   CLOAK_SCOPE,

@@ -3,7 +3,7 @@ import * as fs from 'node:fs';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { DEFAULT_SETTINGS } from '../../engine/core/settings';
+import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
 import { discoverTree } from '../../engine/host/discover';
 import { FileUris, pathToUri, WorkspaceHost } from '../../engine/host/workspaceHost';
 

@@ -1,11 +1,11 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { isIgnoredByGit } from '../../engine/core/gitignore';
-import { sanitizeSettings, DEFAULT_SETTINGS } from '../../engine/core/settings';
-import { scanReferences } from '../../engine/core/references';
-import { parseEnv } from '../../engine/core/envParser';
-import { LineIndex } from '../../engine/core/text';
-import { envFileState, WorkspaceIndex } from '../../engine/core/workspaceIndex';
+import { isIgnoredByGit } from '../../engine/core/model/gitignore';
+import { sanitizeSettings, DEFAULT_SETTINGS } from '../../engine/core/model/settings';
+import { scanReferences } from '../../engine/core/model/references';
+import { parseEnv } from '../../engine/core/model/envParser';
+import { LineIndex } from '../../engine/core/base/text';
+import { envFileState, WorkspaceIndex } from '../../engine/core/model/workspaceIndex';
 
 test('every file belongs to the nearest enclosing project', () => {
   const index = new WorkspaceIndex();

@@ -5,7 +5,7 @@
 // and event-driven (onDidChangeDiagnostics), never a fixed sleep.
 import * as assert from 'node:assert/strict';
 import * as vscode from 'vscode';
-import { errorText } from '../../../engine/core/errorText';
+import { errorText } from '../../../engine/core/base/errorText';
 
 const EXTENSION_ID = 'struere.struere-secrets';
 const TIMEOUT = 30_000;

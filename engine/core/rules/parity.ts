@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
-import { ENV_FILE_NAMES, type WritableEnvironment } from './environments';
-import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from './workspaceIndex';
+import { ENV_FILE_NAMES, type WritableEnvironment } from '../model/environments';
+import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 
 const OTHER: Record<WritableEnvironment, WritableEnvironment> = {
   development: 'production',

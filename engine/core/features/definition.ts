@@ -1,8 +1,8 @@
 import type { Location, Position } from 'vscode-languageserver-types';
-import { ENVIRONMENTS, writableEnvironmentOf, type Environment } from './environments';
+import { ENVIRONMENTS, writableEnvironmentOf, type Environment } from '../model/environments';
 import { referenceAt } from './hover';
-import { presenceIn } from './presence';
-import type { ProjectState, AgentFileState } from './workspaceIndex';
+import { presenceIn } from '../model/presence';
+import type { ProjectState, AgentFileState } from '../model/workspaceIndex';
 
 /**
  * Reference → the key's line in the selected environment's file (eval → .env.development). When that file

@@ -1,8 +1,8 @@
 import AhoCorasick from 'modern-ahocorasick';
 import { createReplaceStream } from 'modern-ahocorasick/stream';
 import { isCredentialLike } from './credentials';
-import { isTemplateEnvFile } from './gitignore';
-import type { EnvFileState } from './workspaceIndex';
+import { isTemplateEnvFile } from '../model/gitignore';
+import type { EnvFileState } from '../model/workspaceIndex';
 
 /**
  * The values of a project's env files as one Aho–Corasick dictionary, so a file is scanned once for all of

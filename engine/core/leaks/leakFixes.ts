@@ -5,14 +5,14 @@ import {
   type Range,
   type TextEdit,
 } from 'vscode-languageserver-types';
-import { Commands } from './commands';
-import type { DiagnosticData } from './diagnosticRules';
-import { parseEnv } from './envParser';
-import { ENV_FILE_NAMES, isValidKey } from './environments';
-import { isTemplateEnvFile } from './gitignore';
-import { LineIndex } from './text';
-import { joinUri } from './uris';
-import type { ProjectState } from './workspaceIndex';
+import { Commands } from '../features/commands';
+import type { DiagnosticData } from '../rules/diagnosticRules';
+import { parseEnv } from '../model/envParser';
+import { ENV_FILE_NAMES, isValidKey } from '../model/environments';
+import { isTemplateEnvFile } from '../model/gitignore';
+import { LineIndex } from '../base/text';
+import { joinUri } from '../base/uris';
+import type { ProjectState } from '../model/workspaceIndex';
 
 /**
  * The quick fix for `leaked-value`: the pasted value gives way to a reference to its key. In a prompt (Markdown,

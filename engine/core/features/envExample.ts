@@ -1,7 +1,7 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
-import { parentUri } from './uris';
-import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from './workspaceIndex';
+import { makeDiagnostic, type SeverityOverrides } from '../rules/diagnosticRules';
+import { parentUri } from '../base/uris';
+import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 
 /**
  * `.env.example`: the committed template of a project, names and never values. Its keys are compared with the

@@ -1,5 +1,5 @@
 import type { Position, Range } from 'vscode-languageserver-types';
-import type { ValueDictionary } from './leaks';
+import type { ValueDictionary } from '../leaks/dictionary';
 import { scanReferences, type SecretReference } from './references';
 
 /**

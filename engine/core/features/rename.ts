@@ -1,10 +1,10 @@
 import type { DocumentHighlight, Location, Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { DocumentHighlightKind } from 'vscode-languageserver-types';
-import { isValidKey } from './environments';
-import { definitionsOf, keyAt, referencesOf } from './occurrences';
-import { compareCodeUnits } from './text';
-import { relativePath } from './uris';
-import type { ProjectState } from './workspaceIndex';
+import { isValidKey } from '../model/environments';
+import { definitionsOf, keyAt, referencesOf } from './navigation';
+import { compareCodeUnits } from '../base/text';
+import { relativePath } from '../base/uris';
+import type { ProjectState } from '../model/workspaceIndex';
 
 export type PrepareRenameResult = { range: Range; placeholder: string } | { error: string };
 

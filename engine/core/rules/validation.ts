@@ -1,12 +1,12 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type RuleArgs, type SeverityOverrides } from './diagnosticRules';
-import { DROPPED_KEYS, type EnvEntry } from './envParser';
-import type { LineIndex } from './text';
-import { isValidKey, type Environment } from './environments';
-import { describeRemote, presenceIn, setOrMaybeSetTest } from './presence';
-import { isPromptReference } from './references';
-import { baseName } from './uris';
-import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from './workspaceIndex';
+import { DROPPED_KEYS, type EnvEntry } from '../model/envParser';
+import type { LineIndex } from '../base/text';
+import { isValidKey, type Environment } from '../model/environments';
+import { describeRemote, presenceIn, setOrMaybeSetTest } from '../model/presence';
+import { isPromptReference } from '../model/references';
+import { baseName } from '../base/uris';
+import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from '../model/workspaceIndex';
 
 export interface ValidationSettings {
   readonly environment: Environment;

@@ -3,11 +3,11 @@ import { DROPPED_KEYS, parseEnv, type EnvEntry, type ParsedEnv } from './envPars
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
 import { rescanEditedLines, type LineEdit } from './lineEdits';
 import { scanReferences, type SecretReference } from './references';
-import { leakDictionary, ValueDictionary, type ValueHit } from './leaks';
+import { leakDictionary, ValueDictionary, type ValueHit } from '../leaks/dictionary';
 import { allUnknown, type RemoteNameList } from './remoteNames';
-import type { SecretFinding } from './secretScan';
-import { LineIndex } from './text';
-import { baseName, parentUri } from './uris';
+import type { SecretFinding } from '../leaks/secretScan';
+import { LineIndex } from '../base/text';
+import { baseName, parentUri } from '../base/uris';
 
 /**
  * The in-memory model of every project in a workspace: env files with their parsed keys, the secret

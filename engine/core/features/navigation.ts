@@ -1,7 +1,7 @@
 import type { Location, Position, Range } from 'vscode-languageserver-types';
 import { referenceAt } from './hover';
-import { rangeContains } from './text';
-import type { EnvFileState, ProjectState } from './workspaceIndex';
+import { rangeContains } from '../base/text';
+import type { EnvFileState, ProjectState } from '../model/workspaceIndex';
 
 /** A key under the cursor, in an .env file (a definition) or in a prompt or tool (a reference). */
 export interface KeyAtPosition {

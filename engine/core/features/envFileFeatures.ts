@@ -8,10 +8,10 @@ import {
   type Position,
   type SymbolInformation,
 } from 'vscode-languageserver-types';
-import { keysMissingHere, siblingOf } from './parity';
-import { describeRemote } from './presence';
-import type { ClientFeatures } from './service';
-import type { EnvFileState, ProjectState, WorkspaceIndex } from './workspaceIndex';
+import { keysMissingHere, siblingOf } from '../rules/parity';
+import { describeRemote } from '../model/presence';
+import type { ClientFeatures } from '../service';
+import type { EnvFileState, ProjectState, WorkspaceIndex } from '../model/workspaceIndex';
 
 /** Outline of an .env file: one symbol per entry, named by its key. Never a value, not even as detail. */
 export function documentSymbols(file: EnvFileState): DocumentSymbol[] {

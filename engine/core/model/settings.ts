@@ -1,4 +1,9 @@
-import { isDiagnosticCode, type SeverityName, type SeverityOverrides, type DiagnosticCode } from './diagnosticRules';
+import {
+  isDiagnosticCode,
+  type SeverityName,
+  type SeverityOverrides,
+  type DiagnosticCode,
+} from '../rules/diagnosticRules';
 import { isEnvironment, type Environment } from './environments';
 
 /**

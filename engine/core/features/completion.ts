@@ -5,10 +5,10 @@ import {
   type Position,
   type Range,
 } from 'vscode-languageserver-types';
-import { ENVIRONMENTS, type Environment } from './environments';
-import { keysSetIn, presenceEverywhere } from './presence';
+import { ENVIRONMENTS, type Environment } from '../model/environments';
+import { keysSetIn, presenceEverywhere } from '../model/presence';
 import { presenceMarkdown, presenceSummary } from './presenceText';
-import { envFileFor, type ProjectState } from './workspaceIndex';
+import { envFileFor, type ProjectState } from '../model/workspaceIndex';
 
 // A reference being typed, ending at the cursor. Group 1: the opener; 2: the partial key.
 const OPEN_REFERENCE =

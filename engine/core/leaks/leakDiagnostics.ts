@@ -1,9 +1,9 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
-import type { ValueDefinition } from './leaks';
+import { makeDiagnostic, type SeverityOverrides } from '../rules/diagnosticRules';
+import type { ValueDefinition } from './dictionary';
 import { ruleName, suggestedKeyName } from './secretScan';
-import type { EnvFileState, ProjectState } from './workspaceIndex';
-import { isTemplateEnvFile } from './gitignore';
+import type { EnvFileState, ProjectState } from '../model/workspaceIndex';
+import { isTemplateEnvFile } from '../model/gitignore';
 
 /**
  * `leaked-value` and `hardcoded-secret` for one committed file. The caller decides "committed" (the host reads

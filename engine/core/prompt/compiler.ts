@@ -1,7 +1,7 @@
-import { DROPPED_KEYS, parseEnv } from './envParser';
-import { isValidKey, type Environment } from './environments';
-import type { RemoteNameList } from './remoteNames';
-import { promptReferencePattern } from './references';
+import { DROPPED_KEYS, parseEnv } from '../model/envParser';
+import { isValidKey, type Environment } from '../model/environments';
+import type { RemoteNameList } from '../model/remoteNames';
+import { promptReferencePattern } from '../model/references';
 
 /**
  * What a prompt compiles to on the platform, without any value: a set secret shows as a mask, an unset one as

@@ -1,9 +1,9 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
-import { isPromptReference } from './references';
-import { presenceEverywhere } from './presence';
+import { isPromptReference } from '../model/references';
+import { presenceEverywhere } from '../model/presence';
 import { presenceMarkdown } from './presenceText';
-import { rangeContains } from './text';
-import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from './workspaceIndex';
+import { rangeContains } from '../base/text';
+import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from '../model/workspaceIndex';
 
 /** The reference whose key the position touches, if any. References are sorted by position. */
 export function referenceAt(file: AgentFileState, position: Position): IndexedReference | undefined {

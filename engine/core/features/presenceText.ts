@@ -1,5 +1,5 @@
-import { ENVIRONMENTS, type Environment } from './environments';
-import { describeRemote, type KeyPresence } from './presence';
+import { ENVIRONMENTS, type Environment } from '../model/environments';
+import { describeRemote, type KeyPresence } from '../model/presence';
 
 /** "development ✓ · production ✗ · eval ✓" — a one-line view for completion details and the CLI. */
 export function presenceSummary(presence: Record<Environment, KeyPresence>): string {

@@ -1,8 +1,14 @@
-import { compareCodeUnits } from './text';
-import { ENVIRONMENTS, ENV_FILE_NAMES, isValidKey, writableEnvironmentOf, type Environment } from './environments';
-import { describeRemote, presenceIn } from './presence';
-import type { RemoteNameList, RemoteNamesByEnvironment } from './remoteNames';
-import { envFileFor, type ProjectState } from './workspaceIndex';
+import { compareCodeUnits } from '../base/text';
+import {
+  ENVIRONMENTS,
+  ENV_FILE_NAMES,
+  isValidKey,
+  writableEnvironmentOf,
+  type Environment,
+} from '../model/environments';
+import { describeRemote, presenceIn } from '../model/presence';
+import type { RemoteNameList, RemoteNamesByEnvironment } from '../model/remoteNames';
+import { envFileFor, type ProjectState } from '../model/workspaceIndex';
 
 /**
  * Keys × environments for one project: where each key is set, locally and remotely, and how many files

@@ -8,15 +8,15 @@ import {
   type TextEdit,
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
-import type { DiagnosticData } from './diagnosticRules';
-import { ENV_FILE_NAMES, ENVIRONMENTS, type Environment, type WritableEnvironment } from './environments';
-import { presenceIn } from './presence';
+import type { DiagnosticData } from '../rules/diagnosticRules';
+import { ENV_FILE_NAMES, ENVIRONMENTS, type Environment, type WritableEnvironment } from '../model/environments';
+import { presenceIn } from '../model/presence';
 import { planRename, suggestValidName } from './rename';
-import { LineIndex } from './text';
-import { joinUri } from './uris';
+import { LineIndex } from '../base/text';
+import { joinUri } from '../base/uris';
 import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';
-import { leakedValueFix, moveSecretFix } from './leakFixes';
-import { envFileFor, type EnvFileState, type ProjectState } from './workspaceIndex';
+import { leakedValueFix, moveSecretFix } from '../leaks/leakFixes';
+import { envFileFor, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
 export interface CodeActionHost {
