@@ -20,6 +20,20 @@ const frontEnds = {
 };
 
 /**
+ * Doors (ARCHITECTURE.md, "Layout"): each engine area (core, host, api, sync) has one door, its index.ts, which
+ * names what the rest of the code may use. A front end imports `engine/<area>`, never a file inside it.
+ */
+const insideAnArea = {
+  group: ['**/engine/core/*', '**/engine/host/*', '**/engine/api/*', '**/engine/sync/*'],
+  message: 'Import the engine area through its door (engine/core, engine/host, engine/api, engine/sync).',
+};
+/** Another engine area, too, goes through the door: `../core`, not a file inside it. */
+const insideAnotherArea = (own) => ({
+  group: ['core', 'host', 'api', 'sync'].filter((area) => area !== own).map((area) => `**/${area}/*`),
+  message: 'Import another engine area through its door (../core, ../host, ../api, ../sync).',
+});
+
+/**
  * Text a person reads in the editor goes through vscode.l10n.t (l10n/bundle.l10n.*.json translate it): a bare
  * string or template with words, as a notification, a status bar message or a quick pick / input box text, is an
  * error. test/unit/localisation.test.ts checks that every l10n.t string has its translations.
@@ -73,7 +87,10 @@ export default tseslint.config(
       'no-empty': ['error', { allowEmptyCatch: false }],
     },
   },
-  { files: ['client/src/**/*.ts'], rules: restrict(frontEnds.server, frontEnds.cli, frontEnds.localApi) },
+  {
+    files: ['client/src/**/*.ts'],
+    rules: restrict(frontEnds.server, frontEnds.cli, frontEnds.localApi, insideAnArea),
+  },
   {
     // A thin front end: the entry is an object and commands a table, so no function needs more than this.
     files: ['client/src/**/*.ts'],
@@ -84,16 +101,27 @@ export default tseslint.config(
   },
   {
     files: ['server/src/**/*.ts'],
-    rules: restrict(frontEnds.client, frontEnds.cli, frontEnds.localApi, frontEnds.vscode),
+    rules: restrict(frontEnds.client, frontEnds.cli, frontEnds.localApi, frontEnds.vscode, insideAnArea),
   },
   {
     files: ['cli/src/**/*.ts'],
-    rules: restrict(frontEnds.client, frontEnds.server, frontEnds.localApi, frontEnds.vscode),
+    rules: restrict(frontEnds.client, frontEnds.server, frontEnds.localApi, frontEnds.vscode, insideAnArea),
   },
   {
     files: ['engine/**/*.ts'],
     rules: restrict(frontEnds.client, frontEnds.server, frontEnds.cli, frontEnds.localApi, frontEnds.vscode),
   },
+  ...['host', 'api', 'sync'].map((area) => ({
+    files: [`engine/${area}/**/*.ts`],
+    rules: restrict(
+      frontEnds.client,
+      frontEnds.server,
+      frontEnds.cli,
+      frontEnds.localApi,
+      frontEnds.vscode,
+      insideAnotherArea(area),
+    ),
+  })),
   {
     // The core is pure: no I/O, no Node modules, nothing from the engine's disk or network layers.
     files: ['engine/core/**/*.ts'],

@@ -1,7 +1,5 @@
 import { NotificationType, RequestType, RequestType0 } from 'vscode-languageserver-protocol';
-import type { Environment } from './core/model/environments';
-import type { RemoteNameList, RemoteState, UnknownReason } from './core/model/remoteNames';
-import type { ClientFeatures } from './core/service';
+import type { ClientFeatures, Environment, RemoteNameList, RemoteState, UnknownReason } from './core';
 
 /**
  * Every custom message between the client and the server, typed once and imported by both sides.

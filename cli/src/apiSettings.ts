@@ -1,7 +1,6 @@
-import { DEFAULT_API_URL } from '../../engine/api/apiClient';
-import { API_KEY_PREFIX, environmentOfApiKey, type WritableEnvironment } from '../../engine/core/model/environments';
-import type { ProjectApiKeys } from '../../engine/api/remoteNameCache';
-import { API_KEY_VARIABLES } from '../../engine/sync/syncFlow';
+import { DEFAULT_API_URL, type ProjectApiKeys } from '../../engine/api';
+import { API_KEY_PREFIX, environmentOfApiKey, type WritableEnvironment } from '../../engine/core';
+import { API_KEY_VARIABLES } from '../../engine/sync';
 
 /**
  * The CLI's API settings, from the environment only (never from a file in the project, so a cloned repository

@@ -1,8 +1,6 @@
 import * as path from 'node:path';
-import { ENVIRONMENTS } from '../../engine/core/model/environments';
-import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
-import { openSecretsService } from '../../engine/host/serviceHost';
-import { WorkspaceHost } from '../../engine/host/workspaceHost';
+import { DEFAULT_SETTINGS, ENVIRONMENTS } from '../../engine/core';
+import { openSecretsService, WorkspaceHost } from '../../engine/host';
 import { apiSettingsFrom } from './apiSettings';
 import { resolveCheckTargets } from './checkTargets';
 import { collectDiagnostics, formatDiagnosticsText, type CliDiagnostic } from './diagnosticsReport';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { PROJECT_MANIFEST } from '../../engine/host/discover';
+import { PROJECT_MANIFEST } from '../../engine/host';
 import { CliUsageError } from './io';
 
 /**

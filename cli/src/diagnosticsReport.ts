@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { Environment } from '../../engine/core/model/environments';
-import type { SecretsService } from '../../engine/core/service';
-import { uriToPath } from '../../engine/host/workspaceHost';
+import type { Environment, SecretsService } from '../../engine/core';
+import { uriToPath } from '../../engine/host';
 import { escapeName } from './terminalText';
 
 /** One diagnostic as the CLI prints it: 1-based lines and columns, path relative to the folder checked. */

@@ -1,14 +1,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
+  compareCodeUnits,
+  DEFAULT_SETTINGS,
   EXAMPLE_FILE_NAME,
   exampleFileOf,
   exampleSources,
   updateExampleText,
-} from '../../engine/core/features/envExample';
-import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
-import { WorkspaceHost, uriToPath } from '../../engine/host/workspaceHost';
-import { compareCodeUnits } from '../../engine/sync/syncPlan';
+} from '../../engine/core';
+import { uriToPath, WorkspaceHost } from '../../engine/host';
 import { CliUsageError, type CliIo } from './io';
 
 export interface ExampleOptions {

@@ -8,7 +8,7 @@ import { parsePreviewArgs, runPreview } from './previewCommand';
 import { parseRequestLimits } from './requestLimits';
 import { runStatus } from './statusCommand';
 import { runSyncCommand } from './syncCommand';
-import { errorText } from '../../engine/core/base/errorText';
+import { errorText } from '../../engine/core';
 import { escapeForTerminal } from './terminalText';
 
 const USAGE = `Usage:

@@ -1,15 +1,23 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { parseArgs } from 'node:util';
-import { formatPromptPreview } from '../../engine/core/prompt/compiler';
-import { ENV_FILE_NAMES, ENVIRONMENTS, writableEnvironmentOf } from '../../engine/core/model/environments';
-import { describeRemote } from '../../engine/core/model/presence';
-import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
-import { isEnvFileName } from '../../engine/core/model/workspaceIndex';
-import { PROJECT_MANIFEST } from '../../engine/host/discover';
-import { readTextFile, type ReadResult } from '../../engine/host/readText';
-import { openSecretsService } from '../../engine/host/serviceHost';
-import { pathToUri, WorkspaceHost } from '../../engine/host/workspaceHost';
+import {
+  DEFAULT_SETTINGS,
+  describeRemote,
+  ENV_FILE_NAMES,
+  ENVIRONMENTS,
+  formatPromptPreview,
+  isEnvFileName,
+  writableEnvironmentOf,
+} from '../../engine/core';
+import {
+  openSecretsService,
+  pathToUri,
+  PROJECT_MANIFEST,
+  type ReadResult,
+  readTextFile,
+  WorkspaceHost,
+} from '../../engine/host';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';

@@ -1,12 +1,8 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import { StringDecoder } from 'node:string_decoder';
-import { createRedactor, redactionDictionary } from '../../engine/core/leaks/dictionary';
-import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
-import { WorkspaceIndex } from '../../engine/core/model/workspaceIndex';
-import { discoverTree } from '../../engine/host/discover';
-import { readEnvFile } from '../../engine/host/envFileVerdict';
-import { pathToUri, uriToPath } from '../../engine/host/workspaceHost';
+import { createRedactor, DEFAULT_SETTINGS, redactionDictionary, WorkspaceIndex } from '../../engine/core';
+import { discoverTree, pathToUri, readEnvFile, uriToPath } from '../../engine/host';
 import { CliUsageError, type CliIo } from './io';
 import { escapeName } from './terminalText';
 

@@ -1,8 +1,5 @@
-import { allUnknown, type RemoteNamesByEnvironment } from '../../engine/core/model/remoteNames';
-import type { SecretsService } from '../../engine/core/service';
-import { checkBaseUrl, createApiClient } from '../../engine/api/apiClient';
-import { ApiConfigError } from '../../engine/api/apiError';
-import { RemoteNameCache } from '../../engine/api/remoteNameCache';
+import { allUnknown, type RemoteNamesByEnvironment, type SecretsService } from '../../engine/core';
+import { ApiConfigError, checkBaseUrl, createApiClient, RemoteNameCache } from '../../engine/api';
 import type { CliApiSettings } from './apiSettings';
 import type { CliIo } from './io';
 import { clientOptionsOf, type RequestLimits } from './requestLimits';

@@ -1,4 +1,4 @@
-import type { ApiClientOptions } from '../../engine/api/apiClient';
+import type { ApiClientOptions } from '../../engine/api';
 import { CliUsageError } from './io';
 
 /**

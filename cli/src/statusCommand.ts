@@ -1,14 +1,15 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { ENVIRONMENTS } from '../../engine/core/model/environments';
-import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
-import { formatStatusText, type StatusRow } from '../../engine/core/features/status';
-import type { RemoteNameList } from '../../engine/core/model/remoteNames';
-import { readTextFile } from '../../engine/host/readText';
+import {
+  compareCodeUnits,
+  DEFAULT_SETTINGS,
+  ENVIRONMENTS,
+  formatStatusText,
+  type RemoteNameList,
+  type StatusRow,
+} from '../../engine/core';
+import { openSecretsService, readTextFile, uriToPath, WorkspaceHost } from '../../engine/host';
 import { escapeName } from './terminalText';
-import { openSecretsService } from '../../engine/host/serviceHost';
-import { WorkspaceHost, uriToPath } from '../../engine/host/workspaceHost';
-import { compareCodeUnits } from '../../engine/sync/syncPlan';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import type { RequestLimits } from './requestLimits';

@@ -1,22 +1,18 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import type { WritableEnvironment } from '../../engine/core/model/environments';
-import { DEFAULT_SETTINGS } from '../../engine/core/model/settings';
-import { joinBounded } from '../../engine/core/base/text';
-import { discoverTree } from '../../engine/host/discover';
-import { createApiClient, type ApiClient } from '../../engine/api/apiClient';
-import { ApiConfigError } from '../../engine/api/apiError';
-import { compareCodeUnits } from '../../engine/sync/syncPlan';
-import { describeApiError } from '../../engine/sync/describeError';
+import { compareCodeUnits, DEFAULT_SETTINGS, joinBounded, type WritableEnvironment } from '../../engine/core';
+import { discoverTree } from '../../engine/host';
+import { type ApiClient, ApiConfigError, createApiClient } from '../../engine/api';
 import {
+  describeApiError,
   describePlan,
   describeReport,
   planRemote,
+  type PreparedSync,
   prepareSync,
   runSync,
   SyncRefusedError,
-  type PreparedSync,
-} from '../../engine/sync/syncFlow';
+} from '../../engine/sync';
 import { apiSettingsFrom } from './apiSettings';
 import { escapeName } from './terminalText';
 import { CliUsageError, oneOf, type CliIo } from './io';

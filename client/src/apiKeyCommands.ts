@@ -1,9 +1,8 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, type WritableEnvironment } from '../../engine/core/model/environments';
-import { createApiClient } from '../../engine/api/apiClient';
-import { ApiError } from '../../engine/api/apiError';
-import { describeApiError } from '../../engine/sync/describeError';
+import { API_KEY_PREFIX, type WritableEnvironment } from '../../engine/core';
+import { ApiError, createApiClient } from '../../engine/api';
+import { describeApiError } from '../../engine/sync';
 import type { ApiKeyScope, ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';

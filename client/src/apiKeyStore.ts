@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import type { WritableEnvironment } from '../../engine/core/model/environments';
-import type { ProjectApiKeys } from '../../engine/api/remoteNameCache';
+import type { WritableEnvironment } from '../../engine/core';
+import type { ProjectApiKeys } from '../../engine/api';
 
 /**
  * Where a stored API key applies: one project (a monorepo whose projects belong to different organisations), or

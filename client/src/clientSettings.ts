@@ -1,6 +1,6 @@
 import type * as vscode from 'vscode';
-import { DEFAULT_API_URL } from '../../engine/api/apiClient';
-import { SETTING_DEFAULTS } from '../../engine/core/model/settings';
+import { DEFAULT_API_URL } from '../../engine/api';
+import { SETTING_DEFAULTS } from '../../engine/core';
 
 /**
  * The client's settings, typed and sanitized once; defaults come from the engine's one table

@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { errorText } from '../../engine/core/base/errorText';
+import { errorText } from '../../engine/core';
 import { CLOAK_SCOPE } from './valueCloak';
 
 /**

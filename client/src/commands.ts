@@ -1,7 +1,5 @@
 import * as vscode from 'vscode';
-import { Commands, type CommandName } from '../../engine/core/features/commands';
-import { isEnvironment } from '../../engine/core/model/environments';
-import { errorText } from '../../engine/core/base/errorText';
+import { type CommandName, Commands, errorText, isEnvironment } from '../../engine/core';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyRedacted, moveSecretToEnv } from './leakCommands';
 import type { Extension } from './struereExtension';

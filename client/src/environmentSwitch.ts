@@ -1,17 +1,17 @@
 import * as vscode from 'vscode';
 import {
+  Commands,
+  describeRemote,
   ENV_FILE_NAMES,
+  type Environment,
   ENVIRONMENTS,
   isEnvironment,
-  writableEnvironmentOf,
-  type Environment,
+  type RemoteNameList,
+  SETTING_DEFAULTS,
   type WritableEnvironment,
-} from '../../engine/core/model/environments';
+  writableEnvironmentOf,
+} from '../../engine/core';
 import type { ApiKeyScope } from './apiKeyStore';
-import { describeRemote } from '../../engine/core/model/presence';
-import type { RemoteNameList } from '../../engine/core/model/remoteNames';
-import { Commands } from '../../engine/core/features/commands';
-import { SETTING_DEFAULTS } from '../../engine/core/model/settings';
 
 const MEMENTO_KEY = 'struere.environment';
 

@@ -7,7 +7,7 @@ import {
   type Middleware,
   type ServerOptions,
 } from 'vscode-languageclient/node';
-import type { Environment } from '../../engine/core/model/environments';
+import type { Environment } from '../../engine/core';
 import { VSCODE_CLIENT_FEATURES } from '../../engine/protocol';
 
 /** Files the server answers for: .env files, prompts and tool code. */

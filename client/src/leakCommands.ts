@@ -1,8 +1,13 @@
 import * as vscode from 'vscode';
-import { isValidKey } from '../../engine/core/model/environments';
-import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leaks/leakFixes';
-import { redactionDictionary, redactText } from '../../engine/core/leaks/dictionary';
-import { envFileState, isEnvFileName } from '../../engine/core/model/workspaceIndex';
+import {
+  appendedEnvText,
+  envFileState,
+  isEnvFileName,
+  isValidKey,
+  type MoveSecretArguments,
+  redactionDictionary,
+  redactText,
+} from '../../engine/core';
 import type { ProjectRegistry } from './projectRegistry';
 import { positionAtEnd, readIfExists } from './documentText';
 

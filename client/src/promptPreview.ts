@@ -1,10 +1,16 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { compilePrompt, formatPromptPreview, setKeysFrom } from '../../engine/core/prompt/compiler';
-import { ENV_FILE_NAMES, writableEnvironmentOf, type Environment } from '../../engine/core/model/environments';
-import { describeRemote } from '../../engine/core/model/presence';
-import type { RemoteNameList } from '../../engine/core/model/remoteNames';
-import { isEnvFileName } from '../../engine/core/model/workspaceIndex';
+import {
+  compilePrompt,
+  describeRemote,
+  ENV_FILE_NAMES,
+  type Environment,
+  formatPromptPreview,
+  isEnvFileName,
+  type RemoteNameList,
+  setKeysFrom,
+  writableEnvironmentOf,
+} from '../../engine/core';
 import type { EnvironmentSwitch } from './environmentSwitch';
 import type { ProjectRegistry } from './projectRegistry';
 import type { RemoteNamesBridge } from './remoteNamesBridge';

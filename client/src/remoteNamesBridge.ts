@@ -1,8 +1,7 @@
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import type { Environment } from '../../engine/core/model/environments';
-import { allUnknown, type RemoteNameList, type RemoteNamesByEnvironment } from '../../engine/core/model/remoteNames';
-import { RemoteNameCache } from '../../engine/api/remoteNameCache';
+import { allUnknown, type Environment, type RemoteNameList, type RemoteNamesByEnvironment } from '../../engine/core';
+import { RemoteNameCache } from '../../engine/api';
 import { SetRemoteNamesNotification, toRemoteNameListDto, type SetRemoteNamesParams } from '../../engine/protocol';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';

@@ -1,18 +1,18 @@
 import type * as vscode from 'vscode';
 import {
   API_KEY_PREFIX,
+  Commands,
+  type Environment,
   environmentOfApiKey,
   isEnvironment,
   isValidKey,
-  writableEnvironmentOf,
-  type Environment,
   type WritableEnvironment,
-} from '../../engine/core/model/environments';
-import { createApiClient, type RetryPolicy } from '../../engine/api/apiClient';
-import { describeApiError } from '../../engine/sync/describeError';
+  writableEnvironmentOf,
+} from '../../engine/core';
+import { createApiClient, type RetryPolicy } from '../../engine/api';
+import { describeApiError } from '../../engine/sync';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
-import { Commands } from '../../engine/core/features/commands';
 import type { OutputLog } from './outputLog';
 import type { ProjectRegistry } from './projectRegistry';
 import type { RemoteNamesBridge } from './remoteNamesBridge';

@@ -1,8 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ENV_FILE_NAMES, isEnvironment } from '../../engine/core/model/environments';
-import { errorText } from '../../engine/core/base/errorText';
+import { ENV_FILE_NAMES, errorText, isEnvironment } from '../../engine/core';
 import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../engine/protocol';
 import { projectName, type ApiKeyCommandDependencies } from './apiKeyCommands';
 import { ApiKeyStore } from './apiKeyStore';

@@ -1,21 +1,20 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, ENV_FILE_NAMES, type WritableEnvironment } from '../../engine/core/model/environments';
-import { createApiClient, type ApiClient } from '../../engine/api/apiClient';
+import { API_KEY_PREFIX, Commands, ENV_FILE_NAMES, type WritableEnvironment } from '../../engine/core';
+import { type ApiClient, createApiClient } from '../../engine/api';
 import {
+  describeApiError,
   describePlan,
   describeReport,
   planRemote,
+  type PreparedSync,
   prepareSync,
   runSync,
-  SyncRefusedError,
-  type PreparedSync,
   type SyncPlan,
+  SyncRefusedError,
   type SyncReport,
-} from '../../engine/sync/syncFlow';
-import { describeApiError } from '../../engine/sync/describeError';
+} from '../../engine/sync';
 import type { ApiKeyStore } from './apiKeyStore';
-import { Commands } from '../../engine/core/features/commands';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
 import type { ProjectRegistry } from './projectRegistry';

@@ -1,7 +1,11 @@
 import * as vscode from 'vscode';
-import { ENV_FILE_NAMES } from '../../engine/core/model/environments';
-import { EXAMPLE_FILE_NAME, updateExampleText } from '../../engine/core/features/envExample';
-import { envFileState, type EnvFileState } from '../../engine/core/model/workspaceIndex';
+import {
+  ENV_FILE_NAMES,
+  envFileState,
+  type EnvFileState,
+  EXAMPLE_FILE_NAME,
+  updateExampleText,
+} from '../../engine/core';
 import type { ProjectRegistry } from './projectRegistry';
 import { positionAtEnd, readIfExists } from './documentText';
 

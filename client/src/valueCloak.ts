@@ -1,7 +1,5 @@
 import type * as vscode from 'vscode';
-import { parseEnv, type ParsedEnv } from '../../engine/core/model/envParser';
-import { Commands } from '../../engine/core/features/commands';
-import { SETTING_DEFAULTS } from '../../engine/core/model/settings';
+import { Commands, type ParsedEnv, parseEnv, SETTING_DEFAULTS } from '../../engine/core';
 
 /**
  * Value cloaking: the values of `.env` editors are hidden behind a decoration, so a screen share, a recording or

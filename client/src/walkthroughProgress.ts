@@ -1,6 +1,5 @@
 import * as vscode from 'vscode';
-import { errorText } from '../../engine/core/base/errorText';
-import type { Environment, WritableEnvironment } from '../../engine/core/model/environments';
+import { type Environment, errorText, type WritableEnvironment } from '../../engine/core';
 import type { OutputLog } from './outputLog';
 import {
   missingSecretFixed,

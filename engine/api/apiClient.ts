@@ -1,5 +1,5 @@
 import { isIPv4 } from 'node:net';
-import { environmentOfApiKey, type Environment, type WritableEnvironment } from '../core/model/environments';
+import { type Environment, environmentOfApiKey, type WritableEnvironment } from '../core';
 import { ApiConfigError, type ApiError } from './apiError';
 import { readListNames, readUpsert } from './apiResponses';
 import { ApiTransport } from './apiTransport';

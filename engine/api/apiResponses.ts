@@ -1,4 +1,4 @@
-import { isEnvironment, type Environment } from '../core/model/environments';
+import { type Environment, isEnvironment } from '../core';
 import type { ListedSecret, ListNamesResult, UpsertResult } from './apiClient';
 import { ApiError, NetworkError, RequestCancelledError, RETRYABLE_STATUSES, type ApiErrorCode } from './apiError';
 

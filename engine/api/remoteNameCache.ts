@@ -1,12 +1,14 @@
 import { createHash } from 'node:crypto';
-import { environmentOfApiKey, type Environment, type WritableEnvironment } from '../core/model/environments';
 import {
-  unknownRemote,
+  type Environment,
+  environmentOfApiKey,
   type RemoteNameList,
   type RemoteNamesByEnvironment,
+  SETTING_DEFAULTS,
   type UnknownReason,
-} from '../core/model/remoteNames';
-import { SETTING_DEFAULTS } from '../core/model/settings';
+  unknownRemote,
+  type WritableEnvironment,
+} from '../core';
 import { createApiClient, type ApiClient } from './apiClient';
 import { ApiConfigError, ApiError, RequestCancelledError } from './apiError';
 

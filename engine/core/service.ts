@@ -13,26 +13,29 @@ import type {
   SymbolInformation,
   WorkspaceEdit,
 } from 'vscode-languageserver-types';
+import { baseName } from './base/uris';
 import { codeActions } from './features/codeActions';
-import { compilePrompt, type CompileResult } from './prompt/compiler';
-import { doComplete, resolveCompletion, withTextEdits, type SecretCompletions } from './features/completion';
+import { PLAIN_CLIENT, type ClientFeatures } from './features/clientFeatures';
+import { envCodeLenses } from './features/codeLenses';
+import { CompletionLists, completeEnvKey, doComplete, resolveCompletion } from './features/completion';
 import { findDefinition } from './features/definition';
-import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
-import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './features/envFileFeatures';
 import { exampleComparedFiles, validateEnvExample } from './features/envExample';
-import { ENVIRONMENTS, type Environment } from './model/environments';
 import { hoverEnvKey, hoverReference } from './features/hover';
+import { documentHighlights, findReferences } from './features/navigation';
+import { planRename, prepareRename, renameNotice } from './features/rename';
+import { formatStatusMarkdown, secretStatus, type StatusRow } from './features/status';
+import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { hasLeakFindings, validateLeaks } from './leaks/leakDiagnostics';
+import { ENVIRONMENTS, type Environment } from './model/environments';
 import type { LineEdit } from './model/lineEdits';
-import { siblingOf, validateParity } from './rules/parity';
 import { keysSetIn } from './model/presence';
 import type { RemoteNameList } from './model/remoteNames';
-import { documentHighlights, findReferences, planRename, prepareRename } from './features/rename';
 import { DEFAULT_SETTINGS } from './model/settings';
-import { formatStatusMarkdown, secretStatus, type StatusRow } from './features/status';
-import { baseName } from './base/uris';
-import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
 import { isEnvFileName, type EnvFileState, type ProjectState, type WorkspaceIndex } from './model/workspaceIndex';
+import { compilePrompt, type CompileResult } from './prompt/compiler';
+import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
+import { siblingOf, validateParity } from './rules/parity';
+import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
 
 /**
  * The one entry point into the core for every front end (the LSP server, the CLI). It owns the decision "an
@@ -129,20 +132,8 @@ export interface SecretsServiceHost {
   envFileOutsideProjects(uri: string, text: string): EnvFileState;
 }
 
-/**
- * What the client can show and run beyond plain LSP. Any editor gets plain titles and only what it can act on;
- * our VS Code client announces the rest in its `initializationOptions` (engine/protocol.ts).
- */
-export interface ClientFeatures {
-  /** The client takes a shared edit range and data once per completion list instead of once per item. */
-  readonly completionItemDefaults: boolean;
-  /** Titles may carry `$(icon)` codicons. */
-  readonly codicons: boolean;
-  /** The client runs the extension's own commands (`struere.sync`, `struere.revealPosition`, …). */
-  readonly clientCommands: boolean;
-}
-
-export const PLAIN_CLIENT: ClientFeatures = { completionItemDefaults: false, codicons: false, clientCommands: false };
+export type { ClientFeatures } from './features/clientFeatures';
+export { PLAIN_CLIENT } from './features/clientFeatures';
 
 /** A deliberate refusal (not a failure): the front end shows `message` to the user as it is. */
 export class ServiceRefusal extends Error {
@@ -153,15 +144,6 @@ export class ServiceRefusal extends Error {
     super(message);
     this.name = 'ServiceRefusal';
   }
-}
-
-/**
- * The resolve request carries only the item. A client with item defaults gets the document it came from once, as
- * the list's default data; a plain client gets no per-item data (2,000 copies of a URI were a third of its 450 KB
- * response), and its resolve goes to the project of the last completion, the list the client is showing.
- */
-interface CompletionItemData {
-  uri: string;
 }
 
 export function createSecretsService(
@@ -179,11 +161,15 @@ class WorkspaceSecretsService implements SecretsService {
     maxFileBytes: DEFAULT_SETTINGS.maxFileBytes,
   };
 
+  private readonly completionLists: CompletionLists;
+
   constructor(
     private readonly index: WorkspaceIndex,
     private readonly host: SecretsServiceHost,
     private readonly client: ClientFeatures,
-  ) {}
+  ) {
+    this.completionLists = new CompletionLists(client);
+  }
 
   /** The project of `uri` and the file there: the one place ".env file or agent file?" is decided. */
   private locate(uri: string) {
@@ -272,40 +258,11 @@ class WorkspaceSecretsService implements SecretsService {
     if (!project || lineText === undefined) return [];
     if (envFile) return completeEnvKey(envFile, project, lineText, position);
     const completions = doComplete(lineText, position, project, this.current.environment);
-    if (!completions) return [];
-    this.lastCompletionUri = uri;
-    // The shared items are only serialised from here on, never modified (see SecretCompletions.items).
-    const items = completions.items as CompletionItem[];
-    if (this.client.completionItemDefaults) {
-      const data: CompletionItemData = { uri };
-      return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items };
-    }
-    return this.selfContainedItems(completions);
+    return completions ? this.completionLists.answer(uri, completions) : [];
   }
-
-  /** The document of the last secret-key completion: where a resolve without data comes from. */
-  private lastCompletionUri: string | undefined;
-
-  /**
-   * Items that carry their own edit, for clients without item defaults; the last list is reused while the same
-   * items are asked for at the same place (a client re-asking as the user pauses), instead of 2,000 new items per
-   * request.
-   */
-  private selfContainedItems(completions: SecretCompletions): CompletionItem[] {
-    const range = JSON.stringify(completions.range);
-    const last = this.lastSelfContained;
-    if (last && last.items === completions.items && last.range === range) return last.list;
-    // Frozen and shared, like the items: only serialised from here on.
-    const list = withTextEdits(completions) as CompletionItem[];
-    this.lastSelfContained = { items: completions.items, range, list };
-    return list;
-  }
-
-  private lastSelfContained: { items: readonly CompletionItem[]; range: string; list: CompletionItem[] } | undefined;
 
   resolveCompletion(item: CompletionItem): CompletionItem {
-    const data = item.data as Partial<CompletionItemData> | undefined;
-    const uri = typeof data?.uri === 'string' ? data.uri : this.lastCompletionUri;
+    const uri = this.completionLists.documentOf(item);
     const project = uri !== undefined ? this.index.projectOf(uri) : undefined;
     return project ? resolveCompletion(item, project) : item;
   }
@@ -353,7 +310,7 @@ class WorkspaceSecretsService implements SecretsService {
           edits,
         })),
       },
-      notice: `Renamed ${plan.oldName} to ${plan.newName} in this project's .env files and references. The platform still holds ${plan.oldName}: sync never deletes, remove it in the dashboard once ${plan.newName} is synced.`,
+      notice: renameNotice(plan),
     };
   }
 

@@ -1,8 +1,7 @@
 import { promises as fs, type Dirent } from 'node:fs';
 import * as path from 'node:path';
 import picomatch from 'picomatch';
-import { ENV_FILE_NAMES } from '../core/model/environments';
-import { isEnvFileName } from '../core/model/workspaceIndex';
+import { ENV_FILE_NAMES, isEnvFileName } from '../core';
 import { describeErrno, isMissing } from './readText';
 
 export const PROJECT_MANIFEST = 'struere.json';

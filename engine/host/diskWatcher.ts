@@ -1,6 +1,6 @@
 import { watch, type FSWatcher } from 'node:fs';
 import * as path from 'node:path';
-import { errorText } from '../core/base/errorText';
+import { errorText } from '../core';
 
 /**
  * Follows changes on disk for clients that cannot watch files for us (no dynamic didChangeWatchedFiles).

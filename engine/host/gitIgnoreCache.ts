@@ -1,6 +1,6 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { isIgnoredByGit, type GitignoreFile } from '../core/model/gitignore';
+import { type GitignoreFile, isIgnoredByGit } from '../core';
 import { toPosix } from './discover';
 import { GITIGNORE_MAX_BYTES } from './gitStatus';
 import { isMissing, readTextFileSync } from './readText';

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isIgnoredByGit, isTemplateEnvFile, type GitignoreFile } from '../core/model/gitignore';
+import { type GitignoreFile, isIgnoredByGit, isTemplateEnvFile } from '../core';
 import { isMissing, readTextFile } from './readText';
 import { toPosix } from './discover';
 

@@ -1,7 +1,4 @@
-import { scanForSecrets } from '../core/leaks/secretScan';
-import { isTemplateEnvFile } from '../core/model/gitignore';
-import { baseName } from '../core/base/uris';
-import type { WorkspaceIndex, ProjectState } from '../core/model/workspaceIndex';
+import { baseName, isTemplateEnvFile, type ProjectState, scanForSecrets, type WorkspaceIndex } from '../core';
 
 /**
  * The asynchronous half of leak detection. secretlint answers with a promise, so `hardcoded-secret` findings

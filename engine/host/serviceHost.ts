@@ -1,11 +1,11 @@
 import {
+  type ClientFeatures,
   createSecretsService,
   NO_OPEN_DOCUMENTS,
-  PLAIN_CLIENT,
-  type ClientFeatures,
   type OpenDocuments,
+  PLAIN_CLIENT,
   type SecretsService,
-} from '../core/service';
+} from '../core';
 import { uriToPath, type WorkspaceHost } from './workspaceHost';
 
 /**

@@ -1,10 +1,15 @@
 import * as path from 'node:path';
 import { URI } from 'vscode-uri';
-import type { LineEdit } from '../core/model/lineEdits';
-import type { ServerSettings } from '../core/model/settings';
-import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/model/workspaceIndex';
+import {
+  envFileState,
+  type EnvFileState,
+  isEnvFileName,
+  isTemplateEnvFile,
+  type LineEdit,
+  type ServerSettings,
+  WorkspaceIndex,
+} from '../core';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
-import { isTemplateEnvFile } from '../core/model/gitignore';
 import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
 import { GitIgnoreCache } from './gitIgnoreCache';

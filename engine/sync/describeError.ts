@@ -1,6 +1,6 @@
-import { ApiConfigError, ApiError, NetworkError, RequestCancelledError } from '../api/apiError';
+import { ApiConfigError, ApiError, NetworkError, RequestCancelledError } from '../api';
 import { SyncLockedError } from './syncLock';
-import { errorText } from '../core/base/errorText';
+import { errorText } from '../core';
 
 /**
  * API failures in words a person can act on, for notifications, the CLI and logs. Built only from typed fields

@@ -1,18 +1,19 @@
 import * as path from 'node:path';
 import * as dotenv from 'dotenv';
-import { isDiagnosticCode, SYNC_BLOCKING_CODES } from '../core/rules/diagnosticRules';
-import { validateEnvFile } from '../core/rules/validation';
-import { envFileState } from '../core/model/workspaceIndex';
 import {
   API_KEY_PREFIX,
+  DEFAULT_SETTINGS,
   ENV_FILE_NAMES,
+  envFileState,
   environmentOfApiKey,
+  isDiagnosticCode,
+  joinBounded,
+  SYNC_BLOCKING_CODES,
+  validateEnvFile,
   type WritableEnvironment,
-} from '../core/model/environments';
-import { readEnvFile } from '../host/envFileVerdict';
-import { DEFAULT_SETTINGS } from '../core/model/settings';
-import { joinBounded } from '../core/base/text';
-import type { ApiClient } from '../api/apiClient';
+} from '../core';
+import { readEnvFile } from '../host';
+import type { ApiClient } from '../api';
 import { planSync, type SyncPlan } from './syncPlan';
 import {
   executeSync,

@@ -1,6 +1,5 @@
-import { compareCodeUnits } from '../core/base/text';
+import { compareCodeUnits } from '../core';
 
-export { compareCodeUnits };
 /**
  * What a sync would do, from names alone: the plan shown before confirming. Pure; values are only used
  * through the local map's keys. Sync is additive: remote-only keys are kept, never deleted (API.md).

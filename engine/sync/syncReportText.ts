@@ -1,5 +1,4 @@
-import type { WritableEnvironment } from '../core/model/environments';
-import { joinBounded } from '../core/base/text';
+import { joinBounded, type WritableEnvironment } from '../core';
 import type { SyncPlan } from './syncPlan';
 import type { SyncReport } from './syncRun';
 import { describeApiError } from './describeError';

@@ -1,7 +1,6 @@
-import type { Environment, WritableEnvironment } from '../core/model/environments';
-import type { ApiClient, AttemptReport, SecretItem } from '../api/apiClient';
-import { ApiError, RequestCancelledError } from '../api/apiError';
-import { compareCodeUnits } from './syncPlan';
+import type { Environment, WritableEnvironment } from '../core';
+import { type ApiClient, ApiError, type AttemptReport, RequestCancelledError, type SecretItem } from '../api';
+import { compareCodeUnits } from '../core';
 
 export { withSyncLock, SyncLockedError, SyncLockFolderError, type SyncLockOptions } from './syncLock';
 

@@ -1,4 +1,5 @@
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-languageserver/node';
+import { isSharedResult } from '../../engine/core';
 
 /** Pending output is written at once beyond this, so a burst never holds more than about this much. */
 const FLUSH_BYTES = 1 << 20;
@@ -54,27 +55,27 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
   }
 }
 
-/** JSON of frozen result arrays, by identity: see serialise. */
-const frozenArrayJson = new WeakMap<readonly unknown[], string>();
+/** JSON of shared result arrays, by identity: see serialise. */
+const sharedArrayJson = new WeakMap<readonly unknown[], string>();
 
 /**
- * A message as JSON. A response whose result is a frozen array, or holds one as `items` (a completion list), reuses
- * that array's JSON from the last time the same array was sent: the engine freezes its shared completion lists to
- * the last nested object (engine/core/completion.ts), so their JSON cannot change, and a client asks for the same
- * 2,000-item list on every keystroke (90–300 KB of JSON each time). Anything else is serialised as it comes.
+ * A message as JSON. A response whose result is a shared result array (`isSharedResult`: frozen to the last nested
+ * object by the engine), or holds one as `items` (a completion list), reuses that array's JSON from the last time
+ * the same array was sent: its JSON cannot change, and a client asks for the same list on every keystroke.
+ * Anything else is serialised as it comes.
  */
 function serialise(message: Message): string {
   const response = message as { jsonrpc?: unknown; id?: unknown; result?: unknown; error?: unknown };
   if (!isPlainResponse(response)) return JSON.stringify(message);
   const { result } = response;
   const envelope = `{"jsonrpc":${JSON.stringify(response.jsonrpc)},"id":${JSON.stringify(response.id)},"result":`;
-  if (isFrozenArray(result)) return `${envelope}${frozenJson(result)}}`;
-  if (typeof result !== 'object' || result === null || !isFrozenArray((result as { items?: unknown }).items))
+  if (isSharedArray(result)) return `${envelope}${sharedJson(result)}}`;
+  if (typeof result !== 'object' || result === null || !isSharedArray((result as { items?: unknown }).items))
     return JSON.stringify(message);
   const { items, ...rest } = result as { items: readonly unknown[] };
   const head = JSON.stringify(rest);
   const list = head === '{}' ? '{' : `${head.slice(0, -1)},`;
-  return `${envelope}${list}"items":${frozenJson(items)}}}`;
+  return `${envelope}${list}"items":${sharedJson(items)}}}`;
 }
 
 /** `{ jsonrpc, id, result }` and nothing else: the only shape serialise writes by hand. */
@@ -88,15 +89,15 @@ function isPlainResponse(message: { jsonrpc?: unknown; id?: unknown; result?: un
   );
 }
 
-function isFrozenArray(value: unknown): value is readonly unknown[] {
-  return Array.isArray(value) && Object.isFrozen(value);
+function isSharedArray(value: unknown): value is readonly unknown[] {
+  return Array.isArray(value) && isSharedResult(value);
 }
 
-function frozenJson(array: readonly unknown[]): string {
-  let json = frozenArrayJson.get(array);
+function sharedJson(array: readonly unknown[]): string {
+  let json = sharedArrayJson.get(array);
   if (json === undefined) {
     json = JSON.stringify(array);
-    frozenArrayJson.set(array, json);
+    sharedArrayJson.set(array, json);
   }
   return json;
 }

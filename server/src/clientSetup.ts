@@ -4,10 +4,15 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { isEnvironment, type Environment } from '../../engine/core/model/environments';
-import type { ClientFeatures } from '../../engine/core/service';
-import { DEFAULT_SETTINGS, sanitizeSettings, type ServerSettings } from '../../engine/core/model/settings';
-import { uriToPath } from '../../engine/host/workspaceHost';
+import {
+  type ClientFeatures,
+  DEFAULT_SETTINGS,
+  type Environment,
+  isEnvironment,
+  sanitizeSettings,
+  type ServerSettings,
+} from '../../engine/core';
+import { uriToPath } from '../../engine/host';
 import type { StruereInitializationOptions } from '../../engine/protocol';
 
 /** What `initialize` told the server about the client and the workspace, read once and typed. */

@@ -7,7 +7,7 @@ import {
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
-import type { SecretsService } from '../../engine/core/service';
+import type { SecretsService } from '../../engine/core';
 import type { Guard } from './guard';
 
 /**

@@ -5,8 +5,7 @@ import {
   type CancellationToken,
   type Connection,
 } from 'vscode-languageserver';
-import { errorText } from '../../engine/core/base/errorText';
-import { ServiceRefusal } from '../../engine/core/service';
+import { errorText, ServiceRefusal } from '../../engine/core';
 import type { ServerSession } from './session';
 
 /**

@@ -4,7 +4,7 @@ import { format } from 'node:util';
 import { createConnection, ProposedFeatures } from 'vscode-languageserver/node';
 import { BatchingMessageWriter } from './batchingWriter';
 import { startServer } from './server';
-import { errorText } from '../../engine/core/base/errorText';
+import { errorText } from '../../engine/core';
 
 // One failed promise (a client that rejects a request we sent, say) must not take every editor feature down.
 process.on('unhandledRejection', (reason) => {

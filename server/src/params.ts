@@ -11,7 +11,7 @@ import type {
   WorkspaceFoldersChangeEvent,
   WorkspaceSymbolParams,
 } from 'vscode-languageserver';
-import { isEnvironment } from '../../engine/core/model/environments';
+import { isEnvironment } from '../../engine/core';
 import type { SecretStatusParams, SetEnvironmentParams, SetRemoteNamesParams } from '../../engine/protocol';
 
 /**

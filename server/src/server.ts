@@ -17,7 +17,7 @@ import {
   SetEnvironmentNotification,
   SetRemoteNamesNotification,
 } from '../../engine/protocol';
-import { lineEditOf, type LineEdit } from '../../engine/core/model/lineEdits';
+import { type LineEdit, lineEditOf } from '../../engine/core';
 import { readClientSetup, serverCapabilities } from './clientSetup';
 import { Guard } from './guard';
 import * as is from './params';

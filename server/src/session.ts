@@ -8,13 +8,15 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Environment } from '../../engine/core/model/environments';
-import type { LineEdit } from '../../engine/core/model/lineEdits';
-import type { OpenDocuments, SecretsService } from '../../engine/core/service';
-import { sanitizeSettings, type ServerSettings } from '../../engine/core/model/settings';
-import { watchFoldersOnDisk } from '../../engine/host/diskWatcher';
-import { openSecretsService } from '../../engine/host/serviceHost';
-import { pathToUri, uriToPath, WorkspaceHost } from '../../engine/host/workspaceHost';
+import {
+  type Environment,
+  type LineEdit,
+  type OpenDocuments,
+  sanitizeSettings,
+  type SecretsService,
+  type ServerSettings,
+} from '../../engine/core';
+import { openSecretsService, pathToUri, uriToPath, watchFoldersOnDisk, WorkspaceHost } from '../../engine/host';
 import { fromRemoteNameListDto, ServerStateNotification, type SetRemoteNamesParams } from '../../engine/protocol';
 import type { ClientSetup } from './clientSetup';
 import { DiagnosticsScheduler } from './diagnosticsScheduler';

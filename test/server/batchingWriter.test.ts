@@ -2,6 +2,7 @@ import assert from 'node:assert/strict';
 import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { StreamMessageReader, type Message } from 'vscode-languageserver/node';
+import { shareResult } from '../../engine/core';
 import { BatchingMessageWriter } from '../../server/src/batchingWriter';
 
 /**
@@ -36,17 +37,17 @@ test('messages written in one burst are read back whole, in order, multi-byte te
 });
 
 /**
- * A frozen result array (the engine's shared completion lists) is serialised once and its JSON reused while the
+ * A shared result array (shareResult: the engine's completion lists) is serialised once and its JSON reused while the
  * same array is sent again; anything else is serialised every time. Counted by the items' toJSON.
  */
-test('a frozen item list is serialised once and read back whole each time; an unfrozen one every time', async () => {
+test('a shared item list is serialised once and read back whole each time; an unshared one every time', async () => {
   const pipe = new PassThrough();
   const writer = new BatchingMessageWriter(pipe);
   const reader = new StreamMessageReader(pipe);
   const received: Message[] = [];
   const all = new Promise<void>((resolve) =>
     reader.listen((message) => {
-      if (received.push(message) === 6) resolve();
+      if (received.push(message) === 8) resolve();
     }),
   );
   let serialised = 0;
@@ -57,8 +58,10 @@ test('a frozen item list is serialised once and read back whole each time; an un
       return { label, kind: 21, sortText: '0' };
     },
   });
-  const frozen = Object.freeze([item('A_é'), item('B')].map((each) => Object.freeze(each)));
+  const frozen = shareResult([item('A_é'), item('B')]);
   const unfrozen = [item('C')];
+  // Frozen but not declared shared: the writer must not rely on freezing alone.
+  const frozenOnly = Object.freeze([item('E')]);
   // The shapes the writer reuses a list's JSON in: a completion list with or without defaults, a bare array.
   const responses = (items: unknown) => [
     { jsonrpc: '2.0', id: 1, result: { isIncomplete: false, itemDefaults: { data: { uri: 'file:///a' } }, items } },
@@ -77,11 +80,14 @@ test('a frozen item list is serialised once and read back whole each time; an un
   unfrozen.push(item('D'));
   await writer.write({ jsonrpc: '2.0', id: 6, result: { items: unfrozen } } as Message);
   assert.equal(serialised, 2 + 1 + 2);
+  await writer.write({ jsonrpc: '2.0', id: 7, result: frozenOnly } as unknown as Message);
+  await writer.write({ jsonrpc: '2.0', id: 8, result: frozenOnly } as unknown as Message);
+  assert.equal(serialised, 2 + 1 + 2 + 2, 'a frozen array not made by shareResult is serialised every time');
   await all;
   assert.deepEqual(received.slice(0, 4), expected);
   assert.deepEqual(
     received
-      .slice(4)
+      .slice(4, 6)
       .map((m) => (m as unknown as { result: { items: { label: string }[] } }).result.items.map((i) => i.label)),
     [['C'], ['C', 'D']],
   );

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-types';
 import { codeActions, type CodeActionHost } from '../../engine/core/features/codeActions';
 import { validateEnvFile, validateAgentFile } from '../../engine/core/rules/validation';
-import { suggestValidName } from '../../engine/core/features/rename';
+import { suggestValidName } from '../../engine/core/model/environments';
 import { applyEdit, fixtureProject } from '../support/coreFixtures';
 
 const host = (overrides: Partial<CodeActionHost> = {}): CodeActionHost => ({

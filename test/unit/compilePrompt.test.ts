@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import {
-  compilePrompt,
-  extractSystemPrompts,
-  formatPromptPreview,
-  isAgentCode,
-  SET_SECRET_MASK,
-  setKeysFrom,
-} from '../../engine/core/prompt/compiler';
+import { compilePrompt, isAgentCode, SET_SECRET_MASK, setKeysFrom } from '../../engine/core/prompt/compiler';
+import { extractSystemPrompts } from '../../engine/core/prompt/lexer';
+import { formatPromptPreview } from '../../engine/core/prompt/preview';
 import { unknownRemote, type RemoteNameList } from '../../engine/core/model/remoteNames';
 
 // The compiler is told which keys are set and nothing else: no value can be in its output, because none is ever

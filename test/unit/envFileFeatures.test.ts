@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { documentSymbols, envCodeLenses, workspaceSymbols } from '../../engine/core/features/envFileFeatures';
+import { envCodeLenses } from '../../engine/core/features/codeLenses';
+import { documentSymbols, workspaceSymbols } from '../../engine/core/features/symbols';
 import { fixtureProject, fresh } from '../support/coreFixtures';
 
 test('outline of an .env file and workspace symbols, names only', () => {

@@ -8,15 +8,8 @@ import { isCredentialLike } from '../../engine/core/leaks/credentials';
 import { validateLeaks } from '../../engine/core/leaks/leakDiagnostics';
 import { parseEnv } from '../../engine/core/model/envParser';
 import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leaks/leakFixes';
-import {
-  createRedactor,
-  forEachLongRun,
-  isSpace,
-  leakDictionary,
-  redactionDictionary,
-  redactText,
-  ValueDictionary,
-} from '../../engine/core/leaks/dictionary';
+import { forEachLongRun, isSpace, leakDictionary, ValueDictionary } from '../../engine/core/leaks/dictionary';
+import { createRedactor, redactionDictionary, redactText } from '../../engine/core/leaks/redaction';
 import { scanForSecrets, suggestedKeyName } from '../../engine/core/leaks/secretScan';
 import { fixtureProject } from '../support/coreFixtures';
 import { envFileState } from '../../engine/core/model/workspaceIndex';

@@ -1,7 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { Diagnostic } from 'vscode-languageserver-types';
-import { completeEnvKey } from '../../engine/core/features/envFileFeatures';
+import { completeEnvKey } from '../../engine/core/features/completion';
 import { validateParity } from '../../engine/core/rules/parity';
 import { fixtureProject } from '../support/coreFixtures';
 

@@ -1,6 +1,7 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { documentHighlights, findReferences, planRename, prepareRename } from '../../engine/core/features/rename';
+import { documentHighlights, findReferences } from '../../engine/core/features/navigation';
+import { planRename, prepareRename } from '../../engine/core/features/rename';
 import { applyEdit, fixtureProject, withCursor } from '../support/coreFixtures';
 
 test('rename from an .env key or a reference changes every file together; invalid names are refused', () => {

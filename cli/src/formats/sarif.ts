@@ -1,4 +1,4 @@
-import { DIAGNOSTIC_CODES, ruleDocumentation, type SeverityName } from '../../../engine/core/rules/diagnosticRules';
+import { DIAGNOSTIC_CODES, ruleDocumentation, type SeverityName } from '../../../engine/core';
 import { version } from '../../../package.json';
 import type { CliDiagnostic } from '../diagnosticsReport';
 

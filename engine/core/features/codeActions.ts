@@ -11,7 +11,8 @@ import {
 import type { DiagnosticData } from '../rules/diagnosticRules';
 import { ENV_FILE_NAMES, ENVIRONMENTS, type Environment, type WritableEnvironment } from '../model/environments';
 import { presenceIn } from '../model/presence';
-import { planRename, suggestValidName } from './rename';
+import { planRename } from './rename';
+import { suggestValidName } from '../model/environments';
 import { LineIndex } from '../base/text';
 import { joinUri } from '../base/uris';
 import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';

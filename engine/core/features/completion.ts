@@ -2,13 +2,17 @@ import {
   CompletionItemKind,
   MarkupKind,
   type CompletionItem,
+  type CompletionList,
   type Position,
   type Range,
 } from 'vscode-languageserver-types';
 import { ENVIRONMENTS, type Environment } from '../model/environments';
 import { keysSetIn, presenceEverywhere } from '../model/presence';
 import { presenceMarkdown, presenceSummary } from './presenceText';
-import { envFileFor, type ProjectState } from '../model/workspaceIndex';
+import { shareResult } from '../base/sharedResults';
+import { keysMissingHere, siblingOf } from '../rules/parity';
+import { envFileFor, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
+import type { ClientFeatures } from './clientFeatures';
 
 // A reference being typed, ending at the cursor. Group 1: the opener; 2: the partial key.
 const OPEN_REFERENCE =
@@ -20,7 +24,7 @@ export interface SecretCompletions {
   readonly range: Range;
   /**
    * Items without a range: `textEditText` when the inserted text is more than the label (a closing `}}`). Shared
-   * between requests (see `itemsFor`): never modify them.
+   * between requests (see `itemsFor`): a shared result, never modified.
    */
   readonly items: readonly CompletionItem[];
 }
@@ -54,7 +58,7 @@ export function doComplete(
  * The last item list built per project. A list depends only on the env files feeding the environments, the remote
  * lists, the selected environment and the closer; the index replaces those objects when they change (it never
  * edits them in place), so comparing them by identity tells whether the list is still right. Rebuilding 2,000
- * sorted items per request was most of a completion's cost; the items are shared and never modified afterwards.
+ * sorted items per request was most of a completion's cost; the items are a shared result (base/sharedResults.ts).
  */
 const itemLists = new WeakMap<ProjectState, { inputs: readonly unknown[]; items: readonly CompletionItem[] }>();
 
@@ -68,7 +72,7 @@ function itemsFor(project: ProjectState, environment: Environment, closer: strin
   ];
   const cached = itemLists.get(project);
   if (cached && cached.inputs.every((input, i) => input === inputs[i])) return cached.items;
-  const items = deepFreeze(buildItems(project, environment, closer));
+  const items = shareResult(buildItems(project, environment, closer));
   itemLists.set(project, { inputs, items });
   return items;
 }
@@ -114,28 +118,15 @@ export function resolveCompletion(item: CompletionItem, project: ProjectState): 
 
 /**
  * The items with their own text edits, for clients without completion list item defaults. The range object is
- * shared by all items: it is serialised, never modified. Frozen like the shared items (see deepFreeze).
+ * shared by all items; the list is a shared result like the items.
  */
 export function withTextEdits(completions: SecretCompletions): readonly CompletionItem[] {
-  return deepFreeze(
+  return shareResult(
     completions.items.map(({ textEditText, ...item }) => ({
       ...item,
       textEdit: { range: completions.range, newText: textEditText ?? item.label },
     })),
   );
-}
-
-/**
- * Item lists are shared between requests, so they are frozen, to the last nested object: nothing can change one
- * after it was built. That also lets the server's stdio writer serialise a list once and reuse its JSON while the
- * list is the same object (server/src/batchingWriter.ts): 2,000 items are 90–300 KB of JSON per request.
- */
-function deepFreeze<T>(value: T): T {
-  if (typeof value === 'object' && value !== null && !Object.isFrozen(value)) {
-    for (const member of Object.values(value)) deepFreeze(member);
-    Object.freeze(value);
-  }
-  return value;
 }
 
 /** Closes a template the user has not closed yet, so accepting a key leaves a complete reference. */
@@ -144,4 +135,67 @@ function closerFor(opener: string, afterKey: string): string {
   if (opener.startsWith('{{')) return trimmed.startsWith('}}') ? '' : '}}';
   if (opener.startsWith('<<')) return trimmed.startsWith('>>') ? '' : '>>';
   return '';
+}
+
+const KEY_POSITION = /^\s*(?:export\s+)?[A-Za-z0-9_]*$/;
+
+/** Completion at the start of a line in .env.development / .env.production: the sibling's keys missing here. */
+export function completeEnvKey(
+  file: EnvFileState,
+  project: ProjectState,
+  lineText: string,
+  position: Position,
+): CompletionItem[] {
+  const before = lineText.slice(0, position.character);
+  if (!KEY_POSITION.test(before) || lineText.slice(position.character).includes('=')) return [];
+  const sibling = siblingOf(file, project);
+  if (!sibling) return [];
+  const partial = /[A-Za-z0-9_]*$/.exec(before)![0];
+  const range = { start: { line: position.line, character: position.character - partial.length }, end: position };
+  return keysMissingHere(file, project).map((key) => ({
+    label: key,
+    kind: CompletionItemKind.Constant,
+    detail: `in ${sibling.fileName}, missing here`,
+    textEdit: { range, newText: `${key}=` },
+  }));
+}
+
+/**
+ * The answer to a completion request, per client. A client with item defaults gets the shared items with the edit
+ * range and the document once, as the list's defaults; any other client gets items carrying their own edit, and
+ * the last such list is reused while the same items are asked for at the same place (a client re-asking as the
+ * user pauses). The resolve request carries only the item: a plain client's item has no data (a URI on each of
+ * thousands of items would be most of the response), so resolve falls back to the document of the last list.
+ */
+export class CompletionLists {
+  private lastUri: string | undefined;
+  private lastSelfContained: { items: readonly CompletionItem[]; range: string; list: CompletionItem[] } | undefined;
+
+  constructor(private readonly client: Pick<ClientFeatures, 'completionItemDefaults'>) {}
+
+  answer(uri: string, completions: SecretCompletions): CompletionList | CompletionItem[] {
+    this.lastUri = uri;
+    // A shared result: serialised from here on, never modified.
+    const items = completions.items as CompletionItem[];
+    if (this.client.completionItemDefaults) {
+      const data: CompletionItemData = { uri };
+      return { isIncomplete: false, itemDefaults: { editRange: completions.range, data }, items };
+    }
+    const range = JSON.stringify(completions.range);
+    const last = this.lastSelfContained;
+    if (last && last.items === completions.items && last.range === range) return last.list;
+    const list = withTextEdits(completions) as CompletionItem[];
+    this.lastSelfContained = { items: completions.items, range, list };
+    return list;
+  }
+
+  /** The document a resolve request's item came from: its default data, else the last list's document. */
+  documentOf(item: CompletionItem): string | undefined {
+    const data = item.data as Partial<CompletionItemData> | undefined;
+    return typeof data?.uri === 'string' ? data.uri : this.lastUri;
+  }
+}
+
+interface CompletionItemData {
+  uri: string;
 }

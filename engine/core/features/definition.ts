@@ -1,6 +1,6 @@
 import type { Location, Position } from 'vscode-languageserver-types';
 import { ENVIRONMENTS, writableEnvironmentOf, type Environment } from '../model/environments';
-import { referenceAt } from './hover';
+import { referenceAt } from './navigation';
 import { presenceIn } from '../model/presence';
 import type { ProjectState, AgentFileState } from '../model/workspaceIndex';
 

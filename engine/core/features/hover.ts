@@ -3,12 +3,8 @@ import { isPromptReference } from '../model/references';
 import { presenceEverywhere } from '../model/presence';
 import { presenceMarkdown } from './presenceText';
 import { rangeContains } from '../base/text';
-import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from '../model/workspaceIndex';
-
-/** The reference whose key the position touches, if any. References are sorted by position. */
-export function referenceAt(file: AgentFileState, position: Position): IndexedReference | undefined {
-  return file.references.find((reference) => rangeContains(reference.range, position));
-}
+import { referenceAt } from './navigation';
+import type { EnvFileState, ProjectState, AgentFileState } from '../model/workspaceIndex';
 
 /** Hover on a reference: its presence in every environment (not only the selected one). */
 export function hoverReference(file: AgentFileState, position: Position, project: ProjectState): Hover | null {

@@ -1,7 +1,12 @@
-import type { Location, Position, Range } from 'vscode-languageserver-types';
-import { referenceAt } from './hover';
+import {
+  DocumentHighlightKind,
+  type DocumentHighlight,
+  type Location,
+  type Position,
+  type Range,
+} from 'vscode-languageserver-types';
 import { rangeContains } from '../base/text';
-import type { EnvFileState, ProjectState } from '../model/workspaceIndex';
+import type { AgentFileState, EnvFileState, IndexedReference, ProjectState } from '../model/workspaceIndex';
 
 /** A key under the cursor, in an .env file (a definition) or in a prompt or tool (a reference). */
 export interface KeyAtPosition {
@@ -46,4 +51,33 @@ export function referencesOf(project: ProjectState, key: string): Location[] {
     }
   }
   return locations;
+}
+
+/** The reference whose key the position touches, if any. References are sorted by position. */
+export function referenceAt(file: AgentFileState, position: Position): IndexedReference | undefined {
+  return file.references.find((reference) => rangeContains(reference.range, position));
+}
+
+/** Find references: every reference, and the .env definitions when the client asks for declarations. */
+export function findReferences(
+  project: ProjectState,
+  uri: string,
+  position: Position,
+  includeDeclaration: boolean,
+): Location[] {
+  const found = keyAt(project, uri, position);
+  if (!found) return [];
+  return [...(includeDeclaration ? definitionsOf(project, found.key) : []), ...referencesOf(project, found.key)];
+}
+
+/** The same key elsewhere in this document: definitions are writes, references reads. */
+export function documentHighlights(project: ProjectState, uri: string, position: Position): DocumentHighlight[] {
+  const found = keyAt(project, uri, position);
+  if (!found) return [];
+  const definitions = definitionsOf(project, found.key).filter((location) => location.uri === uri);
+  const references = referencesOf(project, found.key).filter((location) => location.uri === uri);
+  return [
+    ...definitions.map((location) => ({ range: location.range, kind: DocumentHighlightKind.Write })),
+    ...references.map((location) => ({ range: location.range, kind: DocumentHighlightKind.Read })),
+  ];
 }

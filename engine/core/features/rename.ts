@@ -1,5 +1,4 @@
-import type { DocumentHighlight, Location, Position, Range, TextEdit } from 'vscode-languageserver-types';
-import { DocumentHighlightKind } from 'vscode-languageserver-types';
+import type { Position, Range, TextEdit } from 'vscode-languageserver-types';
 import { isValidKey } from '../model/environments';
 import { definitionsOf, keyAt, referencesOf } from './navigation';
 import { compareCodeUnits } from '../base/text';
@@ -67,33 +66,7 @@ export function existingDefinitions(project: ProjectState, name: string, exceptK
   return `${name} already exists in ${places.join(' and ')}: renaming onto it would merge two secrets and lose one value. Choose another name, or remove one definition first.`;
 }
 
-/** Find references: every reference, and the .env definitions when the client asks for declarations. */
-export function findReferences(
-  project: ProjectState,
-  uri: string,
-  position: Position,
-  includeDeclaration: boolean,
-): Location[] {
-  const found = keyAt(project, uri, position);
-  if (!found) return [];
-  return [...(includeDeclaration ? definitionsOf(project, found.key) : []), ...referencesOf(project, found.key)];
-}
-
-/** The same key elsewhere in this document: definitions are writes, references reads. */
-export function documentHighlights(project: ProjectState, uri: string, position: Position): DocumentHighlight[] {
-  const found = keyAt(project, uri, position);
-  if (!found) return [];
-  const definitions = definitionsOf(project, found.key).filter((location) => location.uri === uri);
-  const references = referencesOf(project, found.key).filter((location) => location.uri === uri);
-  return [
-    ...definitions.map((location) => ({ range: location.range, kind: DocumentHighlightKind.Write })),
-    ...references.map((location) => ({ range: location.range, kind: DocumentHighlightKind.Read })),
-  ];
-}
-
-/** A valid name close to an invalid one: `my-key` → `MY_KEY`, `1st.token` → `_1ST_TOKEN`. */
-export function suggestValidName(name: string): string {
-  let candidate = name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
-  if (candidate === '' || /^[0-9]/.test(candidate)) candidate = `_${candidate}`;
-  return candidate;
+/** What rename cannot change, for the user: the platform keeps the old name until it is removed by hand. */
+export function renameNotice(plan: Pick<RenamePlan, 'oldName' | 'newName'>): string {
+  return `Renamed ${plan.oldName} to ${plan.newName} in this project's .env files and references. The platform still holds ${plan.oldName}: sync never deletes, remove it in the dashboard once ${plan.newName} is synced.`;
 }

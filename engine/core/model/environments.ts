@@ -45,3 +45,10 @@ export function environmentOfApiKey(apiKey: string): WritableEnvironment | undef
   if (apiKey.startsWith(API_KEY_PREFIX.production)) return 'production';
   return undefined;
 }
+
+/** A valid name close to an invalid one: `my-key` → `MY_KEY`, `1st.token` → `_1ST_TOKEN`. */
+export function suggestValidName(name: string): string {
+  let candidate = name.toUpperCase().replace(/[^A-Z0-9_]/g, '_');
+  if (candidate === '' || /^[0-9]/.test(candidate)) candidate = `_${candidate}`;
+  return candidate;
+}

@@ -1,0 +1,48 @@
+/**
+ * engine/core: the pure engine (no I/O). Front ends reach it through this list only; everything else in the
+ * rooms below (base, model, rules, features, prompt, leaks) is private to the core. Features are reached through
+ * the service, which decides "env file or agent file?" and the project; the rest is the vocabulary front ends share.
+ */
+export { errorText } from './base/errorText';
+export { compareCodeUnits, joinBounded } from './base/text';
+export { isSharedResult, shareResult } from './base/sharedResults';
+export { baseName } from './base/uris';
+export { Commands } from './features/commands';
+export type { CommandName } from './features/commands';
+export { EXAMPLE_FILE_NAME, exampleFileOf, exampleSources, updateExampleText } from './features/envExample';
+export { formatStatusText } from './features/status';
+export type { StatusRow } from './features/status';
+export { createRedactor, redactionDictionary, redactText } from './leaks/redaction';
+export { appendedEnvText } from './leaks/leakFixes';
+export type { MoveSecretArguments } from './leaks/leakFixes';
+export { scanForSecrets } from './leaks/secretScan';
+export { parseEnv } from './model/envParser';
+export type { ParsedEnv } from './model/envParser';
+export {
+  API_KEY_PREFIX,
+  ENV_FILE_NAMES,
+  environmentOfApiKey,
+  ENVIRONMENTS,
+  isEnvironment,
+  isValidKey,
+  writableEnvironmentOf,
+} from './model/environments';
+export type { Environment, WritableEnvironment } from './model/environments';
+export { isIgnoredByGit, isTemplateEnvFile } from './model/gitignore';
+export type { GitignoreFile } from './model/gitignore';
+export { lineEditOf } from './model/lineEdits';
+export type { LineEdit } from './model/lineEdits';
+export { describeRemote } from './model/presence';
+export { allUnknown, unknownRemote } from './model/remoteNames';
+export type { RemoteNameList, RemoteNamesByEnvironment, RemoteState, UnknownReason } from './model/remoteNames';
+export { DEFAULT_SETTINGS, sanitizeSettings, SETTING_DEFAULTS } from './model/settings';
+export type { ServerSettings } from './model/settings';
+export { envFileState, isEnvFileName, WorkspaceIndex } from './model/workspaceIndex';
+export type { EnvFileState, ProjectState } from './model/workspaceIndex';
+export { compilePrompt, setKeysFrom } from './prompt/compiler';
+export { formatPromptPreview } from './prompt/preview';
+export { DIAGNOSTIC_CODES, isDiagnosticCode, ruleDocumentation, SYNC_BLOCKING_CODES } from './rules/diagnosticRules';
+export type { SeverityName } from './rules/diagnosticRules';
+export { validateEnvFile } from './rules/validation';
+export { createSecretsService, NO_OPEN_DOCUMENTS, PLAIN_CLIENT, ServiceRefusal } from './service';
+export type { ClientFeatures, OpenDocuments, SecretsService } from './service';
