@@ -1,5 +1,10 @@
 import { DEFAULT_API_URL, type ProjectApiKeys } from '../../engine/api';
-import { API_KEY_PREFIX, environmentOfApiKey, type WritableEnvironment } from '../../engine/core';
+import {
+  API_KEY_PREFIX,
+  environmentOfApiKey,
+  type WritableEnvironment,
+  WRITABLE_ENVIRONMENTS,
+} from '../../engine/core';
 import { API_KEY_VARIABLES } from '../../engine/sync';
 
 /**
@@ -30,7 +35,7 @@ export function apiSettingsFrom(env: Readonly<Record<string, string | undefined>
   const own = (environment: WritableEnvironment) => read(API_KEY_VARIABLES[environment]);
   const listingKeys: ProjectApiKeys = {};
   const warnings: string[] = [];
-  for (const environment of ['development', 'production'] as const) {
+  for (const environment of WRITABLE_ENVIRONMENTS) {
     const key = own(environment);
     if (key !== undefined && environmentOfApiKey(key) !== environment) {
       warnings.push(

@@ -8,7 +8,7 @@ import {
   type RemoteNameList,
   type StatusRow,
 } from '../../engine/core';
-import { openSecretsService, readTextFile, uriToPath, WorkspaceHost } from '../../engine/host';
+import { openSecretsService, readTextFile, uriToPath, WorkspaceHost, PROJECT_MANIFEST } from '../../engine/host';
 import { escapeName } from './terminalText';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
@@ -91,7 +91,7 @@ const MANIFEST_MAX_BYTES = 64 * 1024;
 /** The "name" of struere.json, when it has one; the folder's name otherwise. */
 async function projectName(projectRoot: string): Promise<string> {
   // An unreadable or invalid manifest still marks a project; its folder name will do.
-  const read = await readTextFile(path.join(projectRoot, 'struere.json'), MANIFEST_MAX_BYTES, true);
+  const read = await readTextFile(path.join(projectRoot, PROJECT_MANIFEST), MANIFEST_MAX_BYTES, true);
   if (read.kind !== 'text') return path.basename(projectRoot);
   try {
     const manifest = JSON.parse(read.text) as { name?: unknown } | null;

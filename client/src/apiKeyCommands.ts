@@ -1,13 +1,11 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, type WritableEnvironment } from '../../engine/core';
+import { API_KEY_PREFIX, type WritableEnvironment, WRITABLE_ENVIRONMENTS } from '../../engine/core';
 import { ApiError, createApiClient } from '../../engine/api';
 import { describeApiError } from '../../engine/sync';
 import type { ApiKeyScope, ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
-
-const WRITABLE: readonly WritableEnvironment[] = ['development', 'production'];
 
 export interface ApiKeyCommandDependencies {
   readonly keys: ApiKeyStore;
@@ -37,7 +35,7 @@ function scopeForLog(scope: ApiKeyScope): string {
 async function pickEnvironment(title: string, preset: unknown): Promise<WritableEnvironment | undefined> {
   if (preset === 'development' || preset === 'production') return preset;
   const picked = await vscode.window.showQuickPick(
-    WRITABLE.map((environment) => ({
+    WRITABLE_ENVIRONMENTS.map((environment) => ({
       label: environment,
       description:
         environment === 'development'

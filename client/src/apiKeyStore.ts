@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { WritableEnvironment } from '../../engine/core';
 import type { ProjectApiKeys } from '../../engine/api';
+import { WRITABLE_ENVIRONMENTS } from '../../engine/core';
 
 /**
  * Where a stored API key applies: one project (a monorepo whose projects belong to different organisations), or
@@ -14,7 +15,6 @@ export interface ResolvedApiKey {
   readonly scope: ApiKeyScope['kind'];
 }
 
-const WRITABLE: readonly WritableEnvironment[] = ['development', 'production'];
 const STORAGE_PREFIX = 'struere.apiKey.';
 
 /**
@@ -45,7 +45,7 @@ export class ApiKeyStore {
   async forProject(projectUri: string | undefined): Promise<ProjectApiKeys> {
     const resolved = await this.resolveAll(projectUri);
     const keys: { -readonly [E in WritableEnvironment]?: string } = {};
-    for (const environment of WRITABLE) {
+    for (const environment of WRITABLE_ENVIRONMENTS) {
       const found = resolved[environment];
       if (found) keys[environment] = found.apiKey;
     }
@@ -82,7 +82,7 @@ export class ApiKeyStore {
     projectUri: string | undefined,
   ): Promise<Record<WritableEnvironment, ResolvedApiKey | undefined>> {
     const [development, production] = await Promise.all(
-      WRITABLE.map((environment) => this.resolve(projectUri, environment)),
+      WRITABLE_ENVIRONMENTS.map((environment) => this.resolve(projectUri, environment)),
     );
     return { development, production };
   }

@@ -37,3 +37,11 @@ export function readClientSettings(config: vscode.WorkspaceConfiguration, truste
     syncOnSave: trusted && syncOnSave === true,
   };
 }
+
+/** `struere.cloak.enabled` for a file (or the window): on unless set to false. The one place it is read. */
+export function isCloakEnabled(workspace: typeof vscode.workspace, uri?: vscode.Uri): boolean {
+  return (
+    workspace.getConfiguration('struere.cloak', uri).get<unknown>('enabled', SETTING_DEFAULTS['cloak.enabled']) !==
+    false
+  );
+}

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import { errorText } from '../../engine/core';
 import { CLOAK_SCOPE } from './valueCloak';
+import { isCloakEnabled } from './clientSettings';
 
 /**
  * The token colour rule that keeps .env values invisible from the first paint is a `configurationDefaults` entry of
@@ -95,7 +96,7 @@ export class CloakRuleCheck implements vscode.Disposable {
 
   private check(): void {
     const { workspace, window, ConfigurationTarget, l10n } = this.vscodeApi;
-    if (workspace.getConfiguration('struere.cloak').get<unknown>('enabled', true) === false) return;
+    if (!isCloakEnabled(workspace)) return;
     const editorConfig = workspace.getConfiguration('editor');
     const inspection: TokenColorsInspection = editorConfig.inspect<unknown>('tokenColorCustomizations') ?? {};
     const status = cloakRuleStatus(inspection);

@@ -1,6 +1,7 @@
 import type * as vscode from 'vscode';
 import type { Middleware } from 'vscode-languageclient/node';
 import { maskValues, type ValueCloak } from './valueCloak';
+import { isEnvFileName } from '../../engine/core';
 
 /**
  * Reference lists and peeks draw each location's line text themselves (VS Code's `FilePreview.preview` and the
@@ -35,7 +36,7 @@ export class MaskedEnvView implements vscode.Disposable {
         provideTextDocumentContent: (uri) => this.maskedContent(uri),
       }),
       workspace.onDidChangeTextDocument((event) => {
-        if (event.document.uri.scheme === 'file' && isEnvFileName(event.document.uri.path))
+        if (event.document.uri.scheme === 'file' && isEnvFilePath(event.document.uri.path))
           this.changes.fire(this.maskedUri(event.document.uri));
       }),
       window.onDidChangeActiveTextEditor((editor) => {
@@ -66,7 +67,7 @@ export class MaskedEnvView implements vscode.Disposable {
   }
 
   private maskIfCloaked(uri: vscode.Uri): vscode.Uri {
-    if (uri.scheme !== 'file' || !isEnvFileName(uri.path) || !this.cloak.isCloakedUri(uri)) return uri;
+    if (uri.scheme !== 'file' || !isEnvFilePath(uri.path) || !this.cloak.isCloakedUri(uri)) return uri;
     return this.maskedUri(uri);
   }
 
@@ -110,8 +111,7 @@ export class MaskedEnvView implements vscode.Disposable {
   }
 }
 
-/** The file names the manifest gives the dotenv language: `.env`, `.env.*`, `*.env`. */
-export function isEnvFileName(path: string): boolean {
-  const name = path.slice(path.lastIndexOf('/') + 1);
-  return name === '.env' || name.startsWith('.env.') || name.endsWith('.env');
+/** Whether a path names an env file (the dotenv language's names: `.env`, `.env.*`, `*.env`). */
+export function isEnvFilePath(path: string): boolean {
+  return isEnvFileName(path.slice(path.lastIndexOf('/') + 1));
 }

@@ -5,6 +5,7 @@ import {
   type EnvFileState,
   EXAMPLE_FILE_NAME,
   updateExampleText,
+  WRITABLE_ENVIRONMENTS,
 } from '../../engine/core';
 import type { ProjectRegistry } from './projectRegistry';
 import { positionAtEnd, readIfExists } from './documentText';
@@ -24,7 +25,7 @@ export async function updateEnvExample(projects: ProjectRegistry): Promise<void>
   if (projectUri === undefined) return;
   const root = vscode.Uri.parse(projectUri);
   const sources: EnvFileState[] = [];
-  for (const environment of ['development', 'production'] as const) {
+  for (const environment of WRITABLE_ENVIRONMENTS) {
     const uri = vscode.Uri.joinPath(root, ENV_FILE_NAMES[environment]);
     const text = await readIfExists(uri);
     if (text !== undefined) sources.push(envFileState(uri.toString(), text, environment));

@@ -1,5 +1,6 @@
 import type * as vscode from 'vscode';
-import { Commands, type ParsedEnv, parseEnv, SETTING_DEFAULTS } from '../../engine/core';
+import { Commands, type ParsedEnv, parseEnv, lineEndAt, lineStartAt } from '../../engine/core';
+import { isCloakEnabled } from './clientSettings';
 
 /**
  * Value cloaking: the values of `.env` editors are hidden behind a decoration, so a screen share, a recording or
@@ -90,7 +91,7 @@ function commentedAssignments(text: string, parsed: ParsedEnv): CloakRange[] {
  */
 export function rangesToHide(text: string, ranges: readonly CloakRange[], cursors: readonly number[]): CloakRange[] {
   if (cursors.length === 0) return [...ranges];
-  const lines = cursors.map((offset) => ({ start: lineStart(text, offset), end: lineEnd(text, offset) }));
+  const lines = cursors.map((offset) => ({ start: lineStartAt(text, offset), end: lineEndAt(text, offset) }));
   return ranges.filter((range) => !lines.some((line) => line.start <= range.end && range.start <= line.end));
 }
 
@@ -128,18 +129,6 @@ export function maskValues(text: string): string {
     at = range.end;
   }
   return out + text.slice(at);
-}
-
-function lineStart(text: string, offset: number): number {
-  let i = Math.min(offset, text.length);
-  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
-  return i;
-}
-
-function lineEnd(text: string, offset: number): number {
-  let i = Math.max(0, offset);
-  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
-  return i;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -251,11 +240,7 @@ export class ValueCloak implements vscode.Disposable {
   isCloakedUri(uri: vscode.Uri): boolean {
     const override = this.overrides.get(uri.toString());
     if (override !== undefined) return override;
-    return (
-      this.vscodeApi.workspace
-        .getConfiguration('struere.cloak', uri)
-        .get<unknown>('enabled', SETTING_DEFAULTS['cloak.enabled']) !== false
-    );
+    return isCloakEnabled(this.vscodeApi.workspace, uri);
   }
 
   /** Struere: Toggle Secret Values (registered with the other commands, client/src/commands.ts). */

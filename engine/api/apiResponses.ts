@@ -1,4 +1,4 @@
-import { type Environment, isEnvironment } from '../core';
+import { type Environment, isEnvironment, isRecord, isStringArray } from '../core';
 import type { ListedSecret, ListNamesResult, UpsertResult } from './apiClient';
 import { ApiError, NetworkError, RequestCancelledError, RETRYABLE_STATUSES, type ApiErrorCode } from './apiError';
 
@@ -164,12 +164,4 @@ function safeJson(text: string): unknown {
   } catch {
     return undefined;
   }
-}
-
-export function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-export function isStringArray(value: unknown): value is string[] {
-  return Array.isArray(value) && value.every((item) => typeof item === 'string');
 }

@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import {
   type Environment,
+  ENVIRONMENTS,
   environmentOfApiKey,
   type RemoteNameList,
   type RemoteNamesByEnvironment,
@@ -151,9 +152,11 @@ export class RemoteNameCache {
   /** Forgets one target (or everything). */
   invalidate(target?: RemoteNameTarget): void {
     if (target === undefined) this.slots.clear();
-    else
-      for (const environment of ['development', 'production', 'eval'] as const)
-        this.slots.delete(slotKey(target, environment));
+    else for (const environment of ENVIRONMENTS) this.slots.delete(slotKey(target, environment));
+  }
+
+  private markUnknown(target: RemoteNameTarget, environments: readonly Environment[], reason: UnknownReason): void {
+    for (const environment of environments) this.slots.set(slotKey(target, environment), { kind: 'unknown', reason });
   }
 
   async dispose(): Promise<void> {
@@ -172,14 +175,12 @@ export class RemoteNameCache {
         const apiKey = apiKeys[keyEnvironment];
         const environments = LISTED_BY[keyEnvironment];
         if (apiKey === undefined || apiKey === '') {
-          for (const environment of environments)
-            this.slots.set(slotKey(target, environment), { kind: 'unknown', reason: 'no API key' });
+          this.markUnknown(target, environments, 'no API key');
           return;
         }
         if (environmentOfApiKey(apiKey) !== keyEnvironment) {
           // A production key given for development would list the wrong environment.
-          for (const environment of environments)
-            this.slots.set(slotKey(target, environment), { kind: 'unknown', reason: 'error' });
+          this.markUnknown(target, environments, 'error');
           return;
         }
         let client: Pick<ApiClient, 'listNames' | 'close'>;
@@ -188,8 +189,7 @@ export class RemoteNameCache {
         } catch (error) {
           // An insecure or malformed API URL: nothing is sent (checkBaseUrl tells the user why).
           if (!(error instanceof ApiConfigError)) throw error;
-          for (const environment of environments)
-            this.slots.set(slotKey(target, environment), { kind: 'unknown', reason: 'error' });
+          this.markUnknown(target, environments, 'error');
           return;
         }
         const fingerprint = fingerprintOf(apiKey);

@@ -4,7 +4,8 @@
  * the service, which decides "env file or agent file?" and the project; the rest is the vocabulary front ends share.
  */
 export { errorText } from './base/errorText';
-export { compareCodeUnits, joinBounded } from './base/text';
+export { isCount, isRecord, isStringArray } from './base/guards';
+export { compareCodeUnits, joinBounded, lineEndAt, lineStartAt } from './base/text';
 export { isSharedResult, shareResult } from './base/sharedResults';
 export { baseName } from './base/uris';
 export { Commands } from './features/commands';
@@ -25,6 +26,7 @@ export {
   ENVIRONMENTS,
   isEnvironment,
   isValidKey,
+  WRITABLE_ENVIRONMENTS,
   writableEnvironmentOf,
 } from './model/environments';
 export type { Environment, WritableEnvironment } from './model/environments';

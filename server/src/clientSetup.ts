@@ -9,6 +9,7 @@ import {
   DEFAULT_SETTINGS,
   type Environment,
   isEnvironment,
+  isRecord,
   sanitizeSettings,
   type ServerSettings,
 } from '../../engine/core';
@@ -78,8 +79,4 @@ export function serverCapabilities(setup: ClientSetup): InitializeResult {
     },
     serverInfo: { name: 'struere-secrets' },
   };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

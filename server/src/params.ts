@@ -11,7 +11,7 @@ import type {
   WorkspaceFoldersChangeEvent,
   WorkspaceSymbolParams,
 } from 'vscode-languageserver';
-import { isEnvironment } from '../../engine/core';
+import { isEnvironment, isCount, isRecord } from '../../engine/core';
 import type { SecretStatusParams, SetEnvironmentParams, SetRemoteNamesParams } from '../../engine/protocol';
 
 /**
@@ -21,12 +21,6 @@ import type { SecretStatusParams, SetEnvironmentParams, SetRemoteNamesParams } f
  */
 
 type Check<T> = (value: unknown) => value is T;
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-const isCount = (value: unknown): value is number => Number.isInteger(value) && (value as number) >= 0;
 
 export const isUri = (value: unknown): value is string => typeof value === 'string' && value.length > 0;
 

@@ -12,7 +12,7 @@ import {
   rangesToHide,
 } from '../../client/src/valueCloak';
 import { CLOAK_RULE, cloakRuleStatus, withCloakRule } from '../../client/src/cloakRule';
-import { isEnvFileName } from '../../client/src/maskedEnvView';
+import { isEnvFilePath } from '../../client/src/maskedEnvView';
 
 // What the .env cloak hides: the text under each range, as the reader would see it gone.
 const hidden = (text: string) => cloakRanges(text).map((range) => text.slice(range.start, range.end));
@@ -190,8 +190,8 @@ test('withCloakRule keeps the layer’s other keys and rules, and appends ours',
   assert.deepEqual(withCloakRule(undefined), { textMateRules: [CLOAK_RULE] });
 });
 
-test('isEnvFileName follows the manifest’s dotenv file names', () => {
+test('isEnvFilePath follows the manifest’s dotenv file names', () => {
   for (const name of ['/p/.env', '/p/.env.development', '/p/.env.local', '/p/prod.env'])
-    assert.ok(isEnvFileName(name), name);
-  for (const name of ['/p/env.ts', '/p/.envrc', '/p/.env/x.ts', '/p/notes.md']) assert.ok(!isEnvFileName(name), name);
+    assert.ok(isEnvFilePath(name), name);
+  for (const name of ['/p/env.ts', '/p/.envrc', '/p/.env/x.ts', '/p/notes.md']) assert.ok(!isEnvFilePath(name), name);
 });

@@ -89,3 +89,34 @@ export function joinBounded(items: readonly (string | number)[], limit = TEXT_LI
   if (items.length <= limit) return items.join(', ');
   return `${items.slice(0, limit).join(', ')}, … and ${items.length - limit} more`;
 }
+
+/** Whether a UTF-16 unit is JavaScript's `\s` (WhiteSpace or LineTerminator), the split `minRun` is defined by. */
+export function isSpace(code: number): boolean {
+  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
+  if (code < 0xa0) return false;
+  return (
+    code === 0xa0 ||
+    code === 0x1680 ||
+    (code >= 0x2000 && code <= 0x200a) ||
+    code === 0x2028 ||
+    code === 0x2029 ||
+    code === 0x202f ||
+    code === 0x205f ||
+    code === 0x3000 ||
+    code === 0xfeff
+  );
+}
+
+/** Offset of the start of the line holding `offset` (after LF, CRLF or a lone CR). */
+export function lineStartAt(text: string, offset: number): number {
+  let i = Math.min(text.length, Math.max(0, offset));
+  while (i > 0 && text[i - 1] !== '\n' && text[i - 1] !== '\r') i--;
+  return i;
+}
+
+/** Offset of the end of the line holding `offset`, before its line break (or the end of the text). */
+export function lineEndAt(text: string, offset: number): number {
+  let i = Math.max(0, offset);
+  while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
+  return i;
+}

@@ -9,7 +9,13 @@ import {
   type WorkspaceEdit,
 } from 'vscode-languageserver-types';
 import type { DiagnosticData } from '../rules/diagnosticRules';
-import { ENV_FILE_NAMES, ENVIRONMENTS, type Environment, type WritableEnvironment } from '../model/environments';
+import {
+  ENV_FILE_NAMES,
+  ENVIRONMENTS,
+  type Environment,
+  type WritableEnvironment,
+  WRITABLE_ENVIRONMENTS,
+} from '../model/environments';
 import { presenceIn } from '../model/presence';
 import { planRename } from './rename';
 import { suggestValidName } from '../model/environments';
@@ -98,7 +104,7 @@ function missingSecretFixes(
   host: CodeActionHost,
 ): CodeAction[] {
   const actions: CodeAction[] = [];
-  for (const target of ['development', 'production'] as WritableEnvironment[]) {
+  for (const target of WRITABLE_ENVIRONMENTS) {
     // Never where the key is defined already, nor into a file whose keys are unknown (it may hold the key).
     const presence = presenceIn(project, key, target);
     if (presence.local || presence.localUnknown || definedIn(presence.file, key)) continue;

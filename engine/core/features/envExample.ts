@@ -2,6 +2,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from '../rules/diagnosticRules';
 import { parentUri } from '../base/uris';
 import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
+import { WRITABLE_ENVIRONMENTS } from '../model/environments';
 
 /**
  * `.env.example`: the committed template of a project, names and never values. Its keys are compared with the
@@ -21,7 +22,7 @@ export function exampleFileOf(project: ProjectState): EnvFileState | undefined {
 
 /** `.env.development` then `.env.production`, those that exist: the files the template describes. */
 export function exampleSources(project: ProjectState): EnvFileState[] {
-  return (['development', 'production'] as const).flatMap((environment) => envFileFor(project, environment) ?? []);
+  return WRITABLE_ENVIRONMENTS.flatMap((environment) => envFileFor(project, environment) ?? []);
 }
 
 /** The files whose env-example diagnostics depend on each other: the template and its sources. */

@@ -5,6 +5,7 @@ import {
   isValidKey,
   writableEnvironmentOf,
   type Environment,
+  WRITABLE_ENVIRONMENTS,
 } from '../model/environments';
 import { describeRemote, presenceIn } from '../model/presence';
 import type { RemoteNameList, RemoteNamesByEnvironment } from '../model/remoteNames';
@@ -39,7 +40,7 @@ export interface StatusRow {
  */
 export function secretStatus(project: ProjectState): StatusRow[] {
   const keys = new Set<string>();
-  for (const environment of ['development', 'production'] as const)
+  for (const environment of WRITABLE_ENVIRONMENTS)
     for (const key of envFileFor(project, environment)?.keys.keys() ?? []) keys.add(key);
   for (const environment of ENVIRONMENTS) {
     const remote = project.remote[environment];

@@ -1,4 +1,5 @@
 import AhoCorasick from 'modern-ahocorasick';
+import { isSpace } from '../base/text';
 import { isCredentialLike } from './credentials';
 import { isTemplateEnvFile } from '../model/gitignore';
 import type { EnvFileState } from '../model/workspaceIndex';
@@ -144,23 +145,6 @@ export function forEachLongRun(text: string, minRun: number, visit: (start: numb
     // text[end] is blank: the next run starts after it, and any run of minRun from there covers end + step or later.
     probe = end + step;
   }
-}
-
-/** Whether a UTF-16 unit is JavaScript's `\s` (WhiteSpace or LineTerminator), the split `minRun` is defined by. */
-export function isSpace(code: number): boolean {
-  if (code <= 0x20) return code === 0x20 || (code >= 0x09 && code <= 0x0d);
-  if (code < 0xa0) return false;
-  return (
-    code === 0xa0 ||
-    code === 0x1680 ||
-    (code >= 0x2000 && code <= 0x200a) ||
-    code === 0x2028 ||
-    code === 0x2029 ||
-    code === 0x202f ||
-    code === 0x205f ||
-    code === 0x3000 ||
-    code === 0xfeff
-  );
 }
 
 /** One env file's verdicts and accepted values, kept per (immutable) file state and `accept`. */

@@ -8,6 +8,9 @@ export type Environment = (typeof ENVIRONMENTS)[number];
 /** Environments that own a local file and can be written through the API. */
 export type WritableEnvironment = Exclude<Environment, 'eval'>;
 
+/** The environments a file or a key writes: eval only ever mirrors development. */
+export const WRITABLE_ENVIRONMENTS: readonly WritableEnvironment[] = ['development', 'production'];
+
 export const ENV_FILE_NAMES: Readonly<Record<WritableEnvironment, string>> = {
   development: '.env.development',
   production: '.env.production',

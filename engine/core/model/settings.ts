@@ -5,6 +5,7 @@ import {
   type DiagnosticCode,
 } from '../rules/diagnosticRules';
 import { isEnvironment, type Environment } from './environments';
+import { isRecord } from '../base/guards';
 
 /**
  * The server's settings, typed once and defaulted once. Whatever arrives from a client (any editor, any shape)
@@ -70,10 +71,6 @@ function severityOverrides(raw: unknown): SeverityOverrides {
       result[code] = severity as SeverityName;
   }
   return result;
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function stringArray(value: unknown): string[] | undefined {

@@ -4,6 +4,8 @@
  * paired with the `name:` of its own object literal.
  */
 
+import { isSpace, lineEndAt } from '../base/text';
+
 export interface ExtractedPrompt {
   readonly name?: string;
   /** The string's value as JavaScript would build it, `${…}` expressions kept as written. */
@@ -41,21 +43,6 @@ function isWordChar(c: number): boolean {
   return (c >= 48 && c <= 57) || (c >= 65 && c <= 90) || (c >= 97 && c <= 122) || c === 95 || c === 36 || c >= 128;
 }
 
-function isBlank(c: number): boolean {
-  return (
-    c === 32 ||
-    c === 9 ||
-    c === 10 ||
-    c === 13 ||
-    c === 11 ||
-    c === 12 ||
-    c === 0xa0 ||
-    c === 0xfeff ||
-    c === 0x2028 ||
-    c === 0x2029
-  );
-}
-
 /** Tokens carry absolute offsets into `text`; `pos` is where lexing starts. */
 class Lexer {
   private previous: Token | undefined;
@@ -70,10 +57,10 @@ class Lexer {
     const text = this.text;
     const n = text.length;
     for (;;) {
-      while (this.pos < n && isBlank(text.charCodeAt(this.pos))) this.pos++;
+      while (this.pos < n && isSpace(text.charCodeAt(this.pos))) this.pos++;
       if (this.pos >= n) return undefined;
       if (text.startsWith('//', this.pos)) {
-        this.pos = lineEnd(text, this.pos);
+        this.pos = lineEndAt(text, this.pos);
         continue;
       }
       if (text.startsWith('/*', this.pos)) {
@@ -111,11 +98,6 @@ class Lexer {
     if (previous.type === 'punct') return !')]}'.includes(this.text[previous.start]);
     return false;
   }
-}
-
-function lineEnd(text: string, pos: number): number {
-  while (pos < text.length && text[pos] !== '\n' && text[pos] !== '\r') pos++;
-  return pos;
 }
 
 /** End (exclusive) of a '…' or "…" string opened at `start`; an unterminated one ends at its line end. */
