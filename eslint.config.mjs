@@ -36,7 +36,7 @@ const insideAnotherArea = (own) => ({
 /**
  * Text a person reads in the editor goes through vscode.l10n.t (l10n/bundle.l10n.*.json translate it): a bare
  * string or template with words, as a notification, a status bar message or a quick pick / input box text, is an
- * error. test/unit/localisation.test.ts checks that every l10n.t string has its translations.
+ * error. test/client/localisation.test.ts checks that every l10n.t string has its translations.
  */
 const UI_TEXT = 'Text a person reads goes through vscode.l10n.t(...) so it can be translated (l10n/).';
 const WORDS = '/[a-z]{2,}/';

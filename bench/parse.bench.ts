@@ -10,6 +10,7 @@ import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
 import dotenv from 'dotenv';
 import { parseEnv } from '../engine/core/model/envParser';
+import { LINEARITY_CASES } from './parseCases';
 
 const TARGET_BYTES = 10 * 1024 * 1024;
 const WARMUP_RUNS = 3;
@@ -134,9 +135,64 @@ export async function benchParse(): Promise<void> {
   console.log(
     `ours/dotenv-fast (median): ${vsFast.toFixed(2)}x  (best: ${(ours.bestMBs / dotenvFast.bestMBs).toFixed(2)}x)`,
   );
-  // Issue 12: at least twice dotenv's fast mode, medians of the same interleaved run.
+  // At least twice dotenv's fast mode, medians of the same interleaved run.
   console.log(`GOAL ours >= 2.0x dotenv fast: ${vsFast >= 2 ? 'PASS' : 'FAIL'}`);
   if (vsFast < 2) process.exitCode = 1;
+  benchLinearity();
+}
+
+/**
+ * Linearity: each case parsed at n and 4n, the two sizes taking turns, best of seven, so load from other
+ * processes falls on both sides alike. Linear is a ratio near 4; a quadratic path shows one near 16. The goal
+ * allows 10× (and 1 ms of slack for cases near the timer's resolution); the control, a deliberately quadratic
+ * scan, must fail the same goal, or the check proves nothing.
+ */
+function benchLinearity(): void {
+  const unit = 1 << 18;
+  const bestOf7 = (runSmall: () => unknown, runLarge: () => unknown): [number, number] => {
+    const best: [number, number] = [Infinity, Infinity];
+    for (let i = 0; i < 7; i++) {
+      [runSmall, runLarge].forEach((run, side) => {
+        const t0 = performance.now();
+        run();
+        best[side] = Math.min(best[side]!, performance.now() - t0);
+      });
+    }
+    return best;
+  };
+  const looksLinear = (small: number, large: number): boolean => large < 10 * (small + 1);
+  console.log('');
+  console.log(`${'linearity case'.padEnd(34)}${'n ms'.padStart(9)}${'4n ms'.padStart(9)}${'ratio'.padStart(8)}`);
+  let allLinear = true;
+  for (const [name, make] of LINEARITY_CASES) {
+    const [smallText, largeText] = [make(unit), make(4 * unit)];
+    const [small, large] = bestOf7(
+      () => parseEnv(smallText),
+      () => parseEnv(largeText),
+    );
+    allLinear &&= looksLinear(small, large);
+    console.log(
+      `${name.padEnd(34)}${small.toFixed(1).padStart(9)}${large.toFixed(1).padStart(9)}${(large / small).toFixed(1).padStart(8)}`,
+    );
+  }
+  const quadratic = (text: string): number => {
+    let found = 0;
+    for (let i = 0; i < text.length; i += 8) found += text.lastIndexOf('y', i);
+    return found;
+  };
+  const [smallSoup, largeSoup] = ['x'.repeat(unit / 32), 'x'.repeat(unit / 8)];
+  const [quadraticSmall, quadraticLarge] = bestOf7(
+    () => quadratic(smallSoup),
+    () => quadratic(largeSoup),
+  );
+  const controlFails = !looksLinear(quadraticSmall, quadraticLarge);
+  console.log(
+    `control (quadratic scan)${''.padEnd(10)}${quadraticSmall.toFixed(1).padStart(9)}${quadraticLarge.toFixed(1).padStart(9)}${(quadraticLarge / quadraticSmall).toFixed(1).padStart(8)}`,
+  );
+  console.log(
+    `GOAL parse linear (4n < 10x n, every case; control fails): ${allLinear && controlFails ? 'PASS' : 'FAIL'}`,
+  );
+  if (!allLinear || !controlFails) process.exitCode = 1;
 }
 
 function invokedDirectly(): boolean {

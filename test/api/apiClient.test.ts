@@ -4,7 +4,7 @@ import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { createApiClient, isLoopbackHost, parseRetryAfter, type AttemptReport } from '../../engine/api/apiClient';
 import { ApiConfigError, ApiError, NetworkError, RequestCancelledError } from '../../engine/api/apiError';
-import { DEV_KEY, PROD_KEY, fastClient, startServer } from './helpers';
+import { DEV_KEY, PROD_KEY, fastClient, startServer } from '../support/apiHelpers';
 
 // The API client against the real local server: retry policy, security rules, typed errors.
 

@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { createApiClient } from '../../engine/api/apiClient';
 import { RemoteNameCache, type RemoteNameCacheOptions, type RemoteNameTarget } from '../../engine/api/remoteNameCache';
 import { executeSync } from '../../engine/sync/syncRun';
-import { DEV_KEY, PROD_KEY, generatedSecrets, startServer } from './helpers';
+import { DEV_KEY, PROD_KEY, generatedSecrets, startServer } from '../support/apiHelpers';
 
 // Remote name lists: fresh / stale / unknown with reasons, per (API URL, project, environment).
 

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
-import { startServer } from '../api/helpers';
+import { startServer } from '../support/apiHelpers';
 
 // The composite action as a runner would run it: action.yml is parsed and each step's `run` script is executed
 // as written, with `${{ inputs.* }}` replaced as the runner does (defaults unless a case sets one), by bash with

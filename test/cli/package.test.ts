@@ -4,7 +4,7 @@ import { cpSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
-import { startServer } from '../api/helpers';
+import { startServer } from '../support/apiHelpers';
 
 // The CLI as its own npm package: packed by `npm run pack:cli`'s script, installed from the tarball into an
 // empty folder with a fresh npm cache and the registry pointed at a closed loopback port, so the install can only

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { DEV_KEY, startServer } from '../api/helpers';
+import { DEV_KEY, startServer } from '../support/apiHelpers';
 import { runCli } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 

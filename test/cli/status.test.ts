@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import type { StatusJsonProject } from '../../cli/src/statusCommand';
-import { DEV_KEY, PROD_KEY, startServer } from '../api/helpers';
+import { DEV_KEY, PROD_KEY, startServer } from '../support/apiHelpers';
 import { runCli } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 

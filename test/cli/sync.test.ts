@@ -13,7 +13,7 @@ import {
   PROD_KEY,
   rateLimitAfterFirstWrite,
   startServer,
-} from '../api/helpers';
+} from '../support/apiHelpers';
 import { runCli, type CliResult } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
 

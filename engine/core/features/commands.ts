@@ -26,6 +26,6 @@ export type CommandId = (typeof Commands)[CommandName];
 
 /**
  * Commands only the server's answers invoke (a quick fix's follow-up): registered, but not contributed in
- * package.json, so the Command Palette never offers them (test/unit/manifest.test.ts holds package.json to this).
+ * package.json, so the Command Palette never offers them (test/client/manifest.test.ts holds package.json to this).
  */
 export const INTERNAL_COMMANDS: ReadonlySet<CommandId> = new Set([Commands.moveSecretToEnv, Commands.revealPosition]);

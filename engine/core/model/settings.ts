@@ -23,7 +23,7 @@ export interface ServerSettings {
 /**
  * The default of every `struere.*` setting the code reads, by its name under the `struere` section: the only place
  * a default is written. The server (below), the client (client/src/clientSettings.ts) and the CLI read them from
- * here, and test/unit/manifest.test.ts holds every `default` in package.json to this table. One exception by
+ * here, and test/client/manifest.test.ts holds every `default` in package.json to this table. One exception by
  * design: `apiUrl`'s default belongs to the API client (`DEFAULT_API_URL`, engine/api/apiClient.ts).
  */
 export const SETTING_DEFAULTS = {
