@@ -150,8 +150,7 @@ type VsCode = typeof vscode;
  *    its length shows once the decoration lands; a value that is revealed — the cursor's line after the user
  *    placed the cursor there, every value of a file toggled to shown, every value when `struere.cloak.enabled`
  *    is false — gets an explicit colour that beats the transparent token colour. Decorations are per editor and
- *    arrive after VS Code's first paint (measured in code-server 4.139: up to ~10 frames on a first open, ~3 on
- *    a tab switch), which is why layer 1 exists: in those frames a revealed value is still transparent (a
+ *    arrive after VS Code's first paint (several frames on a first open and on a tab switch), which is why layer 1 exists: in those frames a revealed value is still transparent (a
  *    harmless delay), a hidden one already is.
  */
 export class ValueCloak implements vscode.Disposable {

@@ -59,7 +59,7 @@ export class LeakScanner {
   }
 
   /**
-   * The same for a buffer being typed in: scanned once typing pauses, so a keystroke in a 200 KB prompt does
+   * The same for a buffer being typed in: scanned once typing pauses, so a keystroke in a large prompt does
    * not pay for a secretlint pass (references and leak values are still found on every keystroke).
    */
   scanSecretsSoon(uri: string, text: string): void {

@@ -49,7 +49,7 @@ export async function readTextFile(path: string, maxBytes: number, rejectBinary:
 
 /**
  * The read buffer of every synchronous read that fits: the text is decoded into a string before the next read, so
- * one buffer serves them all instead of a fresh 4 KB+ allocation per file (garbage that held the RSS up).
+ * one buffer serves them all instead of an allocation per file (garbage that holds the resident memory up).
  */
 const syncScratch = Buffer.allocUnsafe(64 * 1024);
 

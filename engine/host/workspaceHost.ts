@@ -70,8 +70,8 @@ export interface LeakHooks {
   readonly onFindings?: (uri: string) => void;
   /**
    * Whether every agent file read from disk gets a secretlint pass (default: yes, the CLI). The language server
-   * turns it off: measured on the 10k-file bench, secretlint over the whole tree made indexing ~15× slower and
-   * completion wait behind it, so in the editor `hardcoded-secret` covers the files you open (and env templates).
+   * turns it off: secretlint over the whole tree makes indexing many times slower and completion wait behind
+   * it, so in the editor `hardcoded-secret` covers the files you open (and env templates).
    */
   readonly scanAgentFilesOnRead?: boolean;
 }

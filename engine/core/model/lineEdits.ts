@@ -56,8 +56,8 @@ export interface RescannedLines<R> {
 
 /**
  * A file's references after one edit, scanning only the edited lines (one more on each side: a lone `\r` next to
- * the edit may join or split a line break there) instead of the whole text: typing in a 200 KB prompt rescanned
- * 200 KB per keystroke. Exact because no reference spans a line break (each form's name and blanks exclude them),
+ * the edit may join or split a line break there) instead of the whole text, so a keystroke costs what its
+ * lines cost, not what the file costs. Exact because no reference spans a line break (each form's name and blanks exclude them),
  * so a line's references depend on that line's text alone. Undefined when the lines may hold a leaked value: the
  * caller scans the whole text then (leaks are rare; their offsets would need shifting too).
  */

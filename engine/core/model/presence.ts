@@ -42,7 +42,7 @@ export function presenceIn(project: ProjectState, key: string, environment: Envi
 
 /**
  * `presenceIn(project, key, environment)`'s `isSet || mayBeSet` as one test for many keys: a file's diagnostics ask
- * it for each of its references (2,000 in a 200 KB prompt, per keystroke), and the full presence is built only for
+ * it for each of its references on every keystroke, and the full presence is built only for
  * the keys it says are missing.
  */
 export function setOrMaybeSetTest(project: ProjectState, environment: Environment): (key: string) => boolean {

@@ -337,8 +337,8 @@ class KeyLocation implements EnvKeyLocation {
 
 /**
  * The references a file keeps after a scan. One equal to a reference the file already had (same key, kind and
- * range, compared in order) is that object: typing in a 200 KB prompt no longer turns ~2,000 fresh reference
- * objects per keystroke into old-generation garbage. A new one takes its key from `keptKey`.
+ * range, compared in order) is that object, so a keystroke in a prompt with thousands of references does not
+ * turn them all into garbage. A new one takes its key from `keptKey`.
  */
 function keepReferences(
   scanned: readonly SecretReference[],
