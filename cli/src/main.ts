@@ -7,7 +7,7 @@ import { runExample } from './exampleCommand';
 import { parsePreviewArgs, runPreview } from './previewCommand';
 import { parseRequestLimits } from './requestLimits';
 import { runStatus } from './statusCommand';
-import { runSyncCommand } from './syncCommand';
+import { syncCommand } from './syncCommand';
 import { errorText } from '../../engine/core/errorText';
 import { escapeForTerminal } from './terminalText';
 
@@ -75,7 +75,7 @@ export async function main(argv: readonly string[], io: CliIo): Promise<number> 
       case 'redact':
         return await runRedact(dir, io, redactStreams());
       case 'sync':
-        return await runSyncCommand(
+        return await syncCommand(
           { dir, env: values.env, dryRun: values['dry-run'] === true, yes: values.yes === true, limits },
           io,
         );
