@@ -1,6 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import { formatPromptPreview } from '../../engine/core/compilePrompt';
 import { ENV_FILE_NAMES, ENVIRONMENTS, writableEnvironmentOf } from '../../engine/core/environments';
 import { describeRemote } from '../../engine/core/presence';
@@ -17,17 +16,6 @@ import { fillRemoteNames } from './remoteNames';
 export interface PreviewOptions {
   file: string;
   env: string | undefined;
-}
-
-/** `preview FILE [--env …]`: its own flags, parsed here so the dispatcher only routes to it. */
-export function parsePreviewArgs(args: readonly string[]): PreviewOptions {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { env: { type: 'string' } },
-  });
-  if (positionals.length !== 1) throw new CliUsageError(`preview takes exactly one FILE, got ${positionals.length}`);
-  return { file: positionals[0], env: values.env };
 }
 
 /**
