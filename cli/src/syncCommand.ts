@@ -7,7 +7,7 @@ import { createApiClient, type ApiClient } from '../../engine/api/apiClient';
 import { ApiConfigError } from '../../engine/api/apiError';
 import { compareCodeUnits, type SyncPlan } from '../../engine/sync/syncPlan';
 import { prepareSync, SyncRefusedError, type PreparedSync } from '../../engine/sync/syncFlow';
-import { everyKey, syncProject, type KeyChoice } from '../../engine/sync/syncProject';
+import { everyKey, syncProject, type KeyChoice, type SyncOutcome } from '../../engine/sync/syncProject';
 import { apiSettingsFrom } from './apiSettings';
 import { escapeName } from './terminalText';
 import { CliUsageError, oneOf, type CliIo } from './io';
@@ -116,6 +116,19 @@ async function syncOne(
     log: (line) => io.out(line),
     signal: io.signal,
   });
+  return printOutcome(outcome, prepared, where, options, io);
+}
+
+/** Each ending as the terminal's lines and an exit code: 0 done (or nothing to do), 1 not done. */
+function printOutcome(
+  outcome: SyncOutcome,
+  prepared: PreparedSync,
+  where: string,
+  options: SyncOptions,
+  io: CliIo,
+): number {
+  const { environment, fileName } = prepared;
+  const verb = environment === 'production' ? 'deploy' : 'sync';
   switch (outcome.kind) {
     case 'list-failed':
       io.err(
@@ -127,7 +140,7 @@ async function syncOne(
         io.out('dry run: nothing was sent');
         return 0;
       }
-      if (keyCount === 0) {
+      if (prepared.values.size === 0) {
         io.out(`nothing to ${verb}: ${fileName} defines no keys`);
         return 0;
       }
