@@ -2,8 +2,8 @@ import { DEFAULT_API_URL, type ProjectApiKeys } from '../../engine/api';
 import {
   API_KEY_PREFIX,
   environmentOfApiKey,
-  type WritableEnvironment,
   WRITABLE_ENVIRONMENTS,
+  type WritableEnvironment,
 } from '../../engine/core';
 import { API_KEY_VARIABLES } from '../../engine/sync';
 

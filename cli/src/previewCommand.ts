@@ -1,6 +1,5 @@
 import { existsSync, promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { parseArgs } from 'node:util';
 import {
   DEFAULT_SETTINGS,
   describeRemote,
@@ -25,17 +24,6 @@ import { fillRemoteNames } from './remoteNames';
 export interface PreviewOptions {
   file: string;
   env: string | undefined;
-}
-
-/** `preview FILE [--env …]`: its own flags, parsed here so the dispatcher only routes to it. */
-export function parsePreviewArgs(args: readonly string[]): PreviewOptions {
-  const { values, positionals } = parseArgs({
-    args: [...args],
-    allowPositionals: true,
-    options: { env: { type: 'string' } },
-  });
-  if (positionals.length !== 1) throw new CliUsageError(`preview takes exactly one FILE, got ${positionals.length}`);
-  return { file: positionals[0], env: values.env };
 }
 
 /**

@@ -13,6 +13,20 @@ export interface RedactStreams {
 }
 
 /**
+ * The process's own stdin/stdout, waiting on stdout's drain so a slow reader bounds memory. The stream is the
+ * user's own text passed through (only env values replaced), so it is not escaped like reports.
+ */
+export function stdioStreams(): RedactStreams {
+  return {
+    input: process.stdin,
+    write: (text: string) =>
+      new Promise<void>((resolve, reject) =>
+        process.stdout.write(text, (error) => (error ? reject(error) : resolve())),
+      ),
+  };
+}
+
+/**
  * `redact [DIR]`: stdin → stdout with every value (≥ 6 characters) of the env files of the projects under DIR
  * replaced by `[SECRET:KEY]`. Streaming: the redactor holds back at most the longest value's length of
  * undecided text, so a value split across chunks is caught and memory stays bounded however long the stream.

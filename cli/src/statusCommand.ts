@@ -8,7 +8,7 @@ import {
   type RemoteNameList,
   type StatusRow,
 } from '../../engine/core';
-import { openSecretsService, readTextFile, uriToPath, WorkspaceHost, PROJECT_MANIFEST } from '../../engine/host';
+import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../../engine/host';
 import { escapeName } from './terminalText';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';

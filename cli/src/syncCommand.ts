@@ -1,16 +1,16 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { compareCodeUnits, DEFAULT_SETTINGS, joinBounded, type WritableEnvironment } from '../../engine/core';
+import { compareCodeUnits, DEFAULT_SETTINGS, type WritableEnvironment } from '../../engine/core';
 import { discoverTree } from '../../engine/host';
 import { type ApiClient, ApiConfigError, createApiClient } from '../../engine/api';
 import {
-  describeApiError,
-  describePlan,
-  describeReport,
-  planRemote,
+  everyKey,
+  type KeyChoice,
   type PreparedSync,
   prepareSync,
-  runSync,
+  type SyncOutcome,
+  type SyncPlan,
+  syncProject,
   SyncRefusedError,
 } from '../../engine/sync';
 import { apiSettingsFrom } from './apiSettings';
@@ -38,7 +38,7 @@ interface ProjectToSync {
  * anything is sent, and the first refusal or failure stops the run. Exit 0 done, 1 refused or failed.
  * Output: plan, progress per batch and the report on stdout; refusals and failures on stderr. Names only.
  */
-export async function runSyncCommand(options: SyncOptions, io: CliIo): Promise<number> {
+export async function syncCommand(options: SyncOptions, io: CliIo): Promise<number> {
   const environment = oneOf('env', options.env, ['development', 'production'] as const, 'development');
   const root = path.resolve(options.dir);
   const stat = await fs.stat(root).catch(() => undefined);
@@ -95,6 +95,7 @@ export async function runSyncCommand(options: SyncOptions, io: CliIo): Promise<n
   }
 }
 
+/** One prepared project: its header line, then engine/sync's flow with the terminal's confirm and batch lines. */
 async function syncOne(
   project: ProjectToSync,
   prepared: PreparedSync,
@@ -105,64 +106,80 @@ async function syncOne(
 ): Promise<number> {
   const { environment, fileName } = prepared;
   const verb = environment === 'production' ? 'deploy' : 'sync';
-  const target = targetName(environment);
   const where = many ? `${project.label}: ` : '';
   const keyCount = prepared.values.size;
   io.out(
-    `${verb} ${path.join(project.label, fileName).split(path.sep).join('/')} → ${target}: ${keyCount} key${keyCount === 1 ? '' : 's'}`,
+    `${verb} ${path.join(project.label, fileName).split(path.sep).join('/')} → ${targetName(environment)}: ${keyCount} key${keyCount === 1 ? '' : 's'}`,
   );
 
-  let plan;
-  try {
-    plan = await planRemote(prepared, client, io.signal);
-  } catch (error) {
-    io.err(
-      `struere-secrets: ${where}${verb} failed before writing anything: listing ${environment} names: ${describeApiError(error)}`,
-    );
-    return 1;
-  }
-  io.out(`plan: ${describePlan(plan)}`);
-  if (plan.create.length > 0) io.out(`  create: ${joinBounded(plan.create)}`);
-  if (plan.update.length > 0) io.out(`  update: ${joinBounded(plan.update)}`);
-  if (plan.remoteOnly.length > 0) io.out(`  remote-only, kept: ${joinBounded(plan.remoteOnly)}`);
+  const outcome = await syncProject(prepared, client, {
+    confirm: (plan) => confirmOnTerminal(plan, prepared, options, io),
+    progress: (_keyCount, upload) =>
+      upload((p) =>
+        io.out(`  batch ${p.batchesDone}/${p.batchesTotal}: ${p.keysWritten} of ${p.keysTotal} keys written`),
+      ),
+    log: (line) => io.out(line),
+    signal: io.signal,
+  });
+  return printOutcome(outcome, prepared, where, options, io);
+}
 
-  if (options.dryRun) {
-    io.out('dry run: nothing was sent');
-    return 0;
-  }
-  if (keyCount === 0) {
-    io.out(`nothing to ${verb}: ${fileName} defines no keys`);
-    return 0;
-  }
-  if (environment === 'production' && !options.yes) {
-    const question = `Deploy ${keyCount} key${keyCount === 1 ? '' : 's'} to production? [y/N]`;
-    // runSyncCommand refused earlier when there is no one to ask.
-    if (io.confirm === undefined || !(await io.confirm(question))) {
+/** Each ending as the terminal's lines and an exit code: 0 done (or nothing to do), 1 not done. */
+function printOutcome(
+  outcome: SyncOutcome,
+  prepared: PreparedSync,
+  where: string,
+  options: SyncOptions,
+  io: CliIo,
+): number {
+  const { environment, fileName } = prepared;
+  const verb = environment === 'production' ? 'deploy' : 'sync';
+  switch (outcome.kind) {
+    case 'list-failed':
+      io.err(
+        `struere-secrets: ${where}${verb} failed before writing anything: listing ${environment} names: ${outcome.reason}`,
+      );
+      return 1;
+    case 'declined':
+      if (options.dryRun) {
+        io.out('dry run: nothing was sent');
+        return 0;
+      }
+      if (prepared.values.size === 0) {
+        io.out(`nothing to ${verb}: ${fileName} defines no keys`);
+        return 0;
+      }
       io.err(`struere-secrets: ${where}deploy cancelled at confirmation; nothing was sent`);
       return 1;
-    }
+    case 'refused':
+      io.err(`struere-secrets: ${where}${verb} refused: ${outcome.error.message}`);
+      return 1;
+    case 'ran':
+      if (outcome.described.ok) {
+        io.out(`${where}${outcome.described.summary}`);
+        return 0;
+      }
+      io.err(`struere-secrets: ${where}${outcome.described.summary}`);
+      for (const line of outcome.described.details) io.err(`  ${line}`);
+      return 1;
   }
+}
 
-  let report;
-  try {
-    report = await runSync(prepared, client, {
-      ...(io.signal ? { signal: io.signal } : {}),
-      onProgress: (p) =>
-        io.out(`  batch ${p.batchesDone}/${p.batchesTotal}: ${p.keysWritten} of ${p.keysTotal} keys written`),
-    });
-  } catch (error) {
-    if (!(error instanceof SyncRefusedError)) throw error;
-    io.err(`struere-secrets: ${where}${verb} refused: ${error.message}`);
-    return 1;
+/** Every key, unless this is a dry run, there is nothing to send, or a deploy without --yes was declined. */
+async function confirmOnTerminal(
+  plan: SyncPlan,
+  prepared: PreparedSync,
+  options: SyncOptions,
+  io: CliIo,
+): Promise<KeyChoice> {
+  const keyCount = prepared.values.size;
+  if (options.dryRun || keyCount === 0) return undefined;
+  if (prepared.environment === 'production' && !options.yes) {
+    const question = `Deploy ${keyCount} key${keyCount === 1 ? '' : 's'} to production? [y/N]`;
+    // syncCommand refused earlier when there is no one to ask.
+    if (io.confirm === undefined || !(await io.confirm(question))) return undefined;
   }
-  const described = describeReport(report, environment, plan);
-  if (described.ok) {
-    io.out(`${where}${described.summary}`);
-    return 0;
-  }
-  io.err(`struere-secrets: ${where}${described.summary}`);
-  for (const line of described.details) io.err(`  ${line}`);
-  return 1;
+  return everyKey(plan);
 }
 
 function targetName(environment: WritableEnvironment): string {

@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
-import { API_KEY_PREFIX, type WritableEnvironment, WRITABLE_ENVIRONMENTS } from '../../engine/core';
+import { API_KEY_PREFIX, WRITABLE_ENVIRONMENTS, type WritableEnvironment } from '../../engine/core';
 import { ApiError, createApiClient } from '../../engine/api';
 import { describeApiError } from '../../engine/sync';
 import type { ApiKeyScope, ApiKeyStore } from './apiKeyStore';

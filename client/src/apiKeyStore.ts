@@ -1,7 +1,6 @@
 import type * as vscode from 'vscode';
-import type { WritableEnvironment } from '../../engine/core';
+import { WRITABLE_ENVIRONMENTS, type WritableEnvironment } from '../../engine/core';
 import type { ProjectApiKeys } from '../../engine/api';
-import { WRITABLE_ENVIRONMENTS } from '../../engine/core';
 
 /**
  * Where a stored API key applies: one project (a monorepo whose projects belong to different organisations), or

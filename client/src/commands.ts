@@ -4,7 +4,7 @@ import { clearApiKey, setApiKey } from './apiKeyCommands';
 import { copyRedacted, moveSecretToEnv } from './leakCommands';
 import type { Extension } from './struereExtension';
 import { runSetSecretCommand } from './setSecretCommand';
-import { runSyncCommand } from './syncCommands';
+import { runSyncOrDeploy } from './syncCommands';
 import { updateEnvExample } from './updateEnvExampleCommand';
 
 type CommandHandler = (...args: unknown[]) => unknown;
@@ -20,8 +20,8 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
     if (isEnvironment(environment)) await ext.environmentSwitch.set(environment);
     else if (await ext.environmentSwitch.pick()) ext.walkthrough.environmentPicked();
   },
-  sync: (ext) => () => runSyncCommand('development', { kind: 'command' }, ext.syncDependencies),
-  deploy: (ext) => () => runSyncCommand('production', { kind: 'command' }, ext.syncDependencies),
+  sync: (ext) => () => runSyncOrDeploy('development', { kind: 'command' }, ext.syncDependencies),
+  deploy: (ext) => () => runSyncOrDeploy('production', { kind: 'command' }, ext.syncDependencies),
   setApiKey: (ext) => async (preset) => {
     if (!(await setApiKey(ext.apiKeyCommandDependencies, preset))) return;
     ext.walkthrough.apiKeyStored();

@@ -29,10 +29,6 @@ export class RemoteNamesBridge implements vscode.Disposable {
     this.schedule();
   }
 
-  get cacheForSync(): RemoteNameCache {
-    return this.cache;
-  }
-
   listsFor(projectUri: string): RemoteNamesByEnvironment {
     return this.latest.get(projectUri) ?? allUnknown();
   }
@@ -71,7 +67,18 @@ export class RemoteNamesBridge implements vscode.Disposable {
     }
   }
 
-  target(projectUri: string): { apiUrl: string; project: string } {
+  /**
+   * Runs a sync of the project, then lists its names again whatever the outcome (a failed batch may still have
+   * written keys); when the sync returned, the server hears of the new lists.
+   */
+  async refreshAfterSync<T>(projectUri: string, sync: () => Promise<T>): Promise<T> {
+    const keys = await this.keys.forProject(projectUri);
+    const { result } = await this.cache.syncAndRefresh(this.target(projectUri), keys, sync);
+    await this.republish([projectUri]);
+    return result;
+  }
+
+  private target(projectUri: string): { apiUrl: string; project: string } {
     return { apiUrl: this.settings.apiUrl, project: vscode.Uri.parse(projectUri).fsPath };
   }
 

@@ -14,7 +14,7 @@ import { ProjectRegistry } from './projectRegistry';
 import { PromptPreview } from './promptPreview';
 import { RemoteNamesBridge } from './remoteNamesBridge';
 import { SecretStatusView } from './statusView';
-import { runSyncCommand, type SyncDependencies } from './syncCommands';
+import { runSyncOrDeploy, type SyncDependencies } from './syncCommands';
 import { ValueCloak } from './valueCloak';
 import { CloakRuleCheck } from './cloakRule';
 import { MaskedEnvView } from './maskedEnvView';
@@ -160,7 +160,7 @@ export class Extension {
     if (!this.currentSettings.syncOnSave || path.basename(document.uri.fsPath) !== ENV_FILE_NAMES.development) return;
     const projectUri = this.projects.projectOf(document.uri);
     if (!projectUri || path.dirname(document.uri.fsPath) !== vscode.Uri.parse(projectUri).fsPath) return;
-    void runSyncCommand('development', { kind: 'save', projectUri }, this.syncDependencies).catch((error: unknown) =>
+    void runSyncOrDeploy('development', { kind: 'save', projectUri }, this.syncDependencies).catch((error: unknown) =>
       this.log.error(`sync on save failed: ${errorText(error)}`),
     );
   }

@@ -1,18 +1,20 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import { API_KEY_PREFIX, Commands, ENV_FILE_NAMES, type WritableEnvironment } from '../../engine/core';
-import { type ApiClient, createApiClient } from '../../engine/api';
+import { createApiClient } from '../../engine/api';
 import {
-  describeApiError,
+  type DescribedReport,
   describePlan,
-  describeReport,
-  planRemote,
+  everyKey,
+  type KeyChoice,
   type PreparedSync,
   prepareSync,
-  runSync,
+  type ShowProgress,
+  type SyncOutcome,
   type SyncPlan,
+  type SyncProgress,
+  syncProject,
   SyncRefusedError,
-  type SyncReport,
 } from '../../engine/sync';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
@@ -39,11 +41,11 @@ function verbOf(environment: WritableEnvironment): string {
 }
 
 /**
- * Sync (.env.development → development, mirrored to eval) and deploy (.env.production → production), thin over
- * the shared flow in engine/sync: refuse with reasons (sending nothing), plan, confirm deploys, upsert with
- * progress and cancel, report exactly, refresh the remote lists.
+ * Sync (.env.development → development, mirrored to eval) and deploy (.env.production → production): VS Code's
+ * side of engine/sync's flow. Refuse with reasons (sending nothing), then syncProject with a modal confirm for
+ * deploys and a cancellable progress notification, then the outcome as a notification; the remote lists refresh.
  */
-export async function runSyncCommand(
+export async function runSyncOrDeploy(
   environment: WritableEnvironment,
   trigger: SyncTrigger,
   deps: SyncDependencies,
@@ -57,18 +59,15 @@ export async function runSyncCommand(
     apiKey: run.apiKey,
     log: (line) => deps.log.info(line),
   });
+  const cancel = new AbortController();
   try {
-    const plan = await planAndConfirm(run, prepared, client, deps);
-    if (!plan) return;
-    const report = await upload(run, prepared, client, deps);
-    await deps.remote.republish([run.projectUri]);
-    await showReport(run, describeReport(report, environment, plan), deps);
-  } catch (error) {
-    if (error instanceof SyncRefusedError) {
-      await refuse(run, error.message);
-      return;
-    }
-    throw error;
+    const outcome = await syncProject(prepared, client, {
+      confirm: (plan) => confirmDeploy(run, plan),
+      progress: showProgress(run, deps, cancel),
+      log: (line) => deps.log.info(line),
+      signal: cancel.signal,
+    });
+    await showOutcome(run, outcome, deps);
   } finally {
     await client.close();
   }
@@ -167,33 +166,13 @@ async function prepareOrRefuse(run: SyncRun, deps: SyncDependencies): Promise<Pr
   }
 }
 
-/** Lists remote names, logs the plan (names only), and asks before any production write. */
-async function planAndConfirm(
-  run: SyncRun,
-  prepared: PreparedSync,
-  client: ApiClient,
-  deps: SyncDependencies,
-): Promise<SyncPlan | undefined> {
-  let plan: SyncPlan;
-  try {
-    plan = await planRemote(prepared, client);
-  } catch (error) {
-    const message = describeApiError(error);
-    deps.log.error(`${run.verb}: listing remote names failed: ${message}`);
-    await vscode.window.showErrorMessage(
-      vscode.l10n.t('Struere: {0} failed before writing anything: {1}', run.verb, message),
-    );
-    return undefined;
-  }
-  deps.log.info(`${run.verb} plan for ${run.projectRoot} → ${run.environment}: ${describePlan(plan)}`);
-  if (plan.create.length > 0) deps.log.info(`  create: ${plan.create.join(', ')}`);
-  if (plan.update.length > 0) deps.log.info(`  update: ${plan.update.join(', ')}`);
-  if (plan.remoteOnly.length > 0) deps.log.info(`  remote-only, kept: ${plan.remoteOnly.join(', ')}`);
-  if (run.environment !== 'production') return plan;
-
+/** Every key, asking first before any production write. */
+async function confirmDeploy(run: SyncRun, plan: SyncPlan): Promise<KeyChoice> {
+  const keys = everyKey(plan);
+  if (run.environment !== 'production') return keys;
   const deploy = vscode.l10n.t('Deploy');
   const confirmed = await vscode.window.showWarningMessage(
-    vscode.l10n.t('Deploy {0} keys to production?', prepared.values.size),
+    vscode.l10n.t('Deploy {0} keys to production?', keys.size),
     {
       modal: true,
       detail: vscode.l10n.t(
@@ -204,66 +183,62 @@ async function planAndConfirm(
     },
     deploy,
   );
-  if (confirmed === deploy) return plan;
-  deps.log.info('deploy cancelled at confirmation; nothing was sent');
-  return undefined;
+  return confirmed === deploy ? keys : undefined;
 }
 
-/** The upsert, with progress and cancel; the remote lists refresh after it whatever the outcome. */
-async function upload(
-  run: SyncRun,
-  prepared: PreparedSync,
-  client: ApiClient,
-  deps: SyncDependencies,
-): Promise<SyncReport> {
-  const keyCount = prepared.values.size;
-  const target = deps.remote.target(run.projectUri);
-  const { result } = await deps.remote.cacheForSync.syncAndRefresh(
-    target,
-    await deps.keys.forProject(run.projectUri),
-    async () =>
-      vscode.window.withProgress(
-        {
-          location: run.trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification,
-          title:
-            run.environment === 'development'
-              ? vscode.l10n.t('Struere: syncing {0} keys to development (+ eval)', keyCount)
-              : vscode.l10n.t('Struere: deploying {0} keys to production', keyCount),
-          cancellable: true,
-        },
-        (progress, token) => {
-          const controller = new AbortController();
-          token.onCancellationRequested(() => controller.abort());
-          let reported = 0;
-          return runSync(prepared, client, {
-            signal: controller.signal,
-            onProgress: (p) => {
-              const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
-              progress.report({
-                increment: percent - reported,
-                message: vscode.l10n.t(
-                  '{0}/{1} keys, batch {2}/{3}',
-                  p.keysWritten,
-                  p.keysTotal,
-                  p.batchesDone,
-                  p.batchesTotal,
-                ),
-              });
-              reported = percent;
-            },
-          });
-        },
-      ),
-  );
-  return result;
+/** The upload under a cancellable progress notification (the status bar's for a save), then the lists refresh. */
+function showProgress(run: SyncRun, deps: SyncDependencies, cancel: AbortController): ShowProgress {
+  return (keyCount, upload) => {
+    const title =
+      run.environment === 'development'
+        ? vscode.l10n.t('Struere: syncing {0} keys to development (+ eval)', keyCount)
+        : vscode.l10n.t('Struere: deploying {0} keys to production', keyCount);
+    const location =
+      run.trigger.kind === 'save' ? vscode.ProgressLocation.Window : vscode.ProgressLocation.Notification;
+    return deps.remote.refreshAfterSync(run.projectUri, async () =>
+      vscode.window.withProgress({ location, title, cancellable: true }, (progress, token) => {
+        token.onCancellationRequested(() => cancel.abort());
+        return upload(batchesTo(progress));
+      }),
+    );
+  };
+}
+
+/** Each batch as the notification's message and bar. */
+function batchesTo(progress: vscode.Progress<{ message?: string; increment?: number }>): (p: SyncProgress) => void {
+  let reported = 0;
+  return (p) => {
+    const percent = (p.keysWritten / Math.max(1, p.keysTotal)) * 100;
+    progress.report({
+      increment: percent - reported,
+      message: vscode.l10n.t('{0}/{1} keys, batch {2}/{3}', p.keysWritten, p.keysTotal, p.batchesDone, p.batchesTotal),
+    });
+    reported = percent;
+  };
+}
+
+/** Every ending in words: nothing written (listing failed, declined, locked) or the exact report. */
+async function showOutcome(run: SyncRun, outcome: SyncOutcome, deps: SyncDependencies): Promise<void> {
+  switch (outcome.kind) {
+    case 'list-failed':
+      deps.log.error(`${run.verb}: listing remote names failed: ${outcome.reason}`);
+      await vscode.window.showErrorMessage(
+        vscode.l10n.t('Struere: {0} failed before writing anything: {1}', run.verb, outcome.reason),
+      );
+      return;
+    case 'declined':
+      deps.log.info('deploy cancelled at confirmation; nothing was sent');
+      return;
+    case 'refused':
+      await refuse(run, outcome.error.message);
+      return;
+    case 'ran':
+      await showReport(run, outcome.described, deps);
+  }
 }
 
 /** The exact report: a notification for a command, the status bar for a save; failures offer the log. */
-async function showReport(
-  run: SyncRun,
-  described: ReturnType<typeof describeReport>,
-  deps: SyncDependencies,
-): Promise<void> {
+async function showReport(run: SyncRun, described: DescribedReport, deps: SyncDependencies): Promise<void> {
   for (const line of described.details) deps.log.info(`  ${line}`);
   if (described.ok) {
     deps.log.info(`${run.verb}: ${described.summary}`);

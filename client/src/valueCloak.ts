@@ -1,5 +1,5 @@
 import type * as vscode from 'vscode';
-import { Commands, type ParsedEnv, parseEnv, lineEndAt, lineStartAt } from '../../engine/core';
+import { Commands, lineEndAt, lineStartAt, type ParsedEnv, parseEnv } from '../../engine/core';
 import { isCloakEnabled } from './clientSettings';
 
 /**

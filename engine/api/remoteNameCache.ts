@@ -1,8 +1,8 @@
 import { createHash } from 'node:crypto';
 import {
   type Environment,
-  ENVIRONMENTS,
   environmentOfApiKey,
+  ENVIRONMENTS,
   type RemoteNameList,
   type RemoteNamesByEnvironment,
   SETTING_DEFAULTS,

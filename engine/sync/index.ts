@@ -1,12 +1,14 @@
-/** engine/sync: the whole sync flow (refuse, plan, confirm, upsert, report) and its lock; front ends pass UI callbacks. */
+/**
+ * engine/sync: the whole sync flow. A front end prepares (read and refuse, `prepareSync`), then hands the rest to
+ * `syncProject` (plan → confirm → upsert under the lock → report) with its own UI callbacks; `setOneSecret` is
+ * the one-key upsert of Set Secret. Everything else in this folder is private to the flow.
+ */
 export { describeApiError } from './describeError';
-export {
-  API_KEY_VARIABLES,
-  describePlan,
-  describeReport,
-  planRemote,
-  prepareSync,
-  runSync,
-  SyncRefusedError,
-} from './syncFlow';
+export { setOneSecret, SetSecretRefusedError } from './setOneSecret';
+export type { SetOneSecretOptions, SetOneSecretResult } from './setOneSecret';
+export { API_KEY_VARIABLES, describePlan, prepareSync, SyncRefusedError } from './syncFlow';
 export type { PreparedSync, SyncPlan, SyncReport } from './syncFlow';
+export { everyKey, syncProject } from './syncProject';
+export type { KeyChoice, ShowProgress, SyncOutcome, SyncProjectOptions } from './syncProject';
+export type { DescribedReport } from './syncReportText';
+export type { SyncProgress } from './syncRun';

@@ -30,9 +30,9 @@ export type { SyncPlan } from './syncPlan';
 export type { SyncProgress, SyncReport } from './syncRun';
 
 /**
- * The sync/deploy flow shared by the CLI and the VS Code client (ARCHITECTURE.md "Sync and deploy"):
- * prepare (read, refuse, check the key) → plan (list names) → run (batches under the project lock) → describe.
- * Plain functions: no console, no process exit, no 'vscode'. Values live only in `PreparedSync.values` and the
+ * The steps of the sync/deploy flow shared by the CLI and the VS Code client (ARCHITECTURE.md "Sync and deploy"):
+ * prepare (read, refuse, check the key) → plan (list names) → run (batches under the project lock); syncProject.ts
+ * puts the steps after prepare together. Plain functions: no console, no process exit, no 'vscode'. Values live only in `PreparedSync.values` and the
  * upsert body; every message here names files, lines, keys and counts.
  */
 

@@ -10,6 +10,21 @@ export function describePlan(plan: SyncPlan): string {
   return `${plan.create.length} to create, ${plan.update.length} to update, ${plan.remoteOnly.length} remote-only kept (sync never deletes)`;
 }
 
+/**
+ * The plan as a terminal or a log shows it before confirming: the counts, then the keys of each kind (bounded).
+ * "plan: 2 to create, …", "  create: A, B", "  update: C", "  remote-only, kept: D"
+ */
+export function planLines(plan: SyncPlan): string[] {
+  const lines = [`plan: ${describePlan(plan)}`];
+  const listKeys = (label: string, keys: readonly string[]): void => {
+    if (keys.length > 0) lines.push(`  ${label}: ${joinBounded(keys)}`);
+  };
+  listKeys('create', plan.create);
+  listKeys('update', plan.update);
+  listKeys('remote-only, kept', plan.remoteOnly);
+  return lines;
+}
+
 export interface DescribedReport {
   /** Every key was written and nothing stopped the sync. */
   readonly ok: boolean;

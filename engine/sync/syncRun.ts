@@ -1,6 +1,5 @@
-import type { Environment, WritableEnvironment } from '../core';
+import { compareCodeUnits, type Environment, type WritableEnvironment } from '../core';
 import { type ApiClient, ApiError, type AttemptReport, RequestCancelledError, type SecretItem } from '../api';
-import { compareCodeUnits } from '../core';
 
 export { withSyncLock, SyncLockedError, SyncLockFolderError, type SyncLockOptions } from './syncLock';
 

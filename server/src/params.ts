@@ -11,7 +11,7 @@ import type {
   WorkspaceFoldersChangeEvent,
   WorkspaceSymbolParams,
 } from 'vscode-languageserver';
-import { isEnvironment, isCount, isRecord } from '../../engine/core';
+import { isCount, isEnvironment, isRecord } from '../../engine/core';
 import type { SecretStatusParams, SetEnvironmentParams, SetRemoteNamesParams } from '../../engine/protocol';
 
 /**

@@ -1,13 +1,8 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import { inspect } from 'node:util';
-import {
-  setOneSecret,
-  SetSecretRefusedError,
-  validateSecretKeyInput,
-  validateSecretValueInput,
-  type SetOneSecretOptions,
-} from '../../client/src/setSecretCommand';
+import { validateSecretKeyInput, validateSecretValueInput } from '../../client/src/setSecretCommand';
+import { setOneSecret, SetSecretRefusedError, type SetOneSecretOptions } from '../../engine/sync/setOneSecret';
 import { ApiConfigError, ApiError } from '../../engine/api/apiError';
 import { describeApiError } from '../../engine/sync/describeError';
 import { DEV_KEY, PROD_KEY, startServer } from '../support/apiHelpers';
