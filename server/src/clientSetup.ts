@@ -4,7 +4,15 @@ import {
   type InitializeParams,
   type InitializeResult,
 } from 'vscode-languageserver';
-import { type ClientFeatures, DEFAULT_SETTINGS, type Environment, isEnvironment, isRecord, sanitizeSettings, type ServerSettings } from '../../engine/core';
+import {
+  type ClientFeatures,
+  DEFAULT_SETTINGS,
+  type Environment,
+  isEnvironment,
+  isRecord,
+  sanitizeSettings,
+  type ServerSettings,
+} from '../../engine/core';
 import { uriToPath } from '../../engine/host';
 import type { StruereInitializationOptions } from '../../engine/protocol';
 

@@ -8,7 +8,14 @@ import {
   type WorkspaceFoldersChangeEvent,
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
-import { type Environment, type LineEdit, type OpenDocuments, sanitizeSettings, type SecretsService, type ServerSettings } from '../../engine/core';
+import {
+  type Environment,
+  type LineEdit,
+  type OpenDocuments,
+  sanitizeSettings,
+  type SecretsService,
+  type ServerSettings,
+} from '../../engine/core';
 import { openSecretsService, pathToUri, uriToPath, watchFoldersOnDisk, WorkspaceHost } from '../../engine/host';
 import { fromRemoteNameListDto, ServerStateNotification, type SetRemoteNamesParams } from '../../engine/protocol';
 import type { ClientSetup } from './clientSetup';
