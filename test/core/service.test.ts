@@ -68,6 +68,20 @@ test('diagnose decides the kind of file once: env file, agent file, an .env outs
   assert.deepEqual(service.diagnose(fixture.uri('agents/a.ts')), [], 'settings apply from the next call on');
 });
 
+test('a GitHub Actions expression in docs is no missing-secret; the Struere form beside it is', () => {
+  const docs = 'Set `${{ secrets.TURBO_TOKEN }}` in CI.\n';
+  const { service, fixture } = serviceFor({}, undefined, {
+    ...FILES,
+    'docs/ci.md': docs,
+    'docs/ours.md': '{{secrets.TURBO_TOKEN}}',
+  });
+  assert.deepEqual(service.diagnose(fixture.uri('docs/ci.md')), []);
+  assert.deepEqual(
+    service.diagnose(fixture.uri('docs/ours.md')).map((d) => d.code),
+    ['missing-secret'],
+  );
+});
+
 test('completion: sibling keys in an env file, secret keys in a reference, item defaults only when announced', () => {
   const agent = withCursor('{{secrets.|');
   const open = { '.env.production': 'A=1\n', 'agents/a.ts': agent.text };
