@@ -31,6 +31,11 @@ void test('credential-like: tokens, digests, UUIDs and strong passwords count', 
     'Tr0ub4dor&3xK9!',
     'xK9#mP2vL8qR',
     'postgres://app:S3cr3tP4ss9@db.internal:5432/app',
+    'sk-proj-T3stOnlyAb9dEf6hIj2kLm5nOp8qRs1tUv4wXy7zQ0',
+    'Zq8Rt2Lm9Xv4Kp7Wn3Bd6Hs1Jf5Gc0Ty',
+    'k2j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.c2lnbmF0dXJlLWZvci10ZXN0cy1vbmx5',
+    'xoxb-2048-4096-T3stOnlyAbCdEfGh',
   ])
     assert.equal(isCredentialLike(value), true, `${value} should count as a credential`);
 });
@@ -58,6 +63,16 @@ void test('credential-like: ports, booleans, modes, template names, emails, URLs
     'Acme Corporation Ltd',
     'dev-value-1999',
     '',
+    // Identifiers, paths and snake_case word lists, numeronyms (i18n, utf8mb4) included.
+    'utf8mb4_unicode_ci',
+    'utf8mb4_0900_ai_ci',
+    'src/i18n/locales',
+    'i18n_next_locale',
+    'l10n/bundle.l10n.json',
+    'a11y_i18n_l10n_k8s',
+    'lang/en_US/messages',
+    'storage/logs/laravel-2024.log',
+    'x86_64-linux-gnu',
   ])
     assert.equal(isCredentialLike(value), false, `${value} should be ordinary`);
 });
@@ -88,6 +103,18 @@ void test('leaked-value: a credential value in a prompt or a tool is an error na
   // Env files themselves are not flagged, and the severity setting turns the code off.
   assert.deepEqual(validateLeaks(fixture.uri('.env.development'), fixture.project, {}), []);
   assert.deepEqual(validateLeaks(fixture.uri('agents/a.ts'), fixture.project, { 'leaked-value': 'off' }), []);
+});
+
+void test('leaked-value: Laravel defaults quoted in docs are not leaks; a token quoted beside them is', () => {
+  const fixture = fixtureProject({
+    '.env.development': `DB_COLLATION=utf8mb4_unicode_ci\nLANG_PATH=src/i18n/locales\nSTRIPE_KEY=${STRIPE_LIKE}\n`,
+    'docs/setup.md': 'Set DB_COLLATION=utf8mb4_unicode_ci and keep strings in src/i18n/locales.\n',
+    'docs/leak.md': `utf8mb4_unicode_ci ${STRIPE_LIKE}\n`,
+  });
+  assert.deepEqual(validateLeaks(fixture.uri('docs/setup.md'), fixture.project, {}), []);
+  assert.deepEqual(leakCodes(validateLeaks(fixture.uri('docs/leak.md'), fixture.project, {})), [
+    '0:19-51:leaked-value',
+  ]);
 });
 
 void test('leaked-value: a committed .env.example holding a real value is flagged; its own placeholders are not', () => {
