@@ -11,7 +11,7 @@ import { appendedEnvText, type MoveSecretArguments } from '../../../engine/core/
 import { isSpace } from '../../../engine/core/base/text';
 import { forEachLongRun, leakDictionary, ValueDictionary } from '../../../engine/core/leaks/dictionary';
 import { createRedactor, redactionDictionary, redactText } from '../../../engine/core/leaks/redaction';
-import { scanForSecrets, suggestedKeyName } from '../../../engine/core/leaks/secretScan';
+import { isDefaultDatabaseUrl, scanForSecrets, suggestedKeyName } from '../../../engine/core/leaks/secretScan';
 import { fixtureProject } from '../../support/coreFixtures';
 import { envFileState } from '../../../engine/core/model/workspaceIndex';
 
@@ -281,6 +281,40 @@ void test('hardcoded-secret: secretlint finds well-known formats and reports the
   assert.deepEqual(diagnostic.data, { suggestedKey: 'GITHUB_TOKEN' });
   const message = String(diagnostic.message);
   assert.ok(!message.includes(GITHUB_LIKE) && message.includes('GITHUB_TOKEN'));
+});
+
+void test('hardcoded-secret: default database URLs of a committed template are no finding; a real-looking password is', async () => {
+  const template = [
+    'DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app',
+    'COMPOSE_URL=postgres://app:app@db:5432/app',
+    'MYSQL_URL=mysql://laravel:changeme@127.0.0.1:3306/laravel',
+    'MONGO_URL=mongodb://mongo:mongo@[::1]:27017/test',
+    '',
+  ].join('\n');
+  assert.deepEqual(await scanForSecrets(template, '.env.example'), []);
+  // Control: a password that is neither the user name nor a known default, on loopback or not, is still reported.
+  const real = [
+    'DATABASE_URL=postgresql://postgres:Xq7vR2mK9pLw@localhost:5432/app',
+    'REMOTE_URL=postgres://app:changeme@db.internal:5432/app',
+    '',
+  ].join('\n');
+  const findings = await scanForSecrets(real, '.env.example');
+  assert.deepEqual(
+    findings.map((f) => [f.kind, real.slice(0, f.start).split('\n').length]),
+    [
+      ['PostgreSQLConnection', 1],
+      ['PostgreSQLConnection', 2],
+    ],
+  );
+  for (const [url, expected] of [
+    ['postgresql://postgres:postgres@localhost:5432/app', true],
+    ['postgres://a%40b:a%40b@example.net/x', true],
+    ['postgres://app:postgres@LOCALHOST/x', true],
+    ['postgres://app:postgres@db.internal/x', false],
+    ['postgres://app:S3cr3tP4ss9@localhost/x', false],
+    ['postgres://localhost/x', false],
+  ] as const)
+    assert.equal(isDefaultDatabaseUrl(url), expected, url);
 });
 
 void test('Move to .env.development: the appended line reads back exactly the value and keeps every other value', () => {
