@@ -200,7 +200,7 @@ test('leaks through the service: diagnosed in committed files only; Move to .env
   // Made-up credentials of realistic shape.
   const STRIPE_LIKE = 'sk_live_CANARY4eC39HqLyjWDarjtT1zd';
   const GITHUB_LIKE = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
-  const text = `const p = \`Pay with ${STRIPE_LIKE}\`;\nconst t = "${GITHUB_LIKE}";\n`;
+  const text = `const p = \`Pay with ${STRIPE_LIKE}\`;\nexport const t = { async handler() { return "${GITHUB_LIKE}"; } };\n`;
   const files = { '.env.development': `STRIPE_KEY=${STRIPE_LIKE}\n`, 'agents/a.ts': text, 'ignored.md': text };
   const all = { completionItemDefaults: false, codicons: true, clientCommands: true };
   const leakFix = ['Replace with {{secrets.STRIPE_KEY}}', undefined];

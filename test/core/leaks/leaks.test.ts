@@ -2,13 +2,13 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import { codeActions } from '../../../engine/core/features/codeActions';
 import { isCredentialLike } from '../../../engine/core/leaks/credentials';
 import { validateLeaks } from '../../../engine/core/leaks/leakDiagnostics';
 import { parseEnv } from '../../../engine/core/model/envParser';
 import { appendedEnvText, type MoveSecretArguments } from '../../../engine/core/leaks/leakFixes';
-import { isSpace } from '../../../engine/core/base/text';
+import { isSpace, LineIndex } from '../../../engine/core/base/text';
 import { forEachLongRun, leakDictionary, ValueDictionary } from '../../../engine/core/leaks/dictionary';
 import { createRedactor, redactionDictionary, redactText } from '../../../engine/core/leaks/redaction';
 import { isDefaultDatabaseUrl, scanForSecrets, suggestedKeyName } from '../../../engine/core/leaks/secretScan';
@@ -150,7 +150,7 @@ void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole li
   const files = {
     '.env.development': ENV,
     'prompts/p.md': `Key: ${STRIPE_LIKE} here\n`,
-    'tools/t.ts': `const key = '${STRIPE_LIKE}';\nconst p = \`Bearer ${STRIPE_LIKE}\`;\n`,
+    'tools/t.ts': `export const t = { async handler(args, context) { const key = '${STRIPE_LIKE}';\nconst p = \`Bearer ${STRIPE_LIKE}\`; } };\n`,
     '.env.example': `STRIPE_KEY="${STRIPE_LIKE}" # real\n`,
   };
   const fixture = fixtureProject(files);
@@ -197,7 +197,8 @@ void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole li
     },
   );
   const literalEdit = (tool[0].edit!.documentChanges![0] as { edits: { range: unknown }[] }).edits[0].range;
-  assert.deepEqual(literalEdit, { start: { line: 0, character: 12 }, end: { line: 0, character: 46 } });
+  // 50 characters of `export const t = { async handler(args, context) { ` come before `const key = '…'`.
+  assert.deepEqual(literalEdit, { start: { line: 0, character: 62 }, end: { line: 0, character: 96 } });
   // Control: once the text under the diagnostic changed, no fix is offered (a stale diagnostic edits nothing).
   const stale = codeActions(
     fixture.project,
@@ -341,7 +342,7 @@ void test('Move to .env.development: the appended line reads back exactly the va
 });
 
 void test('hardcoded-secret quick fix: a command with names and ranges, never the value', async () => {
-  const text = `const token = "${GITHUB_LIKE}";\nconst p = \`Use ${GITHUB_LIKE}\`;\n`;
+  const text = `export const t = { async handler(args, context) {\nconst token = "${GITHUB_LIKE}";\nconst p = \`Use ${GITHUB_LIKE}\`; } };\n`;
   const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
   fixture.index.setSecretFindings(fixture.uri('tools/t.ts'), text, await scanForSecrets(text, 't.ts'));
   const diagnostics = validateLeaks(fixture.uri('tools/t.ts'), fixture.project, {});
@@ -362,6 +363,100 @@ void test('hardcoded-secret quick fix: a command with names and ranges, never th
     ],
   );
   assert.ok(!JSON.stringify(actions).includes(GITHUB_LIKE));
+});
+
+/** A tool whose handler holds a literal, with the parameters given; `tool(…)` of the module level when undefined. */
+function toolWith(value: string, parameters: string | undefined): string {
+  if (parameters === undefined)
+    return `const token = "${value}";\nexport const t = defineTool({ async handler(args, context) { return token; } });\n`;
+  return `export const t = defineTool({\n  async handler(${parameters}) {\n    const token = "${value}";\n    return token;\n  },\n});\n`;
+}
+
+/** Applies a code action's edits (all on one document) to `text`. */
+function applied(text: string, edits: readonly { range: Range; newText: string }[]): string {
+  const lineIndex = new LineIndex(text);
+  const sorted = [...edits].sort((a, b) => lineIndex.offsetAt(b.range.start) - lineIndex.offsetAt(a.range.start));
+  for (const edit of sorted)
+    text =
+      text.slice(0, lineIndex.offsetAt(edit.range.start)) +
+      edit.newText +
+      text.slice(lineIndex.offsetAt(edit.range.end));
+  return text;
+}
+
+void test('leaked-value fix in tool code leaves code that compiles: it adds the handler parameters it needs', () => {
+  const cases: [string | undefined, string | undefined][] = [
+    // handler parameters → the handler line after the fix (undefined: no context fix offered)
+    ['', '  async handler(_args, context) {'],
+    ['{ query }', '  async handler({ query }, context) {'],
+    ['args: { q: string }', '  async handler(args: { q: string }, context) {'],
+    // Controls: context already in scope (by any name) gets no parameter edit; places it cannot reach get no fix.
+    ['args, context', '  async handler(args, context) {'],
+    ['args, ctx', '  async handler(args, ctx) {'],
+    ['args, { secrets }', undefined],
+    ['...all', undefined],
+    [undefined, undefined],
+  ];
+  for (const [parameters, expected] of cases) {
+    const text = toolWith(STRIPE_LIKE, parameters);
+    const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
+    const uri = fixture.uri('tools/t.ts');
+    const actions = codeActions(fixture.project, uri, validateLeaks(uri, fixture.project, {}), 'development', {
+      versionOf: () => 1,
+      gitignoreText: undefined,
+      documentText: () => text,
+    });
+    const literal = actions.find((action) => /\.secrets\.STRIPE_KEY(?! *}})/.test(action.title));
+    const label = `handler(${parameters ?? '<module level>'})`;
+    if (expected === undefined) {
+      assert.equal(literal, undefined, label);
+      continue;
+    }
+    assert.ok(literal, label);
+    const after = applied(text, (literal.edit!.documentChanges![0] as { edits: TextEdit[] }).edits);
+    const lines = after.split('\n');
+    assert.equal(lines[1], expected, label);
+    const object = parameters?.includes('ctx') ? 'ctx' : 'context';
+    assert.equal(lines[2], `    const token = ${object}.secrets.STRIPE_KEY;`, label);
+    assert.ok(!after.includes(STRIPE_LIKE));
+  }
+});
+
+void test('Move to .env.development in tool code: the parameters go in the same command; none offered out of reach', async () => {
+  const movesFor = async (parameters: string | undefined) => {
+    const text = toolWith(GITHUB_LIKE, parameters);
+    const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
+    const uri = fixture.uri('tools/t.ts');
+    fixture.index.setSecretFindings(uri, text, await scanForSecrets(text, 't.ts'));
+    const actions = codeActions(fixture.project, uri, validateLeaks(uri, fixture.project, {}), 'development', {
+      versionOf: () => 3,
+      gitignoreText: undefined,
+      documentText: () => text,
+      wouldCommit: () => false,
+    });
+    return { text, args: actions.map((action) => action.command!.arguments![0] as MoveSecretArguments) };
+  };
+  // What the client does with the arguments (client/src/leakCommands.ts), with GITHUB_TOKEN as the chosen name.
+  const clientEdit = (text: string, args: MoveSecretArguments) =>
+    applied(text, [
+      { range: args.replaceRange, newText: args.referenceTemplate.replace('KEY', 'GITHUB_TOKEN') },
+      ...(args.parameterEdit ? [args.parameterEdit] : []),
+    ]);
+  const none = await movesFor('');
+  assert.equal(none.args.length, 1);
+  assert.deepEqual(clientEdit(none.text, none.args[0]).split('\n').slice(1, 3), [
+    '  async handler(_args, context) {',
+    '    const token = context.secrets.GITHUB_TOKEN;',
+  ]);
+  // Control: with context in scope the command carries no parameter edit.
+  const inScope = await movesFor('args, context');
+  assert.deepEqual(
+    inScope.args.map((args) => [args.referenceTemplate, args.parameterEdit]),
+    [['context.secrets.KEY', undefined]],
+  );
+  // A module-level literal: no handler's context reaches it, so no fix (a reference there would not compile).
+  assert.deepEqual((await movesFor(undefined)).args, []);
+  assert.ok(!JSON.stringify(none.args).includes(GITHUB_LIKE));
 });
 
 void test('hardcoded-secret: a file name with a line break is scanned without secretlint throwing outside the scan', async () => {
