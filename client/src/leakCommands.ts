@@ -90,6 +90,8 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   if (existing === undefined) edit.createFile(envUri, { ignoreIfExists: true });
   edit.insert(envUri, positionAtEnd(existing ?? ''), line);
   edit.replace(document.uri, toRange(args.replaceRange), args.referenceTemplate.replace('KEY', key));
+  // The handler parameters the reference needs to compile, in the same edit (ranges are of the same version).
+  if (args.parameterEdit) edit.replace(document.uri, toRange(args.parameterEdit.range), args.parameterEdit.newText);
   if (args.gitignoreUri) await addToGitignore(edit, vscode.Uri.parse(args.gitignoreUri));
   if (document.version !== args.version) return;
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor refused the edit');
@@ -128,8 +130,14 @@ function isMoveSecretArguments(value: unknown): value is MoveSecretArguments {
     typeof args.referenceTemplate === 'string' &&
     typeof args.suggestedKey === 'string' &&
     typeof args.envUri === 'string' &&
+    (args.parameterEdit === undefined || isParameterEdit(args.parameterEdit)) &&
     (args.gitignoreUri === undefined || typeof args.gitignoreUri === 'string')
   );
+}
+
+function isParameterEdit(value: unknown): boolean {
+  const edit = value as { range?: unknown; newText?: unknown } | null;
+  return typeof edit === 'object' && edit !== null && isRange(edit.range) && typeof edit.newText === 'string';
 }
 
 function isRange(value: unknown): boolean {

@@ -68,6 +68,20 @@ test('diagnose decides the kind of file once: env file, agent file, an .env outs
   assert.deepEqual(service.diagnose(fixture.uri('agents/a.ts')), [], 'settings apply from the next call on');
 });
 
+test('a GitHub Actions expression in docs is no missing-secret; the Struere form beside it is', () => {
+  const docs = 'Set `${{ secrets.TURBO_TOKEN }}` in CI.\n';
+  const { service, fixture } = serviceFor({}, undefined, {
+    ...FILES,
+    'docs/ci.md': docs,
+    'docs/ours.md': '{{secrets.TURBO_TOKEN}}',
+  });
+  assert.deepEqual(service.diagnose(fixture.uri('docs/ci.md')), []);
+  assert.deepEqual(
+    service.diagnose(fixture.uri('docs/ours.md')).map((d) => d.code),
+    ['missing-secret'],
+  );
+});
+
 test('completion: sibling keys in an env file, secret keys in a reference, item defaults only when announced', () => {
   const agent = withCursor('{{secrets.|');
   const open = { '.env.production': 'A=1\n', 'agents/a.ts': agent.text };
@@ -186,7 +200,7 @@ test('leaks through the service: diagnosed in committed files only; Move to .env
   // Made-up credentials of realistic shape.
   const STRIPE_LIKE = 'sk_live_CANARY4eC39HqLyjWDarjtT1zd';
   const GITHUB_LIKE = 'ghp_16C7e42F292c6912E7710c838347Ae178B4a';
-  const text = `const p = \`Pay with ${STRIPE_LIKE}\`;\nconst t = "${GITHUB_LIKE}";\n`;
+  const text = `const p = \`Pay with ${STRIPE_LIKE}\`;\nexport const t = { async handler() { return "${GITHUB_LIKE}"; } };\n`;
   const files = { '.env.development': `STRIPE_KEY=${STRIPE_LIKE}\n`, 'agents/a.ts': text, 'ignored.md': text };
   const all = { completionItemDefaults: false, codicons: true, clientCommands: true };
   const leakFix = ['Replace with {{secrets.STRIPE_KEY}}', undefined];

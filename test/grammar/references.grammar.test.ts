@@ -119,6 +119,13 @@ void describe('secret references: prompt text', () => {
     assertNoScope(tokenized, 'Company: ', 'meta');
   });
 
+  void test('${{ secrets.KEY }} is GitHub Actions syntax and is not coloured; {{secrets.KEY}} beside it is', () => {
+    const tokenized = tokens('text.plain', 'ci: ${{ secrets.TURBO_TOKEN }} ours: {{secrets.OURS}}');
+    assertNoScope(tokenized, 'TURBO_TOKEN', 'meta.template.expression.secret-reference.struere');
+    assertNoScope(tokenized, 'TURBO_TOKEN', KEY);
+    assertReference(tokenized, 'OURS');
+  });
+
   void test('punctuation, namespace and key carry distinct scopes', () => {
     const tokenized = tokens('text.plain', '{{secrets.KEY}}');
     const parts = ['«{{»secrets', '{{«secrets»', 'secrets«.»KEY', 'KEY', 'KEY«}}»'].map((needle) =>

@@ -19,7 +19,7 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
     'struere.json': '{}',
     '.gitignore': '.env.development\nscratch/\n',
     '.env.development': `STRIPE_KEY=${STRIPE_LIKE}\nPORT=3000\n`,
-    'agents/a.ts': `export const p = \`Pay with ${STRIPE_LIKE}\`;\nconst t = "${GITHUB_LIKE}";\n`,
+    'agents/a.ts': `export const p = \`Pay with ${STRIPE_LIKE}\`;\nexport const t = { async handler() { return "${GITHUB_LIKE}"; } };\n`,
     'scratch/notes.md': `${STRIPE_LIKE} ${GITHUB_LIKE}\n`,
   });
   // Announces what our VS Code client runs: the Move to .env.development fix is a client command.
@@ -32,7 +32,7 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
   const agent = fileUri(ws.path('agents/a.ts'));
   try {
     // In the editor secretlint scans open buffers (after a pause in typing): open, then wait for both findings.
-    const agentText = `export const p = \`Pay with ${STRIPE_LIKE}\`;\nconst t = "${GITHUB_LIKE}";\n`;
+    const agentText = `export const p = \`Pay with ${STRIPE_LIKE}\`;\nexport const t = { async handler() { return "${GITHUB_LIKE}"; } };\n`;
     await client.open(agent, agentText, 'typescript');
     const diagnostics = await client.waitForDiagnostics(agent, (d) => d.length === 2);
     assert.deepEqual(diagnostics.map((d) => [d.code, d.range.start.line]).sort(), [
@@ -82,8 +82,13 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
       version: number;
       gitignoreUri?: string;
       referenceTemplate: string;
+      parameterEdit?: { newText: string };
     };
-    assert.deepEqual([args.version, args.gitignoreUri, args.referenceTemplate], [2, undefined, 'context.secrets.KEY']);
+    // The literal sits in `handler()`: the same edit adds the parameters that bring `context` into scope.
+    assert.deepEqual(
+      [args.version, args.gitignoreUri, args.referenceTemplate, args.parameterEdit?.newText],
+      [2, undefined, 'context.secrets.KEY', '_args, context'],
+    );
     assert.ok(!JSON.stringify(moves).includes(GITHUB_LIKE));
 
     // Removing the value from the env file rescans: pasting it back into the prompt is no leak any more.

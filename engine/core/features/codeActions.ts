@@ -23,6 +23,7 @@ import { LineIndex } from '../base/text';
 import { joinUri } from '../base/uris';
 import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';
 import { leakedValueFix, moveSecretFix } from '../leaks/leakFixes';
+import { findMisreads, quotedShownValue } from '../rules/misreads';
 import { envFileFor, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 
 /** What the host knows that the model does not: open documents' versions and the project's .gitignore. */
@@ -73,6 +74,11 @@ export function codeActions(
         if (data.key && uri !== exampleFileOf(project)?.uri)
           actions.push(addToExampleFix(project, data.key, diagnostic, host));
         break;
+      case 'dotenv-misread': {
+        const fix = quoteValueFix(project, uri, diagnostic, host);
+        if (fix) actions.push(fix);
+        break;
+      }
       case 'leaked-value': {
         const fix = leakedValueFix(project, uri, diagnostic, host.documentText?.(uri), host.versionOf(uri));
         if (fix) actions.push(fix);
@@ -272,6 +278,34 @@ function gitignoreFix(
     diagnostics: [diagnostic],
     edit: {
       documentChanges: [textEdit(uri, host.versionOf(uri), [insertAt(end.line, end.character, prefix + lines)])],
+    },
+  };
+}
+
+/** "Quote the value": for a value a glued `#` cuts, the quoted form dotenv reads back whole (see quotedShownValue). */
+function quoteValueFix(
+  project: ProjectState,
+  uri: string,
+  diagnostic: Diagnostic,
+  host: CodeActionHost,
+): CodeAction | undefined {
+  const file = project.envFiles.get(uri);
+  if (!file) return undefined;
+  const { lineIndex, parsed } = file;
+  const start = lineIndex.offsetAt(diagnostic.range.start);
+  const misread = findMisreads(lineIndex.text, parsed).find((m) => m.kind === 'hash-cut' && m.start === start);
+  if (!misread) return undefined;
+  const quoted = quotedShownValue(lineIndex.text, parsed, misread);
+  if (quoted === undefined) return undefined;
+  return {
+    title: `Quote the value of ${misread.key} so dotenv keeps the #`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    isPreferred: true,
+    edit: {
+      documentChanges: [
+        textEdit(uri, host.versionOf(uri), [{ range: lineIndex.rangeOf(misread.start, misread.end), newText: quoted }]),
+      ],
     },
   };
 }

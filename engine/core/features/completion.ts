@@ -14,9 +14,9 @@ import { keysMissingHere, siblingOf } from '../rules/parity';
 import { envFileFor, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 import type { ClientFeatures } from './clientFeatures';
 
-// A reference being typed, ending at the cursor. Group 1: the opener; 2: the partial key.
+// A reference being typed, ending at the cursor. Group 1: the opener; 2: the partial key. `${{` is GitHub's.
 const OPEN_REFERENCE =
-  /(\{\{[ \t]*secrets\.|<<[ \t]*secrets\.|context\??\.secrets\??\.|context\??\.secrets\??\.?\[[ \t]*["'`])([A-Za-z0-9_]*)$/;
+  /((?<!\$)\{\{[ \t]*secrets\.|<<[ \t]*secrets\.|context\??\.secrets\??\.|context\??\.secrets\??\.?\[[ \t]*["'`])([A-Za-z0-9_]*)$/;
 const REST_OF_KEY = /^[A-Za-z0-9_]*/;
 
 export interface SecretCompletions {

@@ -10,7 +10,10 @@
  *    not: not `word123`, not `4o`, not `15T10` (one letter), and at least 4 characters long. So identifiers
  *    built from words and numbers (`gpt-4o-mini-2024-07-18`, `production-eu-west-1`, `support-v2`,
  *    `https://api.example.com/v1`, `admin@example.com`, ISO dates) are ordinary, while tokens
- *    (`sk_live_4eC39HqLyjWD…`, `ghp_…`, `AKIA…`, hex digests, UUIDs, `Tr0ub4dor&3xK9!`) are not.
+ *    (`sk_live_4eC39HqLyjWD…`, `ghp_…`, `AKIA…`, hex digests, UUIDs, `Tr0ub4dor&3xK9!`) are not. A short
+ *    lower-case run with a letter past `f` is a numeronym or a versioned name (`utf8mb4`, `i18n`, `l10n`, `a11y`),
+ *    so `utf8mb4_unicode_ci` and `src/i18n/locales` are ordinary; hex runs (UUID groups, digests) stay random,
+ *    and so does any mixed-case or longer run.
  *
  * Known gap, documented in the README: a credential made only of letters, or only of digits, is not
  * recognised here (secretlint still catches the well-known formats among them).
@@ -35,8 +38,16 @@ function looksRandom(run: string): boolean {
   const digits = run.length - letters;
   if (letters < 2 || digits === 0) return false;
   // `base64`, `value1999`, `4o`, `3d`: a word and a number side by side.
-  return !/^[A-Za-z]+[0-9]+$/.test(run) && !/^[0-9]+[A-Za-z]+$/.test(run);
+  if (/^[A-Za-z]+[0-9]+$/.test(run) || /^[0-9]+[A-Za-z]+$/.test(run)) return false;
+  return !isNumeronym(run);
 }
+
+/** `utf8mb4`, `i18n`, `l10n`, `k8s`: short, lower case, and not hex (so `e29b`, `550e8400` are not numeronyms). */
+function isNumeronym(run: string): boolean {
+  return run.length <= MAX_NUMERONYM_LENGTH && /^[a-z0-9]+$/.test(run) && /[g-z]/.test(run);
+}
+
+const MAX_NUMERONYM_LENGTH = 8;
 
 /** Bits per character of the value's own character distribution. */
 export function shannonEntropy(value: string): number {

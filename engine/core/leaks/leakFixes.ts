@@ -13,6 +13,7 @@ import { isTemplateEnvFile } from '../model/gitignore';
 import { LineIndex } from '../base/text';
 import { joinUri } from '../base/uris';
 import type { ProjectState } from '../model/workspaceIndex';
+import { contextAccessAt } from './contextScope';
 
 /**
  * The quick fix for `leaked-value`: the pasted value gives way to a reference to its key. In a prompt (Markdown,
@@ -36,13 +37,16 @@ export function leakedValueFix(
   if (!project.leakValues.definitions.has(text.slice(start, end))) return undefined;
   const replacement = replacementFor(project, uri, text, start, end, key);
   if (!replacement) return undefined;
-  const edit: TextEdit = { range: lineIndex.rangeOf(replacement.start, replacement.end), newText: replacement.newText };
+  const edits: TextEdit[] = [
+    { range: lineIndex.rangeOf(replacement.start, replacement.end), newText: replacement.newText },
+  ];
+  if (replacement.parameterEdit) edits.push(toTextEdit(lineIndex, replacement.parameterEdit));
   return {
     title: replacement.title,
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: true,
-    edit: { documentChanges: [{ textDocument: { uri, version }, edits: [edit] }] },
+    edit: { documentChanges: [{ textDocument: { uri, version }, edits }] },
   };
 }
 
@@ -51,6 +55,30 @@ interface Replacement {
   end: number;
   newText: string;
   title: string;
+  /** The parameters the handler needs for the reference to compile, inserted by the same edit. */
+  parameterEdit?: ParameterInsertion;
+}
+
+interface ParameterInsertion {
+  offset: number;
+  newText: string;
+}
+
+function toTextEdit(lineIndex: LineIndex, insertion: ParameterInsertion): TextEdit {
+  const at = lineIndex.positionAt(insertion.offset);
+  return { range: { start: at, end: at }, newText: insertion.newText };
+}
+
+/** `NAME.secrets.KEY` where tool code has the handler's context in scope (see contextAccessAt), else undefined. */
+function contextReference(
+  text: string,
+  offset: number,
+): { object: string; parameterEdit?: ParameterInsertion } | undefined {
+  const access = contextAccessAt(text, offset);
+  // The client fills the name in by replacing `KEY` in the template: an object name holding it would be hit first.
+  if (access.kind === 'none' || access.name.includes('KEY')) return undefined;
+  if (access.kind === 'in-scope') return { object: access.name };
+  return { object: access.name, parameterEdit: { offset: access.offset, newText: access.newText } };
 }
 
 const PROMPT_EXTENSIONS = /\.(md|mdx|txt|prompt)$/i;
@@ -72,13 +100,20 @@ function replacementFor(
   }
   const quote = text.charAt(start - 1);
   const isWholeLiteral = !PROMPT_EXTENSIONS.test(uri) && /["'`]/.test(quote) && text.charAt(end) === quote;
-  if (isWholeLiteral)
+  if (isWholeLiteral) {
+    // Offered only where the reference compiles: the handler's context in scope, or added by this edit.
+    const reference = contextReference(text, start);
+    if (!reference) return undefined;
     return {
       start: start - 1,
       end: end + 1,
-      newText: `context.secrets.${key}`,
-      title: `Replace with context.secrets.${key}`,
+      newText: `${reference.object}.secrets.${key}`,
+      title: reference.parameterEdit
+        ? `Replace with ${reference.object}.secrets.${key} (adds the handler's ${reference.object} parameter)`
+        : `Replace with ${reference.object}.secrets.${key}`,
+      ...(reference.parameterEdit ? { parameterEdit: reference.parameterEdit } : {}),
     };
+  }
   return { start, end, newText: `{{secrets.${key}}}`, title: `Replace with {{secrets.${key}}}` };
 }
 
@@ -91,8 +126,10 @@ export interface MoveSecretArguments {
   readonly valueRange: Range;
   /** What the reference replaces: the whole string literal in tool code, else the credential text. */
   readonly replaceRange: Range;
-  /** `context.secrets.KEY` or `{{secrets.KEY}}`, with `KEY` to be replaced by the chosen name. */
+  /** `context.secrets.KEY` (or `ctx.secrets.KEY`) or `{{secrets.KEY}}`, with `KEY` to be replaced by the chosen name. */
   readonly referenceTemplate: string;
+  /** Parameters the tool handler needs for the reference to compile (`_args, context`), inserted by the same edit. */
+  readonly parameterEdit?: { readonly range: Range; readonly newText: string };
   readonly suggestedKey: string;
   readonly envUri: string;
   /** Set when git would commit `.env.development`: the client adds it to this .gitignore. */
@@ -115,12 +152,16 @@ export function moveSecretFix(
   const end = lineIndex.offsetAt(diagnostic.range.end);
   const quote = text.charAt(start - 1);
   const isWholeLiteral = !PROMPT_EXTENSIONS.test(uri) && /["'`]/.test(quote) && text.charAt(end) === quote;
+  const reference = isWholeLiteral ? contextReference(text, start) : undefined;
+  // A literal in tool code where no handler's context can be reached: a reference there would not compile.
+  if (isWholeLiteral && !reference) return undefined;
   const args: MoveSecretArguments = {
     uri,
     version,
     valueRange: diagnostic.range,
     replaceRange: isWholeLiteral ? lineIndex.rangeOf(start - 1, end + 1) : diagnostic.range,
-    referenceTemplate: isWholeLiteral ? 'context.secrets.KEY' : '{{secrets.KEY}}',
+    referenceTemplate: reference ? `${reference.object}.secrets.KEY` : '{{secrets.KEY}}',
+    ...(reference?.parameterEdit ? { parameterEdit: toTextEdit(lineIndex, reference.parameterEdit) } : {}),
     suggestedKey,
     envUri: joinUri(project.rootUri, ENV_FILE_NAMES.development),
     gitignoreUri: envWouldBeCommitted ? joinUri(project.rootUri, '.gitignore') : undefined,

@@ -57,12 +57,70 @@ export async function scanForSecrets(text: string, filePath: string): Promise<Se
     source: { filePath: profilerSafe(filePath), content: text, contentType: 'text' },
     options: { config: config as never, maskSecrets: true },
   });
-  return result.messages.map((message) => ({
-    start: message.range[0],
-    end: message.range[1],
-    ruleId: message.ruleId,
-    kind: message.messageId,
-  }));
+  const findings: SecretFinding[] = [];
+  for (const message of result.messages) {
+    const [start, end] = message.range;
+    if (message.ruleId === DATABASE_URL_RULE && isDefaultDatabaseUrl(text.slice(start, end))) continue;
+    findings.push({ start, end, ruleId: message.ruleId, kind: message.messageId });
+  }
+  return findings;
+}
+
+const DATABASE_URL_RULE = '@secretlint/secretlint-rule-database-connection-string';
+
+/**
+ * Passwords that templates, docker-compose files and framework defaults use for a local database. secretlint
+ * 11.7.1 skips a few (`password`, `root`, `secret`, …) itself; these are the others real templates use.
+ */
+const DEFAULT_LOCAL_PASSWORDS: ReadonlySet<string> = new Set([
+  'postgres',
+  'postgresql',
+  'mysql',
+  'mongo',
+  'mongodb',
+  'changeme',
+  'change_me',
+  'example',
+  'test',
+  'dev',
+  'development',
+  'docker',
+  'local',
+  'prisma',
+  'app',
+  'default',
+]);
+
+const LOOPBACK_HOSTS: ReadonlySet<string> = new Set([
+  'localhost',
+  '127.0.0.1',
+  '::1',
+  '0.0.0.0',
+  'host.docker.internal',
+]);
+
+/**
+ * A connection URL a committed template may hold without a secret in it: the password is the user name
+ * (`postgres:postgres`, a docker default; secretlint 13 no longer reports it either), or a well-known default
+ * password on a loopback host. Any other password, on any host, stays a finding.
+ */
+export function isDefaultDatabaseUrl(url: string): boolean {
+  const match = /^[A-Za-z][A-Za-z0-9+.:-]*:\/\/([^:/\s@]+):([^@/\s]+)@(\[[^\]/\s]*\]|[^:/\s?]*)/.exec(url);
+  if (match === null) return false;
+  const user = decoded(match[1]);
+  const password = decoded(match[2]);
+  if (user === password) return true;
+  const host = match[3].replace(/^\[|\]$/g, '').toLowerCase();
+  return LOOPBACK_HOSTS.has(host) && DEFAULT_LOCAL_PASSWORDS.has(password.toLowerCase());
+}
+
+function decoded(component: string): string {
+  try {
+    return decodeURIComponent(component);
+  } catch {
+    // Not valid percent-encoding: the text as written is what a client would send.
+    return component;
+  }
 }
 
 /**

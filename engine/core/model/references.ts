@@ -30,8 +30,10 @@ export function isPromptReference(kind: ReferenceKind): boolean {
  *   1 {{ secrets.NAME }}      2 << secrets.NAME >>
  *   3 context.secrets.NAME    (also optional chaining: context?.secrets?.NAME)
  *   4 context.secrets["NAME"] / ['NAME'] / [`NAME`]
+ * A `$` right before `{{` makes GitHub Actions' expression syntax (`${{ secrets.NAME }}`), never ours: the
+ * lookbehind reads one character, so the pass stays linear.
  */
-const PROMPT_FORMS = String.raw`\{\{[ \t]*secrets\.([^\s{}<>]*)[ \t]*\}\}|<<[ \t]*secrets\.([^\s{}<>]*)[ \t]*>>`;
+const PROMPT_FORMS = String.raw`(?<!\$)\{\{[ \t]*secrets\.([^\s{}<>]*)[ \t]*\}\}|<<[ \t]*secrets\.([^\s{}<>]*)[ \t]*>>`;
 const REFERENCE_PATTERN = new RegExp(
   PROMPT_FORMS +
     String.raw`|context\??\.secrets\??\.([A-Za-z0-9_$]+)|context\??\.secrets\??\.?\[[ \t]*(["'\`])([^"'\`\r\n\]]*)\4[ \t]*\]`,

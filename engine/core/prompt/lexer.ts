@@ -13,9 +13,9 @@ export interface ExtractedPrompt {
   readonly startLine: number;
 }
 
-type TokenType = 'word' | 'string' | 'template' | 'regex' | 'punct';
+export type TokenType = 'word' | 'string' | 'template' | 'regex' | 'punct';
 
-interface Token {
+export interface Token {
   readonly type: TokenType;
   readonly start: number;
   readonly end: number;
@@ -157,11 +157,17 @@ function skipRegex(text: string, start: number): number {
   return -1;
 }
 
-/** Every `systemPrompt:` string literal of an agent file, in order. */
-export function extractSystemPrompts(text: string): ExtractedPrompt[] {
+/** The significant tokens of JavaScript/TypeScript text (blanks and comments skipped); punctuation is one character each. */
+export function tokenize(text: string): Token[] {
   const tokens: Token[] = [];
   const lexer = new Lexer(text);
   for (let token = lexer.next(); token !== undefined; token = lexer.next()) tokens.push(token);
+  return tokens;
+}
+
+/** Every `systemPrompt:` string literal of an agent file, in order. */
+export function extractSystemPrompts(text: string): ExtractedPrompt[] {
+  const tokens = tokenize(text);
 
   const source = (token: Token) => text.slice(token.start, token.end);
   const isPunct = (token: Token | undefined, ch: string) =>

@@ -1,5 +1,6 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
+import type { MisreadKind, NonAsciiKey } from './misreads';
 
 /**
  * The one table of diagnostic rules. Codes are stable strings (ARCHITECTURE.md): tests, the `struere.severity`
@@ -30,6 +31,23 @@ export interface MissingSecretArgs {
   consequence: string;
 }
 
+export interface MisreadArgs {
+  key: string;
+  kind: MisreadKind;
+  /** escaped-quote: the value's quote character. */
+  quote?: string;
+}
+
+/** What dotenv does with each misread shape; never the value, only its shape. */
+const MISREAD_MESSAGES: Record<MisreadKind, (key: string, quote: string) => string> = {
+  'hash-cut': (key) =>
+    `dotenv ends the unquoted value of ${key} at the #: the rest of the line is read as a comment, so ${key} gets only the text before the #. Quote the value to keep it whole.`,
+  unexpanded: (key) =>
+    `${key} holds \${…}, which dotenv does not expand: ${key} is the literal text, not the other variable's value. Write the value out, or set it on the platform.`,
+  'escaped-quote': (key, quote) =>
+    `In the value of ${key}, \\${quote} keeps its backslash: dotenv does not unescape quotes, so ${key} holds both characters. Quote the value with another quote character and drop the backslash.`,
+};
+
 export const RULES = {
   'invalid-key': {
     severity: 'error',
@@ -52,8 +70,10 @@ export const RULES = {
     description: 'A line that is not a comment, blank, or KEY=VALUE; dotenv silently drops it.',
     help: 'Write the line as KEY=VALUE, make it a comment with #, or delete it.',
     blocksSync: true,
-    message: (_: Record<string, never>) =>
-      'This line is not KEY=VALUE, a comment or blank: dotenv ignores it, so it sets nothing.',
+    message: ({ badKey }: { badKey?: NonAsciiKey }) =>
+      badKey === undefined
+        ? 'This line is not KEY=VALUE, a comment or blank: dotenv ignores it, so it sets nothing.'
+        : `dotenv does not read ${badKey.key} as a key: its character ${badKey.index + 1} (${badKey.codePoint}) is not an ASCII letter, digit, _, . or -, so dotenv ignores this line and it sets nothing. Rename the key with ASCII characters.`,
   },
   'unterminated-quote': {
     severity: 'error',
@@ -62,6 +82,14 @@ export const RULES = {
     blocksSync: true,
     message: ({ quote }: { quote: string }) =>
       `This value opens with ${quote} but never closes it on this line: dotenv will read it differently from what you see.`,
+  },
+  'dotenv-misread': {
+    severity: 'warning',
+    description:
+      'dotenv reads the line differently from how it looks: a # glued to an unquoted value cuts it, ${VAR} stays literal, a backslash before a quote inside the quotes stays.',
+    help: 'Quote a value that holds # (the quick fix does, with a quote dotenv reads back exactly); write out a ${VAR} value or set it on the platform; drop the backslash before a quote by quoting the value with another quote character.',
+    blocksSync: false,
+    message: ({ key, kind, quote }: MisreadArgs) => MISREAD_MESSAGES[kind](key, quote ?? '"'),
   },
   'missing-secret': {
     severity: 'warning',

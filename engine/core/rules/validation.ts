@@ -1,5 +1,6 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type RuleArgs, type SeverityOverrides } from './diagnosticRules';
+import { findMisreads, nonAsciiKeyOf } from './misreads';
 import { DROPPED_KEYS, type EnvEntry } from '../model/envParser';
 import type { LineIndex } from '../base/text';
 import { isValidKey, type Environment } from '../model/environments';
@@ -50,8 +51,10 @@ export function validateEnvFile(
 
   for (const problem of parsed.problems) {
     const range = lineIndex.rangeOf(problem.start, problem.end);
-    if (problem.code === 'malformed-line') push(makeDiagnostic('malformed-line', range, {}, settings.severity));
-    else
+    if (problem.code === 'malformed-line') {
+      const badKey = nonAsciiKeyOf(lineIndex.text.slice(problem.start, problem.end));
+      push(makeDiagnostic('malformed-line', range, badKey ? { badKey } : {}, settings.severity));
+    } else
       push(
         makeDiagnostic(
           'unterminated-quote',
@@ -71,6 +74,19 @@ export function validateEnvFile(
     const firstLine = firstLineOf.get(entry.key);
     if (firstLine === undefined) firstLineOf.set(entry.key, entry.line);
     else push(keyProblem('duplicate-key', entry, lineIndex, { key: entry.key, firstLine }, settings));
+  }
+
+  for (const misread of findMisreads(lineIndex.text, parsed)) {
+    const quote = misread.kind === 'escaped-quote' ? misread.entry.quote : undefined;
+    push(
+      makeDiagnostic(
+        'dotenv-misread',
+        lineIndex.rangeOf(misread.start, misread.end),
+        { key: misread.key, kind: misread.kind, ...(quote ? { quote } : {}) },
+        settings.severity,
+        { key: misread.key },
+      ),
+    );
   }
 
   if (gitIgnored === false) {

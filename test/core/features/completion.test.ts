@@ -95,3 +95,8 @@ test('the item list is reused while nothing it shows changed, and rebuilt when a
     ],
   );
 });
+
+test('no completion inside a GitHub Actions expression; the same opener without `$` completes', () => {
+  assert.deepEqual(complete('${{ secrets.|'), []);
+  assert.ok(complete('{{ secrets.|').length > 0);
+});

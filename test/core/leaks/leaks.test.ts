@@ -2,16 +2,16 @@ import assert from 'node:assert/strict';
 import { performance } from 'node:perf_hooks';
 import { test } from 'node:test';
 import fc from 'fast-check';
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Range, TextEdit } from 'vscode-languageserver-types';
 import { codeActions } from '../../../engine/core/features/codeActions';
 import { isCredentialLike } from '../../../engine/core/leaks/credentials';
 import { validateLeaks } from '../../../engine/core/leaks/leakDiagnostics';
 import { parseEnv } from '../../../engine/core/model/envParser';
 import { appendedEnvText, type MoveSecretArguments } from '../../../engine/core/leaks/leakFixes';
-import { isSpace } from '../../../engine/core/base/text';
+import { isSpace, LineIndex } from '../../../engine/core/base/text';
 import { forEachLongRun, leakDictionary, ValueDictionary } from '../../../engine/core/leaks/dictionary';
 import { createRedactor, redactionDictionary, redactText } from '../../../engine/core/leaks/redaction';
-import { scanForSecrets, suggestedKeyName } from '../../../engine/core/leaks/secretScan';
+import { isDefaultDatabaseUrl, scanForSecrets, suggestedKeyName } from '../../../engine/core/leaks/secretScan';
 import { fixtureProject } from '../../support/coreFixtures';
 import { envFileState } from '../../../engine/core/model/workspaceIndex';
 
@@ -31,6 +31,11 @@ void test('credential-like: tokens, digests, UUIDs and strong passwords count', 
     'Tr0ub4dor&3xK9!',
     'xK9#mP2vL8qR',
     'postgres://app:S3cr3tP4ss9@db.internal:5432/app',
+    'sk-proj-T3stOnlyAb9dEf6hIj2kLm5nOp8qRs1tUv4wXy7zQ0',
+    'Zq8Rt2Lm9Xv4Kp7Wn3Bd6Hs1Jf5Gc0Ty',
+    'k2j4h5g6f7d8s9a0q1w2e3r4t5y6u7i8',
+    'eyJhbGciOiJIUzI1NiJ9.eyJzdWIiOiJ0ZXN0LW9ubHkifQ.c2lnbmF0dXJlLWZvci10ZXN0cy1vbmx5',
+    'xoxb-2048-4096-T3stOnlyAbCdEfGh',
   ])
     assert.equal(isCredentialLike(value), true, `${value} should count as a credential`);
 });
@@ -58,6 +63,16 @@ void test('credential-like: ports, booleans, modes, template names, emails, URLs
     'Acme Corporation Ltd',
     'dev-value-1999',
     '',
+    // Identifiers, paths and snake_case word lists, numeronyms (i18n, utf8mb4) included.
+    'utf8mb4_unicode_ci',
+    'utf8mb4_0900_ai_ci',
+    'src/i18n/locales',
+    'i18n_next_locale',
+    'l10n/bundle.l10n.json',
+    'a11y_i18n_l10n_k8s',
+    'lang/en_US/messages',
+    'storage/logs/laravel-2024.log',
+    'x86_64-linux-gnu',
   ])
     assert.equal(isCredentialLike(value), false, `${value} should be ordinary`);
 });
@@ -88,6 +103,18 @@ void test('leaked-value: a credential value in a prompt or a tool is an error na
   // Env files themselves are not flagged, and the severity setting turns the code off.
   assert.deepEqual(validateLeaks(fixture.uri('.env.development'), fixture.project, {}), []);
   assert.deepEqual(validateLeaks(fixture.uri('agents/a.ts'), fixture.project, { 'leaked-value': 'off' }), []);
+});
+
+void test('leaked-value: Laravel defaults quoted in docs are not leaks; a token quoted beside them is', () => {
+  const fixture = fixtureProject({
+    '.env.development': `DB_COLLATION=utf8mb4_unicode_ci\nLANG_PATH=src/i18n/locales\nSTRIPE_KEY=${STRIPE_LIKE}\n`,
+    'docs/setup.md': 'Set DB_COLLATION=utf8mb4_unicode_ci and keep strings in src/i18n/locales.\n',
+    'docs/leak.md': `utf8mb4_unicode_ci ${STRIPE_LIKE}\n`,
+  });
+  assert.deepEqual(validateLeaks(fixture.uri('docs/setup.md'), fixture.project, {}), []);
+  assert.deepEqual(leakCodes(validateLeaks(fixture.uri('docs/leak.md'), fixture.project, {})), [
+    '0:19-51:leaked-value',
+  ]);
 });
 
 void test('leaked-value: a committed .env.example holding a real value is flagged; its own placeholders are not', () => {
@@ -123,7 +150,7 @@ void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole li
   const files = {
     '.env.development': ENV,
     'prompts/p.md': `Key: ${STRIPE_LIKE} here\n`,
-    'tools/t.ts': `const key = '${STRIPE_LIKE}';\nconst p = \`Bearer ${STRIPE_LIKE}\`;\n`,
+    'tools/t.ts': `export const t = { async handler(args, context) { const key = '${STRIPE_LIKE}';\nconst p = \`Bearer ${STRIPE_LIKE}\`; } };\n`,
     '.env.example': `STRIPE_KEY="${STRIPE_LIKE}" # real\n`,
   };
   const fixture = fixtureProject(files);
@@ -170,7 +197,8 @@ void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole li
     },
   );
   const literalEdit = (tool[0].edit!.documentChanges![0] as { edits: { range: unknown }[] }).edits[0].range;
-  assert.deepEqual(literalEdit, { start: { line: 0, character: 12 }, end: { line: 0, character: 46 } });
+  // 50 characters of `export const t = { async handler(args, context) { ` come before `const key = '…'`.
+  assert.deepEqual(literalEdit, { start: { line: 0, character: 62 }, end: { line: 0, character: 96 } });
   // Control: once the text under the diagnostic changed, no fix is offered (a stale diagnostic edits nothing).
   const stale = codeActions(
     fixture.project,
@@ -256,6 +284,40 @@ void test('hardcoded-secret: secretlint finds well-known formats and reports the
   assert.ok(!message.includes(GITHUB_LIKE) && message.includes('GITHUB_TOKEN'));
 });
 
+void test('hardcoded-secret: default database URLs of a committed template are no finding; a real-looking password is', async () => {
+  const template = [
+    'DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app',
+    'COMPOSE_URL=postgres://app:app@db:5432/app',
+    'MYSQL_URL=mysql://laravel:changeme@127.0.0.1:3306/laravel',
+    'MONGO_URL=mongodb://mongo:mongo@[::1]:27017/test',
+    '',
+  ].join('\n');
+  assert.deepEqual(await scanForSecrets(template, '.env.example'), []);
+  // Control: a password that is neither the user name nor a known default, on loopback or not, is still reported.
+  const real = [
+    'DATABASE_URL=postgresql://postgres:Xq7vR2mK9pLw@localhost:5432/app',
+    'REMOTE_URL=postgres://app:changeme@db.internal:5432/app',
+    '',
+  ].join('\n');
+  const findings = await scanForSecrets(real, '.env.example');
+  assert.deepEqual(
+    findings.map((f) => [f.kind, real.slice(0, f.start).split('\n').length]),
+    [
+      ['PostgreSQLConnection', 1],
+      ['PostgreSQLConnection', 2],
+    ],
+  );
+  for (const [url, expected] of [
+    ['postgresql://postgres:postgres@localhost:5432/app', true],
+    ['postgres://a%40b:a%40b@example.net/x', true],
+    ['postgres://app:postgres@LOCALHOST/x', true],
+    ['postgres://app:postgres@db.internal/x', false],
+    ['postgres://app:S3cr3tP4ss9@localhost/x', false],
+    ['postgres://localhost/x', false],
+  ] as const)
+    assert.equal(isDefaultDatabaseUrl(url), expected, url);
+});
+
 void test('Move to .env.development: the appended line reads back exactly the value and keeps every other value', () => {
   const cases: [string, string, string, string | undefined][] = [
     // existing text, key, value → the appended text (undefined: refused)
@@ -280,7 +342,7 @@ void test('Move to .env.development: the appended line reads back exactly the va
 });
 
 void test('hardcoded-secret quick fix: a command with names and ranges, never the value', async () => {
-  const text = `const token = "${GITHUB_LIKE}";\nconst p = \`Use ${GITHUB_LIKE}\`;\n`;
+  const text = `export const t = { async handler(args, context) {\nconst token = "${GITHUB_LIKE}";\nconst p = \`Use ${GITHUB_LIKE}\`; } };\n`;
   const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
   fixture.index.setSecretFindings(fixture.uri('tools/t.ts'), text, await scanForSecrets(text, 't.ts'));
   const diagnostics = validateLeaks(fixture.uri('tools/t.ts'), fixture.project, {});
@@ -301,6 +363,100 @@ void test('hardcoded-secret quick fix: a command with names and ranges, never th
     ],
   );
   assert.ok(!JSON.stringify(actions).includes(GITHUB_LIKE));
+});
+
+/** A tool whose handler holds a literal, with the parameters given; `tool(…)` of the module level when undefined. */
+function toolWith(value: string, parameters: string | undefined): string {
+  if (parameters === undefined)
+    return `const token = "${value}";\nexport const t = defineTool({ async handler(args, context) { return token; } });\n`;
+  return `export const t = defineTool({\n  async handler(${parameters}) {\n    const token = "${value}";\n    return token;\n  },\n});\n`;
+}
+
+/** Applies a code action's edits (all on one document) to `text`. */
+function applied(text: string, edits: readonly { range: Range; newText: string }[]): string {
+  const lineIndex = new LineIndex(text);
+  const sorted = [...edits].sort((a, b) => lineIndex.offsetAt(b.range.start) - lineIndex.offsetAt(a.range.start));
+  for (const edit of sorted)
+    text =
+      text.slice(0, lineIndex.offsetAt(edit.range.start)) +
+      edit.newText +
+      text.slice(lineIndex.offsetAt(edit.range.end));
+  return text;
+}
+
+void test('leaked-value fix in tool code leaves code that compiles: it adds the handler parameters it needs', () => {
+  const cases: [string | undefined, string | undefined][] = [
+    // handler parameters → the handler line after the fix (undefined: no context fix offered)
+    ['', '  async handler(_args, context) {'],
+    ['{ query }', '  async handler({ query }, context) {'],
+    ['args: { q: string }', '  async handler(args: { q: string }, context) {'],
+    // Controls: context already in scope (by any name) gets no parameter edit; places it cannot reach get no fix.
+    ['args, context', '  async handler(args, context) {'],
+    ['args, ctx', '  async handler(args, ctx) {'],
+    ['args, { secrets }', undefined],
+    ['...all', undefined],
+    [undefined, undefined],
+  ];
+  for (const [parameters, expected] of cases) {
+    const text = toolWith(STRIPE_LIKE, parameters);
+    const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
+    const uri = fixture.uri('tools/t.ts');
+    const actions = codeActions(fixture.project, uri, validateLeaks(uri, fixture.project, {}), 'development', {
+      versionOf: () => 1,
+      gitignoreText: undefined,
+      documentText: () => text,
+    });
+    const literal = actions.find((action) => /\.secrets\.STRIPE_KEY(?! *}})/.test(action.title));
+    const label = `handler(${parameters ?? '<module level>'})`;
+    if (expected === undefined) {
+      assert.equal(literal, undefined, label);
+      continue;
+    }
+    assert.ok(literal, label);
+    const after = applied(text, (literal.edit!.documentChanges![0] as { edits: TextEdit[] }).edits);
+    const lines = after.split('\n');
+    assert.equal(lines[1], expected, label);
+    const object = parameters?.includes('ctx') ? 'ctx' : 'context';
+    assert.equal(lines[2], `    const token = ${object}.secrets.STRIPE_KEY;`, label);
+    assert.ok(!after.includes(STRIPE_LIKE));
+  }
+});
+
+void test('Move to .env.development in tool code: the parameters go in the same command; none offered out of reach', async () => {
+  const movesFor = async (parameters: string | undefined) => {
+    const text = toolWith(GITHUB_LIKE, parameters);
+    const fixture = fixtureProject({ '.env.development': ENV, 'tools/t.ts': text });
+    const uri = fixture.uri('tools/t.ts');
+    fixture.index.setSecretFindings(uri, text, await scanForSecrets(text, 't.ts'));
+    const actions = codeActions(fixture.project, uri, validateLeaks(uri, fixture.project, {}), 'development', {
+      versionOf: () => 3,
+      gitignoreText: undefined,
+      documentText: () => text,
+      wouldCommit: () => false,
+    });
+    return { text, args: actions.map((action) => action.command!.arguments![0] as MoveSecretArguments) };
+  };
+  // What the client does with the arguments (client/src/leakCommands.ts), with GITHUB_TOKEN as the chosen name.
+  const clientEdit = (text: string, args: MoveSecretArguments) =>
+    applied(text, [
+      { range: args.replaceRange, newText: args.referenceTemplate.replace('KEY', 'GITHUB_TOKEN') },
+      ...(args.parameterEdit ? [args.parameterEdit] : []),
+    ]);
+  const none = await movesFor('');
+  assert.equal(none.args.length, 1);
+  assert.deepEqual(clientEdit(none.text, none.args[0]).split('\n').slice(1, 3), [
+    '  async handler(_args, context) {',
+    '    const token = context.secrets.GITHUB_TOKEN;',
+  ]);
+  // Control: with context in scope the command carries no parameter edit.
+  const inScope = await movesFor('args, context');
+  assert.deepEqual(
+    inScope.args.map((args) => [args.referenceTemplate, args.parameterEdit]),
+    [['context.secrets.KEY', undefined]],
+  );
+  // A module-level literal: no handler's context reaches it, so no fix (a reference there would not compile).
+  assert.deepEqual((await movesFor(undefined)).args, []);
+  assert.ok(!JSON.stringify(none.args).includes(GITHUB_LIKE));
 });
 
 void test('hardcoded-secret: a file name with a line break is scanned without secretlint throwing outside the scan', async () => {

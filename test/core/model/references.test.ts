@@ -78,3 +78,13 @@ test('a huge file without references is scanned quickly and one with many linear
   assert.deepEqual(scanReferences('{{secrets.' + 'A'.repeat(1_000_000)), []);
   assert.deepEqual(scanReferences('{{ secrets.'.repeat(100_000)), []);
 });
+
+test('GitHub Actions expressions are not references: a `$` right before `{{` makes them GitHub syntax', () => {
+  assert.deepEqual(keys('token: ${{ secrets.TURBO_TOKEN }} and ${{secrets.NPM_TOKEN}}'), []);
+  // Control: the same text without the `$`, and a `$` that is not right before the braces, are references.
+  assert.deepEqual(keys('token: {{ secrets.TURBO_TOKEN }} and $ {{secrets.NPM_TOKEN}} $x{{secrets.X}}'), [
+    'template:TURBO_TOKEN:true',
+    'template:NPM_TOKEN:true',
+    'template:X:true',
+  ]);
+});

@@ -168,3 +168,14 @@ test('formatPromptPreview: header with the environment, what "set" means and mis
     /No systemPrompt string in this file/,
   );
 });
+
+test('GitHub Actions expressions are left as written and are never missing; our form next to them still is', () => {
+  const text = 'run: echo ${{ secrets.TURBO_TOKEN }} ${{secrets.GH}} then {{secrets.TURBO_TOKEN}}';
+  const result = compilePrompt(text, 'README.md', () => false);
+  assert.equal(
+    result.prompts[0].compiled,
+    'run: echo ${{ secrets.TURBO_TOKEN }} ${{secrets.GH}} then [MISSING_SECRET:TURBO_TOKEN]',
+  );
+  assert.deepEqual(result.missing, ['TURBO_TOKEN']);
+  assert.deepEqual(compilePrompt('${{ secrets.ONLY_GITHUB }}', 'ci.md', () => false).missing, []);
+});
