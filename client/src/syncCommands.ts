@@ -6,6 +6,7 @@ import {
   type DescribedReport,
   describePlan,
   everyKey,
+  everyKeyReadAsWritten,
   type KeyChoice,
   type PreparedSync,
   prepareSync,
@@ -166,9 +167,9 @@ async function prepareOrRefuse(run: SyncRun, deps: SyncDependencies): Promise<Pr
   }
 }
 
-/** Every key, asking first before any production write. */
+/** Every key (on save, those dotenv reads as written), asking first before any production write. */
 async function confirmDeploy(run: SyncRun, plan: SyncPlan): Promise<KeyChoice> {
-  const keys = everyKey(plan);
+  const keys = run.trigger.kind === 'save' ? everyKeyReadAsWritten(plan) : everyKey(plan);
   if (run.environment !== 'production') return keys;
   const deploy = vscode.l10n.t('Deploy');
   const confirmed = await vscode.window.showWarningMessage(

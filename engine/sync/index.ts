@@ -8,7 +8,7 @@ export { setOneSecret, SetSecretRefusedError } from './setOneSecret';
 export type { SetOneSecretOptions, SetOneSecretResult } from './setOneSecret';
 export { API_KEY_VARIABLES, describePlan, prepareSync, SyncRefusedError } from './syncFlow';
 export type { PreparedSync, SyncPlan, SyncReport } from './syncFlow';
-export { everyKey, syncProject } from './syncProject';
+export { everyKey, everyKeyReadAsWritten, syncProject } from './syncProject';
 export type { KeyChoice, ShowProgress, SyncOutcome, SyncProjectOptions } from './syncProject';
 export type { DescribedReport } from './syncReportText';
 export type { SyncProgress } from './syncRun';

@@ -11,6 +11,7 @@ import {
   SYNC_BLOCKING_CODES,
   validateEnvFile,
   type WritableEnvironment,
+  misreadKeys,
 } from '../core';
 import { readEnvFile } from '../host';
 import type { ApiClient } from '../api';
@@ -73,6 +74,8 @@ export interface PreparedSync {
   readonly fileName: string;
   /** Exactly what `dotenv.parse` yields for the file: the only values that will be sent. */
   readonly values: ReadonlyMap<string, string>;
+  /** Keys whose line dotenv reads differently from how it looks (`dotenv-misread`). */
+  readonly misread: readonly string[];
 }
 
 export interface PrepareSyncOptions {
@@ -150,7 +153,7 @@ export async function prepareSync(options: PrepareSyncOptions): Promise<Prepared
   }
 
   const values = new Map(Object.entries(dotenv.parse(text)));
-  return { projectRoot, environment, filePath, fileName, values };
+  return { projectRoot, environment, filePath, fileName, values, misread: misreadKeys(text) };
 }
 
 /** Every line carrying an error diagnostic, sorted by line, one entry per (line, code). */
@@ -192,7 +195,7 @@ export async function planRemote(
   signal?: AbortSignal,
 ): Promise<SyncPlan> {
   const listed = await client.listNames(undefined, signal ? { signal } : {});
-  return planSync(prepared.values, new Set(listed.secrets.map((secret) => secret.key)));
+  return planSync(prepared.values, new Set(listed.secrets.map((secret) => secret.key)), prepared.misread);
 }
 
 export interface RunSyncOptions {

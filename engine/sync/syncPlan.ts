@@ -11,9 +11,18 @@ export interface SyncPlan {
   readonly update: string[];
   /** Remote keys with no local counterpart: left untouched. */
   readonly remoteOnly: string[];
+  /**
+   * Local keys whose line dotenv reads differently from how it looks (dotenv-misread): what is sent is what dotenv
+   * reads, so the plan names them; a sync on save leaves them out.
+   */
+  readonly misread: string[];
 }
 
-export function planSync(local: ReadonlyMap<string, string>, remoteNames: ReadonlySet<string>): SyncPlan {
+export function planSync(
+  local: ReadonlyMap<string, string>,
+  remoteNames: ReadonlySet<string>,
+  misread: readonly string[] = [],
+): SyncPlan {
   const create: string[] = [];
   const update: string[] = [];
   for (const key of local.keys()) (remoteNames.has(key) ? update : create).push(key);
@@ -22,5 +31,6 @@ export function planSync(local: ReadonlyMap<string, string>, remoteNames: Readon
     create: create.sort(compareCodeUnits),
     update: update.sort(compareCodeUnits),
     remoteOnly: remoteOnly.sort(compareCodeUnits),
+    misread: misread.filter((key) => local.has(key)).sort(compareCodeUnits),
   };
 }

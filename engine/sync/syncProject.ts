@@ -14,6 +14,16 @@ export function everyKey(plan: SyncPlan): ReadonlySet<string> {
 }
 
 /**
+ * Every local key but those dotenv misreads: what a sync nobody looks at (on save) sends. A command shows the plan
+ * first, so its user has seen them named; a save would send a value the user does not know is cut.
+ */
+export function everyKeyReadAsWritten(plan: SyncPlan): ReadonlySet<string> {
+  const keys = new Set(everyKey(plan));
+  for (const key of plan.misread) keys.delete(key);
+  return keys;
+}
+
+/**
  * Runs `upload` inside the front end's display of it (a progress notification, batch lines on a terminal) and
  * returns its report; `upload` tells `report` after each batch. `keyCount` keys are about to be sent.
  */

@@ -22,6 +22,7 @@ export function planLines(plan: SyncPlan): string[] {
   listKeys('create', plan.create);
   listKeys('update', plan.update);
   listKeys('remote-only, kept', plan.remoteOnly);
+  listKeys('dotenv reads these differently from how they look (dotenv-misread)', plan.misread);
   return lines;
 }
 

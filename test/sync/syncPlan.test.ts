@@ -15,8 +15,9 @@ void test('planSync splits local keys into create and update and keeps remote-on
     create: ['A_KEY', 'b_KEY'],
     update: ['SHARED', 'Z'],
     remoteOnly: ['AA_REMOTE', 'REMOTE_ONLY'],
+    misread: [],
   });
-  assert.deepEqual(planSync(new Map(), new Set()), { create: [], update: [], remoteOnly: [] });
+  assert.deepEqual(planSync(new Map(), new Set()), { create: [], update: [], remoteOnly: [], misread: [] });
 });
 
 void test('planSync: the three lists partition local ∪ remote, and nothing remote is ever planned for deletion', () => {

@@ -1,14 +1,16 @@
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
 import { once } from 'node:events';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { createInterface } from 'node:readline';
 import { test } from 'node:test';
 import { prepareSync, type PreparedSync } from '../../engine/sync/syncFlow';
 import { DEFAULT_LOCK_DIR } from '../../engine/sync/syncLock';
-import type { SyncPlan } from '../../engine/sync/syncPlan';
+import { planSync, type SyncPlan } from '../../engine/sync/syncPlan';
 import { planLines } from '../../engine/sync/syncReportText';
-import { everyKey, syncProject, type KeyChoice } from '../../engine/sync/syncProject';
+import { everyKey, everyKeyReadAsWritten, syncProject, type KeyChoice } from '../../engine/sync/syncProject';
 import { tempWorkspace } from '../support/tempWorkspace';
 import { assertStoredValues, DEV_KEY, fastClient, generatedSecrets, startServer } from '../support/apiHelpers';
 
@@ -145,13 +147,33 @@ void test('a project locked by another process is refused as an outcome, after c
 });
 
 void test('planLines: counts first, then each kind that has keys, bounded', () => {
-  assert.deepEqual(planLines({ create: [], update: [], remoteOnly: [] }), [
+  assert.deepEqual(planLines({ create: [], update: [], remoteOnly: [], misread: [] }), [
     'plan: 0 to create, 0 to update, 0 remote-only kept (sync never deletes)',
   ]);
   const many = [...generatedSecrets(21).keys()];
-  assert.deepEqual(planLines({ create: ['A'], update: [], remoteOnly: many }), [
+  assert.deepEqual(planLines({ create: ['A'], update: [], remoteOnly: many, misread: [] }), [
     'plan: 1 to create, 0 to update, 21 remote-only kept (sync never deletes)',
     '  create: A',
     `  remote-only, kept: ${many.slice(0, 20).join(', ')}, … and 1 more`,
   ]);
+});
+
+void test('dotenv-misread keys: prepareSync finds them, the plan names them, a save leaves them out', async () => {
+  const root = mkdtempSync(path.join(tmpdir(), 'struere-misread-'));
+  writeFileSync(path.join(root, 'struere.json'), '{}');
+  // `#` cuts the unquoted value; `${HOST}` stays literal; the others read as written.
+  writeFileSync(
+    path.join(root, '.env.development'),
+    'DB_PASSWORD=abc#def\nAPI_URL=${HOST}/v1\nPLAIN=value\nQUOTED="a#b"\n',
+  );
+  const prepared = await prepareSync({ projectRoot: root, environment: 'development', apiKey: 'sk_dev_x' });
+  assert.deepEqual([...prepared.misread].sort(), ['API_URL', 'DB_PASSWORD']);
+  const plan = planSync(prepared.values, new Set(['PLAIN']), prepared.misread);
+  assert.deepEqual(plan.misread, ['API_URL', 'DB_PASSWORD']);
+  assert.ok(planLines(plan).some((line) => /dotenv-misread\): API_URL, DB_PASSWORD$/.test(line)));
+  assert.deepEqual([...everyKeyReadAsWritten(plan)].sort(), ['PLAIN', 'QUOTED']);
+  // Control: a command's answer (everyKey) still sends them, after the plan named them.
+  assert.deepEqual([...everyKey(plan)].sort(), ['API_URL', 'DB_PASSWORD', 'PLAIN', 'QUOTED']);
+  // No value in the plan's lines.
+  for (const line of planLines(plan)) assert.ok(!/abc|def|HOST/.test(line), line);
 });

@@ -84,6 +84,7 @@ void test('remote-only keys survive a sync untouched; the plan lists them as kep
     create: ['LOCAL_ONLY'],
     update: ['SHARED'],
     remoteOnly: ['REMOTE_ONLY'],
+    misread: [],
   });
   const report = await executeSync({ client, values: local });
   assert.deepEqual([report.created, report.updated], [['LOCAL_ONLY'], ['SHARED']]);
