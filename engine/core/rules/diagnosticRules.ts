@@ -86,7 +86,7 @@ export const RULES = {
   'dotenv-misread': {
     severity: 'warning',
     description:
-      'dotenv reads the line differently from how it looks: a # glued to an unquoted value cuts it, ${VAR} stays literal, a backslash before a quote inside the quotes stays.',
+      'dotenv reads the line differently from how it looks: a # glued to an unquoted value cuts it, ${VAR} stays literal, a backslash before a quote inside the quotes stays. The sync plan names such keys and a sync on save leaves them out.',
     help: 'Quote a value that holds # (the quick fix does, with a quote dotenv reads back exactly); write out a ${VAR} value or set it on the platform; drop the backslash before a quote by quoting the value with another quote character.',
     blocksSync: false,
     message: ({ key, kind, quote }: MisreadArgs) => MISREAD_MESSAGES[kind](key, quote ?? '"'),
