@@ -21,6 +21,7 @@ import { DIAGNOSTIC_SOURCE } from './diagnosticRules';
 import { completeEnvKey, documentSymbols, envCodeLenses, workspaceSymbols } from './envFileFeatures';
 import { exampleComparedFiles, validateEnvExample } from './envExample';
 import { ENVIRONMENTS, type Environment } from './environments';
+import type { EnvGitStatus } from './gitignore';
 import { hoverEnvKey, hoverReference } from './hover';
 import { hasLeakFindings, validateLeaks } from './leakDiagnostics';
 import type { LineEdit } from './lineEdits';
@@ -108,8 +109,8 @@ export const NO_OPEN_DOCUMENTS: OpenDocuments = {
 /** What only the host (disk, git, settings globs) knows. */
 export interface SecretsServiceHost {
   readonly documents: OpenDocuments;
-  /** Whether git ignores an env file; undefined when the question does not apply (no repository, a template). */
-  gitIgnored(uri: string): boolean | undefined;
+  /** What git does with an env file; undefined when the question does not apply (no repository, a template). */
+  gitStatus(uri: string): EnvGitStatus | undefined;
   /** The project's .gitignore text, for the quick fix that extends it; undefined when there is none, null when it cannot be read (no fix offered). */
   projectGitignore(rootUri: string): string | undefined | null;
   /** Whether an included (and not excluded) file of a project: one scanned for references. */
@@ -242,7 +243,7 @@ class WorkspaceSecretsService implements SecretsService {
     const { project, envFile, agentFile } = this.locate(uri);
     if (project && envFile)
       return [
-        ...validateEnvFile(envFile, this.host.gitIgnored(uri), this.current),
+        ...validateEnvFile(envFile, this.host.gitStatus(uri), this.current),
         ...validateParity(envFile, project, this.current.severity),
         ...validateEnvExample(envFile, project, this.current.severity),
         ...this.leaks(uri, project),

@@ -1,6 +1,8 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { isCredentialLike } from './credentials';
 import { makeDiagnostic, type RuleArgs, type SeverityOverrides } from './diagnosticRules';
 import { DROPPED_KEYS, type EnvEntry } from './envParser';
+import type { EnvGitStatus } from './gitignore';
 import type { LineIndex } from './text';
 import { isValidKey, type Environment } from './environments';
 import { describeRemote, presenceIn, setOrMaybeSetTest } from './presence';
@@ -15,12 +17,12 @@ export interface ValidationSettings {
 }
 
 /**
- * Diagnostics of an .env file: syntax, key names, duplicates and whether git ignores it.
- * `gitIgnored` is undefined when the question does not apply (no repository, or a template like .env.example).
+ * Diagnostics of an .env file: syntax, key names, duplicates and whether git would commit it.
+ * `git` is undefined when the question does not apply (no repository, or a template like .env.example).
  */
 export function validateEnvFile(
   file: EnvFileState,
-  gitIgnored: boolean | undefined,
+  git: EnvGitStatus | undefined,
   settings: ValidationSettings,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -73,9 +75,14 @@ export function validateEnvFile(
     else push(keyProblem('duplicate-key', entry, lineIndex, { key: entry.key, firstLine }, settings));
   }
 
-  if (gitIgnored === false) {
+  if (git !== undefined && !git.ignored) {
     const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
-    push(makeDiagnostic('not-gitignored', firstLine, { fileName: file.fileName }, settings.severity));
+    // Live values in a file git already tracks or has staged go out with the next commit: an error, so `check`
+    // fails and the hook stops that commit. A setting the user chose for the code still wins.
+    const live = git.tracked && parsed.entries.some((entry) => isCredentialLike(entry.value));
+    const severity: SeverityOverrides = live ? { 'not-gitignored': 'error', ...settings.severity } : settings.severity;
+    const args = { fileName: file.fileName, tracked: git.tracked, live, linkTarget: git.linkTarget };
+    push(makeDiagnostic('not-gitignored', firstLine, args, severity));
   }
   return diagnostics;
 }

@@ -4,10 +4,11 @@ import type { LineEdit } from '../core/lineEdits';
 import type { ServerSettings } from '../core/settings';
 import { envFileState, isEnvFileName, WorkspaceIndex, type EnvFileState } from '../core/workspaceIndex';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
-import { isTemplateEnvFile } from '../core/gitignore';
+import { isTemplateEnvFile, type EnvGitStatus } from '../core/gitignore';
 import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
 import { GitIgnoreCache } from './gitIgnoreCache';
+import { GitIndexCache } from './gitIndex';
 import { LeakScanner, type BackgroundRunner } from './leakScanner';
 import { readTextFile, readTextFileSync, textVerdict, type ReadResult } from './readText';
 
@@ -77,12 +78,14 @@ export interface LeakHooks {
  */
 export class WorkspaceHost {
   readonly index = new WorkspaceIndex();
-  /** Per env file: whether git ignores it (undefined: not applicable). */
-  readonly gitIgnored = new Map<string, boolean | undefined>();
+  /** Per env file: what git does with it (undefined: not applicable). */
+  readonly gitStatus = new Map<string, EnvGitStatus | undefined>();
+  /** Each repository's parsed index, kept while the index file is unchanged; shared by both git readers. */
+  private readonly gitIndexes = new GitIndexCache();
   private globs: GlobFilter;
   private readonly folders: string[] = [];
   /** Whether git would commit a file: asked only for files with leak findings. */
-  readonly gitIgnores = new GitIgnoreCache();
+  readonly gitIgnores = new GitIgnoreCache(this.gitIndexes);
   /** hardcoded-secret scans (secretlint) and leaked-value rescans, in the background. */
   readonly leakScanner: LeakScanner;
   private readonly openText: (uri: string) => string | undefined;
@@ -174,7 +177,7 @@ export class WorkspaceHost {
   async reloadAll(): Promise<void> {
     const folders = [...this.folders];
     for (const project of this.index.allProjects()) this.index.removeProject(project.rootUri);
-    this.gitIgnored.clear();
+    this.gitStatus.clear();
     for (const folder of folders) await this.loadFolder(folder);
   }
 
@@ -254,7 +257,9 @@ export class WorkspaceHost {
     this.gitIgnores.clear();
     const gitStatus = this.gitStatusReader();
     for (const project of this.index.allProjects()) {
-      for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await gitStatus.isGitIgnored(uriToPath(uri)));
+      const root = uriToPath(project.rootUri);
+      for (const uri of project.envFiles.keys())
+        this.gitStatus.set(uri, await gitStatus.envFileStatus(uriToPath(uri), root));
     }
   }
 
@@ -263,8 +268,8 @@ export class WorkspaceHost {
     const project = this.index.projectOf(uri);
     if (!project) return new Set();
     const result = await readEnvFile(filePath, uriToPath(project.rootUri), this.settings.maxFileBytes);
-    if (result.kind === 'missing') this.gitIgnored.delete(uri);
-    else this.gitIgnored.set(uri, await gitStatus.isGitIgnored(filePath));
+    if (result.kind === 'missing') this.gitStatus.delete(uri);
+    else this.gitStatus.set(uri, await gitStatus.envFileStatus(filePath, uriToPath(project.rootUri)));
     return this.applyEnvVerdict(uri, result);
   }
 
@@ -299,7 +304,7 @@ export class WorkspaceHost {
 
   /** One per pass over many files (see GitStatusReader): it caches what the disk said during that pass. */
   private gitStatusReader(): GitStatusReader {
-    return new GitStatusReader((unreadable, reason) => this.markUnreadable(unreadable, reason));
+    return new GitStatusReader((unreadable, reason) => this.markUnreadable(unreadable, reason), this.gitIndexes);
   }
 
   /** A path in a project that should have been read and could not be: one unreadable-file diagnostic. */

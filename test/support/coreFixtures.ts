@@ -1,10 +1,15 @@
 import type { Position, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Environment } from '../../engine/core/environments';
+import type { EnvGitStatus } from '../../engine/core/gitignore';
 import type { RemoteNameList } from '../../engine/core/remoteNames';
 import { LineIndex } from '../../engine/core/text';
 import { WorkspaceIndex, type ProjectState, type AgentFileState } from '../../engine/core/workspaceIndex';
 
 export const ROOT = 'file:///ws/app';
+
+/** An env file's git status as the host reports it: ignored, or not ignored and not in git's index. */
+export const GIT_IGNORED: EnvGitStatus = { ignored: true, tracked: false };
+export const GIT_NOT_IGNORED: EnvGitStatus = { ignored: false, tracked: false };
 
 export interface FixtureProject {
   index: WorkspaceIndex;
