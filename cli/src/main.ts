@@ -20,7 +20,7 @@ const USAGE = `Usage:
   struere-secrets redact  [DIR]   (stdin → stdout, env values → [SECRET:KEY])
 
 check, sync and status also take --retries N (default 2 for listings, 5 for sync) and --timeout S (seconds per
-attempt; default 10 to connect, 30 to answer).
+attempt in all, body included; default 10 to connect, 30 to answer, 120 per attempt).
 Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).
 Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 130 interrupted (Ctrl-C).`;
 
