@@ -43,7 +43,7 @@ export function uriToPath(uri: string): string {
   return URI.parse(uri).fsPath;
 }
 
-export type FileKind = 'manifest' | 'env' | 'agent' | 'gitignore' | 'other';
+export type FileKind = 'manifest' | 'env' | 'agent' | 'gitignore' | 'gitindex' | 'other';
 
 /** What a change to one file did to the model, so the caller re-diagnoses only what it affects. */
 export interface FileUpdate {
@@ -51,6 +51,8 @@ export interface FileUpdate {
   readonly kind: FileKind;
   /** For env files: keys added or removed. */
   readonly changedKeys: ReadonlySet<string>;
+  /** For git's index: the env files whose git status changed. */
+  readonly affected?: readonly string[];
 }
 
 /** What a front end plugs into leak detection; the CLI takes the defaults. */
@@ -186,6 +188,7 @@ export class WorkspaceHost {
     if (name === PROJECT_MANIFEST) return 'manifest';
     if (name === '.gitignore' || filePath.endsWith(`${path.sep}.git${path.sep}info${path.sep}exclude`))
       return 'gitignore';
+    if (filePath.endsWith(`${path.sep}.git${path.sep}index`)) return 'gitindex';
     if (isEnvFileName(name)) return 'env';
     const folder = this.folders.find((candidate) => filePath.startsWith(candidate + path.sep));
     if (folder !== undefined) {
@@ -248,19 +251,29 @@ export class WorkspaceHost {
         this.index.deleteAgentFile(uri);
         await this.refreshGitStatus();
         return { uri, kind, changedKeys: new Set() };
+      case 'gitindex':
+        // `git add`, `git rm --cached`, a commit: only the env files whose status changed need diagnosing again.
+        return { uri, kind, changedKeys: new Set(), affected: await this.refreshGitStatus() };
       default:
         return { uri, kind, changedKeys: new Set() };
     }
   }
 
-  async refreshGitStatus(): Promise<void> {
+  /** Decides every env file's git status again; returns the env files whose status changed. */
+  async refreshGitStatus(): Promise<string[]> {
     this.gitIgnores.clear();
     const gitStatus = this.gitStatusReader();
+    const changed: string[] = [];
     for (const project of this.index.allProjects()) {
       const root = uriToPath(project.rootUri);
-      for (const uri of project.envFiles.keys())
-        this.gitStatus.set(uri, await gitStatus.envFileStatus(uriToPath(uri), root));
+      for (const uri of project.envFiles.keys()) {
+        const before = this.gitStatus.get(uri);
+        const after = await gitStatus.envFileStatus(uriToPath(uri), root);
+        this.gitStatus.set(uri, after);
+        if (JSON.stringify(before) !== JSON.stringify(after)) changed.push(uri);
+      }
     }
+    return changed;
   }
 
   private async readEnvFile(filePath: string, gitStatus: GitStatusReader): Promise<ReadonlySet<string>> {
