@@ -94,7 +94,7 @@ export const RULES = {
   'not-gitignored': {
     severity: 'warning',
     description:
-      "The .env file (or the file it links to) is not ignored by git, or git's index already holds it: its values would land in the repository. An error when the index holds it with credential-like values.",
+      "The .env file (or the file it links to) is not ignored by git, or git's index holds it with credential-like values (an error then, whatever .gitignore says): its values would land in the repository.",
     help: 'Add the file to .gitignore (a quick fix does) and keep only names in a committed .env.example. If git already tracks it, also run `git rm --cached FILE` and rotate any secret that was committed; a link to a committed file should become a plain env file.',
     blocksSync: false,
     message: ({ fileName, tracked, live, linkTarget }: NotGitignoredArgs) => {

@@ -12,9 +12,9 @@ export interface GitignoreFile {
  * or a template such as .env.example that is meant to be committed).
  */
 export interface EnvGitStatus {
-  /** Whether git leaves the file out of commits: ignored and not in git's index. */
+  /** Whether .gitignore (or .git/info/exclude) ignores the file. */
   readonly ignored: boolean;
-  /** Whether git's index holds the file (tracked, or staged to be): ignoring it no longer keeps it out. */
+  /** Whether git's index holds the file (tracked, or staged to be): then ignoring it no longer keeps it out. */
   readonly tracked: boolean;
   /** When the env file is a link inside its project: the file it leads to (relative to the project), the one judged. */
   readonly linkTarget?: string;

@@ -75,14 +75,19 @@ export function validateEnvFile(
     else push(keyProblem('duplicate-key', entry, lineIndex, { key: entry.key, firstLine }, settings));
   }
 
-  if (git !== undefined && !git.ignored) {
-    const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
-    // Live values in a file git already tracks or has staged go out with the next commit: an error, so `check`
-    // fails and the hook stops that commit. A setting the user chose for the code still wins.
+  if (git !== undefined) {
+    // Live values in a file git already tracks or has staged go out with the next commit whatever .gitignore says:
+    // an error, so `check` fails and the hook stops that commit. A setting the user chose for the code still wins.
+    // Otherwise .gitignore decides, with a warning.
     const live = git.tracked && parsed.entries.some((entry) => isCredentialLike(entry.value));
-    const severity: SeverityOverrides = live ? { 'not-gitignored': 'error', ...settings.severity } : settings.severity;
-    const args = { fileName: file.fileName, tracked: git.tracked, live, linkTarget: git.linkTarget };
-    push(makeDiagnostic('not-gitignored', firstLine, args, severity));
+    if (live || !git.ignored) {
+      const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
+      const severity: SeverityOverrides = live
+        ? { 'not-gitignored': 'error', ...settings.severity }
+        : settings.severity;
+      const args = { fileName: file.fileName, tracked: git.tracked, live, linkTarget: git.linkTarget };
+      push(makeDiagnostic('not-gitignored', firstLine, args, severity));
+    }
   }
   return diagnostics;
 }

@@ -12,11 +12,11 @@ import { GITIGNORE_MAX_BYTES } from './gitStatus';
 import { isMissing, readTextFileSync } from './readText';
 
 /**
- * Whether git would commit a file, for `leaked-value` and `hardcoded-secret`. The same decision as gitStatus.ts
- * (a file git's index holds is committed; otherwise the normalised .gitignore files from the repository root down
- * decide), but synchronous and cached per
- * folder: it is asked only for files that have findings, from the diagnostics pass, and a tree of 10k files
- * must not pay for a .gitignore read per file. `clear()` when a .gitignore changes.
+ * Whether git would commit a file, for `leaked-value` and `hardcoded-secret`. The same decision as gitStatus.ts (a
+ * file git's index holds is committed; otherwise the normalised .gitignore files from the repository root down
+ * decide), but synchronous and cached per folder: it is asked only for files that have findings, from the
+ * diagnostics pass, and a tree of 10k files must not pay for a .gitignore read per file. `clear()` when a
+ * .gitignore or git's index changes.
  */
 export class GitIgnoreCache {
   /** folder → repository root above it (null: none). */

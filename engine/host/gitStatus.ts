@@ -16,7 +16,7 @@ import { toPosix } from './discover';
 /**
  * What git does with a file, with no git binary: whether its index holds the file (read from the index file
  * itself, see gitIndex.ts) and whether the .gitignore files from the repository root down to the file's folder and
- * .git/info/exclude ignore it. Without a readable index, the .gitignore files alone decide. A .gitignore that is
+ * .git/info/exclude ignore it. Without a readable index, nothing counts as tracked. A .gitignore that is
  * not a regular readable file counts as absent and is passed to `onUnreadable` to be reported, and so is one
  * whose patterns are too costly to match at a path's depth (see gitignorePatterns.ts).
  *
@@ -47,9 +47,10 @@ export class GitStatusReader {
     return linkTarget === undefined ? status : { ...status, linkTarget };
   }
 
-  /** Whether git leaves the file out of commits (undefined: no repository, or a template). */
+  /** Whether .gitignore ignores the file and git's index does not hold it (undefined: no repository, a template). */
   async isGitIgnored(filePath: string): Promise<boolean | undefined> {
-    return (await this.envFileStatus(filePath))?.ignored;
+    const status = await this.envFileStatus(filePath);
+    return status === undefined ? undefined : status.ignored && !status.tracked;
   }
 
   private async status(filePath: string): Promise<{ ignored: boolean; tracked: boolean } | undefined> {
@@ -57,7 +58,7 @@ export class GitStatusReader {
     if (repositoryRoot === undefined) return undefined;
     const relative = toPosix(path.relative(repositoryRoot, filePath));
     const index = this.indexes.read(repositoryRoot);
-    if (index.kind === 'paths' && index.paths.has(relative)) return { ignored: false, tracked: true };
+    const tracked = index.kind === 'paths' && index.paths.has(relative);
     const gitignores: PreparedGitignoreFile[] = [];
     const excludePath = path.join(repositoryRoot, '.git', 'info', 'exclude');
     const exclude = await this.ignoreFile(excludePath);
@@ -76,7 +77,7 @@ export class GitStatusReader {
       this.reported.add(key);
       this.onUnreadable(file.path, refusedReason(lines, depth));
     });
-    return { ignored, tracked: false };
+    return { ignored, tracked };
   }
 
   /** The nearest folder at or above `dir` holding .git: one stat per folder, shared by everything below it. */

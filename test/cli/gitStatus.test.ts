@@ -45,28 +45,36 @@ function repository(files: Record<string, string>) {
   return ws;
 }
 
-test('an env file git tracks or has staged with live values is an error; without them a warning', async (t) => {
-  const ws = repository({ '.env.development': `TOKEN=${LIVE}\n`, '.env.production': 'PORT=3000\nMODE=fast\n' });
+test('an env file git tracks or has staged with live values is an error; otherwise .gitignore decides', async (t) => {
+  const ws = repository({
+    '.env.development': `TOKEN=${LIVE}\n`,
+    '.env.production': 'PORT=3000\nMODE=fast\n',
+    '.env': 'MODE=fast\n',
+  });
   t.after(() => ws.dispose());
-  // Control: both ignored and untracked: nothing to say.
+  // Before: .gitignore alone (`.env` is not ignored: a warning, as it always was).
   const before = await check(ws.dir);
-  assert.deepEqual(notGitignored(diagnosticsOf(before)), []);
+  assert.deepEqual(notGitignored(diagnosticsOf(before)), ['.env:warning']);
   assert.equal(before.code, 0);
-  // Force-added past .gitignore: staged, so the next commit takes them.
-  ownGit(ws.dir, ['add', '-f', '.env.development', '.env.production']);
+  // Force-added past .gitignore: staged, so the next commit takes the live key. Controls: an ignored file without
+  // credential-like values stays as it was (nothing), a not-ignored one a warning that says it is tracked.
+  ownGit(ws.dir, ['add', '-f', '.env.development', '.env.production', '.env']);
   const staged = await check(ws.dir);
   const diagnostics = diagnosticsOf(staged);
-  assert.deepEqual(notGitignored(diagnostics), ['.env.development:error', '.env.production:warning']);
-  assert.match(diagnostics.find((d) => d.file === '.env.development')!.message, /git rm --cached/);
+  assert.deepEqual(notGitignored(diagnostics), ['.env.development:error', '.env:warning']);
+  assert.match(
+    diagnostics.find((d) => d.file === '.env.development')!.message,
+    /credential-like values.*git rm --cached/,
+  );
+  assert.match(diagnostics.find((d) => d.file === '.env')!.message, /tracked or staged/);
   assert.equal(staged.code, 1);
   // Committed (tracked) is the same; dropped from the index, .gitignore decides again.
   ownGit(ws.dir, ['commit', '-qm', 'env']);
-  assert.deepEqual(notGitignored(diagnosticsOf(await check(ws.dir))), [
-    '.env.development:error',
-    '.env.production:warning',
-  ]);
-  ownGit(ws.dir, ['rm', '-q', '--cached', '.env.development', '.env.production']);
-  assert.deepEqual(notGitignored(diagnosticsOf(await check(ws.dir))), []);
+  assert.deepEqual(notGitignored(diagnosticsOf(await check(ws.dir))), ['.env.development:error', '.env:warning']);
+  ownGit(ws.dir, ['rm', '-q', '--cached', '.env.development', '.env.production', '.env']);
+  const dropped = await check(ws.dir);
+  assert.deepEqual(notGitignored(diagnosticsOf(dropped)), ['.env:warning']);
+  assert.equal(dropped.code, 0);
 });
 
 test('without a readable index, .gitignore alone decides (an empty .git, a garbled index)', async (t) => {

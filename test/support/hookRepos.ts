@@ -115,7 +115,7 @@ export function hookCases(work: HookWork, label: string, install: (dir: string) 
     assert.equal(result.status, 0, result.output);
     const warned = commits(work, dir, 'prompts/p.md', 'Hello {{secrets.A}} {{secrets.NOT_SET}}\n');
     assert.equal(warned.status, 0, warned.output);
-    // Control for the force-added row: an env file without credential-like values is only a warning.
+    // Control for the force-added row: an env file without credential-like values does not block.
     const plain = commits(work, dir, '.env.production', 'PORT=3000\n', true);
     assert.equal(plain.status, 0, plain.output);
     assert.equal(must(work, 'git', ['rev-list', '--count', 'HEAD'], dir).trim(), '3');

@@ -66,9 +66,13 @@ test('not-gitignored is an error when git tracks or has staged the file with cre
   const message = messageOf(validateEnvFile(withValues, tracked, settings())[0]!);
   assert.match(message, /tracked or staged in git's index and holds credential-like values/);
   assert.doesNotMatch(message, new RegExp(live));
-  // Controls: tracked without such values, or not tracked at all, stays a warning.
+  // Even when .gitignore lists it: ignoring a tracked file does not keep it out of commits.
+  assert.equal(severityOf(withValues, { ignored: true, tracked: true }), DiagnosticSeverity.Error);
+  // Controls: otherwise .gitignore decides, as before: not ignored is a warning, ignored is nothing.
   assert.equal(severityOf(plain, tracked), DiagnosticSeverity.Warning);
   assert.equal(severityOf(withValues, GIT_NOT_IGNORED), DiagnosticSeverity.Warning);
+  assert.equal(severityOf(plain, { ignored: true, tracked: true }), undefined);
+  assert.equal(severityOf(withValues, GIT_IGNORED), undefined);
   // A severity the user chose for the code still wins.
   assert.equal(severityOf(withValues, tracked, { 'not-gitignored': 'warning' }), DiagnosticSeverity.Warning);
   assert.equal(severityOf(withValues, tracked, { 'not-gitignored': 'off' }), undefined);
