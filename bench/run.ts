@@ -1,3 +1,4 @@
+import { benchGitignore } from './gitignore.bench';
 import { benchOffline } from './offline.bench';
 import { benchLeaks } from './leaks.bench';
 import { benchParse } from './parse.bench';
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     ['sync', benchSync],
     ['offline', benchOffline],
     ['leaks', benchLeaks],
+    ['gitignore', benchGitignore],
   ];
   for (const [name, run] of suites) {
     if (only.length > 0 && !only.includes(name)) continue;

@@ -54,7 +54,7 @@ export const REQUEST_FLAGS = {
   timeout: {
     type: 'string',
     value: 'S',
-    description: 'seconds per attempt (default 10 to connect, 30 to answer)',
+    description: 'seconds per attempt, body included (default 10 to connect, 30 to answer, 120 in all)',
   },
 } as const satisfies FlagSpecs;
 

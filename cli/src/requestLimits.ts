@@ -8,7 +8,7 @@ import { CliUsageError } from './io';
 export interface RequestLimits {
   /** Retries after the first attempt of each request. */
   readonly retries?: number;
-  /** Seconds each attempt may wait for the connection, the response headers and each body chunk. */
+  /** Seconds each attempt may take in all: connecting, the response headers and the whole body. */
   readonly timeoutSeconds?: number;
 }
 
@@ -42,6 +42,6 @@ export function clientOptionsOf(
   const ms = limits?.timeoutSeconds === undefined ? undefined : Math.round(limits.timeoutSeconds * 1000);
   return {
     retry: { ...defaults.retry, ...(limits?.retries === undefined ? {} : { maxRetries: limits.retries }) },
-    ...(ms === undefined ? {} : { timeouts: { connectMs: ms, headersMs: ms, bodyMs: ms } }),
+    ...(ms === undefined ? {} : { timeouts: { connectMs: ms, headersMs: ms, bodyMs: ms, attemptMs: ms } }),
   };
 }

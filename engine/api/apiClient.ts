@@ -51,6 +51,8 @@ export interface Timeouts {
   readonly headersMs: number;
   /** Between two chunks of the response body. Default 30 s. */
   readonly bodyMs: number;
+  /** The whole attempt: connect, headers and body together, however the server paces them. Default 120 s. */
+  readonly attemptMs: number;
 }
 
 export interface RetryPolicy {
@@ -66,7 +68,7 @@ export interface RetryPolicy {
   readonly random: () => number;
 }
 
-export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000 };
+export const DEFAULT_TIMEOUTS: Timeouts = { connectMs: 10_000, headersMs: 30_000, bodyMs: 30_000, attemptMs: 120_000 };
 export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   maxRetries: 5,
   baseDelayMs: 250,

@@ -3,6 +3,7 @@ import { Pool } from 'undici';
 import type { AttemptReport, CallOptions, RetryPolicy, Timeouts } from './apiClient';
 import { ApiError, NetworkError, RequestCancelledError } from './apiError';
 import { errorFromResponse, header, toNetworkError } from './apiResponses';
+import { AttemptDeadline } from './attemptDeadline';
 
 /** Bodies above this are refused by undici: a list of names never comes near it. */
 const MAX_RESPONSE_BYTES = 32 * 1024 * 1024;
@@ -119,29 +120,34 @@ export class ApiTransport {
     signal: AbortSignal | undefined,
   ): Promise<{ status: number; body: unknown }> {
     this.requestCount++;
+    const deadline = new AttemptDeadline(this.options.timeouts.attemptMs, exchange.interruptible ? signal : undefined);
     let response;
-    try {
-      response = await this.pool.request({
-        path: this.basePath + exchange.path,
-        method: exchange.method,
-        headers: {
-          authorization: this.authorization,
-          accept: 'application/json',
-          'user-agent': 'struere-secrets',
-          ...(exchange.body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
-        },
-        ...(exchange.body ? { body: exchange.body } : {}),
-        ...(exchange.interruptible && signal ? { signal } : {}),
-      });
-    } catch (error) {
-      throw toNetworkError(error, label);
-    }
     let text: string;
     try {
-      text = await response.body.text();
-    } catch (error) {
-      // Headers arrived, the body did not: a 2xx may have been applied.
-      throw toNetworkError(error, label, true);
+      try {
+        response = await this.pool.request({
+          path: this.basePath + exchange.path,
+          method: exchange.method,
+          headers: {
+            authorization: this.authorization,
+            accept: 'application/json',
+            'user-agent': 'struere-secrets',
+            ...(exchange.body ? { 'content-type': 'application/json; charset=utf-8' } : {}),
+          },
+          ...(exchange.body ? { body: exchange.body } : {}),
+          signal: deadline.signal,
+        });
+      } catch (error) {
+        throw deadline.error(label) ?? toNetworkError(error, label);
+      }
+      try {
+        text = await response.body.text();
+      } catch (error) {
+        // Headers arrived, the body did not: a 2xx may have been applied.
+        throw deadline.error(label) ?? toNetworkError(error, label, true);
+      }
+    } finally {
+      deadline.clear();
     }
     const status = response.statusCode;
     if (status < 200 || status >= 300)

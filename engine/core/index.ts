@@ -31,7 +31,7 @@ export {
 } from './model/environments';
 export type { Environment, WritableEnvironment } from './model/environments';
 export { isIgnoredByGit, isTemplateEnvFile } from './model/gitignore';
-export type { GitignoreFile } from './model/gitignore';
+export type { EnvGitStatus, GitignoreFile } from './model/gitignore';
 export { lineEditOf } from './model/lineEdits';
 export type { LineEdit } from './model/lineEdits';
 export { describeRemote } from './model/presence';

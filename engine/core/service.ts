@@ -36,6 +36,7 @@ import { compilePrompt, type CompileResult } from './prompt/compiler';
 import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
 import { siblingOf, validateParity } from './rules/parity';
 import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
+import type { EnvGitStatus } from './model/gitignore';
 
 /**
  * The one entry point into the core for every front end (the LSP server, the CLI). It owns the decision "an
@@ -111,8 +112,8 @@ export const NO_OPEN_DOCUMENTS: OpenDocuments = {
 /** What only the host (disk, git, settings globs) knows. */
 export interface SecretsServiceHost {
   readonly documents: OpenDocuments;
-  /** Whether git ignores an env file; undefined when the question does not apply (no repository, a template). */
-  gitIgnored(uri: string): boolean | undefined;
+  /** What git does with an env file; undefined when the question does not apply (no repository, a template). */
+  gitStatus(uri: string): EnvGitStatus | undefined;
   /** The project's .gitignore text, for the quick fix that extends it; undefined when there is none, null when it cannot be read (no fix offered). */
   projectGitignore(rootUri: string): string | undefined | null;
   /** Whether an included (and not excluded) file of a project: one scanned for references. */
@@ -228,7 +229,7 @@ class WorkspaceSecretsService implements SecretsService {
     const { project, envFile, agentFile } = this.locate(uri);
     if (project && envFile)
       return [
-        ...validateEnvFile(envFile, this.host.gitIgnored(uri), this.current),
+        ...validateEnvFile(envFile, this.host.gitStatus(uri), this.current),
         ...validateParity(envFile, project, this.current.severity),
         ...validateEnvExample(envFile, project, this.current.severity),
         ...this.leaks(uri, project),

@@ -13,8 +13,11 @@ export function watchFoldersOnDisk(folders: readonly string[], onChanges: (paths
   for (const folder of folders) {
     try {
       const watcher = watch(folder, { recursive: true }, (_event, fileName) => {
-        if (!fileName || fileName.split(path.sep).includes('node_modules') || fileName.split(path.sep).includes('.git'))
-          return;
+        if (!fileName) return;
+        const segments = fileName.toString().split(path.sep);
+        // Inside .git only the index matters (what git tracks or has staged: not-gitignored).
+        const gitIndex = segments.at(-2) === '.git' && segments.at(-1) === 'index';
+        if (segments.includes('node_modules') || (segments.includes('.git') && !gitIndex)) return;
         pending.add(path.join(folder, fileName.toString()));
         timer ??= setImmediate(() => {
           timer = undefined;

@@ -52,3 +52,25 @@ function isLink(filePath: string): boolean {
     return false;
   }
 }
+
+/**
+ * When the env file is itself a link that stays inside its project: the file it finally leads to, relative to the
+ * project ('/'-separated). git commits what is written through the link into that file, so that file is the one
+ * judged for not-gitignored. undefined for a plain file, a link to nothing, or one out of the project (which no
+ * reader follows: unreadable-file already says so).
+ */
+export function envLinkTarget(filePath: string, projectRoot: string): string | undefined {
+  if (!isLink(filePath)) return undefined;
+  let target: string;
+  let root: string;
+  try {
+    target = realpathSync.native(filePath);
+    root = realpathSync.native(projectRoot);
+  } catch {
+    return undefined;
+  }
+  const relative = path.relative(root, target);
+  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
+    return undefined;
+  return relative.split(path.sep).join('/');
+}

@@ -1,21 +1,30 @@
 import { statSync } from 'node:fs';
 import * as path from 'node:path';
-import { type GitignoreFile, isIgnoredByGit } from '../core';
 import { toPosix } from './discover';
+import { GitIndexCache } from './gitIndex';
+import {
+  isIgnoredByPatterns,
+  prepareGitignore,
+  type PreparedGitignore,
+  type PreparedGitignoreFile,
+} from './gitignorePatterns';
 import { GITIGNORE_MAX_BYTES } from './gitStatus';
 import { isMissing, readTextFileSync } from './readText';
 
 /**
- * Whether git would commit a file, for `leaked-value` and `hardcoded-secret`. The same decision as gitStatus.ts
- * (core/gitignore.ts over the .gitignore files from the repository root down), but synchronous and cached per
- * folder: it is asked only for files that have findings, from the diagnostics pass, and a tree of 10k files
- * must not pay for a .gitignore read per file. `clear()` when a .gitignore changes.
+ * Whether git would commit a file, for `leaked-value` and `hardcoded-secret`. The same decision as gitStatus.ts (a
+ * file git's index holds is committed; otherwise the normalised .gitignore files from the repository root down
+ * decide), but synchronous and cached per folder: it is asked only for files that have findings, from the
+ * diagnostics pass, and a tree of 10k files must not pay for a .gitignore read per file. `clear()` when a
+ * .gitignore or git's index changes.
  */
 export class GitIgnoreCache {
   /** folder → repository root above it (null: none). */
   private readonly roots = new Map<string, string | null>();
-  /** file → its contents (null: absent). */
-  private readonly contents = new Map<string, string | null>();
+  /** file → its prepared contents (null: absent). */
+  private readonly contents = new Map<string, PreparedGitignore | null>();
+
+  constructor(private readonly indexes: GitIndexCache = new GitIndexCache()) {}
 
   clear(): void {
     this.roots.clear();
@@ -27,16 +36,20 @@ export class GitIgnoreCache {
     const root = this.repositoryRoot(path.dirname(filePath));
     if (root === null) return undefined;
     const relative = toPosix(path.relative(root, filePath));
-    const gitignores: GitignoreFile[] = [];
-    const exclude = this.read(path.join(root, '.git', 'info', 'exclude'));
-    if (exclude !== null) gitignores.push({ dir: '', content: exclude });
+    const index = this.indexes.read(root);
+    if (index.kind === 'paths' && index.paths.has(relative)) return false;
+    const gitignores: PreparedGitignoreFile[] = [];
+    const excludePath = path.join(root, '.git', 'info', 'exclude');
+    const exclude = this.read(excludePath);
+    if (exclude !== null) gitignores.push({ path: excludePath, dir: '', prepared: exclude });
     const folders = relative.split('/').slice(0, -1);
     for (let depth = 0; depth <= folders.length; depth++) {
       const dir = folders.slice(0, depth).join('/');
-      const content = this.read(path.join(root, dir, '.gitignore'));
-      if (content !== null) gitignores.push({ dir, content });
+      const ignorePath = path.join(root, dir, '.gitignore');
+      const prepared = this.read(ignorePath);
+      if (prepared !== null) gitignores.push({ path: ignorePath, dir, prepared });
     }
-    return isIgnoredByGit(relative, gitignores);
+    return isIgnoredByPatterns(relative, gitignores);
   }
 
   /**
@@ -64,11 +77,11 @@ export class GitIgnoreCache {
    * Under the same rules as gitStatus.ts: a regular file within the bound, else absent (a FIFO named .gitignore
    * must not block the diagnostics pass; gitStatus.ts reports it as unreadable).
    */
-  private read(file: string): string | null {
+  private read(file: string): PreparedGitignore | null {
     const cached = this.contents.get(file);
     if (cached !== undefined) return cached;
     const result = readTextFileSync(file, GITIGNORE_MAX_BYTES, false);
-    const content = result.kind === 'text' ? result.text : null;
+    const content = result.kind === 'text' ? prepareGitignore(result.text) : null;
     this.contents.set(file, content);
     return content;
   }

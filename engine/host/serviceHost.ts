@@ -21,7 +21,7 @@ export function openSecretsService(
     host.index,
     {
       documents,
-      gitIgnored: (uri) => host.gitIgnored.get(uri),
+      gitStatus: (uri) => host.gitStatus.get(uri),
       projectGitignore: (rootUri) => host.readProjectGitignore(rootUri),
       isAgentFile: (uri) => host.classify(uriToPath(uri)) === 'agent',
       isCommitted: (uri) => host.isCommitted(uri),

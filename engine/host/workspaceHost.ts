@@ -3,6 +3,7 @@ import { URI } from 'vscode-uri';
 import {
   envFileState,
   type EnvFileState,
+  type EnvGitStatus,
   isEnvFileName,
   isTemplateEnvFile,
   type LineEdit,
@@ -13,6 +14,7 @@ import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover'
 import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
 import { GitIgnoreCache } from './gitIgnoreCache';
+import { GitIndexCache } from './gitIndex';
 import { LeakScanner, type BackgroundRunner } from './leakScanner';
 import { readTextFile, readTextFileSync, textVerdict, type ReadResult } from './readText';
 
@@ -47,7 +49,7 @@ export function uriToPath(uri: string): string {
   return URI.parse(uri).fsPath;
 }
 
-export type FileKind = 'manifest' | 'env' | 'agent' | 'gitignore' | 'other';
+export type FileKind = 'manifest' | 'env' | 'agent' | 'gitignore' | 'gitindex' | 'other';
 
 /** What a change to one file did to the model, so the caller re-diagnoses only what it affects. */
 export interface FileUpdate {
@@ -55,6 +57,8 @@ export interface FileUpdate {
   readonly kind: FileKind;
   /** For env files: keys added or removed. */
   readonly changedKeys: ReadonlySet<string>;
+  /** For git's index: the env files whose git status changed. */
+  readonly affected?: readonly string[];
 }
 
 /** What a front end plugs into leak detection; the CLI takes the defaults. */
@@ -82,12 +86,14 @@ export interface LeakHooks {
  */
 export class WorkspaceHost {
   readonly index = new WorkspaceIndex();
-  /** Per env file: whether git ignores it (undefined: not applicable). */
-  readonly gitIgnored = new Map<string, boolean | undefined>();
+  /** Per env file: what git does with it (undefined: not applicable). */
+  readonly gitStatus = new Map<string, EnvGitStatus | undefined>();
+  /** Each repository's parsed index, kept while the index file is unchanged; shared by both git readers. */
+  private readonly gitIndexes = new GitIndexCache();
   private globs: GlobFilter;
   private readonly folders: string[] = [];
   /** Whether git would commit a file: asked only for files with leak findings. */
-  readonly gitIgnores = new GitIgnoreCache();
+  readonly gitIgnores = new GitIgnoreCache(this.gitIndexes);
   /** hardcoded-secret scans (secretlint) and leaked-value rescans, in the background. */
   readonly leakScanner: LeakScanner;
   private readonly openText: (uri: string) => string | undefined;
@@ -179,7 +185,7 @@ export class WorkspaceHost {
   async reloadAll(): Promise<void> {
     const folders = [...this.folders];
     for (const project of this.index.allProjects()) this.index.removeProject(project.rootUri);
-    this.gitIgnored.clear();
+    this.gitStatus.clear();
     for (const folder of folders) await this.loadFolder(folder);
   }
 
@@ -188,6 +194,7 @@ export class WorkspaceHost {
     if (name === PROJECT_MANIFEST) return 'manifest';
     if (name === '.gitignore' || filePath.endsWith(`${path.sep}.git${path.sep}info${path.sep}exclude`))
       return 'gitignore';
+    if (filePath.endsWith(`${path.sep}.git${path.sep}index`)) return 'gitindex';
     if (isEnvFileName(name)) return 'env';
     const folder = this.folders.find((candidate) => filePath.startsWith(candidate + path.sep));
     if (folder !== undefined) {
@@ -250,17 +257,29 @@ export class WorkspaceHost {
         this.index.deleteAgentFile(uri);
         await this.refreshGitStatus();
         return { uri, kind, changedKeys: new Set() };
+      case 'gitindex':
+        // `git add`, `git rm --cached`, a commit: only the env files whose status changed need diagnosing again.
+        return { uri, kind, changedKeys: new Set(), affected: await this.refreshGitStatus() };
       default:
         return { uri, kind, changedKeys: new Set() };
     }
   }
 
-  async refreshGitStatus(): Promise<void> {
+  /** Decides every env file's git status again; returns the env files whose status changed. */
+  async refreshGitStatus(): Promise<string[]> {
     this.gitIgnores.clear();
     const gitStatus = this.gitStatusReader();
+    const changed: string[] = [];
     for (const project of this.index.allProjects()) {
-      for (const uri of project.envFiles.keys()) this.gitIgnored.set(uri, await gitStatus.isGitIgnored(uriToPath(uri)));
+      const root = uriToPath(project.rootUri);
+      for (const uri of project.envFiles.keys()) {
+        const before = this.gitStatus.get(uri);
+        const after = await gitStatus.envFileStatus(uriToPath(uri), root);
+        this.gitStatus.set(uri, after);
+        if (JSON.stringify(before) !== JSON.stringify(after)) changed.push(uri);
+      }
     }
+    return changed;
   }
 
   private async readEnvFile(filePath: string, gitStatus: GitStatusReader): Promise<ReadonlySet<string>> {
@@ -268,8 +287,8 @@ export class WorkspaceHost {
     const project = this.index.projectOf(uri);
     if (!project) return new Set();
     const result = await readEnvFile(filePath, uriToPath(project.rootUri), this.settings.maxFileBytes);
-    if (result.kind === 'missing') this.gitIgnored.delete(uri);
-    else this.gitIgnored.set(uri, await gitStatus.isGitIgnored(filePath));
+    if (result.kind === 'missing') this.gitStatus.delete(uri);
+    else this.gitStatus.set(uri, await gitStatus.envFileStatus(filePath, uriToPath(project.rootUri)));
     return this.applyEnvVerdict(uri, result);
   }
 
@@ -304,7 +323,7 @@ export class WorkspaceHost {
 
   /** One per pass over many files (see GitStatusReader): it caches what the disk said during that pass. */
   private gitStatusReader(): GitStatusReader {
-    return new GitStatusReader((unreadable, reason) => this.markUnreadable(unreadable, reason));
+    return new GitStatusReader((unreadable, reason) => this.markUnreadable(unreadable, reason), this.gitIndexes);
   }
 
   /** A path in a project that should have been read and could not be: one unreadable-file diagnostic. */

@@ -113,7 +113,13 @@ export class ServerSession {
 
   private async watchFiles(): Promise<void> {
     if (!this.setup.dynamicWatchers) return this.followDisk(this.setup.folders);
-    const watchers = ['**/struere.json', '**/{.env,.env.*,*.env}', '**/.gitignore', ...this.settings.include];
+    const watchers = [
+      '**/struere.json',
+      '**/{.env,.env.*,*.env}',
+      '**/.gitignore',
+      '**/.git/index',
+      ...this.settings.include,
+    ];
     await this.connection.client
       .register(DidChangeWatchedFilesNotification.type, { watchers: watchers.map((globPattern) => ({ globPattern })) })
       .catch((error: unknown) => {
@@ -203,6 +209,7 @@ export class ServerSession {
       if (this.documents.get(uri)) continue;
       const update = await this.host.refreshFile(path);
       if (update.kind === 'gitignore') this.rediagnoseAll();
+      else if (update.kind === 'gitindex') this.diagnostics.schedule(update.affected ?? []);
       else if (update.kind !== 'other')
         this.diagnostics.schedule([uri, ...this.service.dependentsOf(uri, update.changedKeys)]);
     }

@@ -286,6 +286,78 @@ void test('a headers timeout is a retryable NetworkError with an unknown outcome
   assert.equal(server.store.has('development', 'SLOW'), true, 'the server applied it anyway: outcome unknown indeed');
 });
 
+/**
+ * A server on 127.0.0.1 whose answers (to GET and PUT) drip a byte every `intervalMs`, `drips` bytes at most, then
+ * end as a valid body; it stops by itself. `written` counts the bytes sent.
+ */
+async function drippingServer(t: { after: (fn: () => Promise<void>) => void }, drips: number, intervalMs: number) {
+  const stats = { written: 0, finished: 0 };
+  const server = http.createServer((request, response) => {
+    request.resume();
+    response.writeHead(200, { 'content-type': 'application/json' });
+    const [head, tail] =
+      request.method === 'PUT'
+        ? ['{"environment":"development","created":[],"updated":["A"],"mirrored":["eval"]', '}']
+        : ['{"environment":"development","secrets":[', ']}'];
+    response.write(head);
+    let left = drips;
+    const timer = setInterval(() => {
+      if (response.destroyed || left-- <= 0) {
+        clearInterval(timer);
+        if (!response.destroyed) {
+          stats.finished++;
+          response.end(tail);
+        }
+        return;
+      }
+      stats.written++;
+      response.write(' ');
+    }, intervalMs);
+    response.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  return { url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`, stats };
+}
+
+void test('timeouts.attemptMs bounds the whole attempt: a body dripping inside the per-chunk timeout is cut off', async (t) => {
+  const drip = await drippingServer(t, 40, 200);
+  const client = fastClient(t, drip, { timeouts: { bodyMs: 5_000, attemptMs: 700 }, retry: { maxRetries: 1 } });
+  const started = performance.now();
+  await assert.rejects(client.listNames(), (error: unknown) => {
+    assert.ok(error instanceof NetworkError);
+    assert.equal(error.code, 'timeout');
+    assert.equal(error.causeCode, 'ATTEMPT_DEADLINE');
+    assert.equal(error.retryable, true);
+    return true;
+  });
+  // An upsert cut off after its body was sent may have been applied: outcome unknown, retried.
+  await assert.rejects(client.upsert([{ key: 'A', value: 'a' }]), (error: unknown) => {
+    assert.ok(error instanceof NetworkError && error.causeCode === 'ATTEMPT_DEADLINE');
+    assert.equal(error.outcomeUnknown, true);
+    return true;
+  });
+  assert.equal(client.requestCount, 4);
+  assert.equal(drip.stats.finished, 0);
+  // Four attempts of 0.7 s each: about 3 s, not the 4 × 8 s the drips would take.
+  assert.ok(drip.stats.written >= 4 && drip.stats.written <= 4 * 6, `${drip.stats.written} bytes dripped`);
+  assert.ok(performance.now() - started < 8_000);
+});
+
+void test('control: an answer that drips but ends within attemptMs is taken', async (t) => {
+  const drip = await drippingServer(t, 3, 50);
+  const client = fastClient(t, drip, { timeouts: { attemptMs: 2_000 }, retry: { maxRetries: 0 } });
+  assert.equal((await client.listNames()).environment, 'development');
+  assert.deepEqual((await client.upsert([{ key: 'A', value: 'a' }])).updated, ['A']);
+  assert.equal(drip.stats.finished, 2);
+});
+
 void test('cancellation interrupts a retry wait when nothing was applied, but not while an upsert outcome is unknown', async (t) => {
   const server = await startServer(t);
   const client = fastClient(t, server);

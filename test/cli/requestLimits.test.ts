@@ -1,4 +1,6 @@
 import assert from 'node:assert/strict';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { test } from 'node:test';
 import { DEV_KEY, startServer } from '../support/apiHelpers';
 import { runCli } from '../support/runCli';
@@ -66,6 +68,79 @@ void test('--timeout S bounds each attempt: a server that answers too slowly fai
   assert.equal(result.code, 1);
   assert.match(result.stderr, /listing development names: .*(time|timed)/i);
   assert.ok(elapsed < 4_500, `took ${Math.round(elapsed)} ms: the 1 s timeout was not applied`);
+});
+
+/**
+ * A server on 127.0.0.1 that answers the listing at once with headers, then drips its body one byte every
+ * `intervalMs` (JSON whitespace, then the end of a valid list): each chunk arrives well inside any per-chunk timeout.
+ * The loop is bounded (`drips` bytes) and ends by itself; `written` counts the bytes sent before the client left.
+ */
+async function drippingServer(
+  t: { after: (fn: () => Promise<void>) => void },
+  drips: number,
+  intervalMs: number,
+): Promise<{ url: string; written: () => number; finished: () => number }> {
+  let written = 0;
+  let finished = 0;
+  const server: Server = createServer((_request, response) => {
+    response.writeHead(200, { 'content-type': 'application/json' });
+    response.write('{"environment":"development","secrets":[');
+    let left = drips;
+    const timer = setInterval(() => {
+      if (response.destroyed || left-- <= 0) {
+        clearInterval(timer);
+        if (!response.destroyed) {
+          finished++;
+          response.end(']}');
+        }
+        return;
+      }
+      written++;
+      response.write(' ');
+    }, intervalMs);
+    response.on('close', () => clearInterval(timer));
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  t.after(
+    () =>
+      new Promise<void>((resolve) => {
+        server.closeAllConnections();
+        server.close(() => resolve());
+      }),
+  );
+  const { port } = server.address() as AddressInfo;
+  return { url: `http://127.0.0.1:${port}`, written: () => written, finished: () => finished };
+}
+
+void test('--timeout S bounds the whole attempt: a body dripping a byte every 0.5 s is cut off at S', async (t) => {
+  // 40 drips of 0.5 s: 20 s if nothing cuts it. Every chunk is inside the 1 s per-chunk timeout.
+  const drip = await drippingServer(t, 40, 500);
+  const ws = project(t);
+  const started = performance.now();
+  const result = await runCli(['sync', ws.dir, '--dry-run', '--retries', '0', '--timeout', '1'], {
+    env: { STRUERE_API_URL: drip.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY },
+    limitMs: 30_000,
+  });
+  const elapsed = performance.now() - started;
+  assert.ok(!result.hung, 'the CLI waited past 30 s');
+  assert.equal(result.code, 1, result.stderr);
+  assert.match(result.stderr, /listing development names: the API did not answer in time \(ATTEMPT_DEADLINE\)/);
+  // The client left after about 2 drips, far from the 40 the server would have sent.
+  const written = drip.written();
+  assert.ok(written >= 1 && written <= 6, `${written} bytes dripped before the client gave up`);
+  assert.equal(drip.finished(), 0);
+  assert.ok(elapsed < 10_000, `took ${Math.round(elapsed)} ms`);
+});
+
+void test('control: a body that drips but completes within --timeout succeeds', async (t) => {
+  const drip = await drippingServer(t, 3, 100);
+  const ws = project(t);
+  const result = await runCli(['sync', ws.dir, '--dry-run', '--retries', '0', '--timeout', '2'], {
+    env: { STRUERE_API_URL: drip.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY },
+    limitMs: 30_000,
+  });
+  assert.equal(result.code, 0, result.stderr);
+  assert.ok(drip.finished() >= 1);
 });
 
 void test('a refused loopback port: status reports the remote lists unknown (offline); sync fails before writing', async (t) => {

@@ -10,7 +10,7 @@ import { planRename } from '../../engine/core/features/rename';
 import { unknownRemote } from '../../engine/core/model/remoteNames';
 import { secretStatus } from '../../engine/core/features/status';
 import { validateEnvFile, validateAgentFile } from '../../engine/core/rules/validation';
-import { fixtureProject } from '../support/coreFixtures';
+import { fixtureProject, GIT_IGNORED } from '../support/coreFixtures';
 
 /** Keys dotenv drops are never "set"; edits that would merge two secrets (and lose a value) are refused. */
 
@@ -37,7 +37,7 @@ test('dropped-key: an error on the key, never set in presence, status, compile o
     'p.md': '{{secrets.__proto__}} {{secrets.GOOD}}',
   });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  const diagnostics = validateEnvFile(file, true, settings);
+  const diagnostics = validateEnvFile(file, GIT_IGNORED, settings);
   assert.deepEqual(
     diagnostics.map((d) => [d.code, d.range.start.line]),
     [['dropped-key', 1]],
@@ -71,7 +71,7 @@ test('rename refuses a name that already exists in any env file of the project, 
 
 test('quick fixes never add or rename onto an existing key', () => {
   const invalid = (fixture: ReturnType<typeof fixtureProject>): Diagnostic =>
-    validateEnvFile(fixture.project.envFiles.get(fixture.uri('.env.development'))!, true, settings).find(
+    validateEnvFile(fixture.project.envFiles.get(fixture.uri('.env.development'))!, GIT_IGNORED, settings).find(
       (d) => d.code === 'invalid-key',
     )!;
   const clash = fixtureProject({ '.env.development': 'my-key=1\n', '.env.production': 'MY_KEY=2\n' });

@@ -34,7 +34,7 @@ function serviceFor(open: Record<string, string> = {}, client?: ClientFeatures, 
     fixture.index,
     {
       documents,
-      gitIgnored: () => true,
+      gitStatus: () => ({ ignored: true, tracked: false }),
       projectGitignore: () => undefined,
       isAgentFile: (uri) => !uri.endsWith('.txt'),
       isCommitted: (uri) => !uri.endsWith('/ignored.md'),

@@ -1,24 +1,28 @@
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import * as fs from 'node:fs';
+import { createServer, type Server, type Socket } from 'node:net';
 import * as os from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import { ownGit } from '../support/ownGit';
 import { runCli } from '../support/runCli';
 import { describeFailure, FUZZ_RUNS, fuzzSeed } from './fuzzSettings';
 
 /**
  * The CLI over random project trees: names with control characters and invalid UTF-8, FIFOs, folders where
- * files are expected, links inside, outside, to nothing and to themselves, random contents with canary values.
- * Invariants: every command ends within RUN_BOUND_MS with 0 or 1 (never a crash), JSON stays parseable, no raw
- * control character reaches the terminal, and no canary value appears in any output.
+ * files are expected, links inside, outside, to nothing and to themselves, links to files git tracks, folders
+ * 30 deep, hostile .gitignore patterns, git indexes real, garbled or a FIFO, random contents with canary values;
+ * and an API that drips its answers. Invariants: every command ends within RUN_BOUND_MS with 0 or 1 (never a
+ * crash), JSON stays parseable, no raw control character reaches the terminal, and no canary value appears in
+ * any output.
  */
 
 const CANARY = 'cnry7q';
 const RUN_BOUND_MS = 20_000;
 
-type Kind = 'file' | 'fifo' | 'dir' | 'link-inside' | 'link-outside' | 'dangling' | 'loop';
+type Kind = 'file' | 'fifo' | 'dir' | 'link-inside' | 'link-outside' | 'link-tracked' | 'dangling' | 'loop';
 interface Entry {
   segments: Buffer[];
   kind: Kind;
@@ -68,22 +72,76 @@ const content = fc.oneof(
     '.env.*\n',
     '',
   ),
+  // .gitignore patterns that backtrack in a regular-expression matcher, and their negations.
+  fc
+    .array(
+      fc.constantFrom(
+        `${'**/*/'.repeat(15)}a`,
+        `${'*/**/'.repeat(12)}.env*`,
+        `x/${'**/'.repeat(20)}b`,
+        'y/**/y/**/y/**/y/**/.env.development',
+        '!**/*/**/*/**/.env.production',
+        '**/**/**/**/',
+        '.env.*',
+      ),
+      { minLength: 1, maxLength: 4 },
+    )
+    .map((lines) => `${lines.join('\n')}\n`),
   fc.uint8Array({ maxLength: 300 }).map((bytes) => Buffer.from(bytes).toString('latin1').replaceAll(CANARY, '')),
 );
 
+/** 30 folders deep (a project and its env files there), where a backtracking .gitignore matcher stalls. */
+const deep = fc
+  .constantFrom('.env.development', '.env.production', 'struere.json', 'p.md')
+  .map((leaf) => [...Array.from({ length: 30 }, () => Buffer.from('y')), Buffer.from(leaf)]);
+
 const entry: fc.Arbitrary<Entry> = fc.record({
-  segments: fc.array(name, { minLength: 1, maxLength: 3 }),
-  kind: fc.constantFrom<Kind>('file', 'file', 'file', 'fifo', 'dir', 'link-inside', 'link-outside', 'dangling', 'loop'),
+  segments: fc.oneof(
+    { weight: 6, arbitrary: fc.array(name, { minLength: 1, maxLength: 3 }) },
+    { weight: 1, arbitrary: deep },
+  ),
+  kind: fc.constantFrom<Kind>(
+    'file',
+    'file',
+    'file',
+    'fifo',
+    'dir',
+    'link-inside',
+    'link-outside',
+    'link-tracked',
+    'dangling',
+    'loop',
+  ),
   text: content,
 });
+
+/** The tree's git index: none (an empty .git), the real git's (with a tracked file), garbled bytes, or a FIFO. */
+type IndexKind = 'none' | 'real' | 'real-v4' | 'garbled' | 'fifo';
+const indexKind = fc.constantFrom<IndexKind>('none', 'real', 'real-v4', 'garbled', 'fifo');
+/** What the API does: nothing (no key given), or answer with headers and drip the body, or drip the headers. */
+type ApiKind = 'none' | 'drip-body' | 'drip-headers' | 'silent';
+const apiKind = fc.constantFrom<ApiKind>('none', 'drip-body', 'drip-headers', 'silent');
 
 function join(root: string, segments: readonly Buffer[]): Buffer {
   return Buffer.concat([Buffer.from(root), ...segments.flatMap((segment) => [Buffer.from('/'), segment])]);
 }
 
 /** Builds the tree; a path that clashes with an earlier one is left as it is (its creation fails harmlessly). */
-function build(root: string, outside: string, entries: readonly Entry[]): void {
+function build(root: string, outside: string, entries: readonly Entry[], index: IndexKind): void {
   fs.writeFileSync(path.join(root, 'struere.json'), '{"name":"fuzz"}');
+  fs.mkdirSync(path.join(root, 'docs'), { recursive: true });
+  fs.writeFileSync(path.join(root, 'docs', 'app.yaml'), `TOKEN=${CANARY}sk_live_4eC39HqLyjWDarjtT1zdp7dc\n`);
+  if (index === 'real' || index === 'real-v4') {
+    // Our own repository: git runs here with no config of the tree's (the .git is made before any entry).
+    ownGit(root, ['init', '-q']);
+    ownGit(root, ['add', 'docs/app.yaml']);
+    if (index === 'real-v4') ownGit(root, ['update-index', '--index-version', '4']);
+  } else {
+    fs.mkdirSync(path.join(root, '.git'));
+    if (index === 'garbled')
+      fs.writeFileSync(path.join(root, '.git', 'index'), Buffer.from('DIRC\0\0\0\x04\xff\xff\xff\xff'));
+    if (index === 'fifo') execFileSync('mkfifo', [path.join(root, '.git', 'index')], { stdio: 'ignore' });
+  }
   for (const { segments, kind, text } of entries) {
     const target = join(root, segments);
     try {
@@ -93,6 +151,7 @@ function build(root: string, outside: string, entries: readonly Entry[]): void {
       else if (kind === 'fifo') makeFifo(root, target);
       else if (kind === 'link-inside') fs.symlinkSync(path.join(root, 'struere.json'), target);
       else if (kind === 'link-outside') fs.symlinkSync(outside, target);
+      else if (kind === 'link-tracked') fs.symlinkSync(path.join(root, 'docs', 'app.yaml'), target);
       else if (kind === 'dangling') fs.symlinkSync(path.join(root, 'nothing-here'), target);
       else fs.symlinkSync(target, target);
     } catch (error) {
@@ -128,6 +187,48 @@ function writeWithoutBlocking(target: Buffer, text: string): void {
   }
 }
 
+/**
+ * An API on 127.0.0.1 that never answers in time: it drips its answer's body (or its headers) a byte every
+ * 300 ms, or stays silent. Each connection's loop is bounded (100 ticks) and the server is closed after the test.
+ */
+async function slowApi(): Promise<{ url: (kind: ApiKind) => string; close: () => Promise<void> }> {
+  const servers: Server[] = [];
+  const sockets = new Set<Socket>();
+  const urls = new Map<ApiKind, string>();
+  for (const kind of ['drip-body', 'drip-headers', 'silent'] as const) {
+    const server = createServer((socket) => {
+      sockets.add(socket);
+      socket.on('close', () => sockets.delete(socket));
+      socket.on('error', () => undefined);
+      socket.once('data', () => {
+        const head = 'HTTP/1.1 200 OK\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n';
+        if (kind === 'drip-body') socket.write(`${head}{"environment":"development","secrets":[`);
+        let ticks = 0;
+        const timer = setInterval(() => {
+          if (socket.destroyed || ++ticks > 100) {
+            clearInterval(timer);
+            socket.destroy();
+            return;
+          }
+          if (kind === 'drip-body') socket.write(' ');
+          else if (kind === 'drip-headers') socket.write(head.charAt(ticks % head.length));
+        }, 300);
+        socket.on('close', () => clearInterval(timer));
+      });
+    });
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    servers.push(server);
+    urls.set(kind, `http://127.0.0.1:${(server.address() as { port: number }).port}`);
+  }
+  return {
+    url: (kind) => urls.get(kind) ?? '',
+    close: async () => {
+      for (const socket of sockets) socket.destroy();
+      await Promise.all(servers.map((server) => new Promise((resolve) => server.close(resolve))));
+    },
+  };
+}
+
 const RAW_CONTROL = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202e]/;
 
 test(
@@ -135,21 +236,26 @@ test(
   { timeout: 600_000 },
   async () => {
     let commands = 0;
+    const api = await slowApi();
     const result = await fc.check(
-      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), async (entries) => {
+      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), indexKind, apiKind, async (entries, index, remote) => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-fuzz-'));
         const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'struere-fuzz-out-')), 'secrets.env');
         fs.writeFileSync(outside, `OUTSIDE=${CANARY}out\n`);
+        // Without an API key nothing waits on a network (sync still reads and judges the file before it refuses);
+        // with one, the API drips or stays silent and --timeout must bound every attempt.
+        const env: Record<string, string> =
+          remote === 'none' ? {} : { STRUERE_API_URL: api.url(remote), STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_fuzz' };
+        const limits = remote === 'none' ? [] : ['--retries', '0', '--timeout', '1'];
         try {
-          build(root, outside, entries);
+          build(root, outside, entries, index);
           for (const args of [
-            ['check', root, '--format', 'json'],
-            ['status', root],
-            ['sync', root, '--dry-run'],
+            ['check', root, '--format', 'json', ...limits],
+            ['status', root, ...limits],
+            ['sync', root, '--dry-run', ...limits],
           ]) {
             commands++;
-            // No API key: nothing waits on a network; sync still reads and judges the file before it refuses.
-            const run = await runCli(args, { limitMs: RUN_BOUND_MS });
+            const run = await runCli(args, { limitMs: RUN_BOUND_MS, env });
             const what = `${args[0]}: ${run.stderr.slice(0, 500)}`;
             assert.ok(!run.hung, `${what}: did not end within ${RUN_BOUND_MS} ms`);
             assert.ok(run.code === 0 || run.code === 1, `${what}: exit ${run.code}`);
@@ -165,6 +271,7 @@ test(
       }),
       { numRuns: FUZZ_RUNS.cli, seed: fuzzSeed(), endOnFailure: true },
     );
+    await api.close();
     assert.ok(!result.failed, describeFailure(result));
     assert.ok(commands >= FUZZ_RUNS.cli * 3);
   },

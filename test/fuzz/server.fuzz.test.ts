@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { symlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { fileUri, LspTestClient } from '../support/lspClient';
@@ -190,15 +191,22 @@ test(
   'server fuzz: alive, every request answered in bound, no value in any message',
   { timeout: 600_000 },
   async (t) => {
+    // Hostile git input besides: a .gitignore line that backtracks in a regular-expression matcher (with a project
+    // 30 folders deep), and .env.local linking to a committed file of the project.
+    const deep = Array.from({ length: 30 }, () => 'y').join('/');
     const ws = tempWorkspace({
       'struere.json': '{"name":"fuzz"}',
-      '.gitignore': '.env.*\n',
+      '.gitignore': `.env.*\n${'**/*/'.repeat(15)}a\nx/**/y/**/y/**/y/**/b\n`,
       '.env.development': `A=${CANARY}1\nKEY=${CANARY}2\n`,
       '.env.production': `A=${CANARY}3\n`,
       'agents/support.ts': 'const p = `{{secrets.A}} {{secrets.KEY}}`;',
       'prompts/p.md': '<<secrets.MISSING>>',
+      'docs/app.yaml': `A=${CANARY}4\n`,
+      [`${deep}/struere.json`]: '{}',
+      [`${deep}/.env.development`]: `A=${CANARY}5\n`,
     });
     t.after(() => ws.dispose());
+    symlinkSync('docs/app.yaml', ws.path('.env.local'));
     const uris = FILES.map((name) => fileUri(ws.path(name)));
     const client = await LspTestClient.start({ folders: [ws.dir], watchFiles: true, pull: false });
     t.after(() => (client.process.exitCode === null ? client.stop() : undefined));

@@ -68,7 +68,7 @@ test('indexing nested projects costs file-system calls linear in depth', async (
     counts.push(await countFsCalls(() => host.loadFolder(root)));
     assert.equal(host.index.allProjects().length, depth);
     // Every env file got its git verdict (the root .gitignore ignores it), so the cache loses nothing.
-    assert.ok([...host.gitIgnored.values()].every((ignored) => ignored === true));
+    assert.ok([...host.gitStatus.values()].every((status) => status?.ignored === true));
   }
   const [shallow, deep] = counts as [number, number];
   // Twice the depth: about twice the calls (linear), not four times (quadratic).

@@ -4,6 +4,7 @@ import { chmodSync } from 'node:fs';
 import { test } from 'node:test';
 import { HoverRequest, RenameRequest } from 'vscode-languageserver-protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
+import { ownGit } from '../support/ownGit';
 import { tempWorkspace } from '../support/tempWorkspace';
 
 /** The server over real LSP in a hostile workspace: it indexes the rest, reports each unreadable path, and exits. */
@@ -116,4 +117,33 @@ test('an unreadable folder (as nobody) is one warning; the server indexes the re
     [['unreadable-file', true]],
   );
   await client.waitForDiagnostics(fileUri(ws.path('agents/a.ts')), (d) => d.length === 1);
+});
+
+test('an env file force-added to git while the server runs gets not-gitignored, an error with a live value', async (t) => {
+  const live = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+  const ws = tempWorkspace(
+    // .env.production makes a parity note on .env.development, so its diagnostics are published from the start.
+    {
+      'struere.json': '{}',
+      '.gitignore': '.env.*\n',
+      '.env.development': `TOKEN=${live}\n`,
+      '.env.production': 'B=1\n',
+    },
+    { git: false },
+  );
+  t.after(() => ws.dispose());
+  ownGit(ws.dir, ['init', '-q']);
+  // The server's own disk watcher (watchFiles: false) follows .git/index.
+  const client = await LspTestClient.start({ folders: [ws.dir], watchFiles: false });
+  t.after(() => client.stop());
+  const uri = fileUri(ws.path('.env.development'));
+  const notGitignored = <T extends { code?: unknown }>(d: T[]) => d.filter((x) => x.code === 'not-gitignored');
+  // Control: ignored and untracked, nothing to say.
+  await client.waitForDiagnostics(uri, (d) => notGitignored(d).length === 0);
+  ownGit(ws.dir, ['add', '-f', '.env.development']);
+  const staged = await client.waitForDiagnostics(uri, (d) => notGitignored(d).length === 1);
+  assert.equal(notGitignored(staged)[0]!.severity, 1);
+  ownGit(ws.dir, ['rm', '-q', '--cached', '.env.development']);
+  await client.waitForDiagnostics(uri, (d) => notGitignored(d).length === 0);
+  assert.ok(!client.received.join('').includes(live), 'a value crossed the connection');
 });

@@ -3,8 +3,13 @@ import type { Environment } from '../../engine/core/model/environments';
 import type { RemoteNameList } from '../../engine/core/model/remoteNames';
 import { LineIndex } from '../../engine/core/base/text';
 import { WorkspaceIndex, type ProjectState, type AgentFileState } from '../../engine/core/model/workspaceIndex';
+import type { EnvGitStatus } from '../../engine/core/model/gitignore';
 
 export const ROOT = 'file:///ws/app';
+
+/** An env file's git status as the host reports it: ignored, or not ignored and not in git's index. */
+export const GIT_IGNORED: EnvGitStatus = { ignored: true, tracked: false };
+export const GIT_NOT_IGNORED: EnvGitStatus = { ignored: false, tracked: false };
 
 export interface FixtureProject {
   index: WorkspaceIndex;

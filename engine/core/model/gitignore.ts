@@ -8,6 +8,19 @@ export interface GitignoreFile {
 }
 
 /**
+ * What the host found out about an env file and git; undefined where the question does not apply (no repository,
+ * or a template such as .env.example that is meant to be committed).
+ */
+export interface EnvGitStatus {
+  /** Whether .gitignore (or .git/info/exclude) ignores the file. */
+  readonly ignored: boolean;
+  /** Whether git's index holds the file (tracked, or staged to be): then ignoring it no longer keeps it out. */
+  readonly tracked: boolean;
+  /** When the env file is a link inside its project: the file it leads to (relative to the project), the one judged. */
+  readonly linkTarget?: string;
+}
+
+/**
  * Decides what git would decide for `relativePath` (relative to the repository root), reading the .gitignore
  * files the host found — no git binary needed. Deeper files override shallower ones, as in git; `ignore`
  * handles negation and ignored parent folders within each file.

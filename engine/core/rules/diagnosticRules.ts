@@ -48,6 +48,16 @@ const MISREAD_MESSAGES: Record<MisreadKind, (key: string, quote: string) => stri
     `In the value of ${key}, \\${quote} keeps its backslash: dotenv does not unescape quotes, so ${key} holds both characters. Quote the value with another quote character and drop the backslash.`,
 };
 
+export interface NotGitignoredArgs {
+  fileName: string;
+  /** Whether git's index holds the file (tracked or staged). */
+  tracked: boolean;
+  /** Whether it holds credential-like values (the error case when tracked). */
+  live: boolean;
+  /** The file the env file links to, relative to the project; the one judged. */
+  linkTarget: string | undefined;
+}
+
 export const RULES = {
   'invalid-key': {
     severity: 'error',
@@ -111,11 +121,20 @@ export const RULES = {
   },
   'not-gitignored': {
     severity: 'warning',
-    description: 'The .env file is not ignored by git: its values would land in the repository.',
-    help: 'Add the file to .gitignore (a quick fix does) and keep only names in a committed .env.example.',
+    description:
+      "The .env file (or the file it links to) is not ignored by git, or git's index holds it with credential-like values (an error then, whatever .gitignore says): its values would land in the repository.",
+    help: 'Add the file to .gitignore (a quick fix does) and keep only names in a committed .env.example. If git already tracks it, also run `git rm --cached FILE` and rotate any secret that was committed; a link to a committed file should become a plain env file.',
     blocksSync: false,
-    message: ({ fileName }: { fileName: string }) =>
-      `${fileName} is not ignored by git: committing it would put its secret values in the repository. Add it to .gitignore.`,
+    message: ({ fileName, tracked, live, linkTarget }: NotGitignoredArgs) => {
+      const holds = live ? ' and holds credential-like values' : '';
+      if (linkTarget !== undefined)
+        return tracked
+          ? `${fileName} links to ${linkTarget}, which git tracks or has staged${holds}: values written into ${fileName} go into the repository with the next commit. Make ${fileName} a plain file that .gitignore ignores.`
+          : `${fileName} links to ${linkTarget}, which is not ignored by git: committing it would put the values written into ${fileName} in the repository. Make ${fileName} a plain file that .gitignore ignores.`;
+      return tracked
+        ? `${fileName} is tracked or staged in git's index${holds}: the next commit takes its values into the repository whatever .gitignore says. Run git rm --cached ${fileName} and add it to .gitignore.`
+        : `${fileName} is not ignored by git: committing it would put its secret values in the repository. Add it to .gitignore.`;
+    },
   },
   'env-parity': {
     severity: 'information',

@@ -1,4 +1,5 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
+import { isCredentialLike } from '../leaks/credentials';
 import { makeDiagnostic, type RuleArgs, type SeverityOverrides } from './diagnosticRules';
 import { findMisreads, nonAsciiKeyOf } from './misreads';
 import { DROPPED_KEYS, type EnvEntry } from '../model/envParser';
@@ -8,6 +9,7 @@ import { describeRemote, presenceIn, setOrMaybeSetTest } from '../model/presence
 import { isPromptReference } from '../model/references';
 import { baseName } from '../base/uris';
 import type { EnvFileState, ProjectState, AgentFileState, IndexedReference } from '../model/workspaceIndex';
+import type { EnvGitStatus } from '../model/gitignore';
 
 export interface ValidationSettings {
   readonly environment: Environment;
@@ -16,12 +18,12 @@ export interface ValidationSettings {
 }
 
 /**
- * Diagnostics of an .env file: syntax, key names, duplicates and whether git ignores it.
- * `gitIgnored` is undefined when the question does not apply (no repository, or a template like .env.example).
+ * Diagnostics of an .env file: syntax, key names, duplicates and whether git would commit it.
+ * `git` is undefined when the question does not apply (no repository, or a template like .env.example).
  */
 export function validateEnvFile(
   file: EnvFileState,
-  gitIgnored: boolean | undefined,
+  git: EnvGitStatus | undefined,
   settings: ValidationSettings,
 ): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
@@ -89,9 +91,19 @@ export function validateEnvFile(
     );
   }
 
-  if (gitIgnored === false) {
-    const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
-    push(makeDiagnostic('not-gitignored', firstLine, { fileName: file.fileName }, settings.severity));
+  if (git !== undefined) {
+    // Live values in a file git already tracks or has staged go out with the next commit whatever .gitignore says:
+    // an error, so `check` fails and the hook stops that commit. A setting the user chose for the code still wins.
+    // Otherwise .gitignore decides, with a warning.
+    const live = git.tracked && parsed.entries.some((entry) => isCredentialLike(entry.value));
+    if (live || !git.ignored) {
+      const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
+      const severity: SeverityOverrides = live
+        ? { 'not-gitignored': 'error', ...settings.severity }
+        : settings.severity;
+      const args = { fileName: file.fileName, tracked: git.tracked, live, linkTarget: git.linkTarget };
+      push(makeDiagnostic('not-gitignored', firstLine, args, severity));
+    }
   }
   return diagnostics;
 }

@@ -4,7 +4,7 @@ import type { CodeAction, TextDocumentEdit } from 'vscode-languageserver-types';
 import { codeActions, type CodeActionHost } from '../../../engine/core/features/codeActions';
 import { validateEnvFile, validateAgentFile } from '../../../engine/core/rules/validation';
 import { suggestValidName } from '../../../engine/core/model/environments';
-import { applyEdit, fixtureProject } from '../../support/coreFixtures';
+import { applyEdit, fixtureProject, GIT_IGNORED, GIT_NOT_IGNORED } from '../../support/coreFixtures';
 
 const host = (overrides: Partial<CodeActionHost> = {}): CodeActionHost => ({
   versionOf: () => 7,
@@ -61,7 +61,7 @@ test('invalid-key: rename to a valid name, references follow', () => {
   const texts = { '.env.development': 'my-key=1\n', 'p.md': 'use {{secrets.my-key}} here' };
   const fixture = fixtureProject(texts);
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  const diagnostic = validateEnvFile(file, true, settings).find((d) => d.code === 'invalid-key')!;
+  const diagnostic = validateEnvFile(file, GIT_IGNORED, settings).find((d) => d.code === 'invalid-key')!;
   const [action] = codeActions(fixture.project, fixture.uri('.env.development'), [diagnostic], 'development', host());
   assert.equal(action.title, 'Rename to MY_KEY');
   const after = applyEdit(action.edit!, Object.fromEntries(Object.entries(texts).map(([n, t]) => [fixture.uri(n), t])));
@@ -73,7 +73,7 @@ test('duplicate-key: remove the earlier definition, multiline values included', 
   const text = 'A="one\ntwo"\nB=2\nA=3\n';
   const fixture = fixtureProject({ '.env.development': text });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  const diagnostic = validateEnvFile(file, true, settings).find((d) => d.code === 'duplicate-key')!;
+  const diagnostic = validateEnvFile(file, GIT_IGNORED, settings).find((d) => d.code === 'duplicate-key')!;
   const [action] = codeActions(fixture.project, fixture.uri('.env.development'), [diagnostic], 'development', host());
   assert.equal(
     applyEdit(action.edit!, { [fixture.uri('.env.development')]: text })[fixture.uri('.env.development')],
@@ -85,7 +85,7 @@ test('not-gitignored: extend the project .gitignore, or create it', () => {
   const fixture = fixtureProject({ '.env.development': 'A=1\n' });
   const diagnostic = validateEnvFile(
     fixture.project.envFiles.get(fixture.uri('.env.development'))!,
-    false,
+    GIT_NOT_IGNORED,
     settings,
   )[0];
   const gitignore = fixture.uri('.gitignore');

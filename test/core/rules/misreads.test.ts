@@ -6,7 +6,7 @@ import { codeActions, type CodeActionHost } from '../../../engine/core/features/
 import { parseEnv, toValueMap } from '../../../engine/core/model/envParser';
 import { findMisreads, misreadKeys, nonAsciiKeyOf } from '../../../engine/core/rules/misreads';
 import { validateEnvFile } from '../../../engine/core/rules/validation';
-import { applyEdit, fixtureProject, messageOf } from '../../support/coreFixtures';
+import { applyEdit, fixtureProject, messageOf, GIT_IGNORED } from '../../support/coreFixtures';
 
 const settings = { environment: 'development' as const, severity: {}, maxFileBytes: 1 << 20 };
 const host: CodeActionHost = { versionOf: () => 4, gitignoreText: undefined };
@@ -21,7 +21,7 @@ function bothParsers(text: string): { ours: Record<string, string>; dotenv: Reco
 function envDiagnostics(text: string) {
   const fixture = fixtureProject({ '.env.development': text });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  return { fixture, diagnostics: validateEnvFile(file, true, settings) };
+  return { fixture, diagnostics: validateEnvFile(file, GIT_IGNORED, settings) };
 }
 
 test('dotenv 18 cuts an unquoted value at any #, glued or not; our parser agrees on each case', () => {
@@ -98,7 +98,7 @@ test('dotenv-misread diagnostics: a warning on the value, naming the key and the
   // The severity setting turns the code off like any other.
   const file = fixtureProject({ '.env.development': text }).project.envFiles.values().next().value!;
   assert.deepEqual(
-    validateEnvFile(file, true, { ...settings, severity: { 'dotenv-misread': 'off' } }).filter(
+    validateEnvFile(file, GIT_IGNORED, { ...settings, severity: { 'dotenv-misread': 'off' } }).filter(
       (d) => d.code === 'dotenv-misread',
     ),
     [],

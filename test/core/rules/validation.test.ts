@@ -5,7 +5,7 @@ import { ENVIRONMENTS } from '../../../engine/core/model/environments';
 import { presenceIn, setOrMaybeSetTest } from '../../../engine/core/model/presence';
 import { unknownRemote, type RemoteNameList } from '../../../engine/core/model/remoteNames';
 import { validateEnvFile, validateAgentFile, type ValidationSettings } from '../../../engine/core/rules/validation';
-import { fixtureProject, fresh, messageOf } from '../../support/coreFixtures';
+import { fixtureProject, fresh, messageOf, GIT_IGNORED, GIT_NOT_IGNORED } from '../../support/coreFixtures';
 
 const settings = (overrides: Partial<ValidationSettings> = {}): ValidationSettings => ({
   environment: 'development',
@@ -31,7 +31,7 @@ test('env file: invalid keys, duplicates, malformed lines and unterminated quote
     ].join('\n'),
   });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  const diagnostics = validateEnvFile(file, true, settings());
+  const diagnostics = validateEnvFile(file, GIT_IGNORED, settings());
   assert.deepEqual(
     codes(diagnostics).sort(),
     ['1:invalid-key', '2:invalid-key', '3:duplicate-key', '4:malformed-line', '5:unterminated-quote'].sort(),
@@ -46,19 +46,49 @@ test('env file: invalid keys, duplicates, malformed lines and unterminated quote
 test('env file: not-gitignored only when git would commit it', () => {
   const fixture = fixtureProject({ '.env.production': 'A=1\n' });
   const file = fixture.project.envFiles.get(fixture.uri('.env.production'))!;
-  assert.deepEqual(codes(validateEnvFile(file, false, settings())), ['0:not-gitignored']);
-  assert.deepEqual(validateEnvFile(file, true, settings()), []);
+  assert.deepEqual(codes(validateEnvFile(file, GIT_NOT_IGNORED, settings())), ['0:not-gitignored']);
+  assert.deepEqual(validateEnvFile(file, GIT_IGNORED, settings()), []);
   assert.deepEqual(validateEnvFile(file, undefined, settings()), []);
+});
+
+test('not-gitignored is an error when git tracks or has staged the file with credential-like values', () => {
+  const live = 'sk_live_4eC39HqLyjWDarjtT1zdp7dc';
+  const fixture = fixtureProject({
+    '.env.production': `PORT=3000\nTOKEN=${live}\n`,
+    '.env.development': 'PORT=3000\n',
+  });
+  const withValues = fixture.project.envFiles.get(fixture.uri('.env.production'))!;
+  const plain = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
+  const tracked = { ignored: false, tracked: true };
+  const severityOf = (file: typeof plain, git: typeof tracked, severity = {}) =>
+    validateEnvFile(file, git, settings({ severity })).find((d) => d.code === 'not-gitignored')?.severity;
+  assert.equal(severityOf(withValues, tracked), DiagnosticSeverity.Error);
+  const message = messageOf(validateEnvFile(withValues, tracked, settings())[0]!);
+  assert.match(message, /tracked or staged in git's index and holds credential-like values/);
+  assert.doesNotMatch(message, new RegExp(live));
+  // Even when .gitignore lists it: ignoring a tracked file does not keep it out of commits.
+  assert.equal(severityOf(withValues, { ignored: true, tracked: true }), DiagnosticSeverity.Error);
+  // Controls: otherwise .gitignore decides, as before: not ignored is a warning, ignored is nothing.
+  assert.equal(severityOf(plain, tracked), DiagnosticSeverity.Warning);
+  assert.equal(severityOf(withValues, GIT_NOT_IGNORED), DiagnosticSeverity.Warning);
+  assert.equal(severityOf(plain, { ignored: true, tracked: true }), undefined);
+  assert.equal(severityOf(withValues, GIT_IGNORED), undefined);
+  // A severity the user chose for the code still wins.
+  assert.equal(severityOf(withValues, tracked, { 'not-gitignored': 'warning' }), DiagnosticSeverity.Warning);
+  assert.equal(severityOf(withValues, tracked, { 'not-gitignored': 'off' }), undefined);
+  // A link is judged by its target, which the message names.
+  const linked = validateEnvFile(plain, { ...tracked, linkTarget: 'docs/app.yaml' }, settings())[0]!;
+  assert.match(messageOf(linked), /links to docs\/app\.yaml, which git tracks or has staged/);
 });
 
 test('severity overrides change and turn off codes', () => {
   const fixture = fixtureProject({ '.env.development': 'A=1\nA=2\n' });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
   assert.equal(
-    validateEnvFile(file, true, settings({ severity: { 'duplicate-key': 'error' } }))[0].severity,
+    validateEnvFile(file, GIT_IGNORED, settings({ severity: { 'duplicate-key': 'error' } }))[0].severity,
     DiagnosticSeverity.Error,
   );
-  assert.deepEqual(validateEnvFile(file, true, settings({ severity: { 'duplicate-key': 'off' } })), []);
+  assert.deepEqual(validateEnvFile(file, GIT_IGNORED, settings({ severity: { 'duplicate-key': 'off' } })), []);
 });
 
 test('missing-secret follows the selected environment; eval reads .env.development', () => {
@@ -140,7 +170,7 @@ test('a skipped (too large) env file makes its keys unknown, not missing', () =>
   const fixture = fixtureProject({ 'p.md': '{{secrets.A}}' });
   fixture.index.setSkippedEnvFile(fixture.uri('.env.development'), 30 * 1024 * 1024);
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
-  assert.deepEqual(codes(validateEnvFile(file, true, settings())), ['0:file-too-large']);
+  assert.deepEqual(codes(validateEnvFile(file, GIT_IGNORED, settings())), ['0:file-too-large']);
   assert.deepEqual(
     validateAgentFile(fixture.project.agentFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
     [],
@@ -155,7 +185,7 @@ test('no diagnostic message ever contains a value', () => {
   });
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
   const all = [
-    ...validateEnvFile(file, false, settings()),
+    ...validateEnvFile(file, GIT_NOT_IGNORED, settings()),
     ...validateAgentFile(fixture.project.agentFiles.get(fixture.uri('p.md'))!, fixture.project, settings()),
   ];
   assert.ok(all.length >= 4);
