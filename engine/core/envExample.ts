@@ -1,5 +1,6 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
+import { isValidKey } from './environments';
 import { parentUri } from './uris';
 import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from './workspaceIndex';
 
@@ -56,7 +57,9 @@ export function validateEnvExample(
       .map((location) => ({ key: location.key, range: location.keyRange }));
     where = EXAMPLE_FILE_NAME;
   } else return [];
+  // An invalid key is invalid-key's alone: it may be a pasted value, never quoted (invalidName.ts).
   return missing.flatMap(({ key, range }) => {
+    if (!isValidKey(key)) return [];
     const diagnostic = makeDiagnostic(
       'env-example',
       range,
