@@ -3,13 +3,15 @@ import * as path from 'node:path';
 import { parseArgs } from 'node:util';
 import { formatPromptPreview } from '../../engine/core/compilePrompt';
 import { ENV_FILE_NAMES, ENVIRONMENTS, writableEnvironmentOf } from '../../engine/core/environments';
+import { redactionDictionary, redactText } from '../../engine/core/leaks';
 import { describeRemote } from '../../engine/core/presence';
 import { DEFAULT_SETTINGS } from '../../engine/core/settings';
 import { isEnvFileName } from '../../engine/core/workspaceIndex';
 import { PROJECT_MANIFEST } from '../../engine/host/discover';
+import { envFileBehind } from '../../engine/host/promptSource';
 import { readTextFile, type ReadResult } from '../../engine/host/readText';
 import { openSecretsService } from '../../engine/host/serviceHost';
-import { pathToUri, WorkspaceHost } from '../../engine/host/workspaceHost';
+import { pathToUri, uriToPath, WorkspaceHost } from '../../engine/host/workspaceHost';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';
@@ -54,6 +56,14 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
   await host.loadFolder(projectRoot);
   const service = openSecretsService(host);
   service.configure(settings);
+  const envFiles = host.index.allProjects().flatMap((project) => [...project.envFiles.values()]);
+  const linked = await envFileBehind(
+    file,
+    projectRoot,
+    envFiles.map((envFile) => uriToPath(envFile.uri)),
+  );
+  if (linked !== undefined)
+    throw new CliUsageError(`${options.file} ${linked}: preview compiles prompts, and never prints values`);
   const read = await readTextFile(file, settings.maxFileBytes, true);
   if (read.kind !== 'text') {
     io.err(`struere-secrets: ${options.file} ${describeUnread(read)}`);
@@ -66,13 +76,13 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
     return 1;
   }
   const relative = path.relative(projectRoot, file).split(path.sep).join('/');
-  io.out(
-    formatPromptPreview(result, {
-      file: `${path.basename(projectRoot)}/${relative}`,
-      environment,
-      setMeans: `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
-    }),
-  );
+  const preview = formatPromptPreview(result, {
+    file: `${path.basename(projectRoot)}/${relative}`,
+    environment,
+    setMeans: `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
+  });
+  // A value pasted into the prompt, or reaching it any other way, is printed as [SECRET:KEY], as `redact` does.
+  io.out(redactText(preview, redactionDictionary(envFiles)));
   return 0;
 }
 

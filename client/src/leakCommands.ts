@@ -2,9 +2,8 @@ import * as vscode from 'vscode';
 import { isValidKey } from '../../engine/core/environments';
 import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
 import { redactionDictionary, redactText } from '../../engine/core/leaks';
-import { envFileState, isEnvFileName } from '../../engine/core/workspaceIndex';
 import type { ProjectRegistry } from './projectRegistry';
-import { positionAtEnd, readIfExists } from './documentText';
+import { positionAtEnd, projectEnvFiles, readIfExists } from './documentText';
 
 /*
  * The client half of leak protection: **Copy Redacted** and the "Move to .env.development" quick fix. Both need
@@ -26,7 +25,7 @@ export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
   }
   const selection = editor.selection;
   const text = editor.document.getText(selection.isEmpty ? undefined : selection);
-  const dictionary = redactionDictionary(await envFilesOf(vscode.Uri.parse(root)));
+  const dictionary = redactionDictionary(await projectEnvFiles(vscode.Uri.parse(root)));
   const redacted = redactText(text, dictionary);
   await vscode.env.clipboard.writeText(redacted);
   const found = redacted !== text;
@@ -38,19 +37,6 @@ export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
       ? vscode.l10n.t('Struere: copied the selection redacted (env values replaced by [SECRET:KEY]).')
       : vscode.l10n.t('Struere: copied the selection redacted (no values found).');
   void vscode.window.showInformationMessage(message);
-}
-
-/** The project's env files as the editor sees them: an open buffer wins over the disk. */
-async function envFilesOf(root: vscode.Uri) {
-  const files = [];
-  for (const [name, type] of await vscode.workspace.fs.readDirectory(root)) {
-    if (type !== vscode.FileType.File || !isEnvFileName(name)) continue;
-    const uri = vscode.Uri.joinPath(root, name);
-    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-    const text = open?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    files.push(envFileState(uri.toString(), text, undefined));
-  }
-  return files;
 }
 
 /** Internal: the hardcoded-secret quick fix's command; its argument comes from the server's code action. */
