@@ -45,7 +45,7 @@ export async function runExample(options: ExampleOptions, io: CliIo): Promise<nu
       io.out(`${name}: nothing to describe (no .env.development or .env.production)`);
       continue;
     }
-    const update = updateExampleText(existing, sources);
+    const update = updateExampleText(existing, sources, project.envFiles.values());
     if (update.added.length === 0) {
       io.out(`${name} is up to date (${existing?.keys.size ?? 0} keys)`);
       continue;

@@ -3,7 +3,7 @@ import { ENV_FILE_NAMES } from '../../engine/core/environments';
 import { EXAMPLE_FILE_NAME, updateExampleText } from '../../engine/core/envExample';
 import { envFileState, type EnvFileState } from '../../engine/core/workspaceIndex';
 import type { ProjectRegistry } from './projectRegistry';
-import { positionAtEnd, readIfExists } from './documentText';
+import { positionAtEnd, projectEnvFiles, readIfExists } from './documentText';
 
 /**
  * Struere: Update .env.example — the editor's `struere-secrets example`: adds the names of .env.development and
@@ -34,7 +34,7 @@ export async function updateEnvExample(projects: ProjectRegistry): Promise<void>
   const exampleUri = vscode.Uri.joinPath(root, EXAMPLE_FILE_NAME);
   const exampleText = await readIfExists(exampleUri);
   const existing = exampleText === undefined ? undefined : envFileState(exampleUri.toString(), exampleText, undefined);
-  const update = updateExampleText(existing, sources);
+  const update = updateExampleText(existing, sources, await projectEnvFiles(root));
   if (update.added.length === 0) {
     void vscode.window.showInformationMessage(vscode.l10n.t('Struere: {0} is up to date.', EXAMPLE_FILE_NAME));
     return;
