@@ -2,8 +2,10 @@ import * as vscode from 'vscode';
 import { isValidKey } from '../../engine/core/environments';
 import { appendedEnvText, type MoveSecretArguments } from '../../engine/core/leakFixes';
 import { redactionDictionary, redactText } from '../../engine/core/leaks';
+import { RefusedWriteError } from '../../engine/host/safeWrite';
 import type { ProjectRegistry } from './projectRegistry';
-import { positionAtEnd, projectEnvFiles, readIfExists } from './documentText';
+import { projectEnvFiles } from './documentText';
+import { refusalMessage, textForUpdate, writeToProject } from './projectFiles';
 
 /*
  * The client half of leak protection: **Copy Redacted** and the "Move to .env.development" quick fix. Both need
@@ -39,7 +41,12 @@ export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
   void vscode.window.showInformationMessage(message);
 }
 
-/** Internal: the hardcoded-secret quick fix's command; its argument comes from the server's code action. */
+/**
+ * Internal: the hardcoded-secret quick fix's command; its argument comes from the server's code action. The value
+ * is appended to .env.development and .env.development to .gitignore through the safe writer (projectFiles.ts),
+ * .gitignore first, so the value reaches the disk only in a file git already ignores; then the literal gives way
+ * to the reference in the (unsaved) buffer.
+ */
 export async function moveSecretToEnv(args: unknown): Promise<void> {
   if (!isMoveSecretArguments(args)) throw new Error('malformed arguments');
   const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === args.uri);
@@ -51,7 +58,19 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   }
   const value = document.getText(toRange(args.valueRange));
   const envUri = vscode.Uri.parse(args.envUri);
-  const existing = await readIfExists(envUri);
+  // The env file sits at the project's root (the server names it so): that folder is the project for the writer.
+  const root = vscode.Uri.joinPath(envUri, '..');
+  const gitignoreUri = args.gitignoreUri === undefined ? undefined : vscode.Uri.parse(args.gitignoreUri);
+  let existing: string | undefined;
+  let gitignore: string | undefined;
+  try {
+    existing = await textForUpdate(root, envUri);
+    if (gitignoreUri) gitignore = await textForUpdate(root, gitignoreUri);
+  } catch (error) {
+    if (!(error instanceof RefusedWriteError)) throw error;
+    void vscode.window.showErrorMessage(refusalMessage(vscode.Uri.file(error.filePath), error));
+    return;
+  }
   const key = await vscode.window.showInputBox({
     title: vscode.l10n.t('Move the credential to .env.development'),
     prompt: vscode.l10n.t('Secret name'),
@@ -67,30 +86,21 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   const line = appendedEnvText(existing ?? '', key, value);
   // Refused rather than applied: the edit must not merge two secrets or drop a value.
   if (line === undefined) throw new Error(`${key} cannot be appended to .env.development without changing a value`);
-  const edit = new vscode.WorkspaceEdit();
-  if (existing === undefined) edit.createFile(envUri, { ignoreIfExists: true });
-  edit.insert(envUri, positionAtEnd(existing ?? ''), line);
-  edit.replace(document.uri, toRange(args.replaceRange), args.referenceTemplate.replace('KEY', key));
-  if (args.gitignoreUri) await addToGitignore(edit, vscode.Uri.parse(args.gitignoreUri));
   if (document.version !== args.version) return;
+  try {
+    if (gitignoreUri) {
+      const prefix = gitignore !== undefined && gitignore.length > 0 && !/[\r\n]$/.test(gitignore) ? '\n' : '';
+      await writeToProject(root, gitignoreUri, `${gitignore ?? ''}${prefix}.env.development\n`);
+    }
+    await writeToProject(root, envUri, (existing ?? '') + line);
+  } catch (error) {
+    if (!(error instanceof RefusedWriteError)) throw error;
+    void vscode.window.showErrorMessage(refusalMessage(vscode.Uri.file(error.filePath), error));
+    return;
+  }
+  const edit = new vscode.WorkspaceEdit();
+  edit.replace(document.uri, toRange(args.replaceRange), args.referenceTemplate.replace('KEY', key));
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor refused the edit');
-  // Both saved, .gitignore first: the value reaches the disk only in a file git already ignores (an unsaved
-  // .gitignore would let `git add .` commit it), and closing an editor cannot lose it.
-  if (args.gitignoreUri) await save(vscode.Uri.parse(args.gitignoreUri));
-  await save(envUri);
-}
-
-async function save(uri: vscode.Uri): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(uri);
-  if (!(await document.save()))
-    throw new Error(vscode.l10n.t('could not save {0}', vscode.workspace.asRelativePath(uri)));
-}
-
-async function addToGitignore(edit: vscode.WorkspaceEdit, uri: vscode.Uri): Promise<void> {
-  const text = await readIfExists(uri);
-  if (text === undefined) edit.createFile(uri, { ignoreIfExists: true });
-  const prefix = text !== undefined && text.length > 0 && !/[\r\n]$/.test(text) ? '\n' : '';
-  edit.insert(uri, positionAtEnd(text ?? ''), `${prefix}.env.development\n`);
 }
 
 function toRange(range: { start: { line: number; character: number }; end: { line: number; character: number } }) {
