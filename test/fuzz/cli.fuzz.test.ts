@@ -12,13 +12,14 @@ import { describeFailure, FUZZ_RUNS, fuzzSeed } from './fuzzSettings';
  * The CLI over random project trees: names with control characters and invalid UTF-8, FIFOs, folders where
  * files are expected, links inside, outside, to nothing and to themselves, random contents with canary values.
  * Invariants: every command ends within RUN_BOUND_MS with 0 or 1 (never a crash), JSON stays parseable, no raw
- * control character reaches the terminal, and no canary value appears in any output.
+ * control character reaches the terminal, no canary value appears in any output, and `example` (which writes)
+ * changes nothing outside the tree, whatever links to a file or a folder outside stand in it.
  */
 
 const CANARY = 'cnry7q';
 const RUN_BOUND_MS = 20_000;
 
-type Kind = 'file' | 'fifo' | 'dir' | 'link-inside' | 'link-outside' | 'dangling' | 'loop';
+type Kind = 'file' | 'fifo' | 'dir' | 'link-inside' | 'link-outside' | 'link-outside-dir' | 'dangling' | 'loop';
 interface Entry {
   segments: Buffer[];
   kind: Kind;
@@ -35,6 +36,7 @@ const name = fc
           '.env.production',
           '.env',
           '.env.local',
+          '.env.example',
           'struere.json',
           '.gitignore',
           'a.ts',
@@ -73,12 +75,39 @@ const content = fc.oneof(
 
 const entry: fc.Arbitrary<Entry> = fc.record({
   segments: fc.array(name, { minLength: 1, maxLength: 3 }),
-  kind: fc.constantFrom<Kind>('file', 'file', 'file', 'fifo', 'dir', 'link-inside', 'link-outside', 'dangling', 'loop'),
+  kind: fc.constantFrom<Kind>(
+    'file',
+    'file',
+    'file',
+    'fifo',
+    'dir',
+    'link-inside',
+    'link-outside',
+    'link-outside-dir',
+    'dangling',
+    'loop',
+  ),
   text: content,
 });
 
 function join(root: string, segments: readonly Buffer[]): Buffer {
   return Buffer.concat([Buffer.from(root), ...segments.flatMap((segment) => [Buffer.from('/'), segment])]);
+}
+
+/**
+ * Half the trees get a project root with a source for `example` and, at `.env.example`, one of the things a
+ * cloned repository can commit there: random trees alone reach that pair too rarely to test the writer.
+ */
+const exampleTarget = fc.option(
+  fc.constantFrom<Kind>('link-outside', 'link-outside-dir', 'link-inside', 'fifo', 'dir', 'dangling', 'loop', 'file'),
+  { freq: 2 },
+);
+
+function exampleEntries(kind: Kind): Entry[] {
+  return [
+    { segments: [Buffer.from('.env.development')], kind: 'file', text: `A=${CANARY}1\nB=${CANARY}2\n` },
+    { segments: [Buffer.from('.env.example')], kind, text: '# template\nA=\n' },
+  ];
 }
 
 /** Builds the tree; a path that clashes with an earlier one is left as it is (its creation fails harmlessly). */
@@ -93,6 +122,7 @@ function build(root: string, outside: string, entries: readonly Entry[]): void {
       else if (kind === 'fifo') makeFifo(root, target);
       else if (kind === 'link-inside') fs.symlinkSync(path.join(root, 'struere.json'), target);
       else if (kind === 'link-outside') fs.symlinkSync(outside, target);
+      else if (kind === 'link-outside-dir') fs.symlinkSync(path.dirname(outside), target);
       else if (kind === 'dangling') fs.symlinkSync(path.join(root, 'nothing-here'), target);
       else fs.symlinkSync(target, target);
     } catch (error) {
@@ -136,16 +166,26 @@ test(
   async () => {
     let commands = 0;
     const result = await fc.check(
-      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), async (entries) => {
+      fc.asyncProperty(fc.array(entry, { maxLength: 12 }), exampleTarget, async (randomEntries, example) => {
+        const entries = example === null ? randomEntries : [...exampleEntries(example), ...randomEntries];
         const root = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-fuzz-'));
         const outside = path.join(fs.mkdtempSync(path.join(os.tmpdir(), 'struere-fuzz-out-')), 'secrets.env');
         fs.writeFileSync(outside, `OUTSIDE=${CANARY}out\n`);
         try {
           build(root, outside, entries);
+          // The folder links point at, as the build left it (entries below a link to it were made in it).
+          const outsideFiles = () =>
+            fs
+              .readdirSync(path.dirname(outside))
+              .map((name) => `${name}:${fs.lstatSync(path.join(path.dirname(outside), name)).mtimeMs}`)
+              .join('/');
+          const outsideBefore = outsideFiles();
+          const outsideText = fs.readFileSync(outside, 'utf8');
           for (const args of [
             ['check', root, '--format', 'json'],
             ['status', root],
             ['sync', root, '--dry-run'],
+            ['example', root],
           ]) {
             commands++;
             // No API key: nothing waits on a network; sync still reads and judges the file before it refuses.
@@ -158,6 +198,9 @@ test(
             assert.doesNotMatch(run.stdout + run.stderr, RAW_CONTROL, `${args[0]}: a raw control character`);
             if (args.includes('json') && run.code !== null) assert.doesNotThrow(() => JSON.parse(run.stdout), what);
           }
+          // `example` wrote only inside the tree: the file and the folder that links point at are as they were.
+          assert.equal(fs.readFileSync(outside, 'utf8'), outsideText, 'example wrote outside the tree');
+          assert.equal(outsideFiles(), outsideBefore, 'a file outside the tree appeared or changed');
         } finally {
           fs.rmSync(root, { recursive: true, force: true });
           fs.rmSync(path.dirname(outside), { recursive: true, force: true });
@@ -166,6 +209,6 @@ test(
       { numRuns: FUZZ_RUNS.cli, seed: fuzzSeed(), endOnFailure: true },
     );
     assert.ok(!result.failed, describeFailure(result));
-    assert.ok(commands >= FUZZ_RUNS.cli * 3);
+    assert.ok(commands >= FUZZ_RUNS.cli * 4);
   },
 );

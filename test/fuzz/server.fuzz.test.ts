@@ -1,6 +1,11 @@
 import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import fc from 'fast-check';
+import type { CodeAction, WorkspaceEdit } from 'vscode-languageserver-types';
+import { actionTargets, editTargets } from '../../engine/core/writableEdits';
 import { fileUri, LspTestClient } from '../support/lspClient';
 import { tempWorkspace } from '../support/tempWorkspace';
 import { describeFailure, FUZZ_RUNS, fuzzSeed } from './fuzzSettings';
@@ -10,7 +15,8 @@ import { describeFailure, FUZZ_RUNS, fuzzSeed } from './fuzzSettings';
  * sequences of open / change / close / requests / notifications, at random positions, with random and wrongly
  * typed params and random file contents (binary, huge lines, CRLF mixes, dropped keys). Invariants after every
  * step: the process is alive, every request is answered (a result or an error) within REQUEST_BOUND_MS, and no
- * canary value appears in any message the server sent. `npm test` runs a bounded number of sequences;
+ * canary value appears in any message the server sent, and no quick fix or rename edits a file behind a link
+ * (.env.example links to a file inside the project, .env.test to one outside it). `npm test` runs a bounded number of sequences;
  * `npm run fuzz` (STRUERE_FUZZ_RUNS) a long run. A failure prints fast-check's seed and shrunk sequence.
  */
 
@@ -29,7 +35,13 @@ const FILES = [
   'notes.txt',
   '../outside.env',
   'deep/struere.json',
+  '.env.example',
+  '.env.test',
 ] as const;
+/** Codes with quick fixes that edit files; the well-formed code action requests carry one of them. */
+const FIX_CODES = ['missing-secret', 'env-example', 'not-gitignored', 'invalid-key', 'duplicate-key'] as const;
+/** Links a cloned repository could commit: edits the server returns must never target them. */
+const LINKED = new Set(['.env.example', '.env.test']);
 
 // ---- random content ----
 
@@ -124,8 +136,14 @@ const NOTIFICATIONS = [
 
 function command(uris: readonly string[]): fc.Arbitrary<Command> {
   const wellFormedParams = fc
-    .record({ file: fileIndex, position, newName: key, query: fc.string({ maxLength: 5 }) })
-    .map(({ file, position: at, newName, query }) => ({
+    .record({
+      file: fileIndex,
+      position,
+      newName: key,
+      query: fc.string({ maxLength: 5 }),
+      diagnosticCode: fc.constantFrom(...FIX_CODES),
+    })
+    .map(({ file, position: at, newName, query, diagnosticCode }) => ({
       textDocument: { uri: uris[file] },
       position: at,
       range: { start: at, end: at },
@@ -136,7 +154,7 @@ function command(uris: readonly string[]): fc.Arbitrary<Command> {
             range: { start: at, end: at },
             message: '',
             source: 'struere',
-            code: 'missing-secret',
+            code: diagnosticCode,
             data: { key: newName },
           },
         ],
@@ -198,8 +216,27 @@ test(
       'agents/support.ts': 'const p = `{{secrets.A}} {{secrets.KEY}}`;',
       'prompts/p.md': '<<secrets.MISSING>>',
     });
-    t.after(() => ws.dispose());
+    const outside = mkdtempSync(path.join(tmpdir(), 'struere-fuzz-outside-'));
+    t.after(() => {
+      ws.dispose();
+      rmSync(outside, { recursive: true, force: true });
+    });
+    writeFileSync(ws.path('config-template.env'), 'A=\nTEMPLATE_ONLY=\n');
+    symlinkSync('config-template.env', ws.path('.env.example'));
+    writeFileSync(path.join(outside, 'test.env'), 'OUT=1\n');
+    symlinkSync(path.join(outside, 'test.env'), ws.path('.env.test'));
     const uris = FILES.map((name) => fileUri(ws.path(name)));
+    const linkedUris = new Set(FILES.filter((name) => LINKED.has(name)).map((name) => fileUri(ws.path(name))));
+    let edits = 0;
+    /** The edits a code action or rename answer would make: none may target a linked file. */
+    const assertNoLinkedTarget = (method: string, answer: unknown): void => {
+      let targets: string[] = [];
+      if (method === 'textDocument/codeAction' && Array.isArray(answer))
+        targets = (answer as CodeAction[]).flatMap(actionTargets);
+      else if (method === 'textDocument/rename' && answer) targets = editTargets(answer as WorkspaceEdit);
+      edits += targets.length;
+      for (const target of targets) assert.ok(!linkedUris.has(target), `${method} edits ${target}, a link`);
+    };
     const client = await LspTestClient.start({ folders: [ws.dir], watchFiles: true, pull: false });
     t.after(() => (client.process.exitCode === null ? client.stop() : undefined));
     const versions = new Map<string, number>();
@@ -212,12 +249,13 @@ test(
         (resolve) => (timer = setTimeout(() => resolve('timeout'), REQUEST_BOUND_MS)),
       );
       const reply = client.connection.sendRequest(method, params).then(
-        () => 'result' as const,
+        (answer: unknown) => ({ answer }),
         () => 'error' as const,
       );
       const outcome = await Promise.race([reply, bound]);
       clearTimeout(timer);
       assert.notEqual(outcome, 'timeout', `${method} was not answered within ${REQUEST_BOUND_MS} ms`);
+      if (typeof outcome === 'object') assertNoLinkedTarget(method, outcome.answer);
     };
 
     const run = async (step: Command): Promise<void> => {
@@ -272,10 +310,30 @@ test(
       { numRuns: FUZZ_RUNS.server, seed: fuzzSeed(), endOnFailure: true },
     );
     assert.ok(!result.failed, describeFailure(result));
+    // Every fix of every code on every file once more (random sequences ask for few): the link check above then
+    // sees real edits, so it does not hold vacuously.
+    const before = edits;
+    for (const uri of uris)
+      for (const code of FIX_CODES) {
+        const at = { line: 0, character: 0 };
+        const diagnostic = {
+          range: { start: at, end: at },
+          message: '',
+          source: 'struere',
+          code,
+          data: { key: 'NEW_KEY' },
+        };
+        await answered('textDocument/codeAction', {
+          textDocument: { uri },
+          range: diagnostic.range,
+          context: { diagnostics: [diagnostic] },
+        });
+      }
+    assert.ok(edits - before > 0, 'no code action edited anything: the link check saw nothing');
     // Control: the leak check reads what the server really sent (diagnostics naming keys), not an empty buffer.
     assert.ok(client.received.join('').includes('textDocument/publishDiagnostics'));
     t.diagnostic(
-      `server fuzz: ${FUZZ_RUNS.server} sequences, ${requests} requests, ${client.received.length} message chunks`,
+      `server fuzz: ${FUZZ_RUNS.server} sequences, ${requests} requests, ${edits} edit targets checked, ${client.received.length} message chunks`,
     );
   },
 );
