@@ -49,6 +49,43 @@ const untranslatedText = [
   { selector: `${UI_PROPERTY} > TemplateLiteral.value > TemplateElement[value.raw=${WORDS}]`, message: UI_TEXT },
 ];
 
+/**
+ * Writes into a project go through the one safe writer, engine/host/safeWrite.ts (regular files inside the project,
+ * no link followed, nothing that blocks, an atomic replace): no other shipped file writes with `fs`. Names no other
+ * API shares are errors on any object (a FileHandle's, `vscode.workspace.fs`'s); names other objects also have
+ * (`rename`, `rm`, `write`, …) only on an `fs` module; opening for writing is caught by its flags.
+ */
+const FS_WRITE =
+  'Write into a project only through engine/host/safeWrite.ts (writeProjectFile): see its module comment.';
+const FS_ONLY_WRITES =
+  'writeFile|writeFileSync|appendFile|appendFileSync|createWriteStream|copyFile|copyFileSync|truncate|truncateSync|ftruncate|ftruncateSync|symlink|symlinkSync|writev|writevSync|writeSync|renameSync|mkdirSync|mkdtemp|mkdtempSync|rmSync|rmdirSync|unlinkSync|linkSync|cpSync|chmodSync|chownSync|lchownSync|utimesSync';
+const SHARED_WRITES = 'rename|rm|rmdir|unlink|mkdir|link|cp|write|chmod|chown|lchown|utimes|fchmod|fchown';
+const FS_OBJECT = '/^(fs|fsp|fsPromises|promises)$/';
+const fsWrites = [
+  { selector: `CallExpression[callee.property.name=/^(${FS_ONLY_WRITES})$/]`, message: FS_WRITE },
+  {
+    selector: `CallExpression[callee.object.name=${FS_OBJECT}][callee.property.name=/^(${SHARED_WRITES})$/]`,
+    message: FS_WRITE,
+  },
+  {
+    selector: `CallExpression[callee.object.property.name='promises'][callee.property.name=/^(${SHARED_WRITES})$/]`,
+    message: FS_WRITE,
+  },
+  {
+    selector: `ImportDeclaration[source.value=/^(node:)?fs(\\/promises)?$/] > ImportSpecifier[imported.name=/^(${FS_ONLY_WRITES}|${SHARED_WRITES})$/]`,
+    message: FS_WRITE,
+  },
+  { selector: 'MemberExpression[property.name=/^O_(WRONLY|RDWR|CREAT|TRUNC|APPEND)$/]', message: FS_WRITE },
+  {
+    selector: 'CallExpression[callee.property.name=/^open(Sync)?$/] > Literal.arguments:nth-child(2)[value=/[wa+]/]',
+    message: FS_WRITE,
+  },
+  {
+    selector: 'CallExpression[callee.name=/^open(Sync)?$/] > Literal.arguments:nth-child(2)[value=/[wa+]/]',
+    message: FS_WRITE,
+  },
+];
+
 export default tseslint.config(
   {
     ignores: [
@@ -96,12 +133,22 @@ export default tseslint.config(
     files: ['client/src/**/*.ts'],
     rules: {
       'max-lines-per-function': ['error', { max: 100, skipBlankLines: true, skipComments: true }],
-      'no-restricted-syntax': ['error', ...untranslatedText],
+      'no-restricted-syntax': ['error', ...untranslatedText, ...fsWrites],
     },
   },
   {
     files: ['server/src/**/*.ts'],
     rules: restrict(frontEnds.client, frontEnds.cli, frontEnds.localApi, frontEnds.vscode, insideAnArea),
+  },
+  {
+    files: ['engine/**/*.ts', 'cli/src/**/*.ts', 'server/src/**/*.ts'],
+    rules: { 'no-restricted-syntax': ['error', ...fsWrites] },
+  },
+  {
+    // The writer itself; and the sync lock's per-user state files, which live in the user's own lock folder
+    // (checked: owned by the user, not group- or world-writable), never in a project.
+    files: ['engine/host/safeWrite.ts', 'engine/sync/syncLock.ts'],
+    rules: { 'no-restricted-syntax': 'off' },
   },
   {
     files: ['cli/src/**/*.ts'],

@@ -7,14 +7,18 @@ import {
   ENVIRONMENTS,
   formatPromptPreview,
   isEnvFileName,
+  redactionDictionary,
+  redactText,
   writableEnvironmentOf,
 } from '../../engine/core';
 import {
+  envFileBehind,
   openSecretsService,
   pathToUri,
   PROJECT_MANIFEST,
   type ReadResult,
   readTextFile,
+  uriToPath,
   WorkspaceHost,
 } from '../../engine/host';
 import { apiSettingsFrom } from './apiSettings';
@@ -50,6 +54,14 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
   await host.loadFolder(projectRoot);
   const service = openSecretsService(host);
   service.configure(settings);
+  const envFiles = host.index.allProjects().flatMap((project) => [...project.envFiles.values()]);
+  const linked = await envFileBehind(
+    file,
+    projectRoot,
+    envFiles.map((envFile) => uriToPath(envFile.uri)),
+  );
+  if (linked !== undefined)
+    throw new CliUsageError(`${options.file} ${linked}: preview compiles prompts, and never prints values`);
   const read = await readTextFile(file, settings.maxFileBytes, true);
   if (read.kind !== 'text') {
     io.err(`struere-secrets: ${options.file} ${describeUnread(read)}`);
@@ -62,13 +74,13 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
     return 1;
   }
   const relative = path.relative(projectRoot, file).split(path.sep).join('/');
-  io.out(
-    formatPromptPreview(result, {
-      file: `${path.basename(projectRoot)}/${relative}`,
-      environment,
-      setMeans: `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
-    }),
-  );
+  const preview = formatPromptPreview(result, {
+    file: `${path.basename(projectRoot)}/${relative}`,
+    environment,
+    setMeans: `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
+  });
+  // A value pasted into the prompt, or reaching it any other way, is printed as [SECRET:KEY], as `redact` does.
+  io.out(redactText(preview, redactionDictionary(envFiles)));
   return 0;
 }
 

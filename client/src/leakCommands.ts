@@ -1,15 +1,15 @@
 import * as vscode from 'vscode';
 import {
   appendedEnvText,
-  envFileState,
-  isEnvFileName,
   isValidKey,
   type MoveSecretArguments,
   redactionDictionary,
   redactText,
 } from '../../engine/core';
+import { RefusedWriteError } from '../../engine/host';
 import type { ProjectRegistry } from './projectRegistry';
-import { positionAtEnd, readIfExists } from './documentText';
+import { projectEnvFiles } from './documentText';
+import { refusalMessage, textForUpdate, writeToProject } from './projectFiles';
 
 /*
  * The client half of leak protection: **Copy Redacted** and the "Move to .env.development" quick fix. Both need
@@ -31,7 +31,7 @@ export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
   }
   const selection = editor.selection;
   const text = editor.document.getText(selection.isEmpty ? undefined : selection);
-  const dictionary = redactionDictionary(await envFilesOf(vscode.Uri.parse(root)));
+  const dictionary = redactionDictionary(await projectEnvFiles(vscode.Uri.parse(root)));
   const redacted = redactText(text, dictionary);
   await vscode.env.clipboard.writeText(redacted);
   const found = redacted !== text;
@@ -45,20 +45,12 @@ export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
   void vscode.window.showInformationMessage(message);
 }
 
-/** The project's env files as the editor sees them: an open buffer wins over the disk. */
-async function envFilesOf(root: vscode.Uri) {
-  const files = [];
-  for (const [name, type] of await vscode.workspace.fs.readDirectory(root)) {
-    if (type !== vscode.FileType.File || !isEnvFileName(name)) continue;
-    const uri = vscode.Uri.joinPath(root, name);
-    const open = vscode.workspace.textDocuments.find((document) => document.uri.toString() === uri.toString());
-    const text = open?.getText() ?? new TextDecoder().decode(await vscode.workspace.fs.readFile(uri));
-    files.push(envFileState(uri.toString(), text, undefined));
-  }
-  return files;
-}
-
-/** Internal: the hardcoded-secret quick fix's command; its argument comes from the server's code action. */
+/**
+ * Internal: the hardcoded-secret quick fix's command; its argument comes from the server's code action. The value
+ * is appended to .env.development and .env.development to .gitignore through the safe writer (projectFiles.ts),
+ * .gitignore first, so the value reaches the disk only in a file git already ignores; then the literal gives way
+ * to the reference in the (unsaved) buffer.
+ */
 export async function moveSecretToEnv(args: unknown): Promise<void> {
   if (!isMoveSecretArguments(args)) throw new Error('malformed arguments');
   const document = vscode.workspace.textDocuments.find((candidate) => candidate.uri.toString() === args.uri);
@@ -70,7 +62,19 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   }
   const value = document.getText(toRange(args.valueRange));
   const envUri = vscode.Uri.parse(args.envUri);
-  const existing = await readIfExists(envUri);
+  // The env file sits at the project's root (the server names it so): that folder is the project for the writer.
+  const root = vscode.Uri.joinPath(envUri, '..');
+  const gitignoreUri = args.gitignoreUri === undefined ? undefined : vscode.Uri.parse(args.gitignoreUri);
+  let existing: string | undefined;
+  let gitignore: string | undefined;
+  try {
+    existing = await textForUpdate(root, envUri);
+    if (gitignoreUri) gitignore = await textForUpdate(root, gitignoreUri);
+  } catch (error) {
+    if (!(error instanceof RefusedWriteError)) throw error;
+    void vscode.window.showErrorMessage(refusalMessage(vscode.Uri.file(error.filePath), error));
+    return;
+  }
   const key = await vscode.window.showInputBox({
     title: vscode.l10n.t('Move the credential to .env.development'),
     prompt: vscode.l10n.t('Secret name'),
@@ -86,32 +90,23 @@ export async function moveSecretToEnv(args: unknown): Promise<void> {
   const line = appendedEnvText(existing ?? '', key, value);
   // Refused rather than applied: the edit must not merge two secrets or drop a value.
   if (line === undefined) throw new Error(`${key} cannot be appended to .env.development without changing a value`);
+  if (document.version !== args.version) return;
+  try {
+    if (gitignoreUri) {
+      const prefix = gitignore !== undefined && gitignore.length > 0 && !/[\r\n]$/.test(gitignore) ? '\n' : '';
+      await writeToProject(root, gitignoreUri, `${gitignore ?? ''}${prefix}.env.development\n`);
+    }
+    await writeToProject(root, envUri, (existing ?? '') + line);
+  } catch (error) {
+    if (!(error instanceof RefusedWriteError)) throw error;
+    void vscode.window.showErrorMessage(refusalMessage(vscode.Uri.file(error.filePath), error));
+    return;
+  }
   const edit = new vscode.WorkspaceEdit();
-  if (existing === undefined) edit.createFile(envUri, { ignoreIfExists: true });
-  edit.insert(envUri, positionAtEnd(existing ?? ''), line);
   edit.replace(document.uri, toRange(args.replaceRange), args.referenceTemplate.replace('KEY', key));
   // The handler parameters the reference needs to compile, in the same edit (ranges are of the same version).
   if (args.parameterEdit) edit.replace(document.uri, toRange(args.parameterEdit.range), args.parameterEdit.newText);
-  if (args.gitignoreUri) await addToGitignore(edit, vscode.Uri.parse(args.gitignoreUri));
-  if (document.version !== args.version) return;
   if (!(await vscode.workspace.applyEdit(edit))) throw new Error('the editor refused the edit');
-  // Both saved, .gitignore first: the value reaches the disk only in a file git already ignores (an unsaved
-  // .gitignore would let `git add .` commit it), and closing an editor cannot lose it.
-  if (args.gitignoreUri) await save(vscode.Uri.parse(args.gitignoreUri));
-  await save(envUri);
-}
-
-async function save(uri: vscode.Uri): Promise<void> {
-  const document = await vscode.workspace.openTextDocument(uri);
-  if (!(await document.save()))
-    throw new Error(vscode.l10n.t('could not save {0}', vscode.workspace.asRelativePath(uri)));
-}
-
-async function addToGitignore(edit: vscode.WorkspaceEdit, uri: vscode.Uri): Promise<void> {
-  const text = await readIfExists(uri);
-  if (text === undefined) edit.createFile(uri, { ignoreIfExists: true });
-  const prefix = text !== undefined && text.length > 0 && !/[\r\n]$/.test(text) ? '\n' : '';
-  edit.insert(uri, positionAtEnd(text ?? ''), `${prefix}.env.development\n`);
 }
 
 function toRange(range: { start: { line: number; character: number }; end: { line: number; character: number } }) {

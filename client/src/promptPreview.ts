@@ -7,10 +7,14 @@ import {
   type Environment,
   formatPromptPreview,
   isEnvFileName,
+  redactionDictionary,
+  redactText,
   type RemoteNameList,
   setKeysFrom,
   writableEnvironmentOf,
 } from '../../engine/core';
+import { envFileBehind } from '../../engine/host';
+import { projectEnvFiles } from './documentText';
 import type { EnvironmentSwitch } from './environmentSwitch';
 import type { ProjectRegistry } from './projectRegistry';
 import type { RemoteNamesBridge } from './remoteNamesBridge';
@@ -20,7 +24,7 @@ export const PROMPT_PREVIEW_SCHEME = 'struere-prompt';
 /**
  * Struere: Preview Compiled Prompt — a read-only virtual document beside the editor showing what the active
  * file's prompts compile to in the selected environment (set secrets masked, unset ones as
- * `[MISSING_SECRET:KEY]`), refreshed on edits of the file or of the project's .env files, on environment
+ * `[MISSING_SECRET:KEY]`) and every env value of the project redacted, refreshed on edits of the file or of the project's .env files, on environment
  * switches and when the remote lists change. The compiler is only told which keys are set: no value is read into
  * the preview. The preview's URI carries the source URI in its query; the environment is read at render time.
  */
@@ -99,17 +103,28 @@ export class PromptPreview implements vscode.TextDocumentContentProvider, vscode
         '{0} is not inside a Struere project (a folder with struere.json), so there is nothing to compile it against.',
         label,
       );
+    const root = vscode.Uri.parse(projectUri);
+    const envFiles = await projectEnvFiles(root);
+    if (source.scheme === 'file') {
+      const envPaths = envFiles.map((file) => vscode.Uri.parse(file.uri).fsPath);
+      const behind = await envFileBehind(source.fsPath, root.fsPath, envPaths);
+      if (behind !== undefined)
+        return vscode.l10n.t('{0} {1}: the preview compiles prompts and never shows values.', label, behind);
+    }
     const text = await readText(source);
     if (text === undefined) return vscode.l10n.t('{0} could not be read.', label);
-    const envFile = vscode.Uri.joinPath(
-      vscode.Uri.parse(projectUri),
-      ENV_FILE_NAMES[writableEnvironmentOf(environment)],
-    );
+    const envFile = vscode.Uri.joinPath(root, ENV_FILE_NAMES[writableEnvironmentOf(environment)]);
     const remote = this.remote.listsFor(projectUri)[environment];
     const set = setKeysFrom(await readText(envFile), remote);
     // The file name decides agent code vs whole-file prompt, whether or not the source is still open.
     const result = compilePrompt(text, source.path, (key) => set.has(key));
-    return formatPromptPreview(result, { file: label, environment, setMeans: describeSetMeaning(environment, remote) });
+    const preview = formatPromptPreview(result, {
+      file: label,
+      environment,
+      setMeans: describeSetMeaning(environment, remote),
+    });
+    // A value pasted into the prompt, or reaching it any other way, shows as [SECRET:KEY], as Copy Redacted does.
+    return redactText(preview, redactionDictionary(envFiles));
   }
 
   /** Re-renders the open previews whose source file matches. */

@@ -37,6 +37,7 @@ import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
 import { siblingOf, validateParity } from './rules/parity';
 import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
 import type { EnvGitStatus } from './model/gitignore';
+import { editTargets, writableActions } from './features/writableEdits';
 
 /**
  * The one entry point into the core for every front end (the LSP server, the CLI). It owns the decision "an
@@ -131,6 +132,11 @@ export interface SecretsServiceHost {
   putAgentText(uri: string, text: string, edit?: LineEdit): void;
   /** An open env buffer outside every project (syntax only), under the same rules. */
   envFileOutsideProjects(uri: string, text: string): EnvFileState;
+  /**
+   * Whether the host's safe writer would write the file at `uri` now (a regular file inside its project, or
+   * nothing yet, with no link on the way): quick fixes and renames edit only such files (writableEdits.ts).
+   */
+  writable(uri: string): boolean;
 }
 
 export type { ClientFeatures } from './features/clientFeatures';
@@ -304,13 +310,20 @@ class WorkspaceSecretsService implements SecretsService {
     const plan = project ? planRename(project, uri, position, newName) : undefined;
     if (!plan) return null;
     if ('error' in plan) throw new ServiceRefusal('invalid-params', plan.error);
+    const edit: WorkspaceEdit = {
+      documentChanges: [...plan.edits].map(([editUri, edits]) => ({
+        textDocument: { uri: editUri, version: this.host.documents.version(editUri) },
+        edits,
+      })),
+    };
+    const blocked = editTargets(edit).find((target) => !this.host.writable(target));
+    if (blocked !== undefined)
+      throw new ServiceRefusal(
+        'invalid-request',
+        `Rename would edit ${baseName(blocked)}, which is a link or not a regular file inside the project: nothing was renamed.`,
+      );
     return {
-      edit: {
-        documentChanges: [...plan.edits].map(([editUri, edits]) => ({
-          textDocument: { uri: editUri, version: this.host.documents.version(editUri) },
-          edits,
-        })),
-      },
+      edit,
       notice: renameNotice(plan),
     };
   }
@@ -319,12 +332,13 @@ class WorkspaceSecretsService implements SecretsService {
     const project = this.index.projectOf(uri);
     const ours = diagnostics.filter((diagnostic) => diagnostic.source === DIAGNOSTIC_SOURCE);
     if (!project || ours.length === 0) return [];
-    const actions = codeActions(project, uri, ours, this.current.environment, {
+    const all = codeActions(project, uri, ours, this.current.environment, {
       versionOf: (documentUri) => this.host.documents.version(documentUri),
       gitignoreText: this.host.projectGitignore(project.rootUri),
       documentText: (documentUri) => this.host.documents.text(documentUri),
       wouldCommit: (fileUri) => this.host.isCommitted(fileUri),
     });
+    const actions = writableActions(all, (target) => this.host.writable(target));
     // "Move to .env.development" is only a command (the client asks the name and reads the value): it goes here.
     return this.client.clientCommands ? actions : withoutClientCommands(actions);
   }

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { isTemplateEnvFile, type EnvGitStatus } from '../core';
+import { type EnvGitStatus, isTemplateEnvFile } from '../core';
 import { envLinkTarget } from './envFileVerdict';
 import { GitIndexCache } from './gitIndex';
 import {

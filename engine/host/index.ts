@@ -1,8 +1,10 @@
 /** engine/host: disk access for both front ends (discovery, bounded reads, git status, the service over disk). */
 export { discoverTree, PROJECT_MANIFEST } from './discover';
 export { watchFoldersOnDisk } from './diskWatcher';
-export { readEnvFile } from './envFileVerdict';
+export { envBufferVerdict, readEnvFile } from './envFileVerdict';
 export { readTextFile } from './readText';
 export type { ReadResult } from './readText';
 export { openSecretsService } from './serviceHost';
 export { pathToUri, uriToPath, WorkspaceHost } from './workspaceHost';
+export { envFileBehind } from './promptSource';
+export { readForUpdate, RefusedWriteError, writeProjectFile } from './safeWrite';

@@ -6,6 +6,7 @@ import {
   PLAIN_CLIENT,
   type SecretsService,
 } from '../core';
+import { writeRefusal } from './safeWrite';
 import { uriToPath, type WorkspaceHost } from './workspaceHost';
 
 /**
@@ -28,6 +29,14 @@ export function openSecretsService(
       putEnvText: (uri, text) => host.setEnvText(uri, text),
       putAgentText: (uri, text, edit) => host.setAgentText(uri, text, edit),
       envFileOutsideProjects: (uri, text) => host.envStateOutsideProjects(uri, text),
+      writable: (uri) => {
+        const project = host.index.projectOf(uri);
+        return (
+          project !== undefined &&
+          uri.startsWith('file:') &&
+          writeRefusal(uriToPath(project.rootUri), uriToPath(uri)) === undefined
+        );
+      },
     },
     client,
   );

@@ -8,10 +8,10 @@ import {
   environmentOfApiKey,
   isDiagnosticCode,
   joinBounded,
+  misreadKeys,
   SYNC_BLOCKING_CODES,
   validateEnvFile,
   type WritableEnvironment,
-  misreadKeys,
 } from '../core';
 import { readEnvFile } from '../host';
 import type { ApiClient } from '../api';

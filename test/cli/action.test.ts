@@ -101,7 +101,10 @@ void test('action.yml with an error in the checkout and sarif-file set: the step
   );
   assert.equal(result.step, 'Check secrets');
   assert.equal(result.status, 1);
-  assert.match(result.stdout, /^::error file=\.env\.production,line=\d+,col=1,.*\(invalid-key\)::1BAD is not a valid/m);
+  assert.match(
+    result.stdout,
+    /^::error file=\.env\.production,line=\d+,col=1,.*\(invalid-key\)::A 4-character name starting with a digit cannot be a secret name/m,
+  );
   const sarif = JSON.parse(readFileSync(path.join(result.checkout, 'results.sarif'), 'utf8')) as {
     runs: { results: { ruleId: string }[] }[];
   };

@@ -119,7 +119,7 @@ void test('github: one workflow command per diagnostic, escaped properties and m
   assert.ok(
     commands.includes(
       `::error file=${file}/.env.development,line=2,col=1,endLine=2,endColumn=5,title=Struere Secrets (invalid-key)::` +
-        '1BAD is not a valid secret name: use letters, digits and _ and do not start with a digit. Sync refuses this file until it is fixed.',
+        'A 4-character name starting with a digit cannot be a secret name: use letters, digits and _ and do not start with a digit. Sync refuses this file until it is fixed.',
     ),
     commands.join('\n'),
   );

@@ -84,7 +84,7 @@ test('quick fixes never add or rename onto an existing key', () => {
   const freeActions = codeActions(free.project, free.uri('.env.development'), [invalid(free)], 'development', host);
   assert.deepEqual(
     freeActions.map((a) => a.title),
-    ['Rename to MY_KEY'],
+    ['Rename to a valid name (letters, digits and _)'],
   );
 
   // Adding a missing key to a file whose keys are unknown (too large or unreadable) could define it twice.

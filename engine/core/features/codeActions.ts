@@ -21,6 +21,7 @@ import { planRename } from './rename';
 import { suggestValidName } from '../model/environments';
 import { LineIndex } from '../base/text';
 import { joinUri } from '../base/uris';
+import { keyAt } from './navigation';
 import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';
 import { leakedValueFix, moveSecretFix } from '../leaks/leakFixes';
 import { findMisreads, quotedShownValue } from '../rules/misreads';
@@ -55,12 +56,13 @@ export function codeActions(
       case 'missing-secret':
         if (data.key) actions.push(...missingSecretFixes(project, data.key, environment, diagnostic, host));
         break;
-      case 'invalid-key':
-        if (data.key) {
-          const fix = renameFix(project, uri, diagnostic, suggestValidName(data.key), host);
-          if (fix) actions.push(fix);
-        }
+      case 'invalid-key': {
+        // The diagnostic carries no key (it may be a pasted value): the key is the one under its range.
+        const key = keyAt(project, uri, diagnostic.range.start)?.key;
+        const fix = key === undefined ? undefined : renameFix(project, uri, diagnostic, suggestValidName(key), host);
+        if (fix) actions.push(fix);
         break;
+      }
       case 'duplicate-key':
         if (data.key) {
           const fix = removeEarlierDefinition(project, uri, data.key, diagnostic, host);
@@ -204,7 +206,8 @@ function renameFix(
   const plan = planRename(project, uri, diagnostic.range.start, newName);
   if (!plan || 'error' in plan) return undefined;
   return {
-    title: `Rename to ${newName}`,
+    // The new name is the old one with its invalid characters replaced: as much a value as the old one, unquoted.
+    title: 'Rename to a valid name (letters, digits and _)',
     kind: CodeActionKind.QuickFix,
     diagnostics: [diagnostic],
     isPreferred: true,

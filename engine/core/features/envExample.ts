@@ -2,7 +2,8 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from '../rules/diagnosticRules';
 import { parentUri } from '../base/uris';
 import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
-import { WRITABLE_ENVIRONMENTS } from '../model/environments';
+import { isValidKey, WRITABLE_ENVIRONMENTS } from '../model/environments';
+import { commentValues, templateComment } from './templateComments';
 
 /**
  * `.env.example`: the committed template of a project, names and never values. Its keys are compared with the
@@ -57,7 +58,9 @@ export function validateEnvExample(
       .map((location) => ({ key: location.key, range: location.keyRange }));
     where = EXAMPLE_FILE_NAME;
   } else return [];
+  // An invalid key is invalid-key's alone: it may be a pasted value, never quoted (invalidName.ts).
   return missing.flatMap(({ key, range }) => {
+    if (!isValidKey(key)) return [];
     const diagnostic = makeDiagnostic(
       'env-example',
       range,
@@ -80,20 +83,27 @@ export interface ExampleUpdate {
  * The text of `.env.example` after adding every key of `sources` it lacks. An existing template keeps every line
  * as written; a new one follows the first source's layout (comments, blank lines, order). Each added key is
  * written `KEY=` with the comment lines right above it in its source. Values are never copied: entries become
- * `KEY=`, a commented-out entry `# KEY=value` becomes `# KEY=`, a comment quoting a value of its file is left out,
- * and so are lines that are neither entries, comments nor blank (where a stray value could sit).
+ * `KEY=`, a commented-out entry `# KEY=value` becomes `# KEY=`, a comment holding a value of any of `valueFiles`
+ * (the project's env files) or an assignment is left out (templateComments.ts), and so are lines that are
+ * neither entries, comments nor blank (where a stray value could sit) and keys that fail the key pattern (a
+ * value pasted as a key).
  */
-export function updateExampleText(existing: EnvFileState | undefined, sources: readonly EnvFileState[]): ExampleUpdate {
+export function updateExampleText(
+  existing: EnvFileState | undefined,
+  sources: readonly EnvFileState[],
+  valueFiles: Iterable<EnvFileState>,
+): ExampleUpdate {
+  const values = commentValues([...sources, ...valueFiles]);
   const known = new Set(existing?.keys.keys() ?? []);
   const eol = existing?.lineIndex.text.includes('\r\n') ? '\r\n' : '\n';
   const lines: string[] = [];
   const added: string[] = [];
   const [first, ...rest] = sources;
   if (existing === undefined && first !== undefined) {
-    for (const line of templateLines(first, () => true)) lines.push(line.text);
+    for (const line of templateLines(first, values)) lines.push(line.text);
     for (const key of first.keys.keys()) {
       known.add(key);
-      added.push(key);
+      if (isValidKey(key)) added.push(key);
     }
   }
   for (const source of existing === undefined ? rest : sources) {
@@ -101,7 +111,7 @@ export function updateExampleText(existing: EnvFileState | undefined, sources: r
     if (fresh.size === 0) continue;
     // An entry and the comment block right above it; a blank line separates what is added.
     let block: string[] = [];
-    for (const line of templateLines(source, () => true)) {
+    for (const line of templateLines(source, values)) {
       if (line.kind === 'comment') block.push(line.text);
       else if (line.kind !== 'entry') block = [];
       else {
@@ -126,7 +136,7 @@ type TemplateLine =
   | { readonly kind: 'entry'; readonly text: string; readonly key: string };
 
 /** Each line of an env file as it may appear in a template: values blanked, other lines dropped. */
-function* templateLines(file: EnvFileState, wanted: (key: string) => boolean): Generator<TemplateLine> {
+function* templateLines(file: EnvFileState, values: readonly string[]): Generator<TemplateLine> {
   const index = file.lineIndex;
   const entryAt = new Map<number, { key: string; lastLine: number }>();
   for (const entry of file.parsed.entries) {
@@ -134,12 +144,11 @@ function* templateLines(file: EnvFileState, wanted: (key: string) => boolean): G
     entryAt.set(line, { key: entry.key, lastLine: index.positionAt(entry.entryEnd).line });
   }
   const emitted = new Set<string>();
-  const values = file.parsed.entries.map((entry) => entry.value).filter((v) => v.length >= MIN_HIDDEN_VALUE_LENGTH);
   for (let line = 0; line < index.lineCount; line++) {
     const entry = entryAt.get(line);
     if (entry !== undefined) {
       // One line per key (a later duplicate adds nothing), and a multiline value's other lines are skipped.
-      if (wanted(entry.key) && !emitted.has(entry.key)) {
+      if (isValidKey(entry.key) && !emitted.has(entry.key)) {
         emitted.add(entry.key);
         yield { kind: 'entry', text: `${entry.key}=`, key: entry.key };
       }
@@ -150,18 +159,8 @@ function* templateLines(file: EnvFileState, wanted: (key: string) => boolean): G
     if (text.trim() === '') {
       if (line < index.lineCount - 1) yield { kind: 'blank', text: '' };
     } else if (text.trimStart().startsWith('#')) {
-      const comment = blankCommentedValue(text);
-      // A comment that quotes a value of the file (a note, an old token) is left out rather than copied.
-      if (!values.some((value) => comment.includes(value))) yield { kind: 'comment', text: comment };
+      const comment = templateComment(text, values);
+      if (comment !== undefined) yield { kind: 'comment', text: comment };
     }
   }
-}
-
-/** Values long enough to be worth hiding (a `1` or `yes` in a comment is no leak, and matching them drops prose). */
-const MIN_HIDDEN_VALUE_LENGTH = 4;
-
-/** `# KEY=value` (a commented-out entry) keeps its name only. */
-function blankCommentedValue(comment: string): string {
-  const match = /^(\s*#\s*(?:export\s+)?[\w.-]+\s*=)/.exec(comment);
-  return match ? match[1]! : comment;
 }

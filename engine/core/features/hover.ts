@@ -1,6 +1,8 @@
 import { MarkupKind, type Hover, type Position } from 'vscode-languageserver-types';
 import { isPromptReference } from '../model/references';
 import { presenceEverywhere } from '../model/presence';
+import { isValidKey } from '../model/environments';
+import { describeInvalidNameCapitalised } from '../model/invalidName';
 import { presenceMarkdown } from './presenceText';
 import { rangeContains } from '../base/text';
 import { referenceAt } from './navigation';
@@ -15,7 +17,7 @@ export function hoverReference(file: AgentFileState, position: Position, project
       range: reference.range,
       contents: {
         kind: MarkupKind.Markdown,
-        value: `**${reference.key || '(empty)'}** is not a valid secret name: this reference can never resolve.`,
+        value: `${describeInvalidNameCapitalised(reference.key)} cannot be a key: this reference can never resolve.`,
       },
     };
   }
@@ -35,6 +37,11 @@ export function hoverReference(file: AgentFileState, position: Position, project
 export function hoverEnvKey(file: EnvFileState, position: Position, project: ProjectState): Hover | null {
   const entry = [...file.keys.values()].find((location) => rangeContains(location.keyRange, position));
   if (!entry) return null;
+  if (!isValidKey(entry.key))
+    return {
+      range: entry.keyRange,
+      contents: { kind: MarkupKind.Markdown, value: `${describeInvalidNameCapitalised(entry.key)} cannot be a key.` },
+    };
   const referencing = project.referencesByKey.get(entry.key)?.size ?? 0;
   const usage =
     referencing === 0

@@ -4,6 +4,7 @@ import { definitionsOf, keyAt, referencesOf } from './navigation';
 import { compareCodeUnits } from '../base/text';
 import { relativePath } from '../base/uris';
 import type { ProjectState } from '../model/workspaceIndex';
+import { describeInvalidNameCapitalised } from '../model/invalidName';
 
 export type PrepareRenameResult = { range: Range; placeholder: string } | { error: string };
 
@@ -12,7 +13,8 @@ export function prepareRename(project: ProjectState, uri: string, position: Posi
   const found = keyAt(project, uri, position);
   if (!found) return undefined;
   if (found.key === '') return { error: 'This reference names no secret.' };
-  return { range: found.range, placeholder: found.key };
+  // An invalid name may be a pasted value: the editor's rename box starts empty rather than showing it.
+  return { range: found.range, placeholder: isValidKey(found.key) ? found.key : '' };
 }
 
 export interface RenamePlan {
@@ -37,7 +39,7 @@ export function planRename(
   if (!found) return undefined;
   if (!isValidKey(newName))
     return {
-      error: `"${newName}" is not a valid secret name: use letters, digits and _ and do not start with a digit.`,
+      error: `${describeInvalidNameCapitalised(newName)} cannot be a secret name: use letters, digits and _ and do not start with a digit.`,
     };
   const clash = existingDefinitions(project, newName, found.key);
   if (clash !== undefined) return { error: clash };

@@ -34,14 +34,15 @@ export interface StatusRow {
 }
 
 /**
- * One row per key known anywhere: the local files of both environments, the remote lists that are known (fresh
- * or stale), and valid references (an invalid name is a diagnostic, not a key). Sorted by UTF-16 code unit,
+ * One row per key known anywhere: the valid keys of the local files of both environments, the remote lists that
+ * are known (fresh or stale), and valid references (an invalid name is a diagnostic, not a key, and may be a
+ * pasted value: never listed). Sorted by UTF-16 code unit,
  * the order of the API's listing and the sync plan.
  */
 export function secretStatus(project: ProjectState): StatusRow[] {
   const keys = new Set<string>();
   for (const environment of WRITABLE_ENVIRONMENTS)
-    for (const key of envFileFor(project, environment)?.keys.keys() ?? []) keys.add(key);
+    for (const key of envFileFor(project, environment)?.keys.keys() ?? []) if (isValidKey(key)) keys.add(key);
   for (const environment of ENVIRONMENTS) {
     const remote = project.remote[environment];
     if (remote.state !== 'unknown') for (const key of remote.names) keys.add(key);

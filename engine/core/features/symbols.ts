@@ -1,10 +1,13 @@
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
+import { isValidKey } from '../model/environments';
+import { describeInvalidName } from '../model/invalidName';
 import type { EnvFileState, WorkspaceIndex } from '../model/workspaceIndex';
 
 /** Outline of an .env file: one symbol per entry, named by its key. Never a value, not even as detail. */
 export function documentSymbols(file: EnvFileState): DocumentSymbol[] {
   return file.parsed.entries.map((entry) => ({
-    name: entry.key,
+    // An invalid key may be a pasted value: described, never quoted (invalidName.ts).
+    name: isValidKey(entry.key) ? entry.key : `(${describeInvalidName(entry.key)})`,
     kind: SymbolKind.Constant,
     detail: entry.exported ? 'export' : '',
     range: file.lineIndex.rangeOf(entry.entryStart, entry.entryEnd),
@@ -24,7 +27,7 @@ export function workspaceSymbols(index: WorkspaceIndex, query: string, limit = 5
   for (const project of index.allProjects()) {
     for (const file of project.envFiles.values()) {
       for (const location of file.keys.values()) {
-        if (!matches(location.key)) continue;
+        if (!isValidKey(location.key) || !matches(location.key)) continue;
         result.push({
           name: location.key,
           kind: SymbolKind.Constant,

@@ -1,6 +1,6 @@
-import { createReplaceStream } from 'modern-ahocorasick/stream';
 import type { EnvFileState } from '../model/workspaceIndex';
 import { ValueDictionary } from './dictionary';
+import { redactValues, valueRedactor, type Redactor } from './valueRedaction';
 
 /**
  * What `redact`, `preview` and Copy Redacted print instead of a value: `[SECRET:KEY]`. Its dictionary holds every
@@ -17,29 +17,17 @@ export function redactionDictionary(envFiles: Iterable<EnvFileState>): ValueDict
 
 export const redactionMarker = (key: string): string => `[SECRET:${key}]`;
 
-/** A whole text with every value replaced by its marker. */
+/** A whole text with every value replaced by its marker; overlapping values are covered as one (valueRedaction.ts). */
 export function redactText(text: string, dictionary: ValueDictionary): string {
-  if (dictionary.size === 0) return text;
-  return dictionary.matcher().replace(text, (match) => redactionMarker(dictionary.keyOf(match.pattern) ?? 'UNKNOWN'), {
-    strategy: 'leftmost-longest',
-  });
+  return redactValues(text, dictionary, redactionMarker);
 }
+
+export type { Redactor };
 
 /**
  * A streaming redactor: `write` returns what is settled so far, holding back at most the longest value's
  * length of undecided text, so a value split across chunks is still replaced and memory stays bounded.
  */
-export interface Redactor {
-  write(chunk: string): string;
-  end(): string;
-}
-
 export function createRedactor(dictionary: ValueDictionary): Redactor {
-  if (dictionary.size === 0) return { write: (chunk) => chunk, end: () => '' };
-  const stream = createReplaceStream(
-    dictionary.matcher(),
-    (match) => redactionMarker(dictionary.keyOf(match.pattern) ?? 'UNKNOWN'),
-    { strategy: 'leftmost-longest' },
-  );
-  return { write: (chunk) => stream.write(chunk).join(''), end: () => stream.end().join('') };
+  return valueRedactor(dictionary, redactionMarker);
 }

@@ -1,5 +1,6 @@
 import { DROPPED_KEYS, parseEnv } from '../model/envParser';
 import { isValidKey } from '../model/environments';
+import { describeInvalidName } from '../model/invalidName';
 import type { RemoteNameList } from '../model/remoteNames';
 import { promptReferencePattern } from '../model/references';
 import { extractSystemPrompts } from './lexer';
@@ -66,14 +67,16 @@ export function compilePrompt(
 /**
  * Replaces each prompt reference with the mask or the missing literal, adding missing keys to `missing`. A name
  * that fails the key pattern can never be set on the platform (even if a `.env` file has it: dotenv accepts
- * `-` and `.`), so it is always missing.
+ * `-` and `.`), so it is always missing; it shows as `[MISSING_SECRET:<a 51-character name with '-' in it>]`.
  */
 export function compileTemplate(text: string, isSet: (key: string) => boolean, missing: Set<string>): string {
   return text.replace(promptReferencePattern(), (_match, template: string | undefined, angle: string | undefined) => {
     const key = template ?? angle ?? '';
     if (isValidKey(key) && isSet(key)) return SET_SECRET_MASK;
-    missing.add(key);
-    return missingSecretLiteral(key);
+    // The platform prints the name as written; the preview describes it instead, as it may be a pasted value.
+    const shown = isValidKey(key) ? key : `<${describeInvalidName(key)}>`;
+    missing.add(shown);
+    return missingSecretLiteral(shown);
   });
 }
 

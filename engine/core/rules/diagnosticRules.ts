@@ -1,6 +1,7 @@
 import { DiagnosticSeverity } from 'vscode-languageserver-types';
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import type { MisreadKind, NonAsciiKey } from './misreads';
+import { describeInvalidNameCapitalised } from '../model/invalidName';
 
 /**
  * The one table of diagnostic rules. Codes are stable strings (ARCHITECTURE.md): tests, the `struere.severity`
@@ -64,8 +65,9 @@ export const RULES = {
     description: 'The key fails ^[A-Za-z_][A-Za-z0-9_]*$; the API refuses it, so sync would be refused.',
     help: 'Rename the key so it uses only letters, digits and _ and does not start with a digit (the quick fix offers a valid name), then update its references.',
     blocksSync: true,
+    // The key is described, not quoted: a value pasted as a key must not be printed (invalidName.ts).
     message: ({ key }: { key: string }) =>
-      `${key} is not a valid secret name: use letters, digits and _ and do not start with a digit. Sync refuses this file until it is fixed.`,
+      `${describeInvalidNameCapitalised(key)} cannot be a secret name: use letters, digits and _ and do not start with a digit. Sync refuses this file until it is fixed.`,
   },
   'duplicate-key': {
     severity: 'warning',
@@ -117,7 +119,7 @@ export const RULES = {
     message: ({ key }: { key: string }) =>
       key === ''
         ? 'This reference names no secret: it can never resolve.'
-        : `"${key}" is not a valid secret name (^[A-Za-z_][A-Za-z0-9_]*$): this reference can never resolve.`,
+        : `${describeInvalidNameCapitalised(key)} cannot be a key (^[A-Za-z_][A-Za-z0-9_]*$): this reference can never resolve.`,
   },
   'not-gitignored': {
     severity: 'warning',

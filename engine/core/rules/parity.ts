@@ -1,6 +1,6 @@
 import type { Diagnostic } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
-import { ENV_FILE_NAMES, type WritableEnvironment } from '../model/environments';
+import { ENV_FILE_NAMES, isValidKey, type WritableEnvironment } from '../model/environments';
 import { envFileFor, keysUnknown, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 
 const OTHER: Record<WritableEnvironment, WritableEnvironment> = {
@@ -23,7 +23,8 @@ export function validateParity(file: EnvFileState, project: ProjectState, severi
   if (!file.environment || !sibling || keysUnknown(sibling) || keysUnknown(file)) return [];
   const diagnostics: Diagnostic[] = [];
   for (const location of file.keys.values()) {
-    if (sibling.keys.has(location.key)) continue;
+    // An invalid key is invalid-key's alone: it may be a pasted value, never quoted (invalidName.ts).
+    if (sibling.keys.has(location.key) || !isValidKey(location.key)) continue;
     const diagnostic = makeDiagnostic(
       'env-parity',
       location.keyRange,
@@ -45,5 +46,5 @@ export function validateParity(file: EnvFileState, project: ProjectState, severi
 export function keysMissingHere(file: EnvFileState, project: ProjectState): string[] {
   const sibling = siblingOf(file, project);
   if (!sibling) return [];
-  return [...sibling.keys.keys()].filter((key) => !file.keys.has(key)).sort();
+  return [...sibling.keys.keys()].filter((key) => !file.keys.has(key) && isValidKey(key)).sort();
 }

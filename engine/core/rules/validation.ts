@@ -75,7 +75,9 @@ export function validateEnvFile(
       push(keyProblem('dropped-key', entry, lineIndex, { key: entry.key }, settings));
     const firstLine = firstLineOf.get(entry.key);
     if (firstLine === undefined) firstLineOf.set(entry.key, entry.line);
-    else push(keyProblem('duplicate-key', entry, lineIndex, { key: entry.key, firstLine }, settings));
+    // An invalid key is invalid-key's alone: it may be a pasted value, never quoted (invalidName.ts).
+    else if (isValidKey(entry.key))
+      push(keyProblem('duplicate-key', entry, lineIndex, { key: entry.key, firstLine }, settings));
   }
 
   for (const misread of findMisreads(lineIndex.text, parsed)) {
@@ -116,9 +118,9 @@ function keyProblem<C extends 'invalid-key' | 'dropped-key' | 'duplicate-key'>(
   args: RuleArgs<C>,
   settings: ValidationSettings,
 ): Diagnostic | undefined {
-  return makeDiagnostic(code, lineIndex.rangeOf(entry.keyStart, entry.keyEnd), args, settings.severity, {
-    key: entry.key,
-  });
+  const range = lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
+  // An invalid key carries no data: it may be a pasted value (the rename fix finds it by its range).
+  return makeDiagnostic(code, range, args, settings.severity, code === 'invalid-key' ? undefined : { key: entry.key });
 }
 
 /** Diagnostics of a prompt or tool file: references that can never resolve or are unset in the selected environment. */

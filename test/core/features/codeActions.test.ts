@@ -63,7 +63,7 @@ test('invalid-key: rename to a valid name, references follow', () => {
   const file = fixture.project.envFiles.get(fixture.uri('.env.development'))!;
   const diagnostic = validateEnvFile(file, GIT_IGNORED, settings).find((d) => d.code === 'invalid-key')!;
   const [action] = codeActions(fixture.project, fixture.uri('.env.development'), [diagnostic], 'development', host());
-  assert.equal(action.title, 'Rename to MY_KEY');
+  assert.equal(action.title, 'Rename to a valid name (letters, digits and _)');
   const after = applyEdit(action.edit!, Object.fromEntries(Object.entries(texts).map(([n, t]) => [fixture.uri(n), t])));
   assert.equal(after[fixture.uri('.env.development')], 'MY_KEY=1\n');
   assert.equal(after[fixture.uri('p.md')], 'use {{secrets.MY_KEY}} here');

@@ -104,7 +104,7 @@ void test('a new template follows the first source: comments and order kept, val
     ].join('\n'),
     '.env.production': `A=1\n\n# Only in production\nP=${CANARY}\n`,
   });
-  const update = updateExampleText(undefined, exampleSources(fixture.project));
+  const update = updateExampleText(undefined, exampleSources(fixture.project), fixture.project.envFiles.values());
   assert.equal(
     update.text,
     ['# Support agent', 'A=', '', '# OLD_TOKEN=', 'B=', 'C=', '# Only in production', 'P=', ''].join('\n'),
@@ -118,10 +118,18 @@ void test('updating keeps the template as written and appends missing names with
     '.env.development': `A=1\r\n# the queue\r\nQUEUE=${CANARY}\r\n`,
     '.env.example': '# Template\r\nA=placeholder\r\nEXTRA=',
   });
-  const update = updateExampleText(exampleFileOf(fixture.project), exampleSources(fixture.project));
+  const update = updateExampleText(
+    exampleFileOf(fixture.project),
+    exampleSources(fixture.project),
+    fixture.project.envFiles.values(),
+  );
   assert.equal(update.text, '# Template\r\nA=placeholder\r\nEXTRA=\r\n# the queue\r\nQUEUE=\r\n');
   assert.deepEqual(update.added, ['QUEUE']);
   const again = fixtureProject({ '.env.development': 'A=1\n', '.env.example': update.text });
-  const none = updateExampleText(exampleFileOf(again.project), exampleSources(again.project));
+  const none = updateExampleText(
+    exampleFileOf(again.project),
+    exampleSources(again.project),
+    again.project.envFiles.values(),
+  );
   assert.deepEqual(none, { text: update.text, added: [] });
 });

@@ -30,7 +30,8 @@ test('rename from an .env key or a reference changes every file together; invali
   assert.equal(after[fixture.uri('t.ts')], 'context.secrets["NEW"]');
   assert.equal(after[fixture.uri('b.md')], '{{secrets.OLDER}}');
   assert.deepEqual(planRename(fixture.project, fixture.uri('.env.production'), { line: 0, character: 1 }, '9-bad'), {
-    error: '"9-bad" is not a valid secret name: use letters, digits and _ and do not start with a digit.',
+    error:
+      "A 5-character name starting with a digit, with '-' in it cannot be a secret name: use letters, digits and _ and do not start with a digit.",
   });
 });
 

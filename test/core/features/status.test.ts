@@ -27,8 +27,8 @@ void test('secretStatus: one sorted row per key known anywhere, with local, remo
   const rows = secretStatus(project);
   assert.deepEqual(
     rows.map((row) => row.key),
-    ['1BAD', 'DEV_ONLY', 'PROD_ONLY', 'REFERENCED_ONLY', 'REMOTE_ONLY', 'SHARED'],
-    'local keys (even invalid ones), remote names and valid references; never an invalid reference',
+    ['DEV_ONLY', 'PROD_ONLY', 'REFERENCED_ONLY', 'REMOTE_ONLY', 'SHARED'],
+    'valid local keys, remote names and valid references; never an invalid name (it may be a pasted value)',
   );
   const byKey = new Map(rows.map((row) => [row.key, row]));
   assert.deepEqual(byKey.get('SHARED'), {
@@ -115,7 +115,7 @@ void test('formatStatusText: remote state per environment, an aligned table, wha
       'possibly missing in production (referenced, not in the local file, remote unknown): DEV_ONLY, REFERENCED_ONLY, REMOTE_ONLY',
     ),
   );
-  assert.match(text, /6 keys · local: in the \.env file/);
+  assert.match(text, /5 keys · local: in the \.env file/);
   assert.ok(!text.includes('a # b'), 'no value');
   assert.match(formatStatusText([], remote), /no keys: /);
 });
@@ -138,6 +138,6 @@ void test('formatStatusMarkdown: a heading, the remote state table and the keys 
   assert.ok(lines.includes('- missing in development (referenced, not set): `REFERENCED_ONLY`, `REMOTE_ONLY`'));
   assert.ok(!markdown.includes('a # b'), 'no value');
   const tableRows = lines.filter((line) => line.startsWith('| `'));
-  assert.equal(tableRows.length, 6);
+  assert.equal(tableRows.length, 5);
   for (const line of tableRows) assert.equal(line.split('|').length, 7, 'five cells per row');
 });
