@@ -36,7 +36,7 @@ void test(
         `production has the key already, so no "Add to .env.production": ${offered.join(' | ')}`,
       );
       await s.screenshot('menu');
-      await add.first().click();
+      await s.applyCodeAction(`Add ${KEY} to .env.development`);
       await add.first().waitFor({ state: 'hidden' });
 
       // .env.development is in front, edited (not yet saved), the new key on a new last line, the cursor after `=`.

@@ -200,8 +200,8 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   // in 3 of 4 CI runs). Production's values are drawn nowhere else in this step, so the control must read one.
   recorder.step(`${prefix}diff`);
   await s.runCommand('File: Compare Active File With...');
-  // `first()`: the picker could list the file under its file search results as well.
-  await s.quickPickRow('.env.production').first().click();
+  // The picker could list the file under its file search results as well: the first row of it is taken.
+  await s.pickQuick('.env.production');
   await s.quickInput.waitFor({ state: 'hidden' });
   await s.page.locator('.editor-group-container.active .monaco-diff-editor').waitFor();
   await waitForEditorsDrawing(s, 2, cloaked ? ['COMPANY_NAME="', MASK] : ['COMPANY_NAME="']);

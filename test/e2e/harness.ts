@@ -476,6 +476,14 @@ export class Session {
     await this.page.keyboard.press('Control+.');
   }
 
+  /** In the open quick fix menu, the action whose row shows `title`: focused with the arrow keys, then Enter. */
+  async applyCodeAction(title: string): Promise<void> {
+    const menu = this.page.locator('.action-widget');
+    const row = menu.locator('.monaco-list-row').filter({ hasText: title }).first();
+    await this.selectListRow(menu, row, `the quick fix menu: ${title}`);
+    await this.page.keyboard.press('Enter');
+  }
+
   /**
    * The text a person sees on each rendered line of the active editor, top to bottom: what is hidden with
    * `display: none` is left out, what a decoration draws (`::before`, a mask) is in.
@@ -591,23 +599,22 @@ export class Session {
     return environment ? item.filter({ hasText: new RegExp(`^\\s*${environment}\\s*$`) }) : item;
   }
 
-  /** F1, the command's palette title, Enter. */
+  /** A quick input left open (a picker a step did not use) is closed, so the next key opens a fresh one. */
+  private async closeQuickInput(): Promise<void> {
+    if (!(await this.quickInput.isVisible())) return;
+    await this.page.keyboard.press('Escape');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** F1, the command's palette title, Enter once the command's row is the focused one. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('Escape');
+    await this.closeQuickInput();
     await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('input.input');
     await input.waitFor({ timeout: UI_TIMEOUT });
     await input.fill(`>${title}`);
-    const row = this.quickPickRow(title);
-    try {
-      await row.waitFor({ timeout: UI_TIMEOUT });
-    } catch (error) {
-      const offered = await this.quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
-      throw new Error(
-        `the command palette offers no "${title}" (it offers: ${offered.join(' | ') || 'nothing'}): ${String(error)}`,
-      );
-    }
-    await row.click();
+    await this.acceptQuickPick(this.quickPickRow(title), `the command palette: ${title}`);
   }
 
   /** A row of the open quick pick whose label is exactly `label` (descriptions may follow it). */
@@ -617,10 +624,41 @@ export class Session {
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
   }
 
+  /** Picks the row labelled `label` in the open quick pick (keyboard: focused, then Enter). */
   async pickQuick(label: string): Promise<void> {
-    const row = this.quickPickRow(label);
-    await row.waitFor({ timeout: UI_TIMEOUT });
-    await row.click();
+    await this.acceptQuickPick(this.quickPickRow(label), `the quick pick: ${label}`);
+  }
+
+  /**
+   * Moves the quick pick's focus to `row` with the arrow keys and presses Enter, each key once the list shows the
+   * effect of the one before; keys go to the quick input's own field, so nothing on screen can take them.
+   */
+  async acceptQuickPick(row: Locator, what: string): Promise<void> {
+    await this.selectListRow(this.quickInput.locator('.quick-input-list'), row.first(), what);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Focuses `row` in `list` (a quick pick or an action menu) with ArrowDown, one key per change of the focused
+   * row, at most once round the list (ArrowDown wraps around).
+   */
+  async selectListRow(list: Locator, row: Locator, what: string): Promise<void> {
+    try {
+      await row.waitFor({ timeout: UI_TIMEOUT });
+    } catch (error) {
+      const offered = await list.locator('.monaco-list-row').allInnerTexts();
+      throw new Error(`${what}: no such row (offered: ${offered.join(' | ') || 'nothing'}): ${String(error)}`);
+    }
+    const focused = list.locator('.monaco-list-row.focused');
+    const rows = await list.locator('.monaco-list-row').count();
+    for (let i = 0; !(await row.evaluate((el) => el.classList.contains('focused'))); i++) {
+      if (i > rows)
+        throw new Error(`${what}: the row never took the focus (focused: ${await focused.allInnerTexts()})`);
+      const before = (await focused.count()) > 0 ? await focused.first().getAttribute('data-index') : null;
+      await this.page.keyboard.press('ArrowDown');
+      const moved = before === null ? '' : `:not([data-index="${before}"])`;
+      await list.locator(`.monaco-list-row.focused${moved}`).first().waitFor({ timeout: UI_TIMEOUT });
+    }
   }
 
   notification(...texts: Array<string | RegExp>): Locator {
