@@ -434,18 +434,44 @@ export class Session {
 
   /** Puts the keyboard focus in the active editor by clicking into its text, then moves to the end. */
   async focusEditorEnd(): Promise<void> {
+    await this.dismissHovers();
     await this.activeEditor.locator('.view-lines').click();
     await this.page
       .locator('.editor-group-container.active .monaco-editor.focused')
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Control+End');
+    await this.moveMouseAway();
   }
 
-  /** Parks the pointer on an empty stretch of the editor so no tooltip covers what a screenshot shows. */
+  /**
+   * Parks the pointer where nothing shows a hover (the empty stretch of the activity bar), so that no tooltip
+   * covers what a screenshot shows or what the next click aims at.
+   */
   async moveMouseAway(): Promise<void> {
-    const box = await this.activeEditor.boundingBox();
-    if (box) await this.page.mouse.move(box.x + box.width - 120, box.y + box.height - 10);
+    const point = (await this.page.evaluate('window.__struereE2E.neutralPoint()')) as { x: number; y: number } | null;
+    if (!point) throw new Error('no spot in the workbench where the pointer can rest without a hover');
+    await this.page.mouse.move(point.x, point.y);
+  }
+
+  /**
+   * The pointer parked, then waits until no hover is painted: a tooltip left from where the pointer was (an
+   * Explorer row, a tab, a reference) stays while the pointer is over it and takes a click meant for what it covers.
+   */
+  async dismissHovers(): Promise<void> {
+    await this.moveMouseAway();
+    await this.page
+      .waitForFunction('window.__struereE2E.hoverShown() === false', undefined, { timeout: UI_TIMEOUT, polling: 'raf' })
+      .catch((error: unknown) => {
+        throw new Error(`a hover stayed on screen with the pointer parked away from it: ${String(error)}`);
+      });
+  }
+
+  /** Clicks `target` with no hover left to take the click, then parks the pointer so none grows from it. */
+  async click(target: Locator): Promise<void> {
+    await this.dismissHovers();
+    await target.click({ timeout: UI_TIMEOUT });
+    await this.moveMouseAway();
   }
 
   /** A rendered line of the active editor containing `text`. */
@@ -455,18 +481,32 @@ export class Session {
 
   /** Clicks just after `text` on its line (the cursor lands at the end of it). */
   async clickAfter(text: string): Promise<void> {
-    const line = this.editorLine(text);
-    await line.waitFor({ timeout: UI_TIMEOUT });
-    const box = await this.textBox(text);
-    await this.page.mouse.click(box.x + box.width, box.y + box.height / 2);
+    await this.clickText(text, 'end');
   }
 
   /** Clicks the middle of `text` on its line (the cursor lands inside it). */
   async clickOn(text: string): Promise<void> {
-    const line = this.editorLine(text);
-    await line.waitFor({ timeout: UI_TIMEOUT });
-    const box = await this.textBox(text);
-    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await this.clickText(text, 'middle');
+  }
+
+  /**
+   * Clicks on `text` in the active editor with no hover over it, until the caret is on its line: lines drawn
+   * above it afterwards (code lenses arrive after the text) can move the text between measuring and clicking,
+   * and the caret then shows that the click went to another line. The pointer is parked afterwards.
+   */
+  private async clickText(text: string, at: 'middle' | 'end'): Promise<void> {
+    await this.editorLine(text).waitFor({ timeout: UI_TIMEOUT });
+    await this.dismissHovers();
+    const deadline = Date.now() + UI_TIMEOUT;
+    for (;;) {
+      const box = await this.textBox(text);
+      await this.page.mouse.click(box.x + (at === 'end' ? box.width : box.width / 2), box.y + box.height / 2);
+      // The click is handled when the mouse event returns; the caret is drawn in the next animation frame.
+      await this.page.evaluate(RENDERED);
+      if (await this.page.evaluate(`window.__struereE2E.caretOnLineOf(${JSON.stringify(text)})`)) break;
+      if (Date.now() > deadline) throw new Error(`clicks on "${text}" did not put the caret on its line`);
+    }
+    await this.moveMouseAway();
   }
 
   /** The cursor on `text`, then Ctrl+. once the lightbulb says fixes are ready: the quick fix menu opens. */
@@ -705,6 +745,9 @@ export class Session {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Resolves after two animation frames: whatever the page scheduled to draw when it was called has been drawn. */
+const RENDERED = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))';
 
 interface Box {
   x: number;
