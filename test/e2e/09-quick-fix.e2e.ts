@@ -22,7 +22,7 @@ void test(
       await s.problemRow(KEY, 'missing-secret').first().waitFor();
       await s.waitForSquiggle(KEY, 'warning');
 
-      // The cursor on the key, Ctrl+. : the quick fix menu.
+      // The cursor on the key, the lightbulb on its line: the quick fix menu.
       await s.openQuickFixMenu(KEY);
       const menu = s.page.locator('.action-widget');
       const action = (title: string) => menu.locator('.monaco-list-row').filter({ hasText: title });

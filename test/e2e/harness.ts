@@ -509,17 +509,27 @@ export class Session {
     await this.moveMouseAway();
   }
 
-  /** The cursor on `text`, then Ctrl+. once the lightbulb says fixes are ready: the quick fix menu opens. */
+  /**
+   * The cursor on `text`, then a click on the lightbulb that shows on its line once fixes are ready: the quick fix
+   * menu opens with the fixes the lightbulb announced. Not Ctrl+.: it asks every provider again, and VS Code drops
+   * that request unanswered when the file's diagnostics change meanwhile (TypeScript's arrive whenever its project
+   * has loaded, and its provider answers only then): the menu then never opens.
+   */
   async openQuickFixMenu(text: string): Promise<void> {
     await this.clickOn(text);
+    const bulb = await this.page
+      .waitForFunction(`window.__struereE2E.lightbulbOnLineOf(${JSON.stringify(text)})`, undefined, {
+        timeout: UI_TIMEOUT,
+        polling: 'raf',
+      })
+      .catch((error: unknown) => {
+        throw new Error(`no lightbulb on the line of "${text}": ${String(error)}`);
+      });
+    const point = (await bulb.jsonValue()) as { x: number; y: number };
+    await this.dismissHovers();
+    await this.page.mouse.click(point.x, point.y);
     await this.moveMouseAway();
-    // The lightbulb tells a person that fixes are ready (in the gutter or beside the text).
-    await this.activeEditor
-      .locator('[class*="lightbulb" i], .codicon-light-bulb')
-      .filter({ visible: true })
-      .first()
-      .waitFor();
-    await this.page.keyboard.press('Control+.');
+    await this.page.locator('.action-widget .monaco-list-row').first().waitFor({ timeout: UI_TIMEOUT });
   }
 
   /** In the open quick fix menu, the action whose row shows `title`: focused with the arrow keys, then Enter. */

@@ -115,6 +115,27 @@
       return c.height > 0 && middle > l.top && middle < l.bottom;
     },
 
+    /**
+     * The middle of the lightbulb (in the gutter or beside the text) shown on the line of `needle` in the active
+     * editor, or null: one left on another line belongs to where the cursor was before.
+     */
+    lightbulbOnLineOf(needle) {
+      const editor = activeEditor();
+      const line = editor && lineWith(editor, needle);
+      if (!line) return null;
+      const l = line.getBoundingClientRect();
+      const bulbs = editor.querySelectorAll(
+        '.lightBulbWidget, .glyph-margin-widgets [class*="codicon-gutter-lightbulb"]',
+      );
+      for (const bulb of bulbs) {
+        const r = bulb.getBoundingClientRect();
+        const middle = r.y + r.height / 2;
+        if (painted(bulb) && r.width > 0 && middle > l.top && middle < l.bottom)
+          return { x: r.x + r.width / 2, y: middle };
+      }
+      return null;
+    },
+
     /** The drawn text of every rendered line of the active editor, top to bottom. */
     drawnLines() {
       const editor = activeEditor();
