@@ -16,7 +16,7 @@ void test(
       const development = s.environmentItem('development');
       await development.waitFor();
       await s.screenshot('development');
-      await development.click();
+      await s.click(development);
       for (const env of ['development', 'production', 'eval']) await s.quickPickRow(env).waitFor();
       await s.screenshot('quick-pick');
       await s.pickQuick('production');

@@ -26,6 +26,7 @@ void test(
 
       // For the docs: the summary alone (the progress toast gone), expanded to its whole text.
       await s.notification('syncing').first().waitFor({ state: 'detached' });
+      await s.dismissHovers();
       await summary.hover();
       await summary.locator('.codicon-notifications-expand').click();
       await summary.locator('.codicon-notifications-collapse').waitFor();

@@ -34,7 +34,7 @@ void test(
       const confirm = s.dialog.filter({ hasText: `Deploy ${keys.length} keys to production?` });
       await confirm.waitFor();
       await s.screenshot('confirm');
-      await confirm.locator('.monaco-button', { hasText: /^\s*Deploy\s*$/ }).click();
+      await s.click(confirm.locator('.monaco-button', { hasText: /^\s*Deploy\s*$/ }));
       await confirm.waitFor({ state: 'detached' });
       // The deploy reports back when it is done (`deployed …`, as sync reports `synced …`), not only the progress.
       await s

@@ -22,7 +22,7 @@ void test(
       await s.problemRow(KEY, 'missing-secret').first().waitFor();
       await s.waitForSquiggle(KEY, 'warning');
 
-      // The cursor on the key, Ctrl+. : the quick fix menu.
+      // The cursor on the key, the lightbulb on its line: the quick fix menu.
       await s.openQuickFixMenu(KEY);
       const menu = s.page.locator('.action-widget');
       const action = (title: string) => menu.locator('.monaco-list-row').filter({ hasText: title });
@@ -36,7 +36,7 @@ void test(
         `production has the key already, so no "Add to .env.production": ${offered.join(' | ')}`,
       );
       await s.screenshot('menu');
-      await add.first().click();
+      await s.applyCodeAction(`Add ${KEY} to .env.development`);
       await add.first().waitFor({ state: 'hidden' });
 
       // .env.development is in front, edited (not yet saved), the new key on a new last line, the cursor after `=`.

@@ -53,8 +53,8 @@ function writeCanaries(s: Session): void {
 
 /** The .env tab (not the active one) brought to front by a click, as a person switches tabs. */
 async function clickTab(s: Session, label: string): Promise<void> {
-  await s.page.locator('.tabs-container .tab', { hasText: label }).first().click();
-  await s.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: label }).waitFor();
+  await s.click(s.page.locator('.tabs-container .tab', { hasText: label }).first());
+  await s.activeTab(label).waitFor();
 }
 
 /**
@@ -98,11 +98,11 @@ async function waitForShownInEditors(s: Session, tokens: string[]): Promise<void
 }
 
 /** A reference tree lists files collapsed but the one under the cursor: expand both env files' groups. */
-async function expandEnvGroups(tree: Locator): Promise<void> {
+async function expandEnvGroups(s: Session, tree: Locator): Promise<void> {
   for (const file of ['.env.development', '.env.production']) {
     const row = tree.locator('.monaco-list-row[aria-expanded]', { hasText: file }).first();
     await row.waitFor();
-    if ((await row.getAttribute('aria-expanded')) === 'false') await row.click();
+    if ((await row.getAttribute('aria-expanded')) === 'false') await s.click(row);
     await tree.locator('.monaco-list-row[aria-expanded="true"]', { hasText: file }).waitFor();
   }
 }
@@ -157,10 +157,10 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   await s.runCommand('Peek References');
   // Only the group of the reference under the cursor starts expanded: open both env files' groups, then show the
   // first env line in the peek's editor.
-  await expandEnvGroups(peek);
+  await expandEnvGroups(s, peek);
   const envRows = peek.locator('.monaco-list-row', { hasText: 'COMPANY_NAME=' });
   await envRows.nth(1).waitFor();
-  await envRows.first().click();
+  await s.click(envRows.first());
   await peek.locator('.monaco-editor .view-line', { hasText: 'SUPPORT_EMAIL' }).first().waitFor();
   await valuesPainted();
   await s.page.keyboard.press('Escape');
@@ -170,7 +170,7 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   await s.clickOn('COMPANY_NAME');
   await s.runCommand('References: Find All References');
   const sidebar = s.page.locator('.part.sidebar');
-  await expandEnvGroups(sidebar);
+  await expandEnvGroups(s, sidebar);
   const rows = sidebar.locator('.monaco-list-row', { hasText: 'COMPANY_NAME=' });
   await rows.nth(1).waitFor();
   // Both env lines listed as the list draws them: masked, or (control) with their values.
@@ -200,8 +200,8 @@ async function runSteps(s: Session, recorder: FrameRecorder, prefix: string, clo
   // in 3 of 4 CI runs). Production's values are drawn nowhere else in this step, so the control must read one.
   recorder.step(`${prefix}diff`);
   await s.runCommand('File: Compare Active File With...');
-  // `first()`: the picker could list the file under its file search results as well.
-  await s.quickPickRow('.env.production').first().click();
+  // The picker could list the file under its file search results as well: the first row of it is taken.
+  await s.pickQuick('.env.production');
   await s.quickInput.waitFor({ state: 'hidden' });
   await s.page.locator('.editor-group-container.active .monaco-diff-editor').waitFor();
   await waitForEditorsDrawing(s, 2, cloaked ? ['COMPANY_NAME="', MASK] : ['COMPANY_NAME="']);

@@ -43,13 +43,13 @@ void test(
       // Control: production has PAGERDUTY_ROUTING_KEY, so its missing-secret row goes away — not a fix.
       await s.showProblems();
       await s.problemRow('PAGERDUTY_ROUTING_KEY', 'missing-secret').first().waitFor();
-      await s.environmentItem('development').click();
+      await s.click(s.environmentItem('development'));
       await s.pickQuick('production');
       await s.environmentItem('production').waitFor();
       await s.problemRow('PAGERDUTY_ROUTING_KEY', 'missing-secret').first().waitFor({ state: 'detached' });
       assert.deepEqual(await checkedSteps(s, STEPS.environment), [STEPS.open, STEPS.environment]);
 
-      await s.environmentItem('production').click();
+      await s.click(s.environmentItem('production'));
       await s.pickQuick('development');
       await s.environmentItem('development').waitFor();
       await s.problemRow('PAGERDUTY_ROUTING_KEY', 'missing-secret').first().waitFor();
@@ -81,7 +81,7 @@ void test(
       const keys = envKeys(s.file('.env.production'));
       const confirm = s.dialog.filter({ hasText: `Deploy ${keys.length} keys to production?` });
       await confirm.waitFor();
-      await confirm.locator('.monaco-button', { hasText: /^\s*Deploy\s*$/ }).click();
+      await s.click(confirm.locator('.monaco-button', { hasText: /^\s*Deploy\s*$/ }));
       await s
         .notification(/\bdeployed\b/, 'to production')
         .first()

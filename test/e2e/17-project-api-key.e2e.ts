@@ -38,7 +38,7 @@ void test(
       await s.enterPassword('sk_dev_other_organisation');
       const offline = s.notification('to verify the key').first();
       await offline.waitFor();
-      await offline.getByRole('button', { name: 'Save Anyway' }).click();
+      await s.click(offline.getByRole('button', { name: 'Save Anyway' }));
       await s.notification('saved for all projects (not verified)').first().waitFor();
       await api.configureFaults({ reset: true });
       await s.clearNotifications();

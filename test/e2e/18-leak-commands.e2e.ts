@@ -121,10 +121,7 @@ void test(
       await s.openFile('tools/listIssues.ts');
       await s.waitForSquiggle(TOKEN, 'error');
       await s.openQuickFixMenu(TOKEN);
-      const move = s.page
-        .locator('.action-widget .monaco-list-row')
-        .filter({ hasText: 'Move to .env.development as GITHUB_TOKEN' });
-      await move.first().click();
+      await s.applyCodeAction('Move to .env.development as GITHUB_TOKEN');
       const name = s.quickInput.locator('input.input');
       await name.waitFor();
       assert.equal(await name.inputValue(), 'GITHUB_TOKEN', 'the input box suggests the name from the kind');

@@ -401,45 +401,77 @@ export class Session {
     return this.page.locator(`.explorer-folders-view .monaco-list-row[aria-label="${label}"]`);
   }
 
-  /** Opens a file by clicking through the Explorer, as a person would (folders expanded on the way). */
+  /** The active tab of the active editor group, when it shows `name`. */
+  activeTab(name: string): Locator {
+    return this.page.locator('.editor-group-container.active .tabs-container .tab.active', { hasText: name });
+  }
+
+  /**
+   * Opens a file with quick open (Ctrl+P, its path, Enter once its row is the focused one): keys cannot be taken by a
+   * tooltip the way a click on an Explorer row can. The path is typed in full because quick open's file search
+   * leaves out what git ignores (the example's `.env.*` files) and finds a file by name only once it is in the
+   * editor history; a typed absolute path is looked up directly.
+   */
   async openFile(rel: string): Promise<void> {
-    const parts = rel.split('/');
-    for (const [i, part] of parts.entries()) {
-      const row = this.page.locator(
-        `.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"]`,
-      );
-      await row.waitFor({ timeout: UI_TIMEOUT });
-      if (i < parts.length - 1) {
-        if ((await row.getAttribute('aria-expanded')) !== 'true') await row.click();
-        await this.page
-          .locator(
-            `.explorer-folders-view .monaco-list-row[aria-level="${i + 1}"][aria-label="${part}"][aria-expanded="true"]`,
-          )
-          .waitFor({ timeout: UI_TIMEOUT });
-      } else {
-        await row.click();
-      }
-    }
-    const base = parts[parts.length - 1];
-    await this.page.locator('.tabs-container .tab.active', { hasText: base }).waitFor({ timeout: UI_TIMEOUT });
+    const base = path.posix.basename(rel);
+    const dir = path.posix.dirname(rel);
+    await this.closeQuickInput();
+    await this.page.keyboard.press('Control+P');
+    const input = this.quickInput.locator('input.input');
+    await input.waitFor({ timeout: UI_TIMEOUT });
+    await input.fill(this.file(rel));
+    const row = this.quickPickRow(base).filter({
+      has: this.page.locator('.label-description', {
+        hasText: new RegExp(`^\\s*${escapeRegExp(dir === '.' ? '' : dir)}\\s*$`),
+      }),
+    });
+    const rootRow = this.quickPickRow(base).filter({ hasNot: this.page.locator('.label-description') });
+    await this.acceptQuickPick(dir === '.' ? row.or(rootRow) : row, `quick open: ${rel}`);
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+    await this.activeTab(base).waitFor({ timeout: UI_TIMEOUT });
     await this.activeEditor.locator('.view-lines').waitFor({ timeout: UI_TIMEOUT });
-    await this.moveMouseAway();
   }
 
   /** Puts the keyboard focus in the active editor by clicking into its text, then moves to the end. */
   async focusEditorEnd(): Promise<void> {
+    await this.dismissHovers();
     await this.activeEditor.locator('.view-lines').click();
     await this.page
       .locator('.editor-group-container.active .monaco-editor.focused')
       .first()
       .waitFor({ timeout: UI_TIMEOUT });
     await this.page.keyboard.press('Control+End');
+    await this.moveMouseAway();
   }
 
-  /** Parks the pointer on an empty stretch of the editor so no tooltip covers what a screenshot shows. */
+  /**
+   * Parks the pointer where nothing shows a hover (the empty stretch of the activity bar), so that no tooltip
+   * covers what a screenshot shows or what the next click aims at.
+   */
   async moveMouseAway(): Promise<void> {
-    const box = await this.activeEditor.boundingBox();
-    if (box) await this.page.mouse.move(box.x + box.width - 120, box.y + box.height - 10);
+    const point = (await this.page.evaluate('window.__struereE2E.neutralPoint()')) as { x: number; y: number } | null;
+    if (!point) throw new Error('no spot in the workbench where the pointer can rest without a hover');
+    await this.page.mouse.move(point.x, point.y);
+  }
+
+  /**
+   * The pointer parked, then waits until no hover is painted: a tooltip left from where the pointer was (an
+   * Explorer row, a tab, a reference) stays while the pointer is over it and takes a click meant for what it covers.
+   */
+  async dismissHovers(): Promise<void> {
+    await this.moveMouseAway();
+    await this.page
+      .waitForFunction('window.__struereE2E.hoverShown() === false', undefined, { timeout: UI_TIMEOUT, polling: 'raf' })
+      .catch((error: unknown) => {
+        throw new Error(`a hover stayed on screen with the pointer parked away from it: ${String(error)}`);
+      });
+  }
+
+  /** Clicks `target` with no hover left to take the click, then parks the pointer so none grows from it. */
+  async click(target: Locator): Promise<void> {
+    await this.dismissHovers();
+    await target.click({ timeout: UI_TIMEOUT });
+    await this.moveMouseAway();
   }
 
   /** A rendered line of the active editor containing `text`. */
@@ -449,31 +481,63 @@ export class Session {
 
   /** Clicks just after `text` on its line (the cursor lands at the end of it). */
   async clickAfter(text: string): Promise<void> {
-    const line = this.editorLine(text);
-    await line.waitFor({ timeout: UI_TIMEOUT });
-    const box = await this.textBox(text);
-    await this.page.mouse.click(box.x + box.width, box.y + box.height / 2);
+    await this.clickText(text, 'end');
   }
 
   /** Clicks the middle of `text` on its line (the cursor lands inside it). */
   async clickOn(text: string): Promise<void> {
-    const line = this.editorLine(text);
-    await line.waitFor({ timeout: UI_TIMEOUT });
-    const box = await this.textBox(text);
-    await this.page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+    await this.clickText(text, 'middle');
   }
 
-  /** The cursor on `text`, then Ctrl+. once the lightbulb says fixes are ready: the quick fix menu opens. */
+  /**
+   * Clicks on `text` in the active editor with no hover over it, until the caret is on its line: lines drawn
+   * above it afterwards (code lenses arrive after the text) can move the text between measuring and clicking,
+   * and the caret then shows that the click went to another line. The pointer is parked afterwards.
+   */
+  private async clickText(text: string, at: 'middle' | 'end'): Promise<void> {
+    await this.editorLine(text).waitFor({ timeout: UI_TIMEOUT });
+    await this.dismissHovers();
+    const deadline = Date.now() + UI_TIMEOUT;
+    for (;;) {
+      const box = await this.textBox(text);
+      await this.page.mouse.click(box.x + (at === 'end' ? box.width : box.width / 2), box.y + box.height / 2);
+      // The click is handled when the mouse event returns; the caret is drawn in the next animation frame.
+      await this.page.evaluate(RENDERED);
+      if (await this.page.evaluate(`window.__struereE2E.caretOnLineOf(${JSON.stringify(text)})`)) break;
+      if (Date.now() > deadline) throw new Error(`clicks on "${text}" did not put the caret on its line`);
+    }
+    await this.moveMouseAway();
+  }
+
+  /**
+   * The cursor on `text`, then a click on the lightbulb that shows on its line once fixes are ready: the quick fix
+   * menu opens with the fixes the lightbulb announced. Not Ctrl+.: it asks every provider again, and VS Code drops
+   * that request unanswered when the file's diagnostics change meanwhile (TypeScript's arrive whenever its project
+   * has loaded, and its provider answers only then): the menu then never opens.
+   */
   async openQuickFixMenu(text: string): Promise<void> {
     await this.clickOn(text);
+    const bulb = await this.page
+      .waitForFunction(`window.__struereE2E.lightbulbOnLineOf(${JSON.stringify(text)})`, undefined, {
+        timeout: UI_TIMEOUT,
+        polling: 'raf',
+      })
+      .catch((error: unknown) => {
+        throw new Error(`no lightbulb on the line of "${text}": ${String(error)}`);
+      });
+    const point = (await bulb.jsonValue()) as { x: number; y: number };
+    await this.dismissHovers();
+    await this.page.mouse.click(point.x, point.y);
     await this.moveMouseAway();
-    // The lightbulb tells a person that fixes are ready (in the gutter or beside the text).
-    await this.activeEditor
-      .locator('[class*="lightbulb" i], .codicon-light-bulb')
-      .filter({ visible: true })
-      .first()
-      .waitFor();
-    await this.page.keyboard.press('Control+.');
+    await this.page.locator('.action-widget .monaco-list-row').first().waitFor({ timeout: UI_TIMEOUT });
+  }
+
+  /** In the open quick fix menu, the action whose row shows `title`: focused with the arrow keys, then Enter. */
+  async applyCodeAction(title: string): Promise<void> {
+    const menu = this.page.locator('.action-widget');
+    const row = menu.locator('.monaco-list-row').filter({ hasText: title }).first();
+    await this.selectListRow(menu, row, `the quick fix menu: ${title}`);
+    await this.page.keyboard.press('Enter');
   }
 
   /**
@@ -591,23 +655,22 @@ export class Session {
     return environment ? item.filter({ hasText: new RegExp(`^\\s*${environment}\\s*$`) }) : item;
   }
 
-  /** F1, the command's palette title, Enter. */
+  /** A quick input left open (a picker a step did not use) is closed, so the next key opens a fresh one. */
+  private async closeQuickInput(): Promise<void> {
+    if (!(await this.quickInput.isVisible())) return;
+    await this.page.keyboard.press('Escape');
+    await this.quickInput.waitFor({ state: 'hidden', timeout: UI_TIMEOUT });
+  }
+
+  /** F1, the command's palette title, Enter once the command's row is the focused one. */
   async runCommand(title: string): Promise<void> {
     await this.page.keyboard.press('Escape');
+    await this.closeQuickInput();
     await this.page.keyboard.press('F1');
     const input = this.quickInput.locator('input.input');
     await input.waitFor({ timeout: UI_TIMEOUT });
     await input.fill(`>${title}`);
-    const row = this.quickPickRow(title);
-    try {
-      await row.waitFor({ timeout: UI_TIMEOUT });
-    } catch (error) {
-      const offered = await this.quickInput.locator('.quick-input-list .monaco-list-row .label-name').allInnerTexts();
-      throw new Error(
-        `the command palette offers no "${title}" (it offers: ${offered.join(' | ') || 'nothing'}): ${String(error)}`,
-      );
-    }
-    await row.click();
+    await this.acceptQuickPick(this.quickPickRow(title), `the command palette: ${title}`);
   }
 
   /** A row of the open quick pick whose label is exactly `label` (descriptions may follow it). */
@@ -617,10 +680,41 @@ export class Session {
       .filter({ has: this.page.locator('.label-name', { hasText: new RegExp(`^\\s*${escapeRegExp(label)}\\s*$`) }) });
   }
 
+  /** Picks the row labelled `label` in the open quick pick (keyboard: focused, then Enter). */
   async pickQuick(label: string): Promise<void> {
-    const row = this.quickPickRow(label);
-    await row.waitFor({ timeout: UI_TIMEOUT });
-    await row.click();
+    await this.acceptQuickPick(this.quickPickRow(label), `the quick pick: ${label}`);
+  }
+
+  /**
+   * Moves the quick pick's focus to `row` with the arrow keys and presses Enter, each key once the list shows the
+   * effect of the one before; keys go to the quick input's own field, so nothing on screen can take them.
+   */
+  async acceptQuickPick(row: Locator, what: string): Promise<void> {
+    await this.selectListRow(this.quickInput.locator('.quick-input-list'), row.first(), what);
+    await this.page.keyboard.press('Enter');
+  }
+
+  /**
+   * Focuses `row` in `list` (a quick pick or an action menu) with ArrowDown, one key per change of the focused
+   * row, at most once round the list (ArrowDown wraps around).
+   */
+  async selectListRow(list: Locator, row: Locator, what: string): Promise<void> {
+    try {
+      await row.waitFor({ timeout: UI_TIMEOUT });
+    } catch (error) {
+      const offered = await list.locator('.monaco-list-row').allInnerTexts();
+      throw new Error(`${what}: no such row (offered: ${offered.join(' | ') || 'nothing'}): ${String(error)}`);
+    }
+    const focused = list.locator('.monaco-list-row.focused');
+    const rows = await list.locator('.monaco-list-row').count();
+    for (let i = 0; !(await row.evaluate((el) => el.classList.contains('focused'))); i++) {
+      if (i > rows)
+        throw new Error(`${what}: the row never took the focus (focused: ${await focused.allInnerTexts()})`);
+      const before = (await focused.count()) > 0 ? await focused.first().getAttribute('data-index') : null;
+      await this.page.keyboard.press('ArrowDown');
+      const moved = before === null ? '' : `:not([data-index="${before}"])`;
+      await list.locator(`.monaco-list-row.focused${moved}`).first().waitFor({ timeout: UI_TIMEOUT });
+    }
   }
 
   notification(...texts: Array<string | RegExp>): Locator {
@@ -661,6 +755,9 @@ export class Session {
 function escapeRegExp(s: string): string {
   return s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
+
+/** Resolves after two animation frames: whatever the page scheduled to draw when it was called has been drawn. */
+const RENDERED = 'new Promise((resolve) => requestAnimationFrame(() => requestAnimationFrame(resolve)))';
 
 interface Box {
   x: number;

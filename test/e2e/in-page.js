@@ -61,7 +61,81 @@
     return out + pseudoText(node, '::after');
   }
 
+  /** What reacts to the pointer (a hover, a click target); a point over none of these is a neutral resting place. */
+  const POINTER_TARGETS =
+    'a, button, input, [role="button"], [role="tab"], [role="treeitem"], [role="listitem"], [role="option"], ' +
+    '.action-item, .monaco-list-row, .monaco-editor, .statusbar-item, .monaco-sash, .monaco-hover, ' +
+    '.workbench-hover-container, .quick-input-widget, .notification-toast, .monaco-dialog-box';
+
   window.__struereE2E = {
+    /**
+     * A point where the pointer can rest without anything under it showing a hover: the empty stretch of the
+     * activity bar between its top and bottom icons, else an empty spot of the title bar; null if there is none
+     * (then the failure says so, rather than the pointer resting on something that reacts).
+     */
+    neutralPoint() {
+      const candidates = [];
+      const activity = document.querySelector('.part.activitybar');
+      if (activity) {
+        const r = activity.getBoundingClientRect();
+        for (let f = 0.5; f <= 0.8; f += 0.1) candidates.push([r.x + r.width / 2, r.y + r.height * f]);
+      }
+      const title = document.querySelector('.part.titlebar');
+      if (title) {
+        const r = title.getBoundingClientRect();
+        for (let f = 0.1; f <= 0.4; f += 0.1) candidates.push([r.x + r.width * f, r.y + r.height / 2]);
+      }
+      for (const [x, y] of candidates) {
+        const el = document.elementFromPoint(x, y);
+        // A menu's block over the window (the quick fix menu's) takes the pointer without reacting to it.
+        if (el && (el.closest('.context-view-block') || !el.closest(POINTER_TARGETS))) return { x, y };
+      }
+      return null;
+    },
+
+    /** Whether a hover is painted: an editor hover or a workbench tooltip (Explorer rows, tabs, status bar). */
+    hoverShown() {
+      return Array.from(document.querySelectorAll('.workbench-hover-container, .monaco-hover')).some(
+        (el) => painted(el) && !el.closest('.hidden'),
+      );
+    },
+
+    /**
+     * Whether the primary caret of the active editor is on the rendered line showing `needle` (a click meant for
+     * that line put it there).
+     */
+    caretOnLineOf(needle) {
+      const editor = activeEditor();
+      const line = editor && lineWith(editor, needle);
+      const caret = editor && editor.querySelector('.cursors-layer .cursor');
+      if (!line || !caret) return false;
+      const l = line.getBoundingClientRect();
+      const c = caret.getBoundingClientRect();
+      const middle = c.y + c.height / 2;
+      return c.height > 0 && middle > l.top && middle < l.bottom;
+    },
+
+    /**
+     * The middle of the lightbulb (in the gutter or beside the text) shown on the line of `needle` in the active
+     * editor, or null: one left on another line belongs to where the cursor was before.
+     */
+    lightbulbOnLineOf(needle) {
+      const editor = activeEditor();
+      const line = editor && lineWith(editor, needle);
+      if (!line) return null;
+      const l = line.getBoundingClientRect();
+      const bulbs = editor.querySelectorAll(
+        '.lightBulbWidget, .glyph-margin-widgets [class*="codicon-gutter-lightbulb"]',
+      );
+      for (const bulb of bulbs) {
+        const r = bulb.getBoundingClientRect();
+        const middle = r.y + r.height / 2;
+        if (painted(bulb) && r.width > 0 && middle > l.top && middle < l.bottom)
+          return { x: r.x + r.width / 2, y: middle };
+      }
+      return null;
+    },
+
     /** The drawn text of every rendered line of the active editor, top to bottom. */
     drawnLines() {
       const editor = activeEditor();
