@@ -33,7 +33,7 @@ void test('usage: one line per command in table order, its flags, then the reque
     '',
     'lint also take:',
     '  --retries N  retries per request (default 2 for listings, 5 for sync)',
-    '  --timeout S  seconds per attempt (default 10 to connect, 30 to answer)',
+    '  --timeout S  seconds per attempt, body included (default 10 to connect, 30 to answer, 120 in all)',
   ]);
 });
 
