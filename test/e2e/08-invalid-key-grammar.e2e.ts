@@ -15,7 +15,9 @@ void test(
 
       await s.waitForSquiggle('1BAD-KEY', 'error');
       await s.showProblems();
-      const row = s.problemRow('1BAD-KEY', 'invalid-key');
+      // The message describes the invalid name (it may be a pasted value) instead of quoting it.
+      const row = s.problemRow('An 8-character name', 'invalid-key');
+      assert.equal(await s.problemRow('1BAD-KEY', 'invalid-key').count(), 0, 'the row does not quote the name');
       await row.first().waitFor();
       assert.equal(
         await row.first().locator('.codicon-error').count(),
