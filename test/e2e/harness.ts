@@ -695,8 +695,10 @@ export class Session {
   }
 
   /**
-   * Focuses `row` in `list` (a quick pick or an action menu) with ArrowDown, one key per change of the focused
-   * row, at most once round the list (ArrowDown wraps around).
+   * Focuses `row` in `list` (a quick pick or an action menu) with ArrowDown. The list is read again before every
+   * key: it may still show what it showed before the text typed into its field was applied (a quick pick filters
+   * after the keystroke, quick open's results arrive later), so a key is pressed only while another row is focused,
+   * and the next only once the focus has moved or `row` has it.
    */
   async selectListRow(list: Locator, row: Locator, what: string): Promise<void> {
     try {
@@ -706,14 +708,21 @@ export class Session {
       throw new Error(`${what}: no such row (offered: ${offered.join(' | ') || 'nothing'}): ${String(error)}`);
     }
     const focused = list.locator('.monaco-list-row.focused');
-    const rows = await list.locator('.monaco-list-row').count();
-    for (let i = 0; !(await row.evaluate((el) => el.classList.contains('focused'))); i++) {
-      if (i > rows)
+    const rowFocused = row.and(focused);
+    for (let presses = 0; ; presses++) {
+      // A list focuses a row of its own once it has drawn its rows.
+      await focused.first().waitFor({ timeout: UI_TIMEOUT });
+      if ((await rowFocused.count()) > 0) return;
+      // ArrowDown wraps around: once round the list is enough.
+      if (presses > (await list.locator('.monaco-list-row').count()))
         throw new Error(`${what}: the row never took the focus (focused: ${await focused.allInnerTexts()})`);
-      const before = (await focused.count()) > 0 ? await focused.first().getAttribute('data-index') : null;
+      const before = await focused.first().getAttribute('data-index');
       await this.page.keyboard.press('ArrowDown');
-      const moved = before === null ? '' : `:not([data-index="${before}"])`;
-      await list.locator(`.monaco-list-row.focused${moved}`).first().waitFor({ timeout: UI_TIMEOUT });
+      await list
+        .locator(`.monaco-list-row.focused:not([data-index="${before}"])`)
+        .or(rowFocused)
+        .first()
+        .waitFor({ timeout: UI_TIMEOUT });
     }
   }
 
