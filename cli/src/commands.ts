@@ -3,6 +3,7 @@ import { command, DIR, FILE, PATHS, type CommandTable } from './commandLine';
 import { runExample } from './exampleCommand';
 import { runPreview } from './previewCommand';
 import { runRedact, stdioStreams } from './redactCommand';
+import { runRun } from './runCommand';
 import { runStatus } from './statusCommand';
 import { syncCommand } from './syncCommand';
 
@@ -51,6 +52,27 @@ export const COMMANDS: CommandTable = {
     operand: DIR,
     flags: {},
     run: ({ operand }, io) => runExample({ dir: operand }, io),
+  }),
+  run: command({
+    operand: DIR,
+    flags: {
+      env: { type: 'string', value: 'development|production' },
+      override: { type: 'boolean' },
+      'no-redact': { type: 'boolean' },
+    },
+    runsCommand: true,
+    note: "(CMD with the env file's values; its output redacted)",
+    run: ({ operand, flags, command: argv }, io) =>
+      runRun(
+        {
+          dir: operand,
+          env: flags.env,
+          override: flags.override === true,
+          redact: flags['no-redact'] !== true,
+          command: argv,
+        },
+        io,
+      ),
   }),
   redact: command({
     operand: DIR,

@@ -13,7 +13,7 @@ export type { CommandName } from './features/commands';
 export { EXAMPLE_FILE_NAME, exampleFileOf, exampleSources, updateExampleText } from './features/envExample';
 export { formatStatusText } from './features/status';
 export type { StatusRow } from './features/status';
-export { createRedactor, redactionDictionary, redactText } from './leaks/redaction';
+export { createByteRedactor, createRedactor, redactionDictionary, redactText } from './leaks/redaction';
 export { appendedEnvText } from './leaks/leakFixes';
 export type { MoveSecretArguments } from './leaks/leakFixes';
 export { scanForSecrets } from './leaks/secretScan';
