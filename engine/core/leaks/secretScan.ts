@@ -69,8 +69,8 @@ export async function scanForSecrets(text: string, filePath: string): Promise<Se
 const DATABASE_URL_RULE = '@secretlint/secretlint-rule-database-connection-string';
 
 /**
- * Passwords that templates, docker-compose files and framework defaults use for a local database. secretlint
- * 11.7.1 skips a few (`password`, `root`, `secret`, …) itself; these are the others real templates use.
+ * Passwords that templates, docker-compose files and framework defaults use for a local database. secretlint skips
+ * a few (`password`, `root`, `secret`, …) itself; these are the others real templates use.
  */
 const DEFAULT_LOCAL_PASSWORDS: ReadonlySet<string> = new Set([
   'postgres',
@@ -101,8 +101,8 @@ const LOOPBACK_HOSTS: ReadonlySet<string> = new Set([
 
 /**
  * A connection URL a committed template may hold without a secret in it: the password is the user name
- * (`postgres:postgres`, a docker default; secretlint 13 no longer reports it either), or a well-known default
- * password on a loopback host. Any other password, on any host, stays a finding.
+ * (`postgres:postgres`, a docker default; secretlint 13 skips it too, here also when percent-encoded), or a
+ * well-known default password on a loopback host. Any other password, on any host, stays a finding.
  */
 export function isDefaultDatabaseUrl(url: string): boolean {
   const match = /^[A-Za-z][A-Za-z0-9+.:-]*:\/\/([^:/\s@]+):([^@/\s]+)@(\[[^\]/\s]*\]|[^:/\s?]*)/.exec(url);
