@@ -32,7 +32,7 @@ export async function runMcp(options: McpOptions, io: CliIo): Promise<number> {
     io: { ...io, out: io.err },
     ...(options.limits ? { limits: options.limits } : {}),
   });
-  const ended = stdinEnded();
+  const ended = sessionEnded(io.signal);
   await server.connect(new StdioServerTransport());
   await ended;
   await server.close();
@@ -47,11 +47,15 @@ async function realFolder(dir: string): Promise<string> {
   return real;
 }
 
-/** Resolves when the client closes our stdin: the end of the session (the MCP stdio transport's rule). */
-function stdinEnded(): Promise<void> {
+/**
+ * Resolves when the client closes our stdin (the MCP stdio transport's end of a session) or on Ctrl-C: unlike a
+ * sync, the server has nothing in flight worth finishing.
+ */
+function sessionEnded(signal: AbortSignal | undefined): Promise<void> {
   return new Promise((resolve) => {
     process.stdin.once('end', resolve);
     process.stdin.once('close', resolve);
+    signal?.addEventListener('abort', () => resolve(), { once: true });
   });
 }
 

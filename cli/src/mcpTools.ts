@@ -190,20 +190,22 @@ async function secretsCheck(
   const given = args.paths !== undefined && args.paths.length > 0 ? args.paths : ['.'];
   const real = await Promise.all(given.map((each) => insideRoot(context.root, each)));
   const targets = await resolveCheckTargets(real);
-  if (targets.outside.length > 0)
-    throw new ToolRefusal(`not in a Struere project of the workspace: ${given.join(', ')}`);
-  // A file's project is the nearest struere.json above it, which may lie above DIR: that is outside too.
-  if (targets.folders.some((folder) => !isWithin(folder, context.root)))
-    throw new ToolRefusal('the project of a path given lies outside the workspace');
   // DIR is loaded whole, so a folder inside a project sees its project; only the paths given are reported.
-  const whole = { ...targets, folders: [context.root] };
-  const checked = await diagnoseTargets(whole, environment, context.root, context.api, context.io, context.limits);
-  const roots = checked?.projectRoots ?? [];
-  const stray = given.filter((_, index) => !roots.some((r) => isWithin(real[index]!, r) || isWithin(r, real[index]!)));
+  const { root, api, io, limits } = context;
+  const checked = await diagnoseTargets({ ...targets, folders: [root] }, environment, root, api, io, limits);
+  // A path in no project under DIR (a file in none, or whose project lies above DIR) is refused, not skipped.
+  const stray = real.filter((each) => !inAProjectOf(each, checked?.projectRoots ?? []));
   if (checked === undefined || stray.length > 0)
-    throw new ToolRefusal(`not in a Struere project of the workspace: ${(checked ? stray : given).join(', ')}`);
+    throw new ToolRefusal(
+      `not in a Struere project of the workspace: ${stray.map((each) => relativePath(root, each)).join(', ')}`,
+    );
   const text = formatDiagnosticsText(checked.diagnostics, environment, checked.projects);
   return result(text, { environment, projects: checked.projects, diagnostics: checked.diagnostics });
+}
+
+/** Inside one of the projects, or a folder holding one. */
+function inAProjectOf(target: string, projectRoots: readonly string[]): boolean {
+  return projectRoots.some((projectRoot) => isWithin(target, projectRoot) || isWithin(projectRoot, target));
 }
 
 /**

@@ -241,6 +241,37 @@ void test('mcp refuses paths outside DIR and wrong argument types as tool errors
   assert.deepEqual(results.map((answer) => canariesIn(JSON.stringify(answer))).flat(), []);
 });
 
+void test('mcp checks paths inside a project under DIR and refuses those in none', async (t) => {
+  const workspace = tempWorkspace({
+    'app/struere.json': '{"name":"app"}',
+    'app/.gitignore': '.env*\n',
+    'app/.env.development': `PLAIN=${VALUES.PLAIN}\n`,
+    'app/agents/support.md': 'Use {{secrets.NOT_SET}}.\n',
+    'scratch/notes.md': 'no project here\n',
+  });
+  t.after(() => workspace.dispose());
+  const { call, results } = await connect(t, workspace.dir);
+  for (const paths of [['app'], ['app/agents'], ['app/agents/support.md']]) {
+    const answer = await call({ name: 'secrets_check', arguments: { paths } });
+    assert.equal(answer.isError, undefined, `${paths[0]}: ${textOf(answer)}`);
+    const diagnostics = (answer.structuredContent as { diagnostics: { file: string; code: string }[] }).diagnostics;
+    assert.ok(
+      diagnostics.some((d) => d.file === 'app/agents/support.md' && d.code === 'missing-secret'),
+      paths[0],
+    );
+  }
+  for (const paths of [['scratch'], ['scratch/notes.md'], ['app', 'scratch']]) {
+    const answer = await call({ name: 'secrets_check', arguments: { paths } });
+    assert.equal(answer.isError, true, paths.join());
+    assert.match(textOf(answer), /not in a Struere project of the workspace: scratch/);
+  }
+  // DIR inside a project: the project lies above DIR, so its files are outside too.
+  const inner = await connect(t, workspace.path('app/agents'));
+  const above = await inner.call({ name: 'secrets_check', arguments: { paths: ['support.md'] } });
+  assert.equal(above.isError, true, textOf(above));
+  assert.deepEqual([...results, ...inner.results].map((answer) => canariesIn(JSON.stringify(answer))).flat(), []);
+});
+
 void test('mcp writes nothing but protocol on stdout and exits 0 when stdin closes', async (t) => {
   const workspace = project();
   t.after(() => workspace.dispose());
