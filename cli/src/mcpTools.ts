@@ -11,6 +11,7 @@ import { resolveCheckTargets } from './checkTargets';
 import { formatDiagnosticsText } from './diagnosticsReport';
 import { CliUsageError, type CliIo } from './io';
 import type { RequestLimits } from './requestLimits';
+import { planInput, planOutput, secretsPlan } from './mcpPlan';
 import { readStatus, relativePath } from './statusCommand';
 
 /**
@@ -128,6 +129,19 @@ export function registerSecretsTools(server: McpServer, context: ToolContext): v
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
     (args) => answer(context, () => secretsRequest(context, args)),
+  );
+  server.registerTool(
+    'secrets_plan',
+    {
+      title: 'Plan a sync (dry run)',
+      description:
+        'What `struere-secrets sync` (development) or a deploy (production) would do for each project: the keys it would create and update, the platform keys it keeps, or why it would be refused. A dry run: nothing is uploaded. Names and counts only; never a value.',
+      inputSchema: planInput,
+      outputSchema: planOutput,
+      annotations: { readOnlyHint: true, openWorldHint: true },
+    },
+    (args) =>
+      answer(context, () => secretsPlan(context.root, context.api, args.environment ?? 'development', context.limits)),
   );
 }
 

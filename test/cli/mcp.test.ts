@@ -128,7 +128,12 @@ void test('mcp lists exactly the contracted tools', async (t) => {
   t.after(() => workspace.dispose());
   const { client } = await connect(t, workspace.dir);
   const { tools } = await client.listTools();
-  assert.deepEqual(tools.map((tool) => tool.name).sort(), ['secrets_check', 'secrets_request', 'secrets_status']);
+  assert.deepEqual(tools.map((tool) => tool.name).sort(), [
+    'secrets_check',
+    'secrets_plan',
+    'secrets_request',
+    'secrets_status',
+  ]);
 });
 
 void test('mcp tools answer with names, states and paths, and no canary in any form reaches a result', async (t) => {
@@ -173,6 +178,11 @@ void test('mcp tools answer with names, states and paths, and no canary in any f
   assert.equal(request.isError, undefined, textOf(request));
   assert.match(textOf(request), /struere-secrets set NOT_SET --env development/);
   assert.match(textOf(request), /Struere: Set Secret…/);
+
+  // Without a key the plan is refused; the refusal names lines and keys, not values.
+  const plan = await call({ name: 'secrets_plan' });
+  assert.equal(plan.isError, undefined, textOf(plan));
+  assert.equal((plan.structuredContent as { projects: { outcome: string }[] }).projects[0]!.outcome, 'refused');
 
   // A value passed where a key goes (an agent pasting it) is described, never repeated.
   const pasted = await call({
@@ -341,3 +351,50 @@ interface StatusProject {
     environments: Record<string, { local: boolean; remote: string }>;
   }[];
 }
+
+void test('secrets_plan is a dry run against the local API: names to create, update and keep, nothing sent', async (t) => {
+  const server = await startServer(t, { apiKeys: [API_KEY] });
+  server.store.apply(
+    ['development', 'eval'],
+    [
+      { key: 'PLAIN', value: VALUES.REMOTE },
+      { key: 'REMOTE_ONLY', value: VALUES.REMOTE },
+    ],
+  );
+  const workspace = tempWorkspace({
+    'struere.json': '{"name":"clean"}',
+    '.gitignore': '.env*\n',
+    '.env.development': `PLAIN=${VALUES.PLAIN}\nQUOTED="${VALUES.QUOTED}"\n`,
+  });
+  const broken = project();
+  t.after(() => {
+    workspace.dispose();
+    broken.dispose();
+  });
+  const env = { STRUERE_API_URL: server.url, STRUERE_API_KEY: API_KEY };
+  const { call, results } = await connect(t, workspace.dir, env);
+  const plan = await call({ name: 'secrets_plan', arguments: { environment: 'development' } });
+  assert.equal(plan.isError, undefined, textOf(plan));
+  assert.deepEqual((plan.structuredContent as { projects: unknown[] }).projects, [
+    { path: '.', outcome: 'planned', create: ['QUOTED'], update: ['PLAIN'], remoteOnly: ['REMOTE_ONLY'], misread: [] },
+  ]);
+  assert.match(textOf(plan), /1 to create \(QUOTED\), 1 to update \(PLAIN\), 1 remote-only kept \(REMOTE_ONLY\)/);
+  // Nothing was sent: only listings reached the API, and the platform still holds its own value.
+  assert.deepEqual(
+    server.log.entries().filter((entry) => entry.method !== 'GET'),
+    [],
+  );
+  // assert.ok, not assert.equal: a failure names the key, never prints a value.
+  assert.ok(server.store.get('development', 'PLAIN') === VALUES.REMOTE, 'PLAIN on the platform is unchanged');
+  assert.ok(!server.store.has('development', 'QUOTED'), 'QUOTED was not created');
+
+  // A file with blocking diagnostics: refused, naming lines, never values; a production key is missing.
+  const other = await connect(t, broken.dir, env);
+  const refused = await other.call({ name: 'secrets_plan' });
+  assert.equal((refused.structuredContent as { projects: { outcome: string }[] }).projects[0]!.outcome, 'refused');
+  const production = await other.call({ name: 'secrets_plan', arguments: { environment: 'production' } });
+  assert.equal((production.structuredContent as { projects: { outcome: string }[] }).projects[0]!.outcome, 'refused');
+  const wrong = await other.call({ name: 'secrets_plan', arguments: { environment: 'eval' } });
+  assert.equal(wrong.isError, true);
+  assert.deepEqual([...results, ...other.results].map((answer) => canariesIn(JSON.stringify(answer))).flat(), []);
+});
