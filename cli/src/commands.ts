@@ -1,6 +1,7 @@
 import { runCheck } from './checkCommand';
 import { command, DIR, FILE, PATHS, type CommandTable } from './commandLine';
 import { runExample } from './exampleCommand';
+import { runMcp } from './mcpCommand';
 import { runPreview } from './previewCommand';
 import { runRedact, stdioStreams } from './redactCommand';
 import { runRun } from './runCommand';
@@ -79,5 +80,12 @@ export const COMMANDS: CommandTable = {
     flags: {},
     note: '(stdin → stdout, env values → [SECRET:KEY])',
     run: ({ operand }, io) => runRedact(operand, io, stdioStreams()),
+  }),
+  mcp: command({
+    operand: DIR,
+    flags: {},
+    callsApi: true,
+    note: '(MCP server over stdio for AI agents: names and states, never a value)',
+    run: ({ operand, limits }, io) => runMcp({ dir: operand, limits }, io),
   }),
 };

@@ -60,6 +60,11 @@ export function secretStatus(project: ProjectState): StatusRow[] {
   });
 }
 
+/** The URIs of the project's files that reference `key`, sorted: where a status row's `referencedBy` count comes from. */
+export function referencingFiles(project: ProjectState, key: string): string[] {
+  return [...(project.referencesByKey.get(key) ?? [])].sort(compareCodeUnits);
+}
+
 /** `local+remote`, `local`, `remote`, `—`; with the remote list unknown: `local+?` or `?`. */
 export function statusCellText(cell: StatusCell): string {
   if (cell.remote === 'unknown') return cell.local ? 'local+?' : '?';
