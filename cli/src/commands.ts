@@ -5,6 +5,8 @@ import { runMcp } from './mcpCommand';
 import { runPreview } from './previewCommand';
 import { runRedact, stdioStreams } from './redactCommand';
 import { runRun } from './runCommand';
+import { KEY_AND_DIR, runSet } from './setCommand';
+import { terminalSetInput } from './terminalInput';
 import { runStatus } from './statusCommand';
 import { syncCommand } from './syncCommand';
 
@@ -53,6 +55,30 @@ export const COMMANDS: CommandTable = {
     operand: DIR,
     flags: {},
     run: ({ operand }, io) => runExample({ dir: operand }, io),
+  }),
+  set: command({
+    operand: KEY_AND_DIR,
+    flags: {
+      env: { type: 'string', value: 'development|production' },
+      local: { type: 'boolean' },
+      replace: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+    },
+    callsApi: true,
+    note: '(the value from the terminal, echo off, or stdin)',
+    run: ({ operand, flags, limits }, io) =>
+      runSet(
+        {
+          ...operand,
+          env: flags.env,
+          local: flags.local === true,
+          replace: flags.replace === true,
+          yes: flags.yes === true,
+          limits,
+        },
+        io,
+        terminalSetInput(),
+      ),
   }),
   run: command({
     operand: DIR,

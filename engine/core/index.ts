@@ -14,7 +14,7 @@ export { EXAMPLE_FILE_NAME, exampleFileOf, exampleSources, updateExampleText } f
 export { formatStatusText } from './features/status';
 export type { StatusRow } from './features/status';
 export { createByteRedactor, createRedactor, redactionDictionary, redactText } from './leaks/redaction';
-export { appendedEnvText } from './leaks/leakFixes';
+export { appendedEnvText, replacedEnvText } from './leaks/leakFixes';
 export type { MoveSecretArguments } from './leaks/leakFixes';
 export { scanForSecrets } from './leaks/secretScan';
 export { parseEnv } from './model/envParser';
@@ -31,6 +31,7 @@ export {
 } from './model/environments';
 export type { Environment, WritableEnvironment } from './model/environments';
 export { isIgnoredByGit, isTemplateEnvFile } from './model/gitignore';
+export { describeInvalidName } from './model/invalidName';
 export type { EnvGitStatus, GitignoreFile } from './model/gitignore';
 export { lineEditOf } from './model/lineEdits';
 export type { LineEdit } from './model/lineEdits';

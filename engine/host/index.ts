@@ -8,3 +8,4 @@ export { openSecretsService } from './serviceHost';
 export { pathToUri, uriToPath, WorkspaceHost } from './workspaceHost';
 export { envFileBehind } from './promptSource';
 export { readForUpdate, RefusedWriteError, writeProjectFile } from './safeWrite';
+export { isGitIgnored } from './gitStatus';

@@ -5,7 +5,7 @@ import {
   type WritableEnvironment,
   writableEnvironmentOf,
 } from '../core';
-import { createApiClient, type RetryPolicy } from '../api';
+import { createApiClient, type ApiClientOptions, type RetryPolicy } from '../api';
 
 /**
  * One secret straight to the platform, for any front end (Struere: Set Secret… today): the API key's prefix is
@@ -20,6 +20,8 @@ export interface SetOneSecretOptions {
   readonly key: string;
   readonly value: string;
   readonly retry?: Partial<RetryPolicy>;
+  /** The CLI's --timeout; the editor keeps the client's defaults. */
+  readonly timeouts?: ApiClientOptions['timeouts'];
   readonly signal?: AbortSignal;
 }
 
@@ -65,6 +67,7 @@ export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOne
     baseUrl: options.apiUrl,
     apiKey: options.apiKey,
     retry: { maxRetries: 2, ...options.retry },
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
   try {
     const result = await client.upsert(
