@@ -27,7 +27,7 @@ export interface StatusJsonProject {
   path: string;
   /** struere.json's "name", else the folder's name. */
   name: string;
-  remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number }>;
+  remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number; dropped?: number }>;
   keys: StatusRow[];
 }
 
@@ -66,6 +66,7 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
               state: list.state,
               ...(list.reason ? { reason: list.reason } : {}),
               ...(list.state === 'unknown' ? {} : { count: list.names.size }),
+              ...(list.dropped ? { dropped: list.dropped } : {}),
             },
           ];
         }),

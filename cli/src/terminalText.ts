@@ -1,3 +1,5 @@
+import { escapeName } from '../../engine/core';
+
 /**
  * Repository content (project names, file names, keys, messages quoting them) reaches the terminal only through
  * here. C0/C1 control characters and bidirectional overrides could clear the screen, retitle the window or
@@ -7,8 +9,6 @@
 
 const UNSAFE = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
 
-const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/g;
-
 const escapeOne = (char: string): string => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`;
 
 /** Whole output text: everything unsafe escaped, line breaks kept. */
@@ -16,7 +16,5 @@ export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE, escapeOne);
 }
 
-/** One name (a file, a project): line breaks escaped too, so a name cannot forge an output line. */
-export function escapeName(name: string): string {
-  return name.replace(UNSAFE_IN_NAME, escapeOne);
-}
+/** One name (a file, a project): line breaks escaped too, so a name cannot forge an output line (engine/core). */
+export { escapeName };

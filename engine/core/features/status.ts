@@ -1,4 +1,4 @@
-import { compareCodeUnits } from '../base/text';
+import { compareCodeUnits, escapeName } from '../base/text';
 import {
   ENVIRONMENTS,
   ENV_FILE_NAMES,
@@ -104,7 +104,7 @@ export function formatStatusText(
   const table = [
     ['KEY', ...ENVIRONMENTS, 'refs'],
     ...rows.map((row) => [
-      row.key,
+      escapeName(row.key),
       ...ENVIRONMENTS.map((environment) => statusCellText(row.environments[environment])),
       String(row.referencedBy),
     ]),
@@ -121,7 +121,7 @@ export function formatStatusText(
     );
   }
   lines.push('');
-  lines.push(...missingLines(rows, (keys) => keys.join(', ')));
+  lines.push(...missingLines(rows, (keys) => keys.map(escapeName).join(', ')));
   lines.push(`${rows.length} key${rows.length === 1 ? '' : 's'} · ${LEGEND}`);
   return lines.join('\n');
 }
