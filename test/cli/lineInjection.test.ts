@@ -101,3 +101,19 @@ void test('remote names that fail the key pattern are dropped and counted, never
   );
   assert.deepEqual((project!.remote as Record<string, unknown>).development, { state: 'fresh', count: 1, dropped: 2 });
 });
+
+void test('check json: U+2028 and U+2029 in names are escaped, and parse back to the same name', async (t) => {
+  const workspace = tempWorkspace({
+    'struere.json': '{}',
+    '.env.development': `DEV_ONE=${CANARY}\n`,
+    '.env.z\u2029::error::ps': `Z=${CANARY}\n`,
+    'prompt\u2028::warning::ls.md': '{{secrets.NOT_SET_ANYWHERE}}\n',
+  });
+  t.after(() => workspace.dispose());
+  const result = await runCli(['check', workspace.dir, '--format', 'json']);
+  assert.deepEqual(forgedLines(result.stdout), []);
+  const files = (JSON.parse(result.stdout) as { diagnostics: { file: string }[] }).diagnostics.map((d) => d.file);
+  assert.ok(files.includes('prompt\u2028::warning::ls.md'), result.stdout);
+  assert.ok(files.includes('.env.z\u2029::error::ps'), result.stdout);
+  assert.ok(!result.stdout.includes(CANARY));
+});
