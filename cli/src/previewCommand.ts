@@ -24,7 +24,7 @@ import {
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';
-import { escapeName } from './terminalText';
+import { escapeName, neutralizeWorkflowCommands } from './terminalText';
 
 export interface PreviewOptions {
   file: string;
@@ -87,7 +87,7 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
     setMeans: `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
   });
   // A value pasted into the prompt, or reaching it any other way, is printed as [SECRET:KEY], as `redact` does.
-  io.out(redactText(preview, redactionDictionary(envFiles)));
+  io.out(neutralizeWorkflowCommands(redactText(preview, redactionDictionary(envFiles))));
   return 0;
 }
 

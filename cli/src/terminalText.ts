@@ -17,5 +17,15 @@ export function escapeForTerminal(text: string): string {
   return text.replace(UNSAFE, escapeOne);
 }
 
+/**
+ * A GitHub runner takes any output line that begins `::` (after leading spaces) for a workflow command. Text that
+ * is the repository's own content by design (a compiled prompt in `preview`) keeps its lines, but one that would
+ * begin a command is printed with a leading backslash, so the reader sees it and the runner does not run it.
+ */
+export function neutralizeWorkflowCommands(text: string): string {
+  // Spaces within the line only: `\s` would run across an empty line and put the backslash before it instead.
+  return text.replace(/^([^\S\n\r\u2028\u2029]*)::/gm, '\\$1::');
+}
+
 /** One name (a file, a project): line breaks escaped too, so a name cannot forge an output line (engine/core). */
 export { escapeName };

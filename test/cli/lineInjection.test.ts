@@ -117,3 +117,19 @@ void test('check json: U+2028 and U+2029 in names are escaped, and parse back to
   assert.ok(files.includes('.env.z\u2029::error::ps'), result.stdout);
   assert.ok(!result.stdout.includes(CANARY));
 });
+
+void test("preview: a prompt's own line that would begin a workflow command is printed behind a backslash", async (t) => {
+  const workspace = tempWorkspace({
+    'struere.json': '{}',
+    '.env.development': `A_KEY=${CANARY}\n`,
+    'p.md': 'Hello {{secrets.A_KEY}}\n::error file=forged::from the prompt\n  ::warning::indented\nplain line\n',
+  });
+  t.after(() => workspace.dispose());
+  const result = await runCli(['preview', workspace.path('p.md')]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.deepEqual(forgedLines(result.stdout), []);
+  assert.match(result.stdout, /^\\::error file=forged::from the prompt$/m);
+  assert.match(result.stdout, /^\\ {2}::warning::indented$/m);
+  assert.match(result.stdout, /^plain line$/m, 'control: other lines are printed as they are');
+  assert.ok(!result.stdout.includes(CANARY));
+});
