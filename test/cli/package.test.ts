@@ -54,8 +54,16 @@ void test('the packed CLI installs offline with no dependency and `npx struere-s
   );
   const manifest = JSON.parse(
     run(process.execPath, ['-p', 'JSON.stringify(require("struere-secrets/package.json"))'], { cwd: project }).stdout,
-  ) as { engines: { node: string }; bin: Record<string, string>; dependencies?: unknown };
+  ) as {
+    engines: { node: string };
+    bin: Record<string, string>;
+    dependencies?: unknown;
+    license: string;
+    repository: { url: string };
+  };
   assert.equal(manifest.dependencies, undefined);
+  assert.equal(manifest.license, 'MIT');
+  assert.match(manifest.repository.url, /^https:\/\/github\.com\//);
   assert.equal(manifest.engines.node, '>=20');
   assert.deepEqual(Object.keys(manifest.bin), ['struere-secrets']);
 
