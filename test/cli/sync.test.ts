@@ -429,3 +429,42 @@ void test('usage errors exit 2: eval is not writable, flags of other commands, n
   assert.match(results[0]!.stderr, /--env must be one of development, production/);
   assert.match(results[1]!.stderr, /sync does not take --format/);
 });
+
+void test('a key rotated on the platform: kept and said on stderr (exit 0), --strict exits 1, --overwrite sends it', async (t) => {
+  const server = await startServer(t);
+  const values = generatedSecrets(3);
+  const ws = project(t, { '.env.development': envText(values) });
+  const first = await runCli(['sync', ws.dir], { env: envFor(server) });
+  assert.equal(first.code, 0, first.stderr);
+  server.store.dashboardWrite('development', 'KEY_0001', 'rotated on the dashboard');
+
+  const kept = await runCli(['sync', ws.dir, '--yes'], { env: envFor(server) });
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(
+    kept.stdout,
+    /^ {2}KEY_0001: rotated on the platform on \d{4}-\d\d-\d\d \d\d:\d\d UTC; your local value is older: kept$/m,
+  );
+  assert.match(
+    kept.stdout,
+    /synced 0 keys to development: 0 created, 0 updated; 2 unchanged \(skipped\); 1 kept \(rotated on the platform\)\n$/,
+  );
+  assert.equal(
+    kept.stderr,
+    'struere-secrets: 1 key not sent (kept, conflicting or unverified): KEY_0001; send them with --overwrite KEY,… or --overwrite-all\n',
+  );
+  const strict = await runCli(['sync', ws.dir, '--strict'], { env: envFor(server) });
+  assert.equal(strict.code, 1);
+  assert.equal(puts(server), 1, 'neither run sent anything');
+  assertStoredValues(server, 'development', new Map([['KEY_0001', 'rotated on the dashboard']]), { subset: true });
+
+  const unknownName = await runCli(['sync', ws.dir, '--overwrite', 'KEY_0001,NOT_HERE', '--strict'], {
+    env: envFor(server),
+  });
+  assert.equal(unknownName.code, 0, unknownName.stderr);
+  assert.match(unknownName.stderr, /--overwrite names keys \.env\.development does not define: NOT_HERE/);
+  assertStoredValues(server, 'development', values);
+  const usage = await runCli(['sync', ws.dir, '--overwrite', 'A', '--overwrite-all'], { env: envFor(server) });
+  assert.equal(usage.code, 2);
+  const badName = await runCli(['sync', ws.dir, '--overwrite', 'A B'], { env: envFor(server) });
+  assert.equal(badName.code, 2);
+});
