@@ -7,13 +7,16 @@ import {
   formatStatusText,
   type RemoteNameList,
   type StatusRow,
+  type WritableEnvironment,
 } from '../../engine/core';
+import type { RemoteChange } from '../../engine/sync';
 import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../../engine/host';
 import { escapeName } from './terminalText';
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import type { RequestLimits } from './requestLimits';
 import { fillRemoteNames } from './remoteNames';
+import { platformChangeLines, platformChanges } from './platformChanges';
 
 export interface StatusOptions {
   dir: string;
@@ -29,6 +32,8 @@ export interface StatusJsonProject {
   name: string;
   remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number }>;
   keys: StatusRow[];
+  /** Keys the platform changed after this machine's last sync, per environment; only when there are some. */
+  changedOnPlatform?: Partial<Record<WritableEnvironment, RemoteChange[]>>;
 }
 
 /**
@@ -49,7 +54,10 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
     io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
     return 1;
   }
-  const remote = await fillRemoteNames(service, apiSettingsFrom(io.env), io, root, options.limits);
+  const api = apiSettingsFrom(io.env);
+  const remote = await fillRemoteNames(service, api, io, root, options.limits);
+  const fresh = (environment: WritableEnvironment): boolean => remote[environment].state === 'fresh';
+  const changes = await platformChanges(api, projects.map(uriToPath), fresh, options.limits);
 
   const results: StatusJsonProject[] = [];
   for (const projectUri of projects) {
@@ -71,6 +79,7 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
         }),
       ),
       keys: service.statusRows(projectUri) ?? [],
+      ...changedOf(changes.get(projectRoot)),
     });
   }
   results.sort((a, b) => compareCodeUnits(a.path, b.path));
@@ -80,10 +89,21 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
     return 0;
   }
   const blocks = results.map((result) =>
-    [`${escapeName(result.name)} (${escapeName(result.path)})`, '', formatStatusText(result.keys, remote)].join('\n'),
+    [
+      `${escapeName(result.name)} (${escapeName(result.path)})`,
+      '',
+      formatStatusText(result.keys, remote),
+      ...platformChangeLines(result.changedOnPlatform ?? {}),
+    ].join('\n'),
   );
   io.out(blocks.join('\n\n'));
   return 0;
+}
+
+function changedOf(
+  changes: Partial<Record<WritableEnvironment, RemoteChange[]>> | undefined,
+): Pick<StatusJsonProject, 'changedOnPlatform'> {
+  return changes && Object.keys(changes).length > 0 ? { changedOnPlatform: changes } : {};
 }
 
 const MANIFEST_MAX_BYTES = 64 * 1024;

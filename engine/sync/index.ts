@@ -10,7 +10,7 @@ export { API_KEY_VARIABLES, describePlan, prepareSync, SyncRefusedError } from '
 export type { PreparedSync, SyncPlan, SyncReport } from './syncFlow';
 export { everyKey, everyKeyReadAsWritten, syncProject, withOverwrites } from './syncProject';
 export { heldBack, platformDate } from './syncJournalText';
-export { stateDirectory } from './syncJournal';
+export { changedOnPlatform, isJournalled, stateDirectory } from './syncJournal';
 export type { RemoteChange } from './syncPlan';
 export type { KeyChoice, ShowProgress, SyncOutcome, SyncProjectOptions } from './syncProject';
 export type { DescribedReport } from './syncReportText';

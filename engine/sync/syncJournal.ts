@@ -280,3 +280,28 @@ function pendingEntry(journal: JournalView, key: string, pending: string): Journ
   const old = journal.entries.get(key);
   return { updatedAt: old?.updatedAt ?? '', fingerprint: old?.fingerprint ?? '', pending };
 }
+
+/**
+ * Keys the platform changed after this machine last wrote them (ARCHITECTURE.md `status`): journalled keys whose
+ * updatedAt on the platform is no longer the one recorded. A write of ours whose outcome is unknown (pending) is
+ * left out: it may be ours. Empty without a usable journal.
+ */
+export async function changedOnPlatform(
+  scope: JournalScope,
+  listing: ReadonlyMap<string, string>,
+  stateDir: string = stateDirectory(),
+): Promise<{ key: string; updatedAt: string }[]> {
+  const journal = await openJournal(scope, stateDir);
+  const changed: { key: string; updatedAt: string }[] = [];
+  for (const [key, entry] of journal.entries) {
+    const updatedAt = listing.get(key);
+    if (updatedAt !== undefined && updatedAt !== entry.updatedAt && entry.pending === undefined)
+      changed.push({ key, updatedAt });
+  }
+  return changed.sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+}
+
+/** Whether this machine's journal knows any key of `scope` (so a listing to compare with it is worth a request). */
+export async function isJournalled(scope: JournalScope, stateDir: string = stateDirectory()): Promise<boolean> {
+  return (await openJournal(scope, stateDir)).entries.size > 0;
+}
