@@ -325,6 +325,10 @@ void test('two concurrent syncs of one project never interleave: one waits its t
   );
   assertStoredValues(server, 'development', values);
   assertStoredValues(server, 'eval', values);
+  // Both processes journalled under the lock: the journal is whole, and a third run finds nothing to send.
+  const third = await runCli(['sync', ws.dir], { env: envFor(server) });
+  assert.equal(third.code, 0, third.stderr);
+  assert.match(third.stdout, /synced 0 keys to development: 0 created, 0 updated; 300 unchanged \(skipped\)\n$/);
 });
 
 void test('a folder of projects: all files are checked first, then each project syncs in path order', async (t) => {
