@@ -1,4 +1,4 @@
-import { DEFAULT_API_URL, type ProjectApiKeys } from '../../engine/api';
+import { DEFAULT_API_URL, isLoopbackHost, type ProjectApiKeys } from '../../engine/api';
 import {
   API_KEY_PREFIX,
   environmentOfApiKey,
@@ -6,6 +6,7 @@ import {
   type WritableEnvironment,
 } from '../../engine/core';
 import { API_KEY_VARIABLES } from '../../engine/sync';
+import { CliUsageError } from './io';
 
 /**
  * The CLI's API settings, from the environment only (never from a file in the project, so a cloned repository
@@ -55,4 +56,30 @@ export function apiSettingsFrom(env: Readonly<Record<string, string | undefined>
     warnings,
     syncKey: (environment) => own(environment) ?? general,
   };
+}
+
+/**
+ * The API settings of `mcp`. An agent launches it with an environment that a repository's committed MCP
+ * configuration can extend, so STRUERE_API_URL there may be the repository's word, not the user's: only the
+ * default or a loopback URL is taken, any other is refused before anything runs, so the user's key never goes
+ * where a repository points. The message does not repeat the URL (it may carry credentials).
+ */
+export function agentApiSettingsFrom(env: Readonly<Record<string, string | undefined>>): CliApiSettings {
+  const settings = apiSettingsFrom(env);
+  if (!isDefaultOrLoopback(settings.apiUrl))
+    throw new CliUsageError(
+      'mcp refuses STRUERE_API_URL: it is neither the default API nor a loopback address (127.0.0.1, ::1, localhost), and an MCP configuration committed in a repository can set it; unset it to use the default',
+    );
+  return settings;
+}
+
+function isDefaultOrLoopback(apiUrl: string): boolean {
+  let url: URL;
+  try {
+    url = new URL(apiUrl);
+  } catch (error) {
+    if (error instanceof TypeError) return false;
+    throw error;
+  }
+  return url.href === new URL(DEFAULT_API_URL).href || isLoopbackHost(url.hostname);
 }

@@ -1,8 +1,8 @@
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, ENVIRONMENTS } from '../../engine/core';
-import { openSecretsService, WorkspaceHost } from '../../engine/host';
-import { apiSettingsFrom } from './apiSettings';
-import { resolveCheckTargets } from './checkTargets';
+import { DEFAULT_SETTINGS, ENVIRONMENTS, type Environment } from '../../engine/core';
+import { openSecretsService, uriToPath, WorkspaceHost } from '../../engine/host';
+import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
+import { resolveCheckTargets, type CheckTargets } from './checkTargets';
 import { collectDiagnostics, formatDiagnosticsText, type CliDiagnostic } from './diagnosticsReport';
 import { formatGithub } from './formats/github';
 import { formatSarif } from './formats/sarif';
@@ -31,27 +31,53 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
     io.err(`struere-secrets: ${escapeName(given)} is in no Struere project: not checked`);
   if (targets.folders.length === 0) return 0; // only files outside any project: nothing to check
 
-  const settings = { ...DEFAULT_SETTINGS, environment };
-  const host = new WorkspaceHost(settings);
-  for (const folder of targets.folders) await host.loadFolder(folder);
-  const projects = host.index.allProjects().length;
-  if (projects === 0) {
-    io.err(`struere-secrets: no Struere project (struere.json) under ${paths.map(escapeName).join(', ')}`);
-    return 1;
-  }
   // Paths are relative to the one folder given (the JSON contract), else to where the CLI runs; CI formats are
   // always relative to where it runs, the checkout, which is what annotations and code scanning resolve against.
   const single = targets.folders.length === 1 && paths.length === 1 && targets.outside.length === 0;
   const root = single && (format === 'text' || format === 'json') ? targets.folders[0]! : process.cwd();
+  const checked = await diagnoseTargets(targets, environment, root, apiSettingsFrom(io.env), io, options.limits);
+  if (checked === undefined) {
+    io.err(`struere-secrets: no Struere project (struere.json) under ${paths.map(escapeName).join(', ')}`);
+    return 1;
+  }
+  const { diagnostics, projects } = checked;
+  printDiagnostics(diagnostics, format, io, () => formatDiagnosticsText(diagnostics, environment, projects));
+  return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
+}
+
+/** The diagnostics of `check` for its targets, and how many projects they span; undefined when there is none. */
+export interface CheckedDiagnostics {
+  readonly diagnostics: CliDiagnostic[];
+  readonly projects: number;
+  /** The folders of the projects loaded, absolute. */
+  readonly projectRoots: readonly string[];
+}
+
+/**
+ * Loads the target folders, fills the remote lists as `api` allows and collects the diagnostics of the targets,
+ * with paths relative to `root`. Every finding is in: the background secret scan is awaited.
+ */
+export async function diagnoseTargets(
+  targets: CheckTargets,
+  environment: Environment,
+  root: string,
+  api: CliApiSettings,
+  io: CliIo,
+  limits?: RequestLimits,
+): Promise<CheckedDiagnostics | undefined> {
+  const settings = { ...DEFAULT_SETTINGS, environment };
+  const host = new WorkspaceHost(settings);
+  for (const folder of targets.folders) await host.loadFolder(folder);
+  const projectRoots = host.index.allProjects().map((project) => uriToPath(project.rootUri));
+  if (projectRoots.length === 0) return undefined;
   // "Set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown.
   const service = openSecretsService(host);
   service.configure(settings);
-  await fillRemoteNames(service, apiSettingsFrom(io.env), io, targets.folders[0]!, options.limits);
+  await fillRemoteNames(service, api, io, targets.folders[0]!, limits);
   // hardcoded-secret findings are computed in the background: all of them before the report.
   await host.leakScanner.idle();
   const diagnostics = collectDiagnostics(service, root).filter((d) => targets.includes(path.resolve(root, d.file)));
-  printDiagnostics(diagnostics, format, io, () => formatDiagnosticsText(diagnostics, environment, projects));
-  return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
+  return { diagnostics, projects: projectRoots.length, projectRoots };
 }
 
 function printDiagnostics(

@@ -61,6 +61,8 @@ export const REQUEST_FLAGS = {
 export interface CommandInput<F extends FlagSpecs, T> {
   readonly operand: T;
   readonly flags: FlagValues<F>;
+  /** What follows the first `--`, untouched, for a command that runs another one (`run`); empty otherwise. */
+  readonly command: readonly string[];
   /** From --retries and --timeout; empty for a command that does not call the API. */
   readonly limits: RequestLimits;
 }
@@ -73,6 +75,8 @@ export interface CliCommand<F extends FlagSpecs = FlagSpecs, T = unknown> {
   readonly callsApi?: boolean;
   /** Shown after the usage line. */
   readonly note?: string;
+  /** Takes a command after `--` (shown as `-- CMD [ARG…]`): everything after it is passed on unparsed. */
+  readonly runsCommand?: boolean;
   run(input: CommandInput<F, T>, io: CliIo): Promise<number>;
 }
 
@@ -90,7 +94,8 @@ export function usageLines(table: CommandTable): string[] {
   const lines = names.map((name) => {
     const entry = table[name]!;
     const flags = Object.entries(entry.flags).map(([flag, spec]) => ` [${flagUsage(flag, spec)}]`);
-    return `  struere-secrets ${name.padEnd(width)} ${entry.operand.usage}${flags.join('')}${entry.note ? `   ${entry.note}` : ''}`;
+    const command = entry.runsCommand ? ' -- CMD [ARG…]' : '';
+    return `  struere-secrets ${name.padEnd(width)} ${entry.operand.usage}${flags.join('')}${command}${entry.note ? `   ${entry.note}` : ''}`;
   });
   const callers = names.filter((name) => table[name]!.callsApi);
   if (callers.length === 0) return lines;
@@ -115,7 +120,8 @@ export function parseCommandLine(
 ): { entry: CliCommand; input: CommandInput<FlagSpecs, unknown> } {
   if (!Object.hasOwn(table, name)) throw new CliUsageError(`unknown command "${name}"`);
   const entry = table[name]!;
-  const { values, positionals } = parseArgs({ args: [...args], allowPositionals: true, options: parseOptions(table) });
+  const { own, command } = splitCommand(entry, name, args);
+  const { values, positionals } = parseArgs({ args: [...own], allowPositionals: true, options: parseOptions(table) });
   const taken = flagsOf(entry);
   const unexpected = Object.keys(values).find((flag) => !Object.hasOwn(taken, flag));
   if (unexpected !== undefined) throw new CliUsageError(`${name} does not take --${unexpected}`);
@@ -124,7 +130,24 @@ export function parseCommandLine(
     return typeof value === 'string' ? value : undefined;
   };
   const limits = entry.callsApi ? parseRequestLimits(text('retries'), text('timeout')) : {};
-  return { entry, input: { operand: entry.operand.take(positionals, name), flags: values, limits } };
+  return { entry, input: { operand: entry.operand.take(positionals, name), flags: values, command, limits } };
+}
+
+/**
+ * A command that runs another takes everything after the first `--` as that command, unparsed: its flags are
+ * the child's, never ours (`run -- node --env production` must not read `--env`).
+ */
+function splitCommand(
+  entry: CliCommand,
+  name: string,
+  args: readonly string[],
+): { own: readonly string[]; command: readonly string[] } {
+  if (!entry.runsCommand) return { own: args, command: [] };
+  const dashes = args.indexOf('--');
+  const command = dashes < 0 ? [] : args.slice(dashes + 1);
+  if (command.length === 0)
+    throw new CliUsageError(`${name} needs a command after --, e.g. struere-secrets ${name} -- npm start`);
+  return { own: args.slice(0, dashes), command };
 }
 
 /** Every flag of every command, as parseArgs takes them; a flag declared twice must mean the same. */

@@ -1,8 +1,12 @@
 import { runCheck } from './checkCommand';
 import { command, DIR, FILE, PATHS, type CommandTable } from './commandLine';
 import { runExample } from './exampleCommand';
+import { runMcp } from './mcpCommand';
 import { runPreview } from './previewCommand';
 import { runRedact, stdioStreams } from './redactCommand';
+import { runRun } from './runCommand';
+import { KEY_AND_DIR, runSet } from './setCommand';
+import { terminalSetInput } from './terminalInput';
 import { runStatus } from './statusCommand';
 import { overwriteOf, syncCommand } from './syncCommand';
 
@@ -63,10 +67,62 @@ export const COMMANDS: CommandTable = {
     flags: {},
     run: ({ operand }, io) => runExample({ dir: operand }, io),
   }),
+  set: command({
+    operand: KEY_AND_DIR,
+    flags: {
+      env: { type: 'string', value: 'development|production' },
+      local: { type: 'boolean' },
+      replace: { type: 'boolean' },
+      yes: { type: 'boolean', short: 'y' },
+    },
+    callsApi: true,
+    note: '(the value from the terminal, echo off, or stdin)',
+    run: ({ operand, flags, limits }, io) =>
+      runSet(
+        {
+          ...operand,
+          env: flags.env,
+          local: flags.local === true,
+          replace: flags.replace === true,
+          yes: flags.yes === true,
+          limits,
+        },
+        io,
+        terminalSetInput(),
+      ),
+  }),
+  run: command({
+    operand: DIR,
+    flags: {
+      env: { type: 'string', value: 'development|production' },
+      override: { type: 'boolean' },
+      'no-redact': { type: 'boolean' },
+    },
+    runsCommand: true,
+    note: "(CMD with the env file's values; its output redacted)",
+    run: ({ operand, flags, command: argv }, io) =>
+      runRun(
+        {
+          dir: operand,
+          env: flags.env,
+          override: flags.override === true,
+          redact: flags['no-redact'] !== true,
+          command: argv,
+        },
+        io,
+      ),
+  }),
   redact: command({
     operand: DIR,
     flags: {},
     note: '(stdin → stdout, env values → [SECRET:KEY])',
     run: ({ operand }, io) => runRedact(operand, io, stdioStreams()),
+  }),
+  mcp: command({
+    operand: DIR,
+    flags: {},
+    callsApi: true,
+    note: '(MCP server over stdio for AI agents: names and states, never a value)',
+    run: ({ operand, limits }, io) => runMcp({ dir: operand, limits }, io),
   }),
 };

@@ -2,6 +2,7 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   compareCodeUnits,
+  countOf,
   DEFAULT_SETTINGS,
   envFileState,
   EXAMPLE_FILE_NAME,
@@ -57,8 +58,11 @@ export async function runExample(options: ExampleOptions, io: CliIo): Promise<nu
       case 'nothing':
         io.out(`${name}: nothing to describe (no .env.development or .env.production)`);
         break;
+      case 'no-keys':
+        io.out(`${name}: not created, the env files define no keys yet`);
+        break;
       case 'up-to-date':
-        io.out(`${name} is up to date (${outcome.keys} keys)`);
+        io.out(`${name} is up to date (${countOf(outcome.keys, 'key')})`);
         break;
       case 'written':
         io.out(
@@ -72,6 +76,7 @@ export async function runExample(options: ExampleOptions, io: CliIo): Promise<nu
 type ExampleOutcome =
   | { readonly kind: 'refused'; readonly reason: string }
   | { readonly kind: 'nothing' }
+  | { readonly kind: 'no-keys' }
   | { readonly kind: 'up-to-date'; readonly keys: number }
   | { readonly kind: 'written'; readonly created: boolean; readonly added: readonly string[] };
 
@@ -92,6 +97,8 @@ async function updateExample(project: ProjectState, projectRoot: string): Promis
     const existing =
       read === undefined ? undefined : envFileState(pathToUri(examplePath), read.slice(bom.length), undefined);
     const update = updateExampleText(existing, sources, project.envFiles.values());
+    // No template and nothing to put in one: an empty file would be a template that describes nothing.
+    if (existing === undefined && update.added.length === 0) return { kind: 'no-keys' };
     if (update.added.length === 0) return { kind: 'up-to-date', keys: existing?.keys.size ?? 0 };
     await writeProjectFile(projectRoot, examplePath, bom + update.text);
     return { kind: 'written', created: existing === undefined, added: update.added };

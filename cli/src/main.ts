@@ -10,7 +10,7 @@ const USAGE = [
   ...usageLines(COMMANDS),
   '',
   'Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).',
-  'Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 130 interrupted (Ctrl-C).',
+  "Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 130 interrupted (Ctrl-C); run: the command's.",
 ].join('\n');
 
 /** Exit codes (README "Exit codes"): one meaning each. */
@@ -65,7 +65,11 @@ if (require.main === module) {
   // The first Ctrl-C lets a sync finish its batch in flight and report exactly, then exits 130; a second one
   // exits 130 at once. Every read is bounded and never waits on a FIFO, so nothing can hold the exit up.
   const interrupt = new AbortController();
+  // `run`'s child gets a terminal's Ctrl-C itself (same process group) and its exit code is the one to report:
+  // run waits for it, and this process must not end first.
+  const runsChild = process.argv[2] === 'run';
   process.on('SIGINT', () => {
+    if (runsChild) return;
     if (interrupt.signal.aborted) process.exit(EXIT.interrupted);
     process.stderr.write('struere-secrets: stopping after the request in flight (Ctrl-C again to quit now)\n');
     interrupt.abort();

@@ -54,8 +54,8 @@ export async function runRedact(dir: string, io: CliIo, streams: RedactStreams):
   return 0;
 }
 
-/** Only the env files: redact needs no agent file, and must start fast in a pipe. */
-async function loadEnvFiles(root: string, io: CliIo): Promise<WorkspaceIndex> {
+/** Only the env files: redact and run need no agent file, and must start fast in a pipe. */
+export async function loadEnvFiles(root: string, io: CliIo): Promise<WorkspaceIndex> {
   const tree = await discoverTree(root, DEFAULT_SETTINGS);
   const index = new WorkspaceIndex();
   for (const projectRoot of tree.projectRoots) index.addProject(pathToUri(projectRoot));

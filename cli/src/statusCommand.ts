@@ -6,13 +6,15 @@ import {
   ENVIRONMENTS,
   formatStatusText,
   type RemoteNameList,
+  type RemoteNamesByEnvironment,
+  type SecretsService,
   type StatusRow,
   type WritableEnvironment,
 } from '../../engine/core';
 import type { RemoteChange } from '../../engine/sync';
 import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../../engine/host';
 import { escapeName } from './terminalText';
-import { apiSettingsFrom } from './apiSettings';
+import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import type { RequestLimits } from './requestLimits';
 import { fillRemoteNames } from './remoteNames';
@@ -36,6 +38,12 @@ export interface StatusJsonProject {
   changedOnPlatform?: Partial<Record<WritableEnvironment, RemoteChange[]>>;
 }
 
+/** What `status` finds under a folder: one entry per project, and the remote lists every project shares. */
+export interface StatusReport {
+  readonly projects: StatusJsonProject[];
+  readonly remote: RemoteNamesByEnvironment;
+}
+
 /**
  * `status`: keys × environments for every project under DIR: local file, remote list (filled when a key is
  * available), references. Informational: exit 0 whenever it could look.
@@ -46,58 +54,81 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
   const stat = await fs.stat(root).catch(() => undefined);
   if (!stat?.isDirectory()) throw new CliUsageError(`${options.dir} is not a folder`);
 
-  const host = new WorkspaceHost(DEFAULT_SETTINGS);
-  await host.loadFolder(root);
-  const service = openSecretsService(host);
-  const projects = service.projects();
-  if (projects.length === 0) {
+  const report = await readStatus(root, apiSettingsFrom(io.env), io, options.limits);
+  if (report === undefined) {
     io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
     return 1;
   }
-  const api = apiSettingsFrom(io.env);
-  const remote = await fillRemoteNames(service, api, io, root, options.limits);
-  const fresh = (environment: WritableEnvironment): boolean => remote[environment].state === 'fresh';
-  const changes = await platformChanges(api, projects.map(uriToPath), fresh, options.limits);
-
-  const results: StatusJsonProject[] = [];
-  for (const projectUri of projects) {
-    const projectRoot = uriToPath(projectUri);
-    results.push({
-      path: path.relative(root, projectRoot).split(path.sep).join('/') || '.',
-      name: await projectName(projectRoot),
-      remote: Object.fromEntries(
-        ENVIRONMENTS.map((environment) => {
-          const list = remote[environment];
-          return [
-            environment,
-            {
-              state: list.state,
-              ...(list.reason ? { reason: list.reason } : {}),
-              ...(list.state === 'unknown' ? {} : { count: list.names.size }),
-            },
-          ];
-        }),
-      ),
-      keys: service.statusRows(projectUri) ?? [],
-      ...changedOf(changes.get(projectRoot)),
-    });
-  }
-  results.sort((a, b) => compareCodeUnits(a.path, b.path));
-
   if (format === 'json') {
-    io.out(JSON.stringify({ projects: results }, null, 2));
+    io.out(JSON.stringify({ projects: report.projects }, null, 2));
     return 0;
   }
-  const blocks = results.map((result) =>
+  const blocks = report.projects.map((result) =>
     [
       `${escapeName(result.name)} (${escapeName(result.path)})`,
       '',
-      formatStatusText(result.keys, remote),
+      formatStatusText(result.keys, report.remote),
       ...platformChangeLines(result.changedOnPlatform ?? {}),
     ].join('\n'),
   );
   io.out(blocks.join('\n\n'));
   return 0;
+}
+
+/**
+ * Keys × environments of every project under the folder `root` (absolute), with the remote lists filled as
+ * `api` allows; undefined when there is no project. The service comes along so a caller can ask it more (the MCP
+ * tool asks which files reference each key).
+ */
+export async function readStatus(
+  root: string,
+  api: CliApiSettings,
+  io: CliIo,
+  limits?: RequestLimits,
+): Promise<(StatusReport & { service: SecretsService }) | undefined> {
+  const host = new WorkspaceHost(DEFAULT_SETTINGS);
+  await host.loadFolder(root);
+  const service = openSecretsService(host);
+  const projects = service.projects();
+  if (projects.length === 0) return undefined;
+  const remote = await fillRemoteNames(service, api, io, root, limits);
+  const fresh = (environment: WritableEnvironment): boolean => remote[environment].state === 'fresh';
+  const changes = await platformChanges(api, projects.map(uriToPath), fresh, limits);
+  const results: StatusJsonProject[] = [];
+  for (const projectUri of projects) {
+    const projectRoot = uriToPath(projectUri);
+    results.push({
+      path: relativePath(root, projectRoot),
+      name: await projectName(projectRoot),
+      remote: remoteSummary(remote),
+      keys: service.statusRows(projectUri) ?? [],
+      ...changedOf(changes.get(projectRoot)),
+    });
+  }
+  results.sort((a, b) => compareCodeUnits(a.path, b.path));
+  return { projects: results, remote, service };
+}
+
+/** `target` relative to `root`, '/'-separated; '.' for `root` itself. */
+export function relativePath(root: string, target: string): string {
+  return path.relative(root, target).split(path.sep).join('/') || '.';
+}
+
+/** Each environment's list state, its reason when unknown, and how many names it holds when known. */
+function remoteSummary(remote: RemoteNamesByEnvironment): StatusJsonProject['remote'] {
+  return Object.fromEntries(
+    ENVIRONMENTS.map((environment) => {
+      const list = remote[environment];
+      return [
+        environment,
+        {
+          state: list.state,
+          ...(list.reason ? { reason: list.reason } : {}),
+          ...(list.state === 'unknown' ? {} : { count: list.names.size }),
+        },
+      ];
+    }),
+  );
 }
 
 function changedOf(

@@ -5,7 +5,7 @@
  */
 export { errorText } from './base/errorText';
 export { isCount, isRecord, isStringArray } from './base/guards';
-export { compareCodeUnits, joinBounded, lineEndAt, lineStartAt } from './base/text';
+export { compareCodeUnits, countOf, joinBounded, lineEndAt, lineStartAt } from './base/text';
 export { isSharedResult, shareResult } from './base/sharedResults';
 export { baseName } from './base/uris';
 export { Commands } from './features/commands';
@@ -13,8 +13,8 @@ export type { CommandName } from './features/commands';
 export { EXAMPLE_FILE_NAME, exampleFileOf, exampleSources, updateExampleText } from './features/envExample';
 export { formatStatusText } from './features/status';
 export type { StatusRow } from './features/status';
-export { createRedactor, redactionDictionary, redactText } from './leaks/redaction';
-export { appendedEnvText } from './leaks/leakFixes';
+export { createByteRedactor, createRedactor, redactionDictionary, redactText } from './leaks/redaction';
+export { appendedEnvText, replacedEnvText } from './leaks/leakFixes';
 export type { MoveSecretArguments } from './leaks/leakFixes';
 export { scanForSecrets } from './leaks/secretScan';
 export { parseEnv } from './model/envParser';
@@ -31,6 +31,7 @@ export {
 } from './model/environments';
 export type { Environment, WritableEnvironment } from './model/environments';
 export { isIgnoredByGit, isTemplateEnvFile } from './model/gitignore';
+export { describeInvalidName } from './model/invalidName';
 export type { EnvGitStatus, GitignoreFile } from './model/gitignore';
 export { lineEditOf } from './model/lineEdits';
 export type { LineEdit } from './model/lineEdits';

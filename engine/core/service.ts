@@ -23,7 +23,7 @@ import { exampleComparedFiles, validateEnvExample } from './features/envExample'
 import { hoverEnvKey, hoverReference } from './features/hover';
 import { documentHighlights, findReferences } from './features/navigation';
 import { planRename, prepareRename, renameNotice } from './features/rename';
-import { formatStatusMarkdown, secretStatus, type StatusRow } from './features/status';
+import { formatStatusMarkdown, referencingFiles, secretStatus, type StatusRow } from './features/status';
 import { documentSymbols, workspaceSymbols } from './features/symbols';
 import { hasLeakFindings, validateLeaks } from './leaks/leakDiagnostics';
 import { ENVIRONMENTS, type Environment } from './model/environments';
@@ -81,6 +81,8 @@ export interface SecretsService {
   status(projectUri: string): string | undefined;
   /** The same table as rows (the CLI prints text or JSON); undefined when there is no such project. */
   statusRows(projectUri: string): StatusRow[] | undefined;
+  /** URIs of the project's files referencing `key`, sorted; empty when there is no such project or key. */
+  referencingFiles(projectUri: string, key: string): string[];
   /** A prompt or agent file's text compiled for the configured environment; undefined outside any project. */
   compilePrompt(uri: string, text: string): CompileResult | undefined;
   /** Project folders (URIs), nearest-first order not guaranteed. */
@@ -365,6 +367,11 @@ class WorkspaceSecretsService implements SecretsService {
   statusRows(projectUri: string): StatusRow[] | undefined {
     const project = this.index.getProject(projectUri);
     return project && secretStatus(project);
+  }
+
+  referencingFiles(projectUri: string, key: string): string[] {
+    const project = this.index.getProject(projectUri);
+    return project ? referencingFiles(project, key) : [];
   }
 
   compilePrompt(uri: string, text: string): CompileResult | undefined {

@@ -39,7 +39,7 @@ export class GitStatusReader {
    * as .env.example that is meant to be committed). A link inside `projectRoot` is judged by the file it leads to.
    */
   async envFileStatus(filePath: string, projectRoot?: string): Promise<EnvGitStatus | undefined> {
-    if (isTemplateEnvFile(path.basename(filePath))) return undefined;
+    if (isTemplateEnvFile(path.basename(filePath))) return this.templateStatus(filePath);
     const linkTarget = projectRoot === undefined ? undefined : envLinkTarget(filePath, projectRoot);
     const judged = linkTarget === undefined ? filePath : path.join(projectRoot!, ...linkTarget.split('/'));
     const status = await this.status(judged);
@@ -47,10 +47,20 @@ export class GitStatusReader {
     return linkTarget === undefined ? status : { ...status, linkTarget };
   }
 
+  /**
+   * A template is meant to be committed, so the only question is the opposite one: whether git would leave it out
+   * (ignored and not in the index), which a broad `.env.*` rule does. A link is not followed: a template holds no
+   * values, and the link's own path is what git commits.
+   */
+  private async templateStatus(filePath: string): Promise<EnvGitStatus | undefined> {
+    const status = await this.status(filePath);
+    return status === undefined ? undefined : { ...status, template: true };
+  }
+
   /** Whether .gitignore ignores the file and git's index does not hold it (undefined: no repository, a template). */
   async isGitIgnored(filePath: string): Promise<boolean | undefined> {
     const status = await this.envFileStatus(filePath);
-    return status === undefined ? undefined : status.ignored && !status.tracked;
+    return status === undefined || status.template ? undefined : status.ignored && !status.tracked;
   }
 
   private async status(filePath: string): Promise<{ ignored: boolean; tracked: boolean } | undefined> {

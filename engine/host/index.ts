@@ -15,3 +15,4 @@ export {
   writePrivateStateFile,
   writeProjectFile,
 } from './safeWrite';
+export { isGitIgnored } from './gitStatus';

@@ -5,7 +5,7 @@ import {
   type WritableEnvironment,
   writableEnvironmentOf,
 } from '../core';
-import { type ApiClient, ApiError, createApiClient, type RetryPolicy } from '../api';
+import { type ApiClient, type ApiClientOptions, ApiError, createApiClient, type RetryPolicy } from '../api';
 import { openJournal, recordUpload, stateDirectory } from './syncJournal';
 import { withSyncLock } from './syncLock';
 
@@ -22,6 +22,8 @@ export interface SetOneSecretOptions {
   readonly key: string;
   readonly value: string;
   readonly retry?: Partial<RetryPolicy>;
+  /** The CLI's --timeout; the editor keeps the client's defaults. */
+  readonly timeouts?: ApiClientOptions['timeouts'];
   readonly signal?: AbortSignal;
   /**
    * The project the secret belongs to: its sync journal records the write (so a later sync does not take our own
@@ -76,6 +78,7 @@ export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOne
     baseUrl: options.apiUrl,
     apiKey: options.apiKey,
     retry: { maxRetries: 2, ...options.retry },
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
   try {
     const upsert = (): ReturnType<typeof client.upsert> =>

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { test } from 'node:test';
 import { runCli } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
@@ -76,4 +76,20 @@ void test('example: a folder without a project is an error; a project without en
   assert.match(result.stdout, /nothing to describe/);
   const usage = await runCli(['example', ws.dir, '--env', 'production']);
   assert.equal(usage.code, 2);
+});
+
+void test('example with env files that define no key creates no template and does not call it up to date', async (t) => {
+  const ws = project(t, { '.env.development': '# filled in later\n' });
+  const result = await runCli(['example', ws.dir]);
+  assert.equal(result.code, 0, result.stderr);
+  assert.match(result.stdout, /^\.env\.example: not created, the env files define no keys yet$/m);
+  assert.doesNotMatch(result.stdout, /up to date/);
+  assert.ok(!existsSync(ws.path('.env.example')), 'an empty template was written');
+
+  // Control: one key, and the template is created; run again and it counts one key, not "1 keys".
+  writeFileSync(ws.path('.env.development'), `# filled in later\nTOKEN=${CANARIES[0]}\n`);
+  const created = await runCli(['example', ws.dir]);
+  assert.match(created.stdout, /created \.env\.example: added TOKEN/);
+  const again = await runCli(['example', ws.dir]);
+  assert.match(again.stdout, /\.env\.example is up to date \(1 key\)$/m);
 });

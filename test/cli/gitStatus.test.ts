@@ -154,3 +154,25 @@ test('a pattern too costly for a deep path is not applied there, is reported, an
   assert.equal(report.length, 1, JSON.stringify(report));
   assert.match(report[0]!.message, /line 1\b/);
 });
+
+test('a .gitignore that ignores the committed template .env.example is a warning; a negation after it clears it', async (t) => {
+  // The repository's rule `.env.*` ignores .env.example too: the template would never be committed.
+  const ws = repository({ '.env.development': 'PORT=3000\n', '.env.example': 'PORT=\n' });
+  t.after(() => ws.dispose());
+  const ignoredTemplate = (result: CliResult) =>
+    diagnosticsOf(result)
+      .filter((d) => d.code === 'template-ignored')
+      .map((d) => `${d.file}:${d.severity}`);
+  const before = await check(ws.dir);
+  assert.deepEqual(ignoredTemplate(before), ['.env.example:warning']);
+  assert.deepEqual(notGitignored(diagnosticsOf(before)), [], 'a template is never judged as an env file with values');
+
+  // The fix the README and the quick fix give: `!.env.example` after the broad rule.
+  ws.write('.gitignore', '.env.*\nsecrets/\n!.env.example\n');
+  assert.deepEqual(ignoredTemplate(await check(ws.dir)), []);
+
+  // Control: force-added past .gitignore, git's index holds it, so it will be committed after all.
+  ws.write('.gitignore', '.env.*\nsecrets/\n');
+  ownGit(ws.dir, ['add', '-f', '.env.example']);
+  assert.deepEqual(ignoredTemplate(await check(ws.dir)), []);
+});

@@ -1,16 +1,9 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { CompletionItem, CompletionList, MarkupContent, TextEdit } from 'vscode-languageserver-types';
-import {
-  createSecretsService,
-  NO_OPEN_DOCUMENTS,
-  ServiceRefusal,
-  type ClientFeatures,
-  type OpenDocuments,
-} from '../../engine/core/service';
+import { NO_OPEN_DOCUMENTS, ServiceRefusal, type ClientFeatures } from '../../engine/core/service';
 import { scanForSecrets } from '../../engine/core/leaks/secretScan';
-import { envFileState } from '../../engine/core/model/workspaceIndex';
-import { fixtureProject, fresh, lineAt, withCursor } from '../support/coreFixtures';
+import { fixtureService, fresh, withCursor } from '../support/coreFixtures';
 
 const FILES = {
   '.env.development': 'A=dev-value\nB=1\n',
@@ -21,31 +14,7 @@ const FILES = {
 
 /** The service over a fixture project; `open` holds the open documents' texts. */
 function serviceFor(open: Record<string, string> = {}, client?: ClientFeatures, files: Record<string, string> = FILES) {
-  const fixture = fixtureProject(files);
-  const texts = new Map(
-    Object.entries(open).map(([name, text]) => [name.includes(':') ? name : fixture.uri(name), text]),
-  );
-  const documents: OpenDocuments = {
-    version: (uri) => (texts.has(uri) ? 3 : null),
-    text: (uri) => texts.get(uri),
-    lineText: (uri, line) => (texts.has(uri) ? lineAt(texts.get(uri)!, line) : undefined),
-  };
-  const service = createSecretsService(
-    fixture.index,
-    {
-      documents,
-      gitStatus: () => ({ ignored: true, tracked: false }),
-      projectGitignore: () => undefined,
-      isAgentFile: (uri) => !uri.endsWith('.txt'),
-      isCommitted: (uri) => !uri.endsWith('/ignored.md'),
-      putEnvText: (uri, text) => fixture.index.setEnvFile(uri, text),
-      writable: () => true,
-      putAgentText: (uri, text) => void fixture.index.setAgentFile(uri, text),
-      envFileOutsideProjects: (uri, text) => envFileState(uri, text, undefined),
-    },
-    client,
-  );
-  return { service, fixture, texts };
+  return fixtureService(files, { open, client });
 }
 
 test('diagnose decides the kind of file once: env file, agent file, an .env outside any project, anything else', () => {

@@ -1,5 +1,12 @@
 import type { Position, TextDocumentEdit, WorkspaceEdit } from 'vscode-languageserver-types';
 import type { Environment } from '../../engine/core/model/environments';
+import {
+  createSecretsService,
+  type ClientFeatures,
+  type OpenDocuments,
+  type SecretsService,
+} from '../../engine/core/service';
+import { envFileState } from '../../engine/core/model/workspaceIndex';
 import type { RemoteNameList } from '../../engine/core/model/remoteNames';
 import { LineIndex } from '../../engine/core/base/text';
 import { WorkspaceIndex, type ProjectState, type AgentFileState } from '../../engine/core/model/workspaceIndex';
@@ -34,6 +41,59 @@ export function fixtureProject(
   }
   for (const [environment, list] of Object.entries(remote)) index.setRemote(ROOT, environment as Environment, list);
   return { index, project, uri };
+}
+
+export interface FixtureService {
+  service: SecretsService;
+  fixture: FixtureProject;
+  /** The open documents' texts by URI: what the editor holds, ahead of the index. */
+  texts: Map<string, string>;
+  /** Selects `environment` (default severities and size limit) and returns the service: `at('production').hover(…)`. */
+  at(environment: Environment): SecretsService;
+}
+
+/**
+ * The service over a fixture project, the way the front ends reach every feature: tests of a feature call it here,
+ * so a feature file can move without breaking them. `open` holds open documents' texts (a name or a full URI);
+ * `.txt` files are outside the include globs; `ignored.md` is one git would not commit.
+ */
+export function fixtureService(
+  files: Record<string, string>,
+  options: {
+    open?: Record<string, string>;
+    client?: ClientFeatures;
+    remote?: Partial<Record<Environment, RemoteNameList>>;
+  } = {},
+): FixtureService {
+  const fixture = fixtureProject(files, options.remote);
+  const texts = new Map(
+    Object.entries(options.open ?? {}).map(([name, text]) => [name.includes(':') ? name : fixture.uri(name), text]),
+  );
+  const documents: OpenDocuments = {
+    version: (uri) => (texts.has(uri) ? 3 : null),
+    text: (uri) => texts.get(uri),
+    lineText: (uri, line) => (texts.has(uri) ? lineAt(texts.get(uri)!, line) : undefined),
+  };
+  const service = createSecretsService(
+    fixture.index,
+    {
+      documents,
+      gitStatus: () => GIT_IGNORED,
+      projectGitignore: () => undefined,
+      isAgentFile: (uri) => !uri.endsWith('.txt'),
+      isCommitted: (uri) => !uri.endsWith('/ignored.md'),
+      putEnvText: (uri, text) => fixture.index.setEnvFile(uri, text),
+      writable: () => true,
+      putAgentText: (uri, text) => void fixture.index.setAgentFile(uri, text),
+      envFileOutsideProjects: (uri, text) => envFileState(uri, text, undefined),
+    },
+    options.client,
+  );
+  const at = (environment: Environment) => {
+    service.configure({ ...service.settings, environment });
+    return service;
+  };
+  return { service, fixture, texts, at };
 }
 
 /** Splits `text|more` into the text without the marker and the marker's position. */

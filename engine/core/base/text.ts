@@ -82,6 +82,11 @@ export function compareCodeUnits(a: string, b: string): number {
 }
 
 /** How many items a text list shows before "… and M more": the full list is in the JSON outputs. */
+/** `1 key`, `2 keys`: every count a person reads goes through here, so none says "1 keys". */
+export function countOf(n: number, noun: string): string {
+  return `${n} ${noun}${n === 1 ? '' : 's'}`;
+}
+
 export const TEXT_LIST_LIMIT = 20;
 
 /** "A, B, C" or "A, B, … and 498 more": text output stays bounded whatever a repository holds. */

@@ -70,8 +70,27 @@ export function codeActions(
         }
         break;
       case 'not-gitignored':
-        if (host.gitignoreText !== null) actions.push(gitignoreFix(project, diagnostic, host.gitignoreText, host));
+        if (host.gitignoreText !== null)
+          actions.push(
+            gitignoreFix(project, diagnostic, host.gitignoreText, host, {
+              title: 'Add .env.development and .env.production to .gitignore',
+              lines: [ENV_FILE_NAMES.development, ENV_FILE_NAMES.production],
+            }),
+          );
         break;
+      case 'template-ignored': {
+        // Only a template at the project root (the project's .gitignore is where a negation for it takes effect),
+        // and only a plain name: one with a line break, a glob character or a leading `#` would write another rule.
+        const name = uri.slice(project.rootUri.length + 1);
+        if (typeof host.gitignoreText === 'string' && /^\.?[A-Za-z0-9_-][A-Za-z0-9._-]*$/.test(name))
+          actions.push(
+            gitignoreFix(project, diagnostic, host.gitignoreText, host, {
+              title: `Keep ${name} committed: add !${name} to .gitignore`,
+              lines: [`!${name}`],
+            }),
+          );
+        break;
+      }
       case 'env-example':
         if (data.key && uri !== exampleFileOf(project)?.uri)
           actions.push(addToExampleFix(project, data.key, diagnostic, host));
@@ -250,15 +269,20 @@ function removeEarlierDefinition(
   };
 }
 
+/**
+ * Appends `lines` to the project's .gitignore (creating it when there is none). Appended, never inserted: a later
+ * line wins in git, so a negation such as `!.env.example` overrides the broad rule above it.
+ */
 function gitignoreFix(
   project: ProjectState,
   diagnostic: Diagnostic,
   gitignoreText: string | undefined,
   host: CodeActionHost,
+  fix: { readonly title: string; readonly lines: readonly string[] },
 ): CodeAction {
   const uri = joinUri(project.rootUri, '.gitignore');
-  const lines = `${ENV_FILE_NAMES.development}\n${ENV_FILE_NAMES.production}\n`;
-  const title = 'Add .env.development and .env.production to .gitignore';
+  const lines = fix.lines.map((line) => `${line}\n`).join('');
+  const title = fix.title;
   if (gitignoreText === undefined) {
     return {
       title,

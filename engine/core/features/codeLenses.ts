@@ -1,4 +1,5 @@
 import type { CodeLens } from 'vscode-languageserver-types';
+import { countOf } from '../base/text';
 import { describeRemote } from '../model/presence';
 import type { EnvFileState, ProjectState } from '../model/workspaceIndex';
 import type { ClientFeatures } from './clientFeatures';
@@ -36,7 +37,7 @@ export function envCodeLenses(
     const remoteOnly = [...remote.names].filter((key) => !file.keys.has(key)).length;
     lenses.push(
       lens(
-        `${notOnServer} key${notOnServer === 1 ? '' : 's'} not on the server yet · ${remoteOnly} remote-only kept (${describeRemote(remote)})`,
+        `${countOf(notOnServer, 'key')} not on the server yet · ${remoteOnly} remote-only kept (${describeRemote(remote)})`,
         Commands.showStatus,
       ),
     );

@@ -4,7 +4,7 @@ import { presenceEverywhere } from '../model/presence';
 import { isValidKey } from '../model/environments';
 import { describeInvalidNameCapitalised } from '../model/invalidName';
 import { presenceMarkdown } from './presenceText';
-import { rangeContains } from '../base/text';
+import { countOf, rangeContains } from '../base/text';
 import { referenceAt } from './navigation';
 import type { EnvFileState, ProjectState, AgentFileState } from '../model/workspaceIndex';
 
@@ -46,7 +46,7 @@ export function hoverEnvKey(file: EnvFileState, position: Position, project: Pro
   const usage =
     referencing === 0
       ? 'Not referenced by any prompt or tool of this project.'
-      : `Referenced in ${referencing} file${referencing === 1 ? '' : 's'} of this project.`;
+      : `Referenced in ${countOf(referencing, 'file')} of this project.`;
   return {
     range: entry.keyRange,
     contents: {

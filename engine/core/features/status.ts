@@ -1,4 +1,4 @@
-import { compareCodeUnits } from '../base/text';
+import { compareCodeUnits, countOf } from '../base/text';
 import {
   ENVIRONMENTS,
   ENV_FILE_NAMES,
@@ -58,6 +58,11 @@ export function secretStatus(project: ProjectState): StatusRow[] {
     }
     return { key, referencedBy: project.referencesByKey.get(key)?.size ?? 0, environments };
   });
+}
+
+/** The URIs of the project's files that reference `key`, sorted: where a status row's `referencedBy` count comes from. */
+export function referencingFiles(project: ProjectState, key: string): string[] {
+  return [...(project.referencesByKey.get(key) ?? [])].sort(compareCodeUnits);
 }
 
 /** `local+remote`, `local`, `remote`, `—`; with the remote list unknown: `local+?` or `?`. */
@@ -122,7 +127,7 @@ export function formatStatusText(
   }
   lines.push('');
   lines.push(...missingLines(rows, (keys) => keys.join(', ')));
-  lines.push(`${rows.length} key${rows.length === 1 ? '' : 's'} · ${LEGEND}`);
+  lines.push(`${countOf(rows.length, 'key')} · ${LEGEND}`);
   return lines.join('\n');
 }
 
@@ -157,13 +162,13 @@ export function formatStatusMarkdown(
   for (const row of rows) {
     const cells = ENVIRONMENTS.map((environment) => statusCellText(row.environments[environment]));
     lines.push(
-      `| \`${row.key}\` | ${cells.join(' | ')} | ${row.referencedBy === 0 ? '—' : `${row.referencedBy} file${row.referencedBy === 1 ? '' : 's'}`} |`,
+      `| \`${row.key}\` | ${cells.join(' | ')} | ${row.referencedBy === 0 ? '—' : countOf(row.referencedBy, 'file')} |`,
     );
   }
   lines.push('');
   const missing = missingLines(rows, (keys) => keys.map((key) => `\`${key}\``).join(', '));
   if (missing.length > 0) lines.push(...missing.map((line) => `- ${line}`), '');
-  lines.push(`_${rows.length} key${rows.length === 1 ? '' : 's'}. ${LEGEND}._`);
+  lines.push(`_${countOf(rows.length, 'key')}. ${LEGEND}._`);
   return lines.join('\n');
 }
 
@@ -183,7 +188,7 @@ function missingLines(rows: readonly StatusRow[], list: (keys: string[]) => stri
 /** describeRemote plus the number of names of a known list. */
 function describeRemoteList(list: RemoteNameList, now: number): string {
   const state = describeRemote(list, now);
-  return list.state === 'unknown' ? state : `${state} (${list.names.size} name${list.names.size === 1 ? '' : 's'})`;
+  return list.state === 'unknown' ? state : `${state} (${countOf(list.names.size, 'name')})`;
 }
 
 function escapeMarkdown(text: string): string {

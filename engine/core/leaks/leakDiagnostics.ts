@@ -1,4 +1,4 @@
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Position, Range } from 'vscode-languageserver-types';
 import { makeDiagnostic, type SeverityOverrides } from '../rules/diagnosticRules';
 import type { ValueDefinition } from './dictionary';
 import { ruleName, suggestedKeyName } from './secretScan';
@@ -12,6 +12,7 @@ import { isTemplateEnvFile } from '../model/gitignore';
  */
 export function validateLeaks(uri: string, project: ProjectState, severity: SeverityOverrides): Diagnostic[] {
   const diagnostics: Diagnostic[] = [];
+  const leaked: Range[] = [];
   for (const hit of leakHitsOf(uri, project)) {
     const definitions = project.leakValues.definitions.get(hit.value);
     // A value removed from the env files since the scan: the rescan is on its way, and it is no leak now.
@@ -23,9 +24,15 @@ export function validateLeaks(uri: string, project: ProjectState, severity: Seve
       severity,
       { key: definitions[0].key },
     );
-    if (diagnostic) diagnostics.push(diagnostic);
+    if (diagnostic) {
+      diagnostics.push(diagnostic);
+      leaked.push(hit.range);
+    }
   }
   for (const finding of project.secretFindings.get(uri) ?? []) {
+    // A credential that is an env value too is reported once, as `leaked-value`: it names the key and its fix
+    // writes the existing reference, where Move to .env.development would store the value a second time.
+    if (leaked.some((range) => overlaps(range, finding.range))) continue;
     const diagnostic = makeDiagnostic(
       'hardcoded-secret',
       finding.range,
@@ -36,6 +43,14 @@ export function validateLeaks(uri: string, project: ProjectState, severity: Seve
     if (diagnostic) diagnostics.push(diagnostic);
   }
   return diagnostics;
+}
+
+function overlaps(a: Range, b: Range): boolean {
+  return before(a.start, b.end) && before(b.start, a.end);
+}
+
+function before(p: Position, q: Position): boolean {
+  return p.line < q.line || (p.line === q.line && p.character < q.character);
 }
 
 /** Whether the file has anything to report, so the host need not ask git about the others. */

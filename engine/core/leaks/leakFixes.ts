@@ -195,3 +195,26 @@ export function appendedEnvText(existing: string, key: string, value: string): s
   }
   return undefined;
 }
+
+/**
+ * The text with the value of `key`'s last definition (the one dotenv keeps) replaced so that dotenv reads back
+ * exactly `value`, every other entry keeping its value; undefined when the key is not defined or no quoting
+ * achieves that. Earlier definitions stay as they are: they are dead for dotenv, but removing them would drop text
+ * the user wrote.
+ */
+export function replacedEnvText(existing: string, key: string, value: string): string | undefined {
+  const before = parseEnv(existing).entries;
+  let last = -1;
+  before.forEach((entry, i) => (last = entry.key === key ? i : last));
+  if (!isValidKey(key) || last < 0) return undefined;
+  const { valueStart, valueEnd } = before[last]!;
+  for (const quoted of [value, `"${value}"`, `'${value}'`, `\`${value}\``]) {
+    const candidate = existing.slice(0, valueStart) + quoted + existing.slice(valueEnd);
+    const after = parseEnv(candidate).entries;
+    const kept =
+      after.length === before.length &&
+      before.every((entry, i) => after[i]!.key === entry.key && (i === last || after[i]!.value === entry.value));
+    if (kept && after[last]!.value === value) return candidate;
+  }
+  return undefined;
+}

@@ -31,3 +31,23 @@ export type { Redactor };
 export function createRedactor(dictionary: ValueDictionary): Redactor {
   return valueRedactor(dictionary, redactionMarker);
 }
+
+/**
+ * A streaming redactor over bytes, for a child's output that may not be text (`run`): each byte is one code unit
+ * of a latin1 string, so what is not a value passes through byte for byte, and each value is matched as its UTF-8
+ * bytes. Feed it `buffer.toString('latin1')`, write out `Buffer.from(text, 'latin1')`; markers are ASCII.
+ */
+export function createByteRedactor(dictionary: ValueDictionary): Redactor {
+  const encoder = new TextEncoder();
+  const definitions = new Map(
+    [...dictionary.definitions].map(([value, where]) => [latin1Of(encoder.encode(value)), where]),
+  );
+  return valueRedactor({ definitions }, redactionMarker);
+}
+
+/** Bytes as a latin1 string, one code unit per byte; in slices, since a value may be larger than an argument list. */
+function latin1Of(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+  return text;
+}

@@ -21,7 +21,7 @@ let secretlint: Promise<{ lintSource: LintSource; config: unknown }> | undefined
 
 /** The part of `@secretlint/core`'s `lintSource` used here. */
 type LintSource = (request: {
-  source: { filePath: string; content: string; contentType: 'text' };
+  source: { filePath: string; ext: string; content: string; contentType: 'text' };
   options: { config: never; maskSecrets: boolean };
 }) => Promise<{ messages: { range: readonly [number, number]; ruleId: string; messageId: string }[] }>;
 
@@ -54,7 +54,7 @@ export async function scanForSecrets(text: string, filePath: string): Promise<Se
   if (text.length === 0) return [];
   const { lintSource, config } = await loadSecretlint();
   const result = await lintSource({
-    source: { filePath: profilerSafe(filePath), content: text, contentType: 'text' },
+    source: { filePath: profilerSafe(filePath), ext: extensionOf(filePath), content: text, contentType: 'text' },
     options: { config: config as never, maskSecrets: true },
   });
   const findings: SecretFinding[] = [];
@@ -69,8 +69,8 @@ export async function scanForSecrets(text: string, filePath: string): Promise<Se
 const DATABASE_URL_RULE = '@secretlint/secretlint-rule-database-connection-string';
 
 /**
- * Passwords that templates, docker-compose files and framework defaults use for a local database. secretlint
- * 11.7.1 skips a few (`password`, `root`, `secret`, …) itself; these are the others real templates use.
+ * Passwords that templates, docker-compose files and framework defaults use for a local database. secretlint skips
+ * a few (`password`, `root`, `secret`, …) itself; these are the others real templates use.
  */
 const DEFAULT_LOCAL_PASSWORDS: ReadonlySet<string> = new Set([
   'postgres',
@@ -101,8 +101,8 @@ const LOOPBACK_HOSTS: ReadonlySet<string> = new Set([
 
 /**
  * A connection URL a committed template may hold without a secret in it: the password is the user name
- * (`postgres:postgres`, a docker default; secretlint 13 no longer reports it either), or a well-known default
- * password on a loopback host. Any other password, on any host, stays a finding.
+ * (`postgres:postgres`, a docker default; secretlint 13 skips it too, here also when percent-encoded), or a
+ * well-known default password on a loopback host. Any other password, on any host, stays a finding.
  */
 export function isDefaultDatabaseUrl(url: string): boolean {
   const match = /^[A-Za-z][A-Za-z0-9+.:-]*:\/\/([^:/\s@]+):([^@/\s]+)@(\[[^\]/\s]*\]|[^:/\s?]*)/.exec(url);
@@ -130,6 +130,16 @@ function decoded(component: string): string {
  */
 function profilerSafe(filePath: string): string {
   return filePath.replace(/[\n\r\u2028\u2029]/g, '_');
+}
+
+/**
+ * The file's extension as `path.extname` gives it (`.json`; none for `.env`), which secretlint's CLI passes
+ * along: rules that read a file format (the GCP service-account key in a `.json`) look at it, not at the name.
+ */
+function extensionOf(filePath: string): string {
+  const name = filePath.slice(filePath.lastIndexOf('/') + 1);
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? name.slice(dot) : '';
 }
 
 /** The rule's short name: `@secretlint/secretlint-rule-github` → `github`. */

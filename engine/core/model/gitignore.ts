@@ -8,8 +8,8 @@ export interface GitignoreFile {
 }
 
 /**
- * What the host found out about an env file and git; undefined where the question does not apply (no repository,
- * or a template such as .env.example that is meant to be committed).
+ * What the host found out about an env file and git; undefined where the question does not apply (no repository).
+ * For a template such as .env.example (meant to be committed) `template` is set: there, being ignored is the fault.
  */
 export interface EnvGitStatus {
   /** Whether .gitignore (or .git/info/exclude) ignores the file. */
@@ -18,6 +18,8 @@ export interface EnvGitStatus {
   readonly tracked: boolean;
   /** When the env file is a link inside its project: the file it leads to (relative to the project), the one judged. */
   readonly linkTarget?: string;
+  /** A committed template (.env.example and the like): judged for being left out of git, never for its values. */
+  readonly template?: true;
 }
 
 /**

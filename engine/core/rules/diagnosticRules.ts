@@ -201,6 +201,15 @@ export const RULES = {
         ? `${key} is in ${fileName} but not in ${missingFrom}: the template names a secret no environment sets locally.`
         : `${key} is in ${fileName} but not in ${missingFrom}: the template does not tell others the project needs it.`,
   },
+  'template-ignored': {
+    severity: 'warning',
+    description:
+      'The committed template (.env.example) is ignored by git, usually by a broad rule such as `.env.*`: it would never reach the repository, so others do not learn which secrets the project needs.',
+    help: 'Add `!.env.example` to .gitignore after the rule that ignores it (the quick fix does), then commit the template.',
+    blocksSync: false,
+    message: ({ fileName }: { fileName: string }) =>
+      `${fileName} is ignored by git: the template that names the project's secrets would never be committed. Add !${fileName} to .gitignore.`,
+  },
   'leaked-value': {
     severity: 'error',
     description:

@@ -1,4 +1,4 @@
-import type { Diagnostic } from 'vscode-languageserver-types';
+import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { isCredentialLike } from '../leaks/credentials';
 import { makeDiagnostic, type RuleArgs, type SeverityOverrides } from './diagnosticRules';
 import { findMisreads, nonAsciiKeyOf } from './misreads';
@@ -93,13 +93,19 @@ export function validateEnvFile(
     );
   }
 
-  if (git !== undefined) {
+  if (git?.template) {
+    // The template tells others which secrets the project needs; a rule such as `.env.*` would keep it out of git.
+    if (git.ignored && !git.tracked)
+      push(
+        makeDiagnostic('template-ignored', firstLineRange(lineIndex), { fileName: file.fileName }, settings.severity),
+      );
+  } else if (git !== undefined) {
     // Live values in a file git already tracks or has staged go out with the next commit whatever .gitignore says:
     // an error, so `check` fails and the hook stops that commit. A setting the user chose for the code still wins.
     // Otherwise .gitignore decides, with a warning.
     const live = git.tracked && parsed.entries.some((entry) => isCredentialLike(entry.value));
     if (live || !git.ignored) {
-      const firstLine = { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
+      const firstLine = firstLineRange(lineIndex);
       const severity: SeverityOverrides = live
         ? { 'not-gitignored': 'error', ...settings.severity }
         : settings.severity;
@@ -108,6 +114,10 @@ export function validateEnvFile(
     }
   }
   return diagnostics;
+}
+
+function firstLineRange(lineIndex: LineIndex): Range {
+  return { start: { line: 0, character: 0 }, end: { line: 0, character: lineIndex.lineEnd(0) } };
 }
 
 /** A diagnostic on an entry's key (its range worked out here, for this entry only), with the key as its data. */

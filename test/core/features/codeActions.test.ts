@@ -104,6 +104,47 @@ test('not-gitignored: extend the project .gitignore, or create it', () => {
   assert.equal(applyEdit(created.edit!, {})[gitignore], '.env.development\n.env.production\n');
 });
 
+test('template-ignored: append a negation for the template, after the rule that ignores it', () => {
+  const fixture = fixtureProject({ '.env.example': 'A=\n', 'config/.env.example': 'A=\n' });
+  const diagnoseTemplate = (name: string) =>
+    validateEnvFile(fixture.project.envFiles.get(fixture.uri(name))!, { ...GIT_IGNORED, template: true }, settings);
+  const [diagnostic] = diagnoseTemplate('.env.example');
+  assert.equal(diagnostic.code, 'template-ignored');
+  const gitignore = fixture.uri('.gitignore');
+  const [fix] = codeActions(
+    fixture.project,
+    fixture.uri('.env.example'),
+    [diagnostic],
+    'development',
+    host({ gitignoreText: '.env.*' }),
+  );
+  assert.equal(fix.title, 'Keep .env.example committed: add !.env.example to .gitignore');
+  assert.equal(applyEdit(fix.edit!, { [gitignore]: '.env.*' })[gitignore], '.env.*\n!.env.example\n');
+
+  // Controls: a template git will commit gets nothing; one in a subfolder gets the warning but no root-level fix
+  // (a negation in the project's .gitignore would not name it).
+  assert.deepEqual(
+    validateEnvFile(
+      fixture.project.envFiles.get(fixture.uri('.env.example'))!,
+      { ...GIT_NOT_IGNORED, template: true },
+      settings,
+    ),
+    [],
+  );
+  const [nested] = diagnoseTemplate('config/.env.example');
+  assert.equal(nested?.code, 'template-ignored');
+  assert.deepEqual(
+    codeActions(
+      fixture.project,
+      fixture.uri('config/.env.example'),
+      [nested],
+      'development',
+      host({ gitignoreText: '' }),
+    ),
+    [],
+  );
+});
+
 test('code actions ignore diagnostics that are not ours', () => {
   const fixture = fixtureProject({ 'p.md': '{{secrets.X}}' });
   const foreign = {

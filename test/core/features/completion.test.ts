@@ -1,20 +1,27 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import type { MarkupContent } from 'vscode-languageserver-types';
-import { doComplete, resolveCompletion, withTextEdits } from '../../../engine/core/features/completion';
+import { doComplete } from '../../../engine/core/features/completion';
 import { WorkspaceIndex } from '../../../engine/core/model/workspaceIndex';
-import { fixtureProject, fresh, lineAt, withCursor } from '../../support/coreFixtures';
+import { fixtureService, fresh, withCursor } from '../../support/coreFixtures';
 
 const ENV = {
   '.env.development': '# dev\nSTRIPE_API_KEY=sk_test_value_dev\nDEV_ONLY=dev-value\nSHARED=shared-dev\n',
   '.env.production': 'STRIPE_API_KEY=sk_live_value_prod\nSHARED=shared-prod\n',
 };
 
-function complete(marked: string, environment: 'development' | 'production' | 'eval' = 'development') {
-  const fixture = fixtureProject(ENV, { production: fresh('REMOTE_PROD') });
+/** Completion at the `|` of `marked` in an open prompt file, through the service a plain LSP client talks to. */
+function completeIn(marked: string, environment: 'development' | 'production' | 'eval' = 'development') {
   const { text, position } = withCursor(marked);
-  const completions = doComplete(lineAt(text, position.line), position, fixture.project, environment);
-  return completions ? withTextEdits(completions) : [];
+  const { at, fixture } = fixtureService(ENV, { remote: { production: fresh('REMOTE_PROD') }, open: { 'a.md': text } });
+  const service = at(environment);
+  service.updateDocument(fixture.uri('a.md'), text);
+  const answer = service.complete(fixture.uri('a.md'), position);
+  return { service, items: Array.isArray(answer) ? answer : answer.items };
+}
+
+function complete(marked: string, environment: 'development' | 'production' | 'eval' = 'development') {
+  return completeIn(marked, environment).items;
 }
 
 test('completion inside every reference form offers the keys of the selected environment first', () => {
@@ -60,9 +67,9 @@ test('no completion outside a reference', () => {
 });
 
 test('completion items carry presence but never a value; resolve adds the presence table', () => {
-  const items = complete('{{secrets.|');
+  const { service, items } = completeIn('{{secrets.|');
   const shared = items.find((item) => item.label === 'SHARED')!;
-  const resolved = resolveCompletion(shared, fixtureProject(ENV).project);
+  const resolved = service.resolveCompletion(shared);
   assert.match(resolved.detail!, /development ✓ · production ✓ · eval ✓/);
   assert.match((resolved.documentation as MarkupContent).value, /\| production \| set \| ✓ \.env\.production:2 \|/);
   const text = JSON.stringify([...items, resolved]);

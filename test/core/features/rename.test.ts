@@ -1,8 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
-import { documentHighlights, findReferences } from '../../../engine/core/features/navigation';
-import { planRename, prepareRename } from '../../../engine/core/features/rename';
-import { applyEdit, fixtureProject, withCursor } from '../../support/coreFixtures';
+import { applyEdit, fixtureService, withCursor } from '../../support/coreFixtures';
 
 test('rename from an .env key or a reference changes every file together; invalid names are refused', () => {
   const texts = {
@@ -12,43 +10,39 @@ test('rename from an .env key or a reference changes every file together; invali
     't.ts': 'context.secrets["OLD"]',
     'b.md': '{{secrets.OLDER}}',
   };
-  const fixture = fixtureProject(texts);
+  const { service, fixture } = fixtureService(texts);
   const { position } = withCursor('{{secrets.O|LD}}');
-  assert.deepEqual(prepareRename(fixture.project, fixture.uri('a.md'), position), {
+  assert.deepEqual(service.prepareRename(fixture.uri('a.md'), position), {
     range: { start: { line: 0, character: 10 }, end: { line: 0, character: 13 } },
     placeholder: 'OLD',
   });
-  const plan = planRename(fixture.project, fixture.uri('a.md'), position, 'NEW');
-  assert.ok(plan && !('error' in plan));
-  const after = applyEdit(
-    { documentChanges: [...plan.edits].map(([uri, edits]) => ({ textDocument: { uri, version: null }, edits })) },
-    Object.fromEntries(Object.entries(texts).map(([n, t]) => [fixture.uri(n), t])),
-  );
+  const renamed = service.rename(fixture.uri('a.md'), position, 'NEW');
+  assert.ok(renamed);
+  const after = applyEdit(renamed.edit, Object.fromEntries(Object.entries(texts).map(([n, t]) => [fixture.uri(n), t])));
   assert.equal(after[fixture.uri('.env.development')], 'NEW=1\nNEW=2\n');
   assert.equal(after[fixture.uri('.env.production')], 'NEW=3\n');
   assert.equal(after[fixture.uri('a.md')], '{{secrets.NEW}} <<secrets.NEW>>');
   assert.equal(after[fixture.uri('t.ts')], 'context.secrets["NEW"]');
   assert.equal(after[fixture.uri('b.md')], '{{secrets.OLDER}}');
-  assert.deepEqual(planRename(fixture.project, fixture.uri('.env.production'), { line: 0, character: 1 }, '9-bad'), {
-    error:
+  assert.throws(() => service.rename(fixture.uri('.env.production'), { line: 0, character: 1 }, '9-bad'), {
+    name: 'ServiceRefusal',
+    message:
       "A 5-character name starting with a digit, with '-' in it cannot be a secret name: use letters, digits and _ and do not start with a digit.",
   });
 });
 
 test('references and highlights of a key, from a reference or a definition', () => {
-  const fixture = fixtureProject({
+  const { service, fixture } = fixtureService({
     '.env.development': 'export KEY="v"\nOTHER=1\n',
     '.env.production': 'KEY=1\n',
     'a.md': '{{secrets.KEY}} {{secrets.KEY}}',
     't.ts': 'context.secrets.KEY',
   });
-  const refs = findReferences(fixture.project, fixture.uri('t.ts'), { line: 0, character: 17 }, true);
+  const refs = service.references(fixture.uri('t.ts'), { line: 0, character: 17 }, true);
   assert.equal(refs.length, 5);
-  assert.equal(findReferences(fixture.project, fixture.uri('t.ts'), { line: 0, character: 17 }, false).length, 3);
+  assert.equal(service.references(fixture.uri('t.ts'), { line: 0, character: 17 }, false).length, 3);
   assert.deepEqual(
-    documentHighlights(fixture.project, fixture.uri('a.md'), { line: 0, character: 11 }).map(
-      (h) => h.range.start.character,
-    ),
+    service.highlights(fixture.uri('a.md'), { line: 0, character: 11 }).map((h) => h.range.start.character),
     [10, 26],
   );
 });

@@ -5,10 +5,14 @@ import {
   formatStatusMarkdown,
   formatStatusText,
   missingKeys,
-  secretStatus,
   statusCellText,
 } from '../../../engine/core/features/status';
-import { fixtureProject, fresh } from '../../support/coreFixtures';
+import { fixtureService, fresh, ROOT } from '../../support/coreFixtures';
+
+/** The keys × environments rows of the fixture's project, as every front end gets them: through the service. */
+function statusRows(files: Record<string, string>, remote: Partial<RemoteNamesByEnvironment> = {}) {
+  return fixtureService(files, { remote }).service.statusRows(ROOT)!;
+}
 
 const FILES = {
   '.env.development': 'SHARED=dev\nDEV_ONLY=1\n1BAD=x\n',
@@ -18,13 +22,12 @@ const FILES = {
   'tools/c.ts': 'context.secrets["SHARED"]; context.secrets.REMOTE_ONLY;',
 };
 
-void test('secretStatus: one sorted row per key known anywhere, with local, remote and reference counts', () => {
-  const { project } = fixtureProject(FILES, {
+void test('status rows: one sorted row per key known anywhere, with local, remote and reference counts', () => {
+  const rows = statusRows(FILES, {
     development: fresh('SHARED', 'REMOTE_ONLY'),
     eval: fresh('SHARED'),
     production: unknownRemote('no API key'),
   });
-  const rows = secretStatus(project);
   assert.deepEqual(
     rows.map((row) => row.key),
     ['DEV_ONLY', 'PROD_ONLY', 'REFERENCED_ONLY', 'REMOTE_ONLY', 'SHARED'],
@@ -51,13 +54,15 @@ void test('secretStatus: one sorted row per key known anywhere, with local, remo
   assert.deepEqual(byKey.get('REFERENCED_ONLY')!.environments.eval, { local: false, remote: 'no' });
 });
 
-void test('secretStatus: unknown remote lists add no keys; a project with nothing yields no rows', () => {
-  const { project } = fixtureProject({ '.env.development': 'A=1\n' }, { development: unknownRemote('offline') });
+void test('status rows: unknown remote lists add no keys; a project with nothing yields no rows', () => {
   assert.deepEqual(
-    secretStatus(project).map((row) => [row.key, row.environments.development.remote]),
+    statusRows({ '.env.development': 'A=1\n' }, { development: unknownRemote('offline') }).map((row) => [
+      row.key,
+      row.environments.development.remote,
+    ]),
     [['A', 'unknown']],
   );
-  assert.deepEqual(secretStatus(fixtureProject({}).project), []);
+  assert.deepEqual(statusRows({}), []);
 });
 
 void test('cells: local+remote, local, remote, —, and ? when the remote list is unknown', () => {
@@ -70,12 +75,11 @@ void test('cells: local+remote, local, remote, —, and ? when the remote list i
 });
 
 void test('missingKeys: referenced and not set, split by whether an unknown remote list could still hold them', () => {
-  const { project } = fixtureProject(FILES, {
+  const rows = statusRows(FILES, {
     development: fresh('SHARED'),
     eval: fresh(),
     production: unknownRemote('no API key'),
   });
-  const rows = secretStatus(project);
   assert.deepEqual(missingKeys(rows, 'development'), { missing: ['REFERENCED_ONLY', 'REMOTE_ONLY'], maybe: [] });
   assert.deepEqual(missingKeys(rows, 'production'), {
     missing: [],
@@ -89,8 +93,7 @@ void test('formatStatusText: remote state per environment, an aligned table, wha
     eval: fresh('SHARED'),
     production: unknownRemote('no API key'),
   };
-  const { project } = fixtureProject(FILES, remote);
-  const text = formatStatusText(secretStatus(project), remote);
+  const text = formatStatusText(statusRows(FILES, remote), remote);
   const lines = text.split('\n');
   assert.deepEqual(lines.slice(0, 4), [
     'development remote: fresh (2 names)',
@@ -126,8 +129,7 @@ void test('formatStatusMarkdown: a heading, the remote state table and the keys 
     eval: fresh('SHARED'),
     production: unknownRemote('unauthorized (401)'),
   };
-  const { project } = fixtureProject(FILES, remote);
-  const markdown = formatStatusMarkdown(secretStatus(project), remote, 'support_agent');
+  const markdown = formatStatusMarkdown(statusRows(FILES, remote), remote, 'support_agent');
   const lines = markdown.split('\n');
   assert.equal(lines[0], '# Secret status: support\\_agent');
   assert.ok(lines.includes('| production | `.env.production` | unknown: unauthorized (401) |'));

@@ -284,6 +284,24 @@ void test('hardcoded-secret: secretlint finds well-known formats and reports the
   assert.ok(!message.includes(GITHUB_LIKE) && message.includes('GITHUB_TOKEN'));
 });
 
+void test('a Stripe key that is an env value is reported once, as leaked-value; hardcoded-secret when that is off', async () => {
+  const text = `export const p = \`Pay with ${STRIPE_LIKE}\`;\nconst token = "${GITHUB_LIKE}";\n`;
+  const fixture = fixtureProject({ '.env.development': ENV, 'agents/a.ts': text });
+  const findings = await scanForSecrets(text, 'a.ts');
+  // secretlint 13 knows both formats; the Stripe key is also STRIPE_KEY's value.
+  assert.deepEqual(findings.map((f) => f.kind).sort(), ['GITHUB_TOKEN', 'STRIPE_SECRET_KEY_LIVE']);
+  fixture.index.setSecretFindings(fixture.uri('agents/a.ts'), text, findings);
+  assert.deepEqual(leakCodes(validateLeaks(fixture.uri('agents/a.ts'), fixture.project, {})), [
+    '0:27-59:leaked-value',
+    '1:15-55:hardcoded-secret',
+  ]);
+  // Control: with leaked-value off, nothing hides the credential.
+  assert.deepEqual(leakCodes(validateLeaks(fixture.uri('agents/a.ts'), fixture.project, { 'leaked-value': 'off' })), [
+    '0:27-59:hardcoded-secret',
+    '1:15-55:hardcoded-secret',
+  ]);
+});
+
 void test('hardcoded-secret: default database URLs of a committed template are no finding; a real-looking password is', async () => {
   const template = [
     'DATABASE_URL=postgresql://postgres:postgres@localhost:5432/app',

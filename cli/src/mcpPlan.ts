@@ -1,0 +1,125 @@
+import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
+import * as z from 'zod';
+import { ApiConfigError, createApiClient, type ApiClient } from '../../engine/api';
+import { compareCodeUnits, DEFAULT_SETTINGS, WRITABLE_ENVIRONMENTS, type WritableEnvironment } from '../../engine/core';
+import { discoverTree } from '../../engine/host';
+import { prepareSync, syncProject, SyncRefusedError, type SyncPlan } from '../../engine/sync';
+import type { CliApiSettings } from './apiSettings';
+import { clientOptionsOf, type RequestLimits } from './requestLimits';
+import { relativePath } from './statusCommand';
+
+/**
+ * `secrets_plan`: what a sync (development) or deploy (production) of each project under DIR would do — keys to
+ * create, to update, kept remote-only, misread by dotenv — or why it would be refused. A dry run through
+ * engine/sync's own flow: the confirmation sends nothing, and the client handed to it cannot upload at all.
+ */
+
+export const planInput = {
+  environment: z
+    .enum(WRITABLE_ENVIRONMENTS)
+    .optional()
+    .describe('development (a sync, mirrored to eval) or production (a deploy); default development'),
+};
+
+const projectPlanSchema = z.object({
+  path: z.string(),
+  outcome: z.enum(['planned', 'refused', 'list-failed']),
+  reason: z.string().optional(),
+  create: z.array(z.string()).optional(),
+  update: z.array(z.string()).optional(),
+  remoteOnly: z.array(z.string()).optional(),
+  misread: z.array(z.string()).optional(),
+  /** The sync journal's states (engine/sync/syncPlan.ts), present only when they hold keys: none of them is sent. */
+  unchanged: z.array(z.string()).optional(),
+  kept: z.array(z.string()).optional(),
+  conflict: z.array(z.string()).optional(),
+  unverified: z.array(z.string()).optional(),
+});
+export const planOutput = { environment: z.enum(WRITABLE_ENVIRONMENTS), projects: z.array(projectPlanSchema) };
+
+type ProjectPlan = z.infer<typeof projectPlanSchema>;
+
+export async function secretsPlan(
+  root: string,
+  api: CliApiSettings,
+  environment: WritableEnvironment,
+  limits?: RequestLimits,
+): Promise<CallToolResult> {
+  const { projectRoots } = await discoverTree(root, DEFAULT_SETTINGS);
+  const apiKey = api.syncKey(environment);
+  const projects: ProjectPlan[] = [];
+  for (const projectRoot of [...projectRoots].sort(compareCodeUnits))
+    projects.push({
+      path: relativePath(root, projectRoot),
+      ...(await planProject(projectRoot, environment, apiKey, api, limits)),
+    });
+  const text =
+    projects.length === 0 ? 'no Struere project (struere.json) in the workspace' : projects.map(planText).join('\n');
+  return { content: [{ type: 'text', text }], structuredContent: { environment, projects } };
+}
+
+async function planProject(
+  projectRoot: string,
+  environment: WritableEnvironment,
+  apiKey: string | undefined,
+  api: CliApiSettings,
+  limits?: RequestLimits,
+): Promise<Omit<ProjectPlan, 'path'>> {
+  let client: ApiClient | undefined;
+  try {
+    const prepared = await prepareSync({ projectRoot, environment, apiKey });
+    client = createApiClient({ baseUrl: api.apiUrl, apiKey: apiKey!, ...clientOptionsOf(limits) });
+    const outcome = await syncProject(prepared, listingOnly(client), { confirm: () => Promise.resolve(undefined) });
+    if (outcome.kind === 'list-failed') return { outcome: 'list-failed', reason: outcome.reason };
+    if (outcome.kind === 'refused') return { outcome: 'refused', reason: outcome.error.message };
+    return { outcome: 'planned', ...planNames(outcome.plan) };
+  } catch (error) {
+    if (error instanceof SyncRefusedError || error instanceof ApiConfigError)
+      return { outcome: 'refused', reason: error.message };
+    throw error;
+  } finally {
+    await client?.close();
+  }
+}
+
+/** The listing of `client`; its upload throws, so no answer of the flow's confirmation can send anything. */
+function listingOnly(client: ApiClient): Pick<ApiClient, 'listNames' | 'upsert' | 'baseUrl'> {
+  return {
+    baseUrl: client.baseUrl,
+    listNames: (...args) => client.listNames(...args),
+    upsert: () => Promise.reject(new Error('secrets_plan never uploads')),
+  };
+}
+
+function planNames(plan: SyncPlan): Omit<ProjectPlan, 'path' | 'outcome' | 'reason'> {
+  const held = {
+    unchanged: plan.unchanged,
+    kept: plan.rotated.map((change) => change.key),
+    conflict: plan.conflict.map((change) => change.key),
+    unverified: plan.unverified,
+  };
+  return {
+    create: plan.create,
+    update: plan.update,
+    remoteOnly: plan.remoteOnly,
+    misread: plan.misread,
+    ...Object.fromEntries(Object.entries(held).filter(([, keys]) => keys.length > 0)),
+  };
+}
+
+/** "app: 2 to create (A, B), 1 to update (C), 0 remote-only kept" or "app: refused: …". */
+function planText(project: ProjectPlan): string {
+  if (project.outcome !== 'planned') return `${project.path}: ${project.outcome}: ${project.reason ?? ''}`;
+  const part = (label: string, keys: readonly string[] = []) =>
+    `${keys.length} ${label}${keys.length > 0 ? ` (${keys.join(', ')})` : ''}`;
+  return `${project.path}: ${[
+    part('to create', project.create),
+    part('to update', project.update),
+    part('remote-only kept', project.remoteOnly),
+    part('misread by dotenv', project.misread),
+    ...(project.unchanged ? [`${project.unchanged.length} unchanged`] : []),
+    ...(project.kept ? [part('kept (rotated on the platform)', project.kept)] : []),
+    ...(project.conflict ? [part('in conflict', project.conflict)] : []),
+    ...(project.unverified ? [part('unverified', project.unverified)] : []),
+  ].join(', ')}`;
+}
