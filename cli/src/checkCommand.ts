@@ -5,8 +5,9 @@ import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
 import { resolveCheckTargets, type CheckTargets } from './checkTargets';
 import { collectDiagnostics, formatDiagnosticsText, type CliDiagnostic } from './diagnosticsReport';
 import { formatGithub } from './formats/github';
-import { formatSarif } from './formats/sarif';
-import { oneOf, type CliIo } from './io';
+import { ARRAY_PLACEHOLDER, jsonLines } from './formats/jsonLines';
+import { sarifLines } from './formats/sarif';
+import { oneOf, outLines, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';
 import type { RequestLimits } from './requestLimits';
 import { escapeName } from './terminalText';
@@ -41,7 +42,7 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
     return 1;
   }
   const { diagnostics, projects } = checked;
-  printDiagnostics(diagnostics, format, io, () => formatDiagnosticsText(diagnostics, environment, projects));
+  await printDiagnostics(diagnostics, format, io, () => formatDiagnosticsText(diagnostics, environment, projects));
   return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
 }
 
@@ -80,17 +81,18 @@ export async function diagnoseTargets(
   return { diagnostics, projects: projectRoots.length, projectRoots };
 }
 
-function printDiagnostics(
+/** JSON and SARIF are streamed line by line (they list every finding); text and GitHub output are bounded. */
+async function printDiagnostics(
   diagnostics: readonly CliDiagnostic[],
   format: (typeof FORMATS)[number],
   io: CliIo,
   text: () => string,
-): void {
+): Promise<void> {
   switch (format) {
     case 'json':
-      return io.out(JSON.stringify({ diagnostics }, null, 2));
+      return outLines(io, jsonLines({ diagnostics: ARRAY_PLACEHOLDER }, diagnostics));
     case 'sarif':
-      return io.out(formatSarif(diagnostics));
+      return outLines(io, sarifLines(diagnostics));
     case 'github':
       // The commands become annotations; the summary line stays readable in the job's log.
       for (const line of formatGithub(diagnostics)) io.out(line);

@@ -65,7 +65,7 @@ export function formatDiagnosticsText(
       current = d.file;
     }
     lines.push(
-      `  ${`${d.line}:${d.column}`.padEnd(7)}  ${(d.severity === 'information' ? 'info' : d.severity).padEnd(7)}  ${d.message}  ${d.code}`,
+      `  ${`${d.line}:${d.column}`.padEnd(7)}  ${(d.severity === 'information' ? 'info' : d.severity).padEnd(7)}  ${escapeName(d.message)}  ${d.code}`,
     );
   }
   const errors = diagnostics.filter((d) => d.severity === 'error').length;

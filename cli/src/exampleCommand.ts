@@ -52,7 +52,7 @@ export async function runExample(options: ExampleOptions, io: CliIo): Promise<nu
     const outcome = await updateExample(project, projectRoot);
     switch (outcome.kind) {
       case 'refused':
-        io.err(`struere-secrets: ${name} not written: ${outcome.reason}`);
+        io.err(`struere-secrets: ${name} not written: ${escapeName(outcome.reason)}`);
         failed = true;
         break;
       case 'nothing':
@@ -66,7 +66,7 @@ export async function runExample(options: ExampleOptions, io: CliIo): Promise<nu
         break;
       case 'written':
         io.out(
-          `${outcome.created ? 'created' : 'updated'} ${name}: added ${outcome.added.join(', ')} (names only, no values)`,
+          `${outcome.created ? 'created' : 'updated'} ${name}: added ${outcome.added.map(escapeName).join(', ')} (names only, no values)`,
         );
     }
   }

@@ -3,18 +3,21 @@ import { errorText } from '../../engine/core';
 import { parseCommandLine, usageLines } from './commandLine';
 import { COMMANDS } from './commands';
 import { CliUsageError, type CliIo } from './io';
-import { escapeForTerminal } from './terminalText';
+import { OutputStream } from './processOutput';
 
 const USAGE = [
   'Usage:',
   ...usageLines(COMMANDS),
   '',
   'Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).',
-  "Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 130 interrupted (Ctrl-C); run: the command's.",
+  "Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 3 internal error, 130 interrupted (Ctrl-C); run: the command's.",
 ].join('\n');
 
-/** Exit codes (README "Exit codes"): one meaning each. */
-export const EXIT = { ok: 0, problems: 1, usage: 2, interrupted: 130 } as const;
+/**
+ * Exit codes (README "Exit codes"): one meaning each. Only `problems` means findings, so a CI step that accepts 1
+ * (a complete report with findings) never accepts a crash: anything unexpected is `internal`.
+ */
+export const EXIT = { ok: 0, problems: 1, usage: 2, internal: 3, interrupted: 130 } as const;
 
 /** The terminal front end: a command of the table (commands.ts) on the engine. Exit codes: EXIT. */
 export async function main(argv: readonly string[], io: CliIo): Promise<number> {
@@ -75,9 +78,12 @@ if (require.main === module) {
     interrupt.abort();
   });
   const isInteractive = process.stdin.isTTY === true && process.stdout.isTTY === true;
+  const stdout = new OutputStream(process.stdout);
+  const stderr = new OutputStream(process.stderr);
   main(process.argv.slice(2), {
-    out: (text) => process.stdout.write(`${escapeForTerminal(text)}\n`),
-    err: (text) => process.stderr.write(`${escapeForTerminal(text)}\n`),
+    out: (text) => stdout.line(text),
+    err: (text) => stderr.line(text),
+    writeLines: (lines) => stdout.lines(lines),
     env: process.env,
     isInteractive,
     ...(isInteractive ? { confirm: (question: string) => confirmOnTerminal(question, () => interrupt.abort()) } : {}),
@@ -87,8 +93,8 @@ if (require.main === module) {
       process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : code;
     },
     (error: unknown) => {
-      process.stderr.write(`struere-secrets: ${escapeForTerminal(errorText(error))}\n`);
-      process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : EXIT.problems;
+      stderr.line(`struere-secrets: internal error: ${errorText(error)}`);
+      process.exitCode = interrupt.signal.aborted ? EXIT.interrupted : EXIT.internal;
     },
   );
 }

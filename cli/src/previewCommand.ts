@@ -24,6 +24,7 @@ import {
 import { apiSettingsFrom } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';
+import { escapeName, neutralizeWorkflowCommands } from './terminalText';
 
 export interface PreviewOptions {
   file: string;
@@ -40,13 +41,17 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
   const environment = oneOf('env', options.env, ENVIRONMENTS, 'development');
   const file = path.resolve(options.file);
   const stat = await fs.stat(file).catch(() => undefined);
-  if (!stat?.isFile()) throw new CliUsageError(`${options.file} is not a file`);
+  if (!stat?.isFile()) throw new CliUsageError(`${escapeName(options.file)} is not a file`);
   if (isEnvFileName(path.basename(file)))
-    throw new CliUsageError(`${options.file} is an .env file: preview compiles prompts, and never prints values`);
+    throw new CliUsageError(
+      `${escapeName(options.file)} is an .env file: preview compiles prompts, and never prints values`,
+    );
 
   const projectRoot = enclosingProject(path.dirname(file));
   if (projectRoot === undefined) {
-    io.err(`struere-secrets: ${options.file} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`);
+    io.err(
+      `struere-secrets: ${escapeName(options.file)} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`,
+    );
     return 1;
   }
   const settings = { ...DEFAULT_SETTINGS, environment };
@@ -61,26 +66,28 @@ export async function runPreview(options: PreviewOptions, io: CliIo): Promise<nu
     envFiles.map((envFile) => uriToPath(envFile.uri)),
   );
   if (linked !== undefined)
-    throw new CliUsageError(`${options.file} ${linked}: preview compiles prompts, and never prints values`);
+    throw new CliUsageError(`${escapeName(options.file)} ${linked}: preview compiles prompts, and never prints values`);
   const read = await readTextFile(file, settings.maxFileBytes, true);
   if (read.kind !== 'text') {
-    io.err(`struere-secrets: ${options.file} ${describeUnread(read)}`);
+    io.err(`struere-secrets: ${escapeName(options.file)} ${describeUnread(read)}`);
     return 1;
   }
   const remote = await fillRemoteNames(service, apiSettingsFrom(io.env), io, projectRoot);
   const result = service.compilePrompt(pathToUri(file), read.text);
   if (result === undefined) {
-    io.err(`struere-secrets: ${options.file} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`);
+    io.err(
+      `struere-secrets: ${escapeName(options.file)} is not inside a Struere project (no ${PROJECT_MANIFEST} above it)`,
+    );
     return 1;
   }
   const relative = path.relative(projectRoot, file).split(path.sep).join('/');
   const preview = formatPromptPreview(result, {
-    file: `${path.basename(projectRoot)}/${relative}`,
+    file: escapeName(`${path.basename(projectRoot)}/${relative}`),
     environment,
     setMeans: `${ENV_FILE_NAMES[writableEnvironmentOf(environment)]} ∪ the remote ${environment} list (${describeRemote(remote[environment])})`,
   });
   // A value pasted into the prompt, or reaching it any other way, is printed as [SECRET:KEY], as `redact` does.
-  io.out(redactText(preview, redactionDictionary(envFiles)));
+  io.out(neutralizeWorkflowCommands(redactText(preview, redactionDictionary(envFiles))));
   return 0;
 }
 

@@ -1,4 +1,4 @@
-import { allUnknown, type RemoteNamesByEnvironment, type SecretsService } from '../../engine/core';
+import { allUnknown, ENVIRONMENTS, type RemoteNamesByEnvironment, type SecretsService } from '../../engine/core';
 import { ApiConfigError, checkBaseUrl, createApiClient, RemoteNameCache } from '../../engine/api';
 import type { CliApiSettings } from './apiSettings';
 import type { CliIo } from './io';
@@ -38,6 +38,18 @@ export async function fillRemoteNames(
       lists = allUnknown('error');
     }
   }
+  reportDropped(lists, io);
   for (const projectUri of service.projects()) service.setRemoteNames(projectUri, lists);
   return lists;
+}
+
+/** Names the API listed that fail the key pattern were left out (readListNames): said with a count, never quoted. */
+function reportDropped(lists: RemoteNamesByEnvironment, io: CliIo): void {
+  for (const environment of ENVIRONMENTS) {
+    const dropped = lists[environment].dropped ?? 0;
+    if (dropped > 0)
+      io.err(
+        `struere-secrets: warning: the API listed ${dropped} name${dropped === 1 ? '' : 's'} in ${environment} that fail ^[A-Za-z_][A-Za-z0-9_]*$; left out`,
+      );
+  }
 }

@@ -77,9 +77,11 @@ export async function runSet(options: SetOptions, io: CliIo, input: SetInput): P
 async function projectRootOf(dir: string): Promise<string> {
   const root = path.resolve(dir);
   const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new CliUsageError(`${dir} is not a folder; ${NEVER_FROM_ARGV}`);
+  // The word after KEY is not repeated: when it is not a folder, it is most likely the value itself.
+  if (!stat?.isDirectory()) throw new CliUsageError(`the word after KEY is not a folder; ${NEVER_FROM_ARGV}`);
   const manifest = await fs.stat(path.join(root, PROJECT_MANIFEST)).catch(() => undefined);
-  if (!manifest?.isFile()) throw new CliUsageError(`${dir} is not a Struere project (no ${PROJECT_MANIFEST})`);
+  if (!manifest?.isFile())
+    throw new CliUsageError(`the folder given is not a Struere project (no ${PROJECT_MANIFEST})`);
   return root;
 }
 

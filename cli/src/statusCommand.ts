@@ -32,7 +32,7 @@ export interface StatusJsonProject {
   path: string;
   /** struere.json's "name", else the folder's name. */
   name: string;
-  remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number }>;
+  remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number; dropped?: number }>;
   keys: StatusRow[];
   /** Keys the platform changed after this machine's last sync, per environment; only when there are some. */
   changedOnPlatform?: Partial<Record<WritableEnvironment, RemoteChange[]>>;
@@ -125,6 +125,7 @@ function remoteSummary(remote: RemoteNamesByEnvironment): StatusJsonProject['rem
           state: list.state,
           ...(list.reason ? { reason: list.reason } : {}),
           ...(list.state === 'unknown' ? {} : { count: list.names.size }),
+          ...(list.dropped ? { dropped: list.dropped } : {}),
         },
       ];
     }),

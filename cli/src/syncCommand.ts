@@ -59,10 +59,10 @@ export async function syncCommand(options: SyncOptions, io: CliIo): Promise<numb
   const environment = oneOf('env', options.env, ['development', 'production'] as const, 'development');
   const root = path.resolve(options.dir);
   const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new CliUsageError(`${options.dir} is not a folder`);
+  if (!stat?.isDirectory()) throw new CliUsageError(`${escapeName(options.dir)} is not a folder`);
   const verb = environment === 'production' ? 'deploy' : 'sync';
   const refuse = (message: string): number => {
-    io.err(`struere-secrets: ${verb} refused: ${message}`);
+    io.err(`struere-secrets: ${verb} refused: ${escapeName(message)}`);
     return 1;
   };
 
@@ -140,7 +140,7 @@ async function syncOne(
       upload((p) =>
         io.out(`  batch ${p.batchesDone}/${p.batchesTotal}: ${p.keysWritten} of ${p.keysTotal} keys written`),
       ),
-    log: (line) => io.out(line),
+    log: (line) => io.out(escapeName(line)),
     signal: io.signal,
   });
   const code = printOutcome(outcome, prepared, where, options, io);
@@ -173,7 +173,7 @@ function printOutcome(
   switch (outcome.kind) {
     case 'list-failed':
       io.err(
-        `struere-secrets: ${where}${verb} failed before writing anything: listing ${environment} names: ${outcome.reason}`,
+        `struere-secrets: ${where}${verb} failed before writing anything: listing ${environment} names: ${escapeName(outcome.reason)}`,
       );
       return 1;
     case 'declined':
@@ -188,15 +188,15 @@ function printOutcome(
       io.err(`struere-secrets: ${where}deploy cancelled at confirmation; nothing was sent`);
       return 1;
     case 'refused':
-      io.err(`struere-secrets: ${where}${verb} refused: ${outcome.error.message}`);
+      io.err(`struere-secrets: ${where}${verb} refused: ${escapeName(outcome.error.message)}`);
       return 1;
     case 'ran':
       if (outcome.described.ok) {
-        io.out(`${where}${outcome.described.summary}`);
+        io.out(`${where}${escapeName(outcome.described.summary)}`);
         return 0;
       }
-      io.err(`struere-secrets: ${where}${outcome.described.summary}`);
-      for (const line of outcome.described.details) io.err(`  ${line}`);
+      io.err(`struere-secrets: ${where}${escapeName(outcome.described.summary)}`);
+      for (const line of outcome.described.details) io.err(`  ${escapeName(line)}`);
       return 1;
   }
 }

@@ -8,7 +8,7 @@ import { SETTING_DEFAULTS } from '../../engine/core';
  * `readClientSettings` with a configuration object of their own.
  */
 export interface ClientSettings {
-  /** Machine-scoped in package.json: a repository's settings cannot redirect the API key. */
+  /** From the user's own settings only (see readClientSettings): a repository cannot redirect the API key. */
   readonly apiUrl: string;
   readonly remoteTtlSeconds: number;
   /** True only when the user turned it on in their own settings, and the workspace is trusted. */
@@ -19,13 +19,16 @@ export interface ClientSettings {
 const MIN_TTL_SECONDS = 5;
 
 /**
- * `config` is the `struere` section. `struere.syncOnSave` uploads data, so a repository must never turn it on: it
- * is application-scoped in package.json (VS Code then ignores workspace and folder values), listed under
- * `restrictedConfigurations`, and read here from the user's own settings only (`globalValue`), never in an
- * untrusted workspace. Reading `globalValue` keeps that true even if the manifest's scope were ever widened.
+ * `config` is the `struere` section. `struere.syncOnSave` uploads data and `struere.apiUrl` decides where API keys
+ * and values go, so a repository must never set either: they are application- and machine-scoped in package.json
+ * (VS Code then ignores workspace and folder values), listed under `restrictedConfigurations`, and read here from
+ * the user's own settings only (`globalValue`); sync on save never runs in an untrusted workspace. Reading
+ * `globalValue` keeps workspace and folder values out even if the manifest's scope were ever widened. In a remote
+ * window the remote machine's settings (where a dev container's devcontainer.json settings go) count as user
+ * settings: README "Settings" says so.
  */
 export function readClientSettings(config: vscode.WorkspaceConfiguration, trusted: boolean): ClientSettings {
-  const apiUrl = config.get<unknown>('apiUrl');
+  const apiUrl = config.inspect<unknown>('apiUrl')?.globalValue;
   const ttl = config.get<unknown>('remote.ttlSeconds');
   const syncOnSave = config.inspect<unknown>('syncOnSave')?.globalValue ?? SETTING_DEFAULTS.syncOnSave;
   return {

@@ -27,6 +27,7 @@ export function createLanguageClient(
   context: vscode.ExtensionContext,
   environment: Environment,
   middleware: Middleware,
+  outputChannel: vscode.LogOutputChannel,
 ): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
@@ -45,6 +46,9 @@ export function createLanguageClient(
     initializationOptions: { environment, clientFeatures: VSCODE_CLIENT_FEATURES },
     // Env-file locations of definitions and references go to the masked view while a file is cloaked.
     middleware,
+    // Server logs and the LSP trace (traceChannel.ts redacts both): without a separate trace channel the client
+    // traces into this one.
+    outputChannel,
   };
   return new LanguageClient('struere', 'Struere Secrets Language Server', serverOptions, clientOptions);
 }

@@ -113,11 +113,16 @@ export class RemoteNamesBridge implements vscode.Disposable {
   }
 }
 
+/** Names the API listed that fail the key pattern were left out (engine/api): counted here, never quoted. */
+function droppedText(list: RemoteNameList): string {
+  return list.dropped ? `; ${list.dropped} listed names fail ^[A-Za-z_][A-Za-z0-9_]*$ and were left out` : '';
+}
+
 function describeCounts(lists: RemoteNamesByEnvironment): string {
   return (Object.entries(lists) as [Environment, RemoteNameList][])
     .map(
       ([environment, list]) =>
-        `${environment} ${list.state === 'unknown' ? `unknown (${list.reason ?? '?'})` : `${list.names.size} names (${list.state})`}`,
+        `${environment} ${list.state === 'unknown' ? `unknown (${list.reason ?? '?'})` : `${list.names.size} names (${list.state})`}${droppedText(list)}`,
     )
     .join(', ');
 }

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import * as vscode from 'vscode';
 import type { LanguageClient } from 'vscode-languageclient/node';
-import { ENV_FILE_NAMES, errorText, isEnvironment } from '../../engine/core';
+import { ENV_FILE_NAMES, errorText, isEnvFileName, isEnvironment } from '../../engine/core';
 import { ServerStateNotification, SetEnvironmentNotification, type ServerStateParams } from '../../engine/protocol';
 import { projectName, type ApiKeyCommandDependencies } from './apiKeyCommands';
 import { ApiKeyStore } from './apiKeyStore';
@@ -16,6 +16,7 @@ import { RemoteNamesBridge } from './remoteNamesBridge';
 import { SecretStatusView } from './statusView';
 import { runSyncOrDeploy, type SyncDependencies } from './syncCommands';
 import { ValueCloak } from './valueCloak';
+import { redactingChannel, redactTraceMessage, valueRedactor } from './traceChannel';
 import { CloakRuleCheck } from './cloakRule';
 import { MaskedEnvView } from './maskedEnvView';
 import { WalkthroughProgress } from './walkthroughProgress';
@@ -47,7 +48,14 @@ export class Extension {
     this.maskedEnvView = new MaskedEnvView(vscode, this.cloak);
     this.keys = new ApiKeyStore(context.secrets);
     this.environmentSwitch = new EnvironmentSwitch(context.workspaceState);
-    this.client = createLanguageClient(context, this.environmentSwitch.environment, this.maskedEnvView.middleware);
+    const serverChannel = serverOutputChannel();
+    context.subscriptions.push(serverChannel);
+    this.client = createLanguageClient(
+      context,
+      this.environmentSwitch.environment,
+      this.maskedEnvView.middleware,
+      serverChannel,
+    );
     this.remote = new RemoteNamesBridge(this.client, this.keys, this.currentSettings, this.log);
     this.statusView = new SecretStatusView(this.client);
     this.promptPreview = new PromptPreview(this.environmentSwitch, this.projects, this.remote);
@@ -168,4 +176,18 @@ export class Extension {
 
 function readSettings(): ClientSettings {
   return readClientSettings(vscode.workspace.getConfiguration('struere'), vscode.workspace.isTrusted);
+}
+
+/**
+ * The language server's channel, which also receives the LSP trace: every message passes the trace redactor,
+ * which leaves out an env file's text and replaces the values of the open env files.
+ */
+function serverOutputChannel(): vscode.LogOutputChannel {
+  const openEnvTexts = () =>
+    vscode.workspace.textDocuments
+      .filter((document) => document.uri.scheme === 'file' && isEnvFileName(path.basename(document.uri.fsPath)))
+      .map((document) => ({ uri: document.uri.toString(), text: document.getText() }));
+  const redactValues = valueRedactor(openEnvTexts);
+  const channel = vscode.window.createOutputChannel('Struere Secrets Language Server', { log: true });
+  return redactingChannel(channel, (message) => redactTraceMessage(message, redactValues));
 }

@@ -35,6 +35,8 @@ export interface ListedSecret {
 export interface ListNamesResult {
   readonly environment: Environment;
   readonly secrets: readonly ListedSecret[];
+  /** Listed names that fail the key pattern, left out of `secrets`: counted, never kept or quoted. */
+  readonly dropped: number;
 }
 
 export interface UpsertResult {

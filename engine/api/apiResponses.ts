@@ -1,4 +1,4 @@
-import { type Environment, isEnvironment, isRecord, isStringArray } from '../core';
+import { type Environment, isEnvironment, isRecord, isStringArray, isValidKey } from '../core';
 import type { ListedSecret, ListNamesResult, UpsertResult } from './apiClient';
 import { ApiError, NetworkError, RequestCancelledError, RETRYABLE_STATUSES, type ApiErrorCode } from './apiError';
 
@@ -8,15 +8,21 @@ import { ApiError, NetworkError, RequestCancelledError, RETRYABLE_STATUSES, type
  * failures classified by whether the request could have reached the server.
  */
 
-/** The body of `GET /v1/secrets`, checked field by field: anything else is a `bad_response`. */
+/**
+ * The body of `GET /v1/secrets`, checked field by field: anything else is a `bad_response`. A listed name that
+ * fails the key pattern (a line break, a value) can name no secret we could ever set, and would reach status
+ * tables, plans and CI logs: it is dropped here, at the one entrance, and only counted.
+ */
 export function readListNames(body: unknown, label: string): ListNamesResult {
   if (!isRecord(body) || !isEnvironment(body.environment) || !Array.isArray(body.secrets)) throw badResponse(label);
   const secrets: ListedSecret[] = [];
+  let dropped = 0;
   for (const item of body.secrets as unknown[]) {
     if (!isRecord(item) || typeof item.key !== 'string' || typeof item.updatedAt !== 'string') throw badResponse(label);
-    secrets.push({ key: item.key, updatedAt: item.updatedAt });
+    if (isValidKey(item.key)) secrets.push({ key: item.key, updatedAt: item.updatedAt });
+    else dropped++;
   }
-  return { environment: body.environment, secrets };
+  return { environment: body.environment, secrets, dropped };
 }
 
 /**

@@ -46,6 +46,8 @@ export interface RemoteNameCacheOptions {
 interface Entry {
   readonly names: ReadonlySet<string>;
   readonly fetchedAt: number;
+  /** Names the API listed that fail the key pattern: left out of `names` (readListNames), counted. */
+  readonly dropped: number;
   /** Which key listed them (hash): names listed with another key are not reused. */
   readonly keyFingerprint: string;
 }
@@ -210,6 +212,7 @@ export class RemoteNameCache {
               entry: {
                 names: new Set(result.secrets.map((secret) => secret.key)),
                 fetchedAt: this.now(),
+                dropped: result.dropped,
                 keyFingerprint: fingerprint,
               },
             });
@@ -251,7 +254,12 @@ export class RemoteNameCache {
 
   private listFrom(entry: Entry): RemoteNameList {
     const state = this.now() - entry.fetchedAt < this.ttlMs ? 'fresh' : 'stale';
-    return { state, names: entry.names, fetchedAt: entry.fetchedAt };
+    return {
+      state,
+      names: entry.names,
+      fetchedAt: entry.fetchedAt,
+      ...(entry.dropped > 0 ? { dropped: entry.dropped } : {}),
+    };
   }
 
   private clientFor(apiUrl: string, apiKey: string): Pick<ApiClient, 'listNames' | 'close'> {

@@ -5,7 +5,7 @@
  */
 export { errorText } from './base/errorText';
 export { isCount, isRecord, isStringArray } from './base/guards';
-export { compareCodeUnits, countOf, joinBounded, lineEndAt, lineStartAt } from './base/text';
+export { compareCodeUnits, countOf, escapeName, joinBounded, lineEndAt, lineStartAt } from './base/text';
 export { isSharedResult, shareResult } from './base/sharedResults';
 export { baseName } from './base/uris';
 export { Commands } from './features/commands';

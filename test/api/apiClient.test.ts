@@ -391,7 +391,7 @@ void test('a base URL with a path prefix and a trailing slash is honoured', asyn
   const client = fastClient(t, { url: `${server.url}/` });
   assert.equal(client.baseUrl, server.url);
   assert.equal(client.keyEnvironment, 'development');
-  assert.deepEqual(await client.listNames(), { environment: 'development', secrets: [] });
+  assert.deepEqual(await client.listNames(), { environment: 'development', secrets: [], dropped: 0 });
 });
 
 void test('parseRetryAfter reads seconds and HTTP dates', () => {

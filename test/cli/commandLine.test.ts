@@ -41,14 +41,25 @@ void test('the real table: every command has its line, and the API callers are n
   const lines = usageLines(COMMANDS);
   assert.deepEqual(
     lines.filter((line) => line.startsWith('  struere-secrets ')).map((line) => line.split(/\s+/)[2]),
-    ['check', 'sync', 'status', 'preview', 'example', 'redact'],
+    ['check', 'sync', 'status', 'preview', 'example', 'set', 'run', 'redact', 'mcp'],
   );
   assert.ok(
     lines.includes(
       '  struere-secrets sync    [DIR] [--env development|production] [--dry-run] [--yes] [--overwrite KEY,…] [--overwrite-all] [--strict]',
     ),
   );
-  assert.ok(lines.includes('check, sync and status also take:'));
+  assert.ok(lines.includes('check, sync, status, set and mcp also take:'));
+});
+
+void test('run: everything after the first -- is the command, its flags never read as ours', () => {
+  const run = parseCommandLine(COMMANDS, 'run', ['proj', '--env', 'production', '--', 'node', '--env', 'x', '--']);
+  assert.equal(run.input.operand, 'proj');
+  assert.deepEqual({ ...run.input.flags }, { env: 'production' });
+  assert.deepEqual(run.input.command, ['node', '--env', 'x', '--']);
+  usageError(() => parseCommandLine(COMMANDS, 'run', ['proj']), /^run needs a command after --/);
+  usageError(() => parseCommandLine(COMMANDS, 'run', ['proj', '--']), /^run needs a command after --/);
+  // Control: a command that runs nothing keeps `--` as parseArgs reads it (the end of its own flags).
+  assert.deepEqual(parseCommandLine(COMMANDS, 'check', ['--', '--odd-file']).input.operand, ['--odd-file']);
 });
 
 void test('parse: flags, short flags, the operand and request limits reach the entry', () => {
@@ -59,6 +70,7 @@ void test('parse: flags, short flags, the operand and request limits reach the e
     {
       operand: 'folder',
       flags: { yes: true, env: 'a' },
+      command: [],
       limits: {},
     },
   );

@@ -63,3 +63,17 @@ test('client settings fall back to the one table of defaults on missing or malfo
     syncOnSave: false,
   });
 });
+
+test("struere.apiUrl comes from the user's own settings: a workspace or folder value is ignored", () => {
+  const attacker = 'https://attacker.example';
+  assert.equal(readClientSettings(section({ workspace: { apiUrl: attacker } }), true).apiUrl, DEFAULT_API_URL);
+  assert.equal(readClientSettings(section({ folder: { apiUrl: attacker } }), true).apiUrl, DEFAULT_API_URL);
+  const both = section({ user: { apiUrl: 'https://api.example.test' }, folder: { apiUrl: attacker } });
+  assert.equal(readClientSettings(both, true).apiUrl, 'https://api.example.test');
+});
+
+test('control: an API URL in the user settings is used, trusted workspace or not', () => {
+  const user = section({ user: { apiUrl: 'https://api.example.test' } });
+  assert.equal(readClientSettings(user, true).apiUrl, 'https://api.example.test');
+  assert.equal(readClientSettings(user, false).apiUrl, 'https://api.example.test');
+});

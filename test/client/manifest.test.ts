@@ -69,6 +69,11 @@ const mutations: { name: string; mutate: (manifest: Json) => void; expected: str
     expected: "struere.syncOnSave sends data but has scope resource: a repository's settings could set it",
   },
   {
+    name: 'a server trace a repository could turn on (window scope, as before issue 18)',
+    mutate: (m) => (properties(m)['struere.trace.server'].scope = 'window'),
+    expected: "struere.trace.server decides what is logged but has scope window: a repository's settings could set it",
+  },
+  {
     name: 'sync on save not restricted in untrusted workspaces',
     mutate: (m) => (m.capabilities.untrustedWorkspaces.restrictedConfigurations = ['struere.apiUrl']),
     expected: 'struere.syncOnSave sends data but is not restricted in untrusted workspaces',

@@ -8,6 +8,7 @@ import { test } from 'node:test';
 import fc from 'fast-check';
 import { ownGit } from '../support/ownGit';
 import { runCli } from '../support/runCli';
+import { createLocalApiServer, type LocalApiServer } from '../../local-api/server';
 import { describeFailure, FUZZ_RUNS, fuzzSeed } from './fuzzSettings';
 
 /**
@@ -45,6 +46,7 @@ const name = fc
           'p.md',
           'agents',
           'sub',
+          '.env.example',
         )
         .map((s) => Buffer.from(s)),
     },
@@ -54,6 +56,20 @@ const name = fc
       arbitrary: fc
         .constantFrom('\u001b[2J', '\u009b31m', 'tab\there', 'new\nline', '\u202eevil')
         .map((s) => Buffer.from(`${s}.ts`)),
+    },
+    // Names that end a line and forge a workflow command after it: folders, env files, prompts.
+    {
+      weight: 1,
+      arbitrary: fc
+        .constantFrom(
+          'n\n::error file=forged::folder',
+          '.env.x\n::error file=forged::env',
+          '.env.y\r::warning::cr',
+          'p\u2028::warning::ls.md',
+          'q\u0085::notice::nel.md',
+          '.env.z\u2029::error::ps',
+        )
+        .map((s) => Buffer.from(s)),
     },
     {
       weight: 1,
@@ -119,8 +135,37 @@ const entry: fc.Arbitrary<Entry> = fc.record({
 type IndexKind = 'none' | 'real' | 'real-v4' | 'garbled' | 'fifo';
 const indexKind = fc.constantFrom<IndexKind>('none', 'real', 'real-v4', 'garbled', 'fifo');
 /** What the API does: nothing (no key given), or answer with headers and drip the body, or drip the headers. */
-type ApiKind = 'none' | 'drip-body' | 'drip-headers' | 'silent';
-const apiKind = fc.constantFrom<ApiKind>('none', 'drip-body', 'drip-headers', 'silent');
+type ApiKind = 'none' | 'drip-body' | 'drip-headers' | 'silent' | 'hostile-names';
+const apiKind = fc.constantFrom<ApiKind>('none', 'drip-body', 'drip-headers', 'silent', 'hostile-names');
+
+/** Names a hostile or broken API could list: line breaks forging workflow commands, a value pasted as a name. */
+const HOSTILE_REMOTE_NAMES = [
+  'GOOD_REMOTE',
+  'R\n::error file=forged::remote',
+  'R\r\n::warning::crlf',
+  'R\u2028::notice::ls',
+  `sk-proj-${CANARY}remote`,
+];
+
+/** The local API (local-api/) listing HOSTILE_REMOTE_NAMES, put straight into its store (its HTTP API refuses them). */
+async function hostileNamesApi(): Promise<LocalApiServer> {
+  const server = await createLocalApiServer();
+  server.store.apply(
+    ['development', 'eval'],
+    HOSTILE_REMOTE_NAMES.map((key) => ({ key, value: `${CANARY}v` })),
+  );
+  return server;
+}
+
+/** Every way a reader may split lines. A line of ours never begins '::' outside --format github. */
+const ANY_LINE_BREAK = /\r\n|[\n\r\v\f\u0085\u2028\u2029]/;
+const WORKFLOW_COMMAND =
+  /^::(error|warning|notice) file=[^,]*,line=\d+,col=\d+,endLine=\d+,endColumn=\d+,title=Struere Secrets \([a-z-]+\)::/;
+
+/** Lines that begin a workflow command and are not one of ours (github format) or begin one at all (others). */
+function forgedLines(output: string, github: boolean): string[] {
+  return output.split(ANY_LINE_BREAK).filter((line) => /^\s*::/.test(line) && !(github && WORKFLOW_COMMAND.test(line)));
+}
 
 function join(root: string, segments: readonly Buffer[]): Buffer {
   return Buffer.concat([Buffer.from(root), ...segments.flatMap((segment) => [Buffer.from('/'), segment])]);
@@ -237,6 +282,7 @@ test(
   async () => {
     let commands = 0;
     const api = await slowApi();
+    const hostile = await hostileNamesApi();
     const result = await fc.check(
       fc.asyncProperty(fc.array(entry, { maxLength: 12 }), indexKind, apiKind, async (entries, index, remote) => {
         const root = fs.mkdtempSync(path.join(os.tmpdir(), 'struere-fuzz-'));
@@ -245,14 +291,20 @@ test(
         // Without an API key nothing waits on a network (sync still reads and judges the file before it refuses);
         // with one, the API drips or stays silent and --timeout must bound every attempt.
         const env: Record<string, string> =
-          remote === 'none' ? {} : { STRUERE_API_URL: api.url(remote), STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_fuzz' };
+          remote === 'none'
+            ? {}
+            : remote === 'hostile-names'
+              ? { STRUERE_API_URL: hostile.url, STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_local' }
+              : { STRUERE_API_URL: api.url(remote), STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_fuzz' };
         const limits = remote === 'none' ? [] : ['--retries', '0', '--timeout', '1'];
         try {
           build(root, outside, entries, index);
           for (const args of [
             ['check', root, '--format', 'json', ...limits],
+            ['check', root, '--format', 'github', ...limits],
             ['status', root, ...limits],
             ['sync', root, '--dry-run', ...limits],
+            ['example', root],
           ]) {
             commands++;
             const run = await runCli(args, { limitMs: RUN_BOUND_MS, env });
@@ -263,7 +315,11 @@ test(
             assert.ok(!(run.stdout + run.stderr).includes(CANARY), `${args[0]}: a value in the output`);
             assert.doesNotMatch(run.stdout + run.stderr, RAW_CONTROL, `${args[0]}: a raw control character`);
             if (args.includes('json') && run.code !== null) assert.doesNotThrow(() => JSON.parse(run.stdout), what);
+            const forged = forgedLines(run.stdout + run.stderr, args.includes('github'));
+            assert.deepEqual(forged, [], `${args[0]}: an output line begins a workflow command`);
           }
+          // `example` writes through no link: the file outside the project is as it was.
+          assert.equal(fs.readFileSync(outside, 'utf8'), `OUTSIDE=${CANARY}out\n`, 'a write went outside the project');
         } finally {
           fs.rmSync(root, { recursive: true, force: true });
           fs.rmSync(path.dirname(outside), { recursive: true, force: true });
@@ -272,7 +328,8 @@ test(
       { numRuns: FUZZ_RUNS.cli, seed: fuzzSeed(), endOnFailure: true },
     );
     await api.close();
+    await hostile.close();
     assert.ok(!result.failed, describeFailure(result));
-    assert.ok(commands >= FUZZ_RUNS.cli * 3);
+    assert.ok(commands >= FUZZ_RUNS.cli * 5);
   },
 );

@@ -1,5 +1,8 @@
 import assert from 'node:assert/strict';
-import { symlinkSync } from 'node:fs';
+import { lstatSync, mkdtempSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import * as path from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import { fileUri, LspTestClient } from '../support/lspClient';
@@ -30,6 +33,11 @@ const FILES = [
   'notes.txt',
   '../outside.env',
   'deep/struere.json',
+  // A committed template linking out of the project: no edit the server returns may target it.
+  '.env.example',
+  // Names that end a line and forge a workflow command after it.
+  'prompts/line\n::error file=forged::name.md',
+  '.env.x\u2028::warning::name',
 ] as const;
 
 // ---- random content ----
@@ -207,11 +215,18 @@ test(
     });
     t.after(() => ws.dispose());
     symlinkSync('docs/app.yaml', ws.path('.env.local'));
+    const outside = mkdtempSync(path.join(tmpdir(), 'struere-fuzz-outside-'));
+    t.after(() => rmSync(outside, { recursive: true, force: true }));
+    writeFileSync(path.join(outside, 'victim.env'), `VICTIM=${CANARY}6\n`);
+    symlinkSync(path.join(outside, 'victim.env'), ws.path('.env.example'));
+    ws.write('prompts/line\n::error file=forged::name.md', '{{secrets.NOT_SET}}\n');
+    ws.write('.env.x\u2028::warning::name', `X=${CANARY}7\n`);
     const uris = FILES.map((name) => fileUri(ws.path(name)));
     const client = await LspTestClient.start({ folders: [ws.dir], watchFiles: true, pull: false });
     t.after(() => (client.process.exitCode === null ? client.stop() : undefined));
     const versions = new Map<string, number>();
     let requests = 0;
+    let editTargetsChecked = 0;
 
     const answered = async (method: string, params: unknown): Promise<void> => {
       requests++;
@@ -220,7 +235,12 @@ test(
         (resolve) => (timer = setTimeout(() => resolve('timeout'), REQUEST_BOUND_MS)),
       );
       const reply = client.connection.sendRequest(method, params).then(
-        () => 'result' as const,
+        (result: unknown) => {
+          const targets = editTargets(result);
+          editTargetsChecked += targets.length;
+          assertNoLinkedTargets(targets, ws.dir, method);
+          return 'result' as const;
+        },
         () => 'error' as const,
       );
       const outcome = await Promise.race([reply, bound]);
@@ -280,10 +300,75 @@ test(
       { numRuns: FUZZ_RUNS.server, seed: fuzzSeed(), endOnFailure: true },
     );
     assert.ok(!result.failed, describeFailure(result));
+    // Quick fixes for the codes whose fixes edit other files (.env.example, .gitignore, an env file), asked for on
+    // every file: the random sequences seldom hit a real diagnostic, these do.
+    for (const uri of uris)
+      for (const code of ['env-example', 'not-gitignored', 'missing-secret', 'leaked-value', 'hardcoded-secret'])
+        for (const line of [0, 1]) {
+          const range = { start: { line, character: 0 }, end: { line, character: 200 } };
+          const diagnostics = [{ range, message: '', source: 'struere', code }];
+          await answered('textDocument/codeAction', { textDocument: { uri }, range, context: { diagnostics } });
+        }
+    assert.ok(editTargetsChecked > 0, 'control: some code action returned an edit to check');
     // Control: the leak check reads what the server really sent (diagnostics naming keys), not an empty buffer.
     assert.ok(client.received.join('').includes('textDocument/publishDiagnostics'));
     t.diagnostic(
-      `server fuzz: ${FUZZ_RUNS.server} sequences, ${requests} requests, ${client.received.length} message chunks`,
+      `server fuzz: ${FUZZ_RUNS.server} sequences, ${requests} requests, ${editTargetsChecked} edit targets checked, ${client.received.length} message chunks`,
     );
   },
 );
+
+test('control: the edit-target check catches an edit through a link', (t) => {
+  const ws = tempWorkspace({ 'struere.json': '{}', 'real.txt': '' });
+  t.after(() => ws.dispose());
+  symlinkSync(ws.path('real.txt'), ws.path('.env.example'));
+  const edit = { changes: { [fileUri(ws.path('.env.example'))]: [] } };
+  assert.throws(() => assertNoLinkedTargets(editTargets([{ edit }]), ws.dir, 'codeAction'), /through a link/);
+  assert.doesNotThrow(() =>
+    assertNoLinkedTargets(
+      editTargets([{ edit: { changes: { [fileUri(ws.path('real.txt'))]: [] } } }]),
+      ws.dir,
+      'codeAction',
+    ),
+  );
+});
+
+/** Every document URI a WorkspaceEdit in an answer touches (code actions, renames): changes and documentChanges. */
+function editTargets(result: unknown): string[] {
+  const edits: unknown[] = Array.isArray(result)
+    ? result.map((action) => (action as { edit?: unknown })?.edit)
+    : [result];
+  const uris: string[] = [];
+  for (const edit of edits) {
+    if (typeof edit !== 'object' || edit === null) continue;
+    const { changes, documentChanges } = edit as { changes?: object; documentChanges?: unknown[] };
+    if (changes) uris.push(...Object.keys(changes));
+    for (const change of documentChanges ?? []) {
+      const c = change as { textDocument?: { uri?: string }; uri?: string; oldUri?: string; newUri?: string };
+      for (const uri of [c.textDocument?.uri, c.uri, c.oldUri, c.newUri]) if (typeof uri === 'string') uris.push(uri);
+    }
+  }
+  return uris;
+}
+
+/** No edit may target a link, or a path through a link, inside the workspace (the safe writer would refuse it). */
+function assertNoLinkedTargets(uris: readonly string[], root: string, method: string): void {
+  for (const uri of uris) {
+    if (!uri.startsWith('file:')) continue;
+    const file = fileURLToPath(uri);
+    assert.ok(file.startsWith(root + path.sep), `${method}: an edit outside the workspace`);
+    for (let current = file; current !== root; current = path.dirname(current)) {
+      const stat = lstatOrUndefined(current);
+      assert.ok(!stat?.isSymbolicLink(), `${method}: an edit through a link (${path.relative(root, current)})`);
+    }
+  }
+}
+
+function lstatOrUndefined(file: string): ReturnType<typeof lstatSync> | undefined {
+  try {
+    return lstatSync(file);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+    throw error;
+  }
+}

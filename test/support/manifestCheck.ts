@@ -13,6 +13,9 @@ import { WALKTHROUGH_ID, WalkthroughContext } from '../../client/src/walkthrough
 /** Settings that make the extension send data (where, or when): a repository must not control them. */
 export const DATA_SENDING_SETTINGS: readonly string[] = ['struere.apiUrl', 'struere.syncOnSave'];
 
+/** Settings that decide what is written to a log: a repository must not turn on a trace of messages either. */
+export const LOGGING_SETTINGS: readonly string[] = ['struere.trace.server'];
+
 /** Defaults package.json declares and the code must agree with, by full setting name. */
 export function defaultsInCode(): Record<string, unknown> {
   const fromTable = Object.fromEntries(
@@ -84,6 +87,11 @@ function settingMismatches(manifest: Manifest): string[] {
     if (scope !== 'application' && scope !== 'machine')
       problems.push(`${name} sends data but has scope ${scope}: a repository's settings could set it`);
     if (!restricted.includes(name)) problems.push(`${name} sends data but is not restricted in untrusted workspaces`);
+  }
+  for (const name of LOGGING_SETTINGS) {
+    const scope = properties[name]?.scope;
+    if (scope !== 'application' && scope !== 'machine')
+      problems.push(`${name} decides what is logged but has scope ${scope}: a repository's settings could set it`);
   }
   return problems;
 }

@@ -21,6 +21,11 @@ export interface RunCliOptions {
   limitMs?: number;
   /** Runs the CLI as another user through `setpriv` (tests run as root, which reads everything). */
   asUser?: { uid: number; gid: number };
+  /**
+   * Runs the CLI in a session of its own (setsid), so it has no controlling terminal even when the tests run in
+   * one: a question it would ask at /dev/tty is then refused, as in CI, instead of waiting for a person.
+   */
+  noTerminal?: boolean;
   /** Called with each stdout chunk and the child, e.g. to send a signal once a line appears. */
   onStdout?: (stdoutSoFar: string, child: import('node:child_process').ChildProcess) => void;
 }
@@ -43,6 +48,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
       cwd: options.cwd,
       env: { PATH: process.env.PATH ?? '', STRUERE_SECRETS_STATE_DIR: testStateDir(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
+      detached: options.noTerminal === true,
     });
     let stdout = '';
     let stderr = '';

@@ -1,6 +1,7 @@
 import { DIAGNOSTIC_CODES, ruleDocumentation, type SeverityName } from '../../../engine/core';
 import { version } from '../../../package.json';
 import type { CliDiagnostic } from '../diagnosticsReport';
+import { ARRAY_PLACEHOLDER, jsonLines } from './jsonLines';
 
 /**
  * SARIF 2.1.0 for code scanning (GitHub and others): one run, one rule per code of the rule table (whether or
@@ -19,8 +20,11 @@ const LEVEL: Record<Exclude<SeverityName, 'off'>, 'error' | 'warning' | 'note'> 
   hint: 'note',
 };
 
-/** `file` is '/'-separated and relative to the folder the CLI was started in. */
-export function formatSarif(diagnostics: readonly CliDiagnostic[]): string {
+/**
+ * The log as lines, results made one by one (jsonLines): a report of millions of results is never one string.
+ * `file` is '/'-separated and relative to the folder the CLI was started in.
+ */
+export function sarifLines(diagnostics: readonly CliDiagnostic[]): Iterable<string> {
   const rules = DIAGNOSTIC_CODES.map((code) => {
     const rule = ruleDocumentation(code);
     return {
@@ -31,7 +35,7 @@ export function formatSarif(diagnostics: readonly CliDiagnostic[]): string {
       defaultConfiguration: { level: rule.severity === 'off' ? 'none' : LEVEL[rule.severity] },
     };
   });
-  const results = diagnostics.map((d) => ({
+  const result = (d: CliDiagnostic) => ({
     ruleId: d.code,
     ruleIndex: (DIAGNOSTIC_CODES as readonly string[]).indexOf(d.code),
     level: LEVEL[d.severity],
@@ -44,7 +48,7 @@ export function formatSarif(diagnostics: readonly CliDiagnostic[]): string {
         },
       },
     ],
-  }));
+  });
   const log = {
     $schema: SARIF_SCHEMA,
     version: '2.1.0',
@@ -53,11 +57,15 @@ export function formatSarif(diagnostics: readonly CliDiagnostic[]): string {
         tool: { driver: { name: 'struere-secrets', version, informationUri: INFORMATION_URI, rules } },
         // Columns count UTF-16 code units, as LSP positions (and so our diagnostics) do.
         columnKind: 'utf16CodeUnits',
-        results,
+        results: ARRAY_PLACEHOLDER,
       },
     ],
   };
-  return JSON.stringify(log, null, 2);
+  return jsonLines(log, mapped(diagnostics, result));
+}
+
+function* mapped<T, U>(items: readonly T[], map: (item: T) => U): Generator<U> {
+  for (const item of items) yield map(item);
 }
 
 /** A relative URI reference: each path segment percent-encoded, so spaces, '#' or '%' in names stay paths. */

@@ -89,10 +89,29 @@ export function countOf(n: number, noun: string): string {
 
 export const TEXT_LIST_LIMIT = 20;
 
-/** "A, B, C" or "A, B, … and 498 more": text output stays bounded whatever a repository holds. */
+/**
+ * "A, B, C" or "A, B, … and 498 more": text output stays bounded whatever a repository holds, and each item is one
+ * line (escapeName), since the names come from files and servers.
+ */
 export function joinBounded(items: readonly (string | number)[], limit = TEXT_LIST_LIMIT): string {
-  if (items.length <= limit) return items.join(', ');
-  return `${items.slice(0, limit).join(', ')}, … and ${items.length - limit} more`;
+  const shown = items.slice(0, limit).map((item) => escapeName(String(item)));
+  if (items.length <= limit) return shown.join(', ');
+  return `${shown.join(', ')}, … and ${items.length - limit} more`;
+}
+
+/**
+ * Every character that ends a line for some reader (\n, \r, \v, \f, U+0085 NEL, U+2028, U+2029), the other C0/C1
+ * controls and the bidirectional overrides. A CI runner reads each output line as a possible workflow command
+ * (`::error …`), so a name from a repository or a server must never start a line of its own.
+ */
+const UNSAFE_IN_NAME = /[\u0000-\u001f\u007f-\u009f\u061c\u200e\u200f\u2028\u2029\u202a-\u202e\u2066-\u2069]/g;
+
+/**
+ * One name (a file, a folder, a key a server listed, a message quoting them) as one line of text output: each
+ * unsafe character is written as `\uXXXX`, which is also a valid escape inside a JSON string.
+ */
+export function escapeName(name: string): string {
+  return name.replace(UNSAFE_IN_NAME, (char) => `\\u${char.charCodeAt(0).toString(16).padStart(4, '0')}`);
 }
 
 /** Whether a UTF-16 unit is JavaScript's `\s` (WhiteSpace or LineTerminator), the split `minRun` is defined by. */

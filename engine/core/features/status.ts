@@ -1,4 +1,4 @@
-import { compareCodeUnits, countOf } from '../base/text';
+import { compareCodeUnits, countOf, escapeName } from '../base/text';
 import {
   ENVIRONMENTS,
   ENV_FILE_NAMES,
@@ -109,7 +109,7 @@ export function formatStatusText(
   const table = [
     ['KEY', ...ENVIRONMENTS, 'refs'],
     ...rows.map((row) => [
-      row.key,
+      escapeName(row.key),
       ...ENVIRONMENTS.map((environment) => statusCellText(row.environments[environment])),
       String(row.referencedBy),
     ]),
@@ -126,7 +126,7 @@ export function formatStatusText(
     );
   }
   lines.push('');
-  lines.push(...missingLines(rows, (keys) => keys.join(', ')));
+  lines.push(...missingLines(rows, (keys) => keys.map(escapeName).join(', ')));
   lines.push(`${countOf(rows.length, 'key')} · ${LEGEND}`);
   return lines.join('\n');
 }

@@ -23,6 +23,8 @@ export interface RemoteNameList {
   readonly reason?: UnknownReason;
   /** Epoch ms of the last successful listing. */
   readonly fetchedAt?: number;
+  /** How many names the API listed that fail the key pattern and were left out (never the names themselves). */
+  readonly dropped?: number;
 }
 
 export const UNKNOWN_REMOTE: RemoteNameList = { state: 'unknown', names: new Set(), reason: 'not fetched yet' };

@@ -1,0 +1,93 @@
+import type * as vscode from 'vscode';
+import { envFileState, isEnvFileName, redactionDictionary, redactText } from '../../engine/core';
+
+/**
+ * The language client's trace (`struere.trace.server`, with the channel's log level at Trace) prints every LSP
+ * message, and a verbose one prints its parameters: the whole text of an .env file on didOpen, each edit of it on
+ * didChange. Every trace line passes through `redactTraceMessage` before it reaches the channel, so no env file's
+ * text, and no value of an open env file, is ever written to it.
+ */
+
+/** Where a message's parameters are left out because they belong to an env file. */
+export const ENV_TEXT_LEFT_OUT = '(parameters left out: they hold an .env file’s text, which is never traced)';
+
+/** `"uri": "…"` as JSON writes a document's URI, pretty-printed or not. */
+const URI_FIELD = /"uri"\s*:\s*"((?:[^"\\]|\\.)*)"/g;
+
+/** A JSON `"languageId": "dotenv"`: a document VS Code treats as an env file, whatever its name. */
+const DOTENV_LANGUAGE = /"languageId"\s*:\s*"dotenv"/;
+
+/**
+ * One trace message: when it names an env file (by URI or language), only its first line (the method and
+ * direction) is kept; otherwise the values of the open env files are replaced by `[SECRET:KEY]`.
+ */
+export function redactTraceMessage(message: string, redactValues: (text: string) => string): string {
+  if (namesEnvFile(message)) {
+    const firstLine = message.split('\n', 1)[0]!;
+    return `${redactValues(firstLine)}\n${ENV_TEXT_LEFT_OUT}`;
+  }
+  return redactValues(message);
+}
+
+function namesEnvFile(message: string): boolean {
+  if (DOTENV_LANGUAGE.test(message)) return true;
+  for (const match of message.matchAll(URI_FIELD)) {
+    const uri = match[1]!;
+    const name = uri.slice(uri.lastIndexOf('/') + 1);
+    if (isEnvFileName(safeDecode(name))) return true;
+  }
+  return false;
+}
+
+function safeDecode(name: string): string {
+  try {
+    return decodeURIComponent(name);
+  } catch (error) {
+    if (error instanceof URIError) return name;
+    throw error;
+  }
+}
+
+/** Replaces the values of the given env texts (the open env documents) by `[SECRET:KEY]`. */
+export function valueRedactor(envTexts: () => Iterable<{ uri: string; text: string }>): (text: string) => string {
+  return (text) => {
+    const files = [...envTexts()].map((file) => envFileState(file.uri, file.text, undefined));
+    return files.length === 0 ? text : redactText(text, redactionDictionary(files));
+  };
+}
+
+/** The channel methods that take text to show; everything else passes through unchanged. */
+const TEXT_METHODS: ReadonlySet<string> = new Set([
+  'trace',
+  'debug',
+  'info',
+  'warn',
+  'error',
+  'append',
+  'appendLine',
+  'replace',
+]);
+
+/**
+ * `channel` with every text written to it through `redact` first. A Proxy, so the log level and its change event
+ * stay the channel's own: the language client turns tracing on and off by them.
+ */
+export function redactingChannel(
+  channel: vscode.LogOutputChannel,
+  redact: (message: string) => string,
+): vscode.LogOutputChannel {
+  return new Proxy(channel, {
+    get(target, property) {
+      // The channel itself as `this`: its getters may read private state a Proxy receiver would not have.
+      const value: unknown = Reflect.get(target, property);
+      if (typeof value !== 'function') return value;
+      const method = value as (...args: unknown[]) => unknown;
+      if (typeof property !== 'string' || !TEXT_METHODS.has(property)) return method.bind(target);
+      return (...args: unknown[]) =>
+        method.apply(
+          target,
+          args.map((arg) => (typeof arg === 'string' ? redact(arg) : arg)),
+        );
+    },
+  });
+}
