@@ -4,6 +4,7 @@ import { symlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { testStateDir } from '../support/stateDir';
 import { startServer } from '../support/apiHelpers';
 import { CLI_JS, runCli } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
@@ -100,7 +101,8 @@ async function connect(
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI_JS, 'mcp', dir],
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // The state folder of this test process (test/support/stateDir.ts): secrets_plan opens the sync journal.
+    env: { PATH: process.env.PATH ?? '', STRUERE_SECRETS_STATE_DIR: testStateDir(), ...env },
     stderr: 'pipe',
   });
   let stderr = '';
