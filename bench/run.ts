@@ -4,6 +4,7 @@ import { benchLeaks } from './leaks.bench';
 import { benchParse } from './parse.bench';
 import { benchServer } from './server.bench';
 import { benchSync } from './sync.bench';
+import { benchSyncJournal } from './syncJournal.bench';
 
 /**
  * `npm run bench`: every benchmark in one run, each printing its figures and its ratios against a reference
@@ -16,6 +17,7 @@ async function main(): Promise<void> {
     ['parse', benchParse],
     ['server', benchServer],
     ['sync', benchSync],
+    ['sync-journal', benchSyncJournal],
     ['offline', benchOffline],
     ['leaks', benchLeaks],
     ['gitignore', benchGitignore],

@@ -26,6 +26,7 @@ const PERSIST_FORMAT_VERSION = 1;
  * before calling it) and cannot fail half-way, so a request is applied completely or not at all.
  */
 export class SecretStore {
+  private lastWriteMs = 0;
   private readonly environments = new Map<Environment, Map<string, StoredSecret>>(
     ENVIRONMENTS.map((environment) => [environment, new Map()]),
   );
@@ -69,7 +70,7 @@ export class SecretStore {
    * All-or-nothing: the in-memory maps are only touched after the new state has been persisted.
    */
   apply(environments: readonly Environment[], items: readonly SecretWrite[]): WriteOutcome {
-    const updatedAt = this.now().toISOString();
+    const updatedAt = this.nextUpdatedAt();
     const primary = this.table(environments[0]!);
     const created: string[] = [];
     const updated: string[] = [];
@@ -84,6 +85,31 @@ export class SecretStore {
     if (this.persistFile !== undefined) writeAtomically(this.persistFile, serialise(next));
     for (const [environment, table] of next) this.environments.set(environment, table);
     return { created: created.sort(compareCodeUnits), updated: updated.sort(compareCodeUnits) };
+  }
+
+  /**
+   * TEST ONLY, not part of the API contract (API.md has no such endpoint): a person replacing one value on the
+   * platform's dashboard, which the platform stores with a new updatedAt. The tests call it in-process to rotate a
+   * value behind the sync's back; only `environment` is written (the dashboard edits one environment).
+   */
+  dashboardWrite(environment: Environment, key: string, value: string): string {
+    this.apply([environment], [{ key, value }]);
+    return this.table(environment).get(key)!.updatedAt;
+  }
+
+  /** The store's updatedAt for a key, for tests comparing the journal with the platform. */
+  updatedAt(environment: Environment, key: string): string | undefined {
+    return this.table(environment).get(key)?.updatedAt;
+  }
+
+  /**
+   * Strictly increasing across writes, as a platform's record version would be: two writes in the same millisecond
+   * still get different updatedAt values, so a write is never mistaken for the one before.
+   */
+  private nextUpdatedAt(): string {
+    const now = this.now().getTime();
+    this.lastWriteMs = Math.max(now, this.lastWriteMs + 1);
+    return new Date(this.lastWriteMs).toISOString();
   }
 
   clear(): void {

@@ -8,7 +8,7 @@ import { runRun } from './runCommand';
 import { KEY_AND_DIR, runSet } from './setCommand';
 import { terminalSetInput } from './terminalInput';
 import { runStatus } from './statusCommand';
-import { syncCommand } from './syncCommand';
+import { overwriteOf, syncCommand } from './syncCommand';
 
 /**
  * Every CLI command, one entry each: its operand, its flags and a one-line handler into its own file. The usage
@@ -32,11 +32,22 @@ export const COMMANDS: CommandTable = {
       env: { type: 'string', value: 'development|production' },
       'dry-run': { type: 'boolean' },
       yes: { type: 'boolean', short: 'y' },
+      overwrite: { type: 'string', value: 'KEY,…' },
+      'overwrite-all': { type: 'boolean' },
+      strict: { type: 'boolean' },
     },
     callsApi: true,
     run: ({ operand, flags, limits }, io) =>
       syncCommand(
-        { dir: operand, env: flags.env, dryRun: flags['dry-run'] === true, yes: flags.yes === true, limits },
+        {
+          dir: operand,
+          env: flags.env,
+          dryRun: flags['dry-run'] === true,
+          yes: flags.yes === true,
+          overwrite: overwriteOf(flags.overwrite, flags['overwrite-all'] === true),
+          strict: flags.strict === true,
+          limits,
+        },
         io,
       ),
   }),

@@ -29,6 +29,11 @@ const projectPlanSchema = z.object({
   update: z.array(z.string()).optional(),
   remoteOnly: z.array(z.string()).optional(),
   misread: z.array(z.string()).optional(),
+  /** The sync journal's states (engine/sync/syncPlan.ts), present only when they hold keys: none of them is sent. */
+  unchanged: z.array(z.string()).optional(),
+  kept: z.array(z.string()).optional(),
+  conflict: z.array(z.string()).optional(),
+  unverified: z.array(z.string()).optional(),
 });
 export const planOutput = { environment: z.enum(WRITABLE_ENVIRONMENTS), projects: z.array(projectPlanSchema) };
 
@@ -78,15 +83,28 @@ async function planProject(
 }
 
 /** The listing of `client`; its upload throws, so no answer of the flow's confirmation can send anything. */
-function listingOnly(client: ApiClient): Pick<ApiClient, 'listNames' | 'upsert'> {
+function listingOnly(client: ApiClient): Pick<ApiClient, 'listNames' | 'upsert' | 'baseUrl'> {
   return {
+    baseUrl: client.baseUrl,
     listNames: (...args) => client.listNames(...args),
     upsert: () => Promise.reject(new Error('secrets_plan never uploads')),
   };
 }
 
-function planNames(plan: SyncPlan): Pick<ProjectPlan, 'create' | 'update' | 'remoteOnly' | 'misread'> {
-  return { create: plan.create, update: plan.update, remoteOnly: plan.remoteOnly, misread: plan.misread };
+function planNames(plan: SyncPlan): Omit<ProjectPlan, 'path' | 'outcome' | 'reason'> {
+  const held = {
+    unchanged: plan.unchanged,
+    kept: plan.rotated.map((change) => change.key),
+    conflict: plan.conflict.map((change) => change.key),
+    unverified: plan.unverified,
+  };
+  return {
+    create: plan.create,
+    update: plan.update,
+    remoteOnly: plan.remoteOnly,
+    misread: plan.misread,
+    ...Object.fromEntries(Object.entries(held).filter(([, keys]) => keys.length > 0)),
+  };
 }
 
 /** "app: 2 to create (A, B), 1 to update (C), 0 remote-only kept" or "app: refused: …". */
@@ -99,5 +117,9 @@ function planText(project: ProjectPlan): string {
     part('to update', project.update),
     part('remote-only kept', project.remoteOnly),
     part('misread by dotenv', project.misread),
+    ...(project.unchanged ? [`${project.unchanged.length} unchanged`] : []),
+    ...(project.kept ? [part('kept (rotated on the platform)', project.kept)] : []),
+    ...(project.conflict ? [part('in conflict', project.conflict)] : []),
+    ...(project.unverified ? [part('unverified', project.unverified)] : []),
   ].join(', ')}`;
 }

@@ -71,7 +71,7 @@ export async function runSet(options: SetOptions, io: CliIo, input: SetInput): P
   }
   return options.local
     ? setLocal(options, environment, projectRoot, value, io)
-    : setRemote(options, environment, value, io, input);
+    : setRemote(options, environment, projectRoot, value, io, input);
 }
 
 async function projectRootOf(dir: string): Promise<string> {
@@ -123,6 +123,7 @@ async function setLocal(
 async function setRemote(
   options: SetOptions,
   environment: WritableEnvironment,
+  projectRoot: string,
   value: string,
   io: CliIo,
   input: SetInput,
@@ -153,7 +154,10 @@ async function setRemote(
       value,
       ...clientOptionsOf(options.limits),
       ...(io.signal ? { signal: io.signal } : {}),
+      // The project's sync journal records the write, so a later sync does not take it for a rotation.
+      projectRoot,
     });
+    if (result.journalProblem) io.err(`struere-secrets: warning: ${result.journalProblem}`);
     const mirrored = result.mirrored.length > 0 ? ` (+ ${result.mirrored.join(', ')})` : '';
     io.out(`${result.outcome} ${options.key} in ${result.target}${mirrored} (the value is not shown)`);
     return 0;

@@ -9,13 +9,16 @@ import {
   type RemoteNamesByEnvironment,
   type SecretsService,
   type StatusRow,
+  type WritableEnvironment,
 } from '../../engine/core';
+import type { RemoteChange } from '../../engine/sync';
 import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../../engine/host';
 import { escapeName } from './terminalText';
 import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
 import type { RequestLimits } from './requestLimits';
 import { fillRemoteNames } from './remoteNames';
+import { platformChangeLines, platformChanges } from './platformChanges';
 
 export interface StatusOptions {
   dir: string;
@@ -31,6 +34,8 @@ export interface StatusJsonProject {
   name: string;
   remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number; dropped?: number }>;
   keys: StatusRow[];
+  /** Keys the platform changed after this machine's last sync, per environment; only when there are some. */
+  changedOnPlatform?: Partial<Record<WritableEnvironment, RemoteChange[]>>;
 }
 
 /** What `status` finds under a folder: one entry per project, and the remote lists every project shares. */
@@ -59,9 +64,12 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
     return 0;
   }
   const blocks = report.projects.map((result) =>
-    [`${escapeName(result.name)} (${escapeName(result.path)})`, '', formatStatusText(result.keys, report.remote)].join(
-      '\n',
-    ),
+    [
+      `${escapeName(result.name)} (${escapeName(result.path)})`,
+      '',
+      formatStatusText(result.keys, report.remote),
+      ...platformChangeLines(result.changedOnPlatform ?? {}),
+    ].join('\n'),
   );
   io.out(blocks.join('\n\n'));
   return 0;
@@ -84,6 +92,8 @@ export async function readStatus(
   const projects = service.projects();
   if (projects.length === 0) return undefined;
   const remote = await fillRemoteNames(service, api, io, root, limits);
+  const fresh = (environment: WritableEnvironment): boolean => remote[environment].state === 'fresh';
+  const changes = await platformChanges(api, projects.map(uriToPath), fresh, limits);
   const results: StatusJsonProject[] = [];
   for (const projectUri of projects) {
     const projectRoot = uriToPath(projectUri);
@@ -92,6 +102,7 @@ export async function readStatus(
       name: await projectName(projectRoot),
       remote: remoteSummary(remote),
       keys: service.statusRows(projectUri) ?? [],
+      ...changedOf(changes.get(projectRoot)),
     });
   }
   results.sort((a, b) => compareCodeUnits(a.path, b.path));
@@ -119,6 +130,12 @@ function remoteSummary(remote: RemoteNamesByEnvironment): StatusJsonProject['rem
       ];
     }),
   );
+}
+
+function changedOf(
+  changes: Partial<Record<WritableEnvironment, RemoteChange[]>> | undefined,
+): Pick<StatusJsonProject, 'changedOnPlatform'> {
+  return changes && Object.keys(changes).length > 0 ? { changedOnPlatform: changes } : {};
 }
 
 const MANIFEST_MAX_BYTES = 64 * 1024;

@@ -1,10 +1,11 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { compareCodeUnits, DEFAULT_SETTINGS, type WritableEnvironment } from '../../engine/core';
+import { compareCodeUnits, DEFAULT_SETTINGS, isValidKey, type WritableEnvironment } from '../../engine/core';
 import { discoverTree } from '../../engine/host';
 import { type ApiClient, ApiConfigError, createApiClient } from '../../engine/api';
 import {
   everyKey,
+  heldBack,
   type KeyChoice,
   type PreparedSync,
   prepareSync,
@@ -12,6 +13,7 @@ import {
   type SyncPlan,
   syncProject,
   SyncRefusedError,
+  withOverwrites,
 } from '../../engine/sync';
 import { apiSettingsFrom } from './apiSettings';
 import { escapeName } from './terminalText';
@@ -23,7 +25,22 @@ export interface SyncOptions {
   env: string | undefined;
   dryRun: boolean;
   yes: boolean;
+  /** Held keys (kept, conflicting, unverified) to send anyway: the ones named, or all. */
+  overwrite?: ReadonlySet<string> | 'all';
+  /** Exit 1 when any held key was left unsent (for CI that wants to stop). */
+  strict?: boolean;
   limits?: RequestLimits;
+}
+
+/** `--overwrite A,B` and `--overwrite-all` as one choice; both at once is a usage error. */
+export function overwriteOf(list: string | undefined, all: boolean): ReadonlySet<string> | 'all' | undefined {
+  if (all && list !== undefined) throw new CliUsageError('--overwrite and --overwrite-all exclude each other');
+  if (all) return 'all';
+  if (list === undefined) return undefined;
+  const keys = list.split(',').map((key) => key.trim());
+  if (keys.some((key) => !isValidKey(key)))
+    throw new CliUsageError('--overwrite takes key names separated by commas (A_KEY,OTHER_KEY)');
+  return new Set(keys);
 }
 
 interface ProjectToSync {
@@ -112,8 +129,13 @@ async function syncOne(
     `${verb} ${path.join(project.label, fileName).split(path.sep).join('/')} → ${targetName(environment)}: ${keyCount} key${keyCount === 1 ? '' : 's'}`,
   );
 
+  let chosen: ReadonlySet<string> = new Set();
   const outcome = await syncProject(prepared, client, {
-    confirm: (plan) => confirmOnTerminal(plan, prepared, options, io),
+    confirm: async (plan) => {
+      const choice = await confirmOnTerminal(plan, prepared, options, io);
+      if (choice) chosen = choice;
+      return choice;
+    },
     progress: (_keyCount, upload) =>
       upload((p) =>
         io.out(`  batch ${p.batchesDone}/${p.batchesTotal}: ${p.keysWritten} of ${p.keysTotal} keys written`),
@@ -121,7 +143,21 @@ async function syncOne(
     log: (line) => io.out(escapeName(line)),
     signal: io.signal,
   });
-  return printOutcome(outcome, prepared, where, options, io);
+  const code = printOutcome(outcome, prepared, where, options, io);
+  return code === 0 && outcome.kind === 'ran' ? heldBackCode(heldBack(outcome.plan, chosen), where, options, io) : code;
+}
+
+/**
+ * Kept, conflicting and unverified keys left unsent: named on stderr, so a `sync --yes` in CI says so; exit 0, or 1
+ * with --strict.
+ */
+function heldBackCode(held: readonly string[], where: string, options: SyncOptions, io: CliIo): number {
+  if (held.length === 0) return 0;
+  const names = held.length <= 20 ? held.join(', ') : `${held.slice(0, 20).join(', ')}, … and ${held.length - 20} more`;
+  io.err(
+    `struere-secrets: ${where}${held.length} key${held.length === 1 ? '' : 's'} not sent (kept, conflicting or unverified): ${names}; send them with --overwrite KEY,… or --overwrite-all`,
+  );
+  return options.strict ? 1 : 0;
 }
 
 /** Each ending as the terminal's lines and an exit code: 0 done (or nothing to do), 1 not done. */
@@ -172,14 +208,23 @@ async function confirmOnTerminal(
   options: SyncOptions,
   io: CliIo,
 ): Promise<KeyChoice> {
-  const keyCount = prepared.values.size;
-  if (options.dryRun || keyCount === 0) return undefined;
-  if (prepared.environment === 'production' && !options.yes) {
-    const question = `Deploy ${keyCount} key${keyCount === 1 ? '' : 's'} to production? [y/N]`;
+  if (options.dryRun || prepared.values.size === 0) return undefined;
+  const keys = options.overwrite ? withOverwrites(plan, options.overwrite) : everyKey(plan);
+  warnUnknownOverwrites(prepared, options, io);
+  if (prepared.environment === 'production' && !options.yes && keys.size > 0) {
+    const question = `Deploy ${keys.size} key${keys.size === 1 ? '' : 's'} to production? [y/N]`;
     // syncCommand refused earlier when there is no one to ask.
     if (io.confirm === undefined || !(await io.confirm(question))) return undefined;
   }
-  return everyKey(plan);
+  return keys;
+}
+
+/** A name given to --overwrite that the file does not define: said on stderr, never silently ignored. */
+function warnUnknownOverwrites(prepared: PreparedSync, options: SyncOptions, io: CliIo): void {
+  if (!(options.overwrite instanceof Set)) return;
+  const absent = [...options.overwrite].filter((key) => !prepared.values.has(key));
+  if (absent.length > 0)
+    io.err(`struere-secrets: --overwrite names keys ${prepared.fileName} does not define: ${absent.join(', ')}`);
 }
 
 function targetName(environment: WritableEnvironment): string {

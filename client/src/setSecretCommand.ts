@@ -7,7 +7,7 @@ import {
   isValidKey,
   writableEnvironmentOf,
 } from '../../engine/core';
-import { describeApiError, setOneSecret, SetSecretRefusedError } from '../../engine/sync';
+import { describeApiError, setOneSecret, type SetOneSecretResult, SetSecretRefusedError } from '../../engine/sync';
 import type { ApiKeyStore } from './apiKeyStore';
 import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
@@ -67,6 +67,26 @@ export interface SetSecretDependencies {
   readonly remote: RemoteNamesBridge;
   /** The status bar's environment. */
   readonly environment: () => Environment;
+}
+
+/** The write in the log and a notification: names and environments only. */
+function announceSet(api: typeof vscode, deps: SetSecretDependencies, result: SetOneSecretResult): void {
+  const { l10n, window } = api;
+  const { key } = result;
+  if (result.journalProblem) deps.log.warn(`set secret ${key}: ${result.journalProblem}`);
+  const mirrored = result.mirrored.length > 0 ? ` (mirrored to ${result.mirrored.join(', ')})` : '';
+  deps.log.info(`set secret ${key}: ${result.outcome} in ${result.target}${mirrored}`);
+  const done =
+    result.outcome === 'created'
+      ? l10n.t('Struere: {0} created in {1}.', key, result.target)
+      : l10n.t('Struere: {0} updated in {1}.', key, result.target);
+  const mirroredTo = result.mirrored.length > 0 ? ` ${l10n.t('(mirrored to {0})', result.mirrored.join(', '))}` : '';
+  void window.showInformationMessage(`${done}${mirroredTo}`);
+}
+
+/** The project's sync journal records the write, so a later sync does not take it for a rotation. */
+function journalOf(api: typeof vscode, projectUri: string | undefined): { projectRoot?: string } {
+  return projectUri ? { projectRoot: api.Uri.parse(projectUri).fsPath } : {};
 }
 
 /**
@@ -154,16 +174,17 @@ export async function runSetSecretCommand(
   try {
     const result = await window.withProgress(
       { location: api.ProgressLocation.Notification, title: l10n.t('Struere: setting {0} in {1}…', key, where) },
-      () => setOneSecret({ apiUrl: deps.settings().apiUrl, apiKey, environment, key, value }),
+      () =>
+        setOneSecret({
+          apiUrl: deps.settings().apiUrl,
+          apiKey,
+          environment,
+          key,
+          value,
+          ...journalOf(api, projectUri),
+        }),
     );
-    const mirrored = result.mirrored.length > 0 ? ` (mirrored to ${result.mirrored.join(', ')})` : '';
-    deps.log.info(`set secret ${key}: ${result.outcome} in ${result.target}${mirrored}`);
-    const done =
-      result.outcome === 'created'
-        ? l10n.t('Struere: {0} created in {1}.', key, result.target)
-        : l10n.t('Struere: {0} updated in {1}.', key, result.target);
-    const mirroredTo = result.mirrored.length > 0 ? ` ${l10n.t('(mirrored to {0})', result.mirrored.join(', '))}` : '';
-    void window.showInformationMessage(`${done}${mirroredTo}`);
+    announceSet(api, deps, result);
   } catch (error) {
     if (error instanceof SetSecretRefusedError) {
       await refuse(error.message);

@@ -7,7 +7,9 @@ import {
   describePlan,
   everyKey,
   everyKeyReadAsWritten,
+  heldBack,
   type KeyChoice,
+  platformDate,
   type PreparedSync,
   prepareSync,
   type ShowProgress,
@@ -167,9 +169,13 @@ async function prepareOrRefuse(run: SyncRun, deps: SyncDependencies): Promise<Pr
   }
 }
 
-/** Every key (on save, those dotenv reads as written), asking first before any production write. */
+/**
+ * New and locally changed keys (on save, those dotenv reads as written). A save never sends a kept, conflicting or
+ * unverified key; a command lists them unticked in a quick pick first. A production write is confirmed in a modal.
+ */
 async function confirmDeploy(run: SyncRun, plan: SyncPlan): Promise<KeyChoice> {
-  const keys = run.trigger.kind === 'save' ? everyKeyReadAsWritten(plan) : everyKey(plan);
+  const keys = run.trigger.kind === 'save' ? everyKeyReadAsWritten(plan) : await pickKeys(plan);
+  if (!keys) return undefined;
   if (run.environment !== 'production') return keys;
   const deploy = vscode.l10n.t('Deploy');
   const confirmed = await vscode.window.showWarningMessage(
@@ -185,6 +191,34 @@ async function confirmDeploy(run: SyncRun, plan: SyncPlan): Promise<KeyChoice> {
     deploy,
   );
   return confirmed === deploy ? keys : undefined;
+}
+
+/** The plan's keys in a quick pick when some are held back: the sendable ticked, the held unticked. */
+async function pickKeys(plan: SyncPlan): Promise<ReadonlySet<string> | undefined> {
+  const sendable = everyKey(plan);
+  const held = heldBack(plan, sendable);
+  if (held.length === 0) return sendable;
+  const why = new Map<string, string>([
+    ...plan.rotated.map(({ key, updatedAt }): [string, string] => [
+      key,
+      vscode.l10n.t('rotated on the platform on {0}; your local value is older', platformDate(updatedAt)),
+    ]),
+    ...plan.conflict.map(({ key, updatedAt }): [string, string] => [
+      key,
+      vscode.l10n.t('changed on the platform on {0} and locally', platformDate(updatedAt)),
+    ]),
+    ...plan.unverified.map((key): [string, string] => [key, vscode.l10n.t('on the platform; never written from here')]),
+  ]);
+  const items: vscode.QuickPickItem[] = [
+    ...[...sendable].map((label) => ({ label, description: vscode.l10n.t('new or changed here'), picked: true })),
+    ...held.map((label) => ({ label, description: why.get(label) ?? '', picked: false })),
+  ];
+  const chosen = await vscode.window.showQuickPick(items, {
+    canPickMany: true,
+    title: vscode.l10n.t('Struere: {0} keys are held back; tick those to overwrite on the platform', held.length),
+    ignoreFocusOut: true,
+  });
+  return chosen ? new Set(chosen.map((item) => item.label)) : undefined;
 }
 
 /** The upload under a cancellable progress notification (the status bar's for a save), then the lists refresh. */

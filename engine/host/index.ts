@@ -7,5 +7,12 @@ export type { ReadResult } from './readText';
 export { openSecretsService } from './serviceHost';
 export { pathToUri, uriToPath, WorkspaceHost } from './workspaceHost';
 export { envFileBehind } from './promptSource';
-export { readForUpdate, RefusedWriteError, writeProjectFile } from './safeWrite';
+export {
+  ensurePrivateFolder,
+  PrivateStateError,
+  readForUpdate,
+  RefusedWriteError,
+  writePrivateStateFile,
+  writeProjectFile,
+} from './safeWrite';
 export { isGitIgnored } from './gitStatus';

@@ -205,3 +205,77 @@ function refusalOf(filePath: string, error: unknown, what?: string): RefusedWrit
       return new RefusedWriteError(filePath, `${subject} cannot be written (${code})`);
   }
 }
+
+/**
+ * Per-user state (the sync journal and its key) lives outside every project, in a folder of the user's own, so
+ * writeProjectFile's rule (a path inside a project the repository lays out) does not fit; the folder's ownership
+ * does: it is created 0700 and trusted only when it is a real folder (no link), owned by the user, and not writable
+ * by group or others. Another local user could otherwise plant a journal that makes a stale value look current.
+ */
+export class PrivateStateError extends Error {
+  constructor(
+    readonly folder: string,
+    why: string,
+  ) {
+    super(`the state folder ${folder} ${why}; remove it or fix it (a folder of your own, mode 0700)`);
+    this.name = 'PrivateStateError';
+  }
+}
+
+const stateUid = typeof process.getuid === 'function' ? process.getuid() : undefined;
+
+/** Creates `folder` (0700) when missing and checks it is the user's own; throws PrivateStateError otherwise. */
+export async function ensurePrivateFolder(folder: string): Promise<void> {
+  try {
+    await fs.mkdir(folder, { recursive: true, mode: 0o700 });
+  } catch (error) {
+    throw new PrivateStateError(folder, `cannot be created (${(error as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  const stat = await fs.lstat(folder);
+  if (!stat.isDirectory()) throw new PrivateStateError(folder, 'is not a folder (a link or a file)');
+  // No owners or modes to check where the platform has no uids (Windows): the user profile is private.
+  if (stateUid === undefined) return;
+  if (stat.uid !== stateUid) throw new PrivateStateError(folder, `is owned by another user (uid ${stat.uid})`);
+  if ((stat.mode & 0o022) !== 0) throw new PrivateStateError(folder, 'is writable by group or others');
+}
+
+/**
+ * Writes `name` in the private `folder` (checked by ensurePrivateFolder) as a 0600 file, atomically: the text goes
+ * to a temporary file that is synced, then renamed over the old file ('replace') or linked to a name that must not
+ * exist yet ('create', false when another process created it first). A reader never sees half a file.
+ */
+export async function writePrivateStateFile(
+  folder: string,
+  name: string,
+  text: string,
+  how: 'replace' | 'create',
+): Promise<boolean> {
+  await ensurePrivateFolder(folder);
+  const target = path.join(folder, name);
+  const temporary = path.join(folder, `.${name}.${process.pid}.${randomBytes(6).toString('hex')}.tmp`);
+  const handle = await fs.open(temporary, CREATE_FLAGS, 0o600);
+  try {
+    try {
+      await handle.writeFile(text, 'utf8');
+      await handle.sync();
+    } finally {
+      await handle.close();
+    }
+    if (how === 'replace') await fs.rename(temporary, target);
+    else if (!(await linkUnlessExists(temporary, target))) return false;
+  } finally {
+    await fs.rm(temporary, { force: true });
+  }
+  await syncFolder(folder);
+  return true;
+}
+
+async function linkUnlessExists(from: string, to: string): Promise<boolean> {
+  try {
+    await fs.link(from, to);
+    return true;
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code === 'EEXIST') return false;
+    throw error;
+  }
+}

@@ -5,7 +5,9 @@ import {
   type WritableEnvironment,
   writableEnvironmentOf,
 } from '../core';
-import { createApiClient, type ApiClientOptions, type RetryPolicy } from '../api';
+import { type ApiClient, type ApiClientOptions, ApiError, createApiClient, type RetryPolicy } from '../api';
+import { openJournal, recordUpload, stateDirectory } from './syncJournal';
+import { withSyncLock } from './syncLock';
 
 /**
  * One secret straight to the platform, for any front end (Struere: Set Secret… today): the API key's prefix is
@@ -23,6 +25,13 @@ export interface SetOneSecretOptions {
   /** The CLI's --timeout; the editor keeps the client's defaults. */
   readonly timeouts?: ApiClientOptions['timeouts'];
   readonly signal?: AbortSignal;
+  /**
+   * The project the secret belongs to: its sync journal records the write (so a later sync does not take our own
+   * write for a rotation). Without it nothing is journalled, and a later sync sees the key as unverified.
+   */
+  readonly projectRoot?: string;
+  /** The per-user state folder holding the journal; stateDirectory() when omitted. */
+  readonly stateDir?: string;
 }
 
 /** Names only: what was written where. */
@@ -35,6 +44,8 @@ export interface SetOneSecretResult {
   readonly outcome: 'created' | 'updated';
   /** Environments the API mirrored the write into (eval for a development write). */
   readonly mirrored: readonly Environment[];
+  /** Why the write could not be journalled, in words; undefined when it was (or no project was given). */
+  readonly journalProblem?: string;
 }
 
 /** Refused before anything was sent. */
@@ -70,18 +81,51 @@ export async function setOneSecret(options: SetOneSecretOptions): Promise<SetOne
     ...(options.timeouts ? { timeouts: options.timeouts } : {}),
   });
   try {
-    const result = await client.upsert(
-      [{ key: options.key, value: options.value }],
-      options.signal ? { signal: options.signal } : {},
-    );
+    const upsert = (): ReturnType<typeof client.upsert> =>
+      client.upsert([{ key: options.key, value: options.value }], options.signal ? { signal: options.signal } : {});
+    const { projectRoot } = options;
+    const { result, journalProblem } =
+      projectRoot === undefined
+        ? { result: await upsert(), journalProblem: undefined }
+        : await upsertJournalled({ ...options, projectRoot }, target, client, upsert);
     return {
       key: options.key,
       environment: options.environment,
       target,
       outcome: result.created.includes(options.key) ? 'created' : 'updated',
       mirrored: result.mirrored,
+      ...(journalProblem ? { journalProblem } : {}),
     };
   } finally {
     await client.close();
   }
+}
+
+type UpsertResult = Awaited<ReturnType<ApiClient['upsert']>>;
+
+/**
+ * The upsert under the project's sync lock, journalled like a sync's (recordUpload): the journal of one project
+ * is only ever written by the lock's holder. A lost answer is journalled as pending before the error goes on.
+ */
+async function upsertJournalled(
+  options: SetOneSecretOptions & { readonly projectRoot: string },
+  target: WritableEnvironment,
+  client: ApiClient,
+  upsert: () => Promise<UpsertResult>,
+): Promise<{ result: UpsertResult; journalProblem: string | undefined }> {
+  return withSyncLock(options.projectRoot, async () => {
+    const scope = { apiUrl: client.baseUrl, environment: target, projectRoot: options.projectRoot };
+    const journal = await openJournal(scope, options.stateDir ?? stateDirectory());
+    const values = new Map([[options.key, options.value]]);
+    let result: UpsertResult;
+    try {
+      result = await upsert();
+    } catch (error) {
+      if (error instanceof ApiError && error.outcomeUnknown)
+        await recordUpload(journal, { values, written: [], unknown: [options.key] }, client);
+      throw error;
+    }
+    const journalProblem = await recordUpload(journal, { values, written: [options.key], unknown: [] }, client);
+    return { result, journalProblem };
+  });
 }

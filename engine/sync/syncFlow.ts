@@ -15,6 +15,7 @@ import {
 } from '../core';
 import { readEnvFile } from '../host';
 import type { ApiClient } from '../api';
+import type { SyncJournal } from './syncJournal';
 import { planSync, type SyncPlan } from './syncPlan';
 import {
   executeSync,
@@ -188,14 +189,19 @@ function describeFileProblems(fileName: string, problems: readonly SyncProblem[]
   return `${fileName} has ${problems.length === 1 ? 'an error' : 'errors'} on ${where} (${codes.join(', ')}); nothing was sent`;
 }
 
-/** Lists the names the key's environment holds and plans: create / update / remote-only kept. */
+/**
+ * Lists the names (and updatedAt) the key's environment holds and plans against the journal (syncPlan.ts); without
+ * a journal every key the platform has is unverified.
+ */
 export async function planRemote(
   prepared: PreparedSync,
   client: Pick<ApiClient, 'listNames'>,
   signal?: AbortSignal,
+  journal?: SyncJournal,
 ): Promise<SyncPlan> {
   const listed = await client.listNames(undefined, signal ? { signal } : {});
-  return planSync(prepared.values, new Set(listed.secrets.map((secret) => secret.key)), prepared.misread);
+  const remote = new Map(listed.secrets.map((secret) => [secret.key, secret.updatedAt]));
+  return planSync(prepared.values, remote, prepared.misread, journal);
 }
 
 export interface RunSyncOptions {
@@ -204,6 +210,8 @@ export interface RunSyncOptions {
   readonly onProgress?: (progress: SyncProgress) => void;
   /** Smaller batches (tests, benchmarks); never above API.md's limits. */
   readonly limits?: Partial<BatchLimits>;
+  /** Runs after the upload, still under the lock (the journal is recorded there, so two syncs never interleave). */
+  readonly afterUpload?: (report: SyncReport) => Promise<void>;
 }
 
 /**
@@ -221,14 +229,17 @@ export async function runSync(
   try {
     return await withSyncLock(
       prepared.projectRoot,
-      () =>
-        executeSync({
+      async () => {
+        const report = await executeSync({
           client,
           values: prepared.values,
           ...(signal ? { signal } : {}),
           ...(options.onProgress ? { onProgress: options.onProgress } : {}),
           ...(options.limits ? { limits: options.limits } : {}),
-        }),
+        });
+        await options.afterUpload?.(report);
+        return report;
+      },
       signal ? { signal } : {},
     );
   } catch (error) {

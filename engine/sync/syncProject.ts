@@ -1,16 +1,28 @@
 import type { ApiClient } from '../api';
 import { describeApiError } from './describeError';
 import { planRemote, runSync, SyncRefusedError, type PreparedSync } from './syncFlow';
-import type { SyncPlan } from './syncPlan';
+import { openJournal, recordUpload, stateDirectory, type SyncJournal } from './syncJournal';
+import { withJournalNotes } from './syncJournalText';
+import { heldKeys, type SyncPlan } from './syncPlan';
 import { describeReport, planLines, type DescribedReport } from './syncReportText';
 import type { BatchLimits, SyncProgress, SyncReport } from './syncRun';
 
 /** The keys to send, chosen from the plan; undefined or false sends nothing. */
 export type KeyChoice = ReadonlySet<string> | false | undefined;
 
-/** Every local key of the plan: the answer of a front end that asks only yes or no. */
+/**
+ * The keys a plain yes sends: new keys and keys changed locally since this machine last wrote them. Kept,
+ * conflicting and unverified keys are never in it (withOverwrites names them on purpose).
+ */
 export function everyKey(plan: SyncPlan): ReadonlySet<string> {
   return new Set([...plan.create, ...plan.update]);
+}
+
+/** everyKey plus the held keys (kept, conflicting, unverified) the user named, or all of them for 'all'. */
+export function withOverwrites(plan: SyncPlan, named: ReadonlySet<string> | 'all'): ReadonlySet<string> {
+  const keys = new Set(everyKey(plan));
+  for (const key of heldKeys(plan)) if (named === 'all' || named.has(key)) keys.add(key);
+  return keys;
 }
 
 /**
@@ -43,6 +55,8 @@ export interface SyncProjectOptions {
   readonly signal?: AbortSignal;
   /** Smaller batches (tests); never above API.md's limits. */
   readonly limits?: Partial<BatchLimits>;
+  /** The per-user state folder holding the journal; stateDirectory() when omitted. */
+  readonly stateDir?: string;
 }
 
 /** How a sync of one prepared project ended. Names and counts only: safe to print. */
@@ -69,13 +83,14 @@ export type SyncOutcome =
  */
 export async function syncProject(
   prepared: PreparedSync,
-  client: Pick<ApiClient, 'listNames' | 'upsert'>,
+  client: Pick<ApiClient, 'listNames' | 'upsert' | 'baseUrl'>,
   options: SyncProjectOptions,
 ): Promise<SyncOutcome> {
   const { signal, limits } = options;
+  const journal = await openJournalOf(prepared, client.baseUrl, options.stateDir);
   let plan: SyncPlan;
   try {
-    plan = await planRemote(prepared, client, signal);
+    plan = await planRemote(prepared, client, signal, journal);
   } catch (error) {
     return { kind: 'list-failed', reason: describeApiError(error) };
   }
@@ -85,11 +100,28 @@ export async function syncProject(
   if (!chosen) return { kind: 'declined', plan };
   const sent = { ...prepared, values: new Map([...prepared.values].filter(([key]) => chosen.has(key))) };
   const show: ShowProgress = options.progress ?? ((_keyCount, upload) => upload(() => undefined));
+  let journalProblem: string | undefined;
+  const afterUpload = async (report: SyncReport): Promise<void> => {
+    journalProblem = await recordUpload(journal, { ...report, values: sent.values }, client);
+  };
   try {
-    const report = await show(sent.values.size, (onProgress) => runSync(sent, client, { onProgress, signal, limits }));
-    return { kind: 'ran', plan, report, described: describeReport(report, prepared.environment, plan) };
+    const report = await show(sent.values.size, (onProgress) =>
+      runSync(sent, client, { onProgress, signal, limits, afterUpload }),
+    );
+    const described = withJournalNotes(
+      describeReport(report, prepared.environment, plan),
+      plan,
+      chosen,
+      journalProblem,
+    );
+    return { kind: 'ran', plan, report, described };
   } catch (error) {
     if (error instanceof SyncRefusedError) return { kind: 'refused', error };
     throw error;
   }
+}
+
+function openJournalOf(prepared: PreparedSync, apiUrl: string, stateDir: string | undefined): Promise<SyncJournal> {
+  const scope = { apiUrl, environment: prepared.environment, projectRoot: prepared.projectRoot };
+  return openJournal(scope, stateDir ?? stateDirectory());
 }

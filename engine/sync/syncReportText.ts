@@ -2,6 +2,7 @@ import { joinBounded, type WritableEnvironment } from '../core';
 import type { SyncPlan } from './syncPlan';
 import type { SyncReport } from './syncRun';
 import { describeApiError } from './describeError';
+import { journalPlanLines } from './syncJournalText';
 
 /** Plans and reports in words: names and counts only (a SyncReport holds nothing else). */
 
@@ -23,6 +24,7 @@ export function planLines(plan: SyncPlan): string[] {
   listKeys('update', plan.update);
   listKeys('remote-only, kept', plan.remoteOnly);
   listKeys('dotenv reads these differently from how they look (dotenv-misread)', plan.misread);
+  lines.push(...journalPlanLines(plan));
   return lines;
 }
 

@@ -43,7 +43,11 @@ void test('the real table: every command has its line, and the API callers are n
     lines.filter((line) => line.startsWith('  struere-secrets ')).map((line) => line.split(/\s+/)[2]),
     ['check', 'sync', 'status', 'preview', 'example', 'set', 'run', 'redact', 'mcp'],
   );
-  assert.ok(lines.includes('  struere-secrets sync    [DIR] [--env development|production] [--dry-run] [--yes]'));
+  assert.ok(
+    lines.includes(
+      '  struere-secrets sync    [DIR] [--env development|production] [--dry-run] [--yes] [--overwrite KEY,…] [--overwrite-all] [--strict]',
+    ),
+  );
   assert.ok(lines.includes('check, sync, status, set and mcp also take:'));
 });
 

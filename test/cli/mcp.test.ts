@@ -4,6 +4,7 @@ import { symlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { testStateDir } from '../support/stateDir';
 import { startServer } from '../support/apiHelpers';
 import { CLI_JS, runCli } from '../support/runCli';
 import { tempWorkspace } from '../support/tempWorkspace';
@@ -100,7 +101,8 @@ async function connect(
   const transport = new StdioClientTransport({
     command: process.execPath,
     args: [CLI_JS, 'mcp', dir],
-    env: { PATH: process.env.PATH ?? '', ...env },
+    // The state folder of this test process (test/support/stateDir.ts): secrets_plan opens the sync journal.
+    env: { PATH: process.env.PATH ?? '', STRUERE_SECRETS_STATE_DIR: testStateDir(), ...env },
     stderr: 'pipe',
   });
   let stderr = '';
@@ -376,9 +378,21 @@ void test('secrets_plan is a dry run against the local API: names to create, upd
   const plan = await call({ name: 'secrets_plan', arguments: { environment: 'development' } });
   assert.equal(plan.isError, undefined, textOf(plan));
   assert.deepEqual((plan.structuredContent as { projects: unknown[] }).projects, [
-    { path: '.', outcome: 'planned', create: ['QUOTED'], update: ['PLAIN'], remoteOnly: ['REMOTE_ONLY'], misread: [] },
+    // PLAIN was never written from this machine: unverified, which a sync sends only when named.
+    {
+      path: '.',
+      outcome: 'planned',
+      create: ['QUOTED'],
+      update: [],
+      remoteOnly: ['REMOTE_ONLY'],
+      misread: [],
+      unverified: ['PLAIN'],
+    },
   ]);
-  assert.match(textOf(plan), /1 to create \(QUOTED\), 1 to update \(PLAIN\), 1 remote-only kept \(REMOTE_ONLY\)/);
+  assert.match(
+    textOf(plan),
+    /1 to create \(QUOTED\), 0 to update, 1 remote-only kept \(REMOTE_ONLY\), 0 misread by dotenv, 1 unverified \(PLAIN\)/,
+  );
   // Nothing was sent: only listings reached the API, and the platform still holds its own value.
   assert.deepEqual(
     server.log.entries().filter((entry) => entry.method !== 'GET'),

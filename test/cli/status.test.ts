@@ -201,3 +201,26 @@ void test('check counts remote names when a key is available: a key set only rem
   const withoutKey = await runCli(['check', EXAMPLE]);
   assert.match(withoutKey.stdout, /development remote list is unknown: no API key/);
 });
+
+void test('status names keys changed on the platform after this machine last synced them; control: none before the rotation', async (t) => {
+  const server = await startServer(t);
+  const ws = tempWorkspace({ 'struere.json': '{"name":"demo"}', '.env.development': 'ALPHA=a\nBETA=b\n' });
+  t.after(() => ws.dispose());
+  const env = { STRUERE_API_URL: server.url, STRUERE_API_KEY_DEVELOPMENT: DEV_KEY };
+  assert.equal((await runCli(['sync', ws.dir], { env })).code, 0);
+  const before = await runCli(['status', ws.dir, '--format', 'json'], { env });
+  const [project] = (JSON.parse(before.stdout) as { projects: StatusJsonProject[] }).projects;
+  assert.equal(project?.changedOnPlatform, undefined, 'control: nothing rotated yet');
+
+  const rotatedAt = server.store.dashboardWrite('development', 'BETA', 'rotated');
+  const text = await runCli(['status', ws.dir], { env });
+  assert.equal(text.code, 0, text.stderr);
+  const date = `${rotatedAt.slice(0, 10)} ${rotatedAt.slice(11, 16)} UTC`;
+  assert.ok(
+    text.stdout.includes(`changed on the platform after this machine's last sync (development): BETA (${date})`),
+    text.stdout,
+  );
+  const json = await runCli(['status', ws.dir, '--format', 'json'], { env });
+  const [after] = (JSON.parse(json.stdout) as { projects: StatusJsonProject[] }).projects;
+  assert.deepEqual(after?.changedOnPlatform, { development: [{ key: 'BETA', updatedAt: rotatedAt }] });
+});

@@ -84,7 +84,8 @@ void test('sync stores exactly what dotenv.parse yields for a nasty file; remote
   );
   const ws = project(t, { '.env.development': NASTY_TEXT });
 
-  const result = await runCli(['sync', ws.dir], { env: envFor(server) });
+  // PLAIN is on the platform but this machine never wrote it (unverified): named, it is sent.
+  const result = await runCli(['sync', ws.dir, '--overwrite', 'PLAIN'], { env: envFor(server) });
   assert.equal(result.code, 0, result.stderr);
   const expected = new Map(Object.entries(dotenv.parse(NASTY_TEXT.slice(1))));
   assert.equal(expected.size, 17);
@@ -94,13 +95,14 @@ void test('sync stores exactly what dotenv.parse yields for a nasty file; remote
 
   const lines = result.stdout.split('\n');
   assert.equal(lines[0], 'sync .env.development → development (mirrored to eval): 17 keys');
-  assert.equal(lines[1], 'plan: 16 to create, 1 to update, 1 remote-only kept (sync never deletes)');
-  assert.ok(lines.includes('  update: PLAIN'));
+  assert.equal(lines[1], 'plan: 16 to create, 0 to update, 1 remote-only kept (sync never deletes)');
+  assert.ok(lines.includes('  unverified (this machine never wrote them), not sent: PLAIN'));
   assert.ok(lines.includes('  remote-only, kept: REMOTE_ONLY'));
   assert.ok(lines.includes('  batch 1/1: 17 of 17 keys written'));
   assert.ok(lines.includes('synced 17 keys to development (+ eval): 16 created, 1 updated; 1 remote-only kept'));
   assert.equal(result.stderr, '');
-  assert.deepEqual(requests(server), ['GET 200', 'PUT 200']);
+  // The second listing journals the updatedAt the platform holds after the write.
+  assert.deepEqual(requests(server), ['GET 200', 'PUT 200', 'GET 200']);
 });
 
 void test('--dry-run prints the plan and sends no upsert', async (t) => {
@@ -188,7 +190,7 @@ void test('refusals send nothing: file errors (file and lines named), no key, a 
   });
   assert.equal(noProduction.code, 1);
   assert.match(noProduction.stderr, /deploy refused: there is no \.env\.production/);
-  assert.deepEqual(requests(server), ['GET 200', 'PUT 200'], 'only the control run reached the API');
+  assert.deepEqual(requests(server), ['GET 200', 'PUT 200', 'GET 200'], 'only the control run reached the API');
 });
 
 void test('401: a clear error, no retries, nothing written', async (t) => {
@@ -232,7 +234,7 @@ void test('422 on a later batch: exact report, no retry of the refused batch; fi
 
   const failed = await runCli(['sync', ws.dir], { env: envFor(server) });
   assert.equal(failed.code, 1);
-  assert.deepEqual(requests(server), ['GET 200', 'PUT 200', 'PUT 422']);
+  assert.deepEqual(requests(server), ['GET 200', 'PUT 200', 'PUT 422', 'GET 200']);
   assert.match(failed.stdout, / {2}batch 1\/2: 100 of 151 keys written\n$/);
   const [summary, ...details] = failed.stderr.trim().split('\n');
   assert.equal(
@@ -252,7 +254,11 @@ void test('422 on a later batch: exact report, no retry of the refused batch; fi
   ws.write('.env.development', envText(values));
   const again = await runCli(['sync', ws.dir], { env: envFor(server) });
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /synced 151 keys to development \(\+ eval\): 51 created, 100 updated\n$/);
+  // The 100 keys written before are journalled: not sent again.
+  assert.match(
+    again.stdout,
+    /synced 51 keys to development \(\+ eval\): 51 created, 0 updated; 100 unchanged \(skipped\)\n$/,
+  );
   assertStoredValues(server, 'development', values);
   assertStoredValues(server, 'eval', values);
 });
@@ -265,7 +271,7 @@ void test('retries exhausted on a later batch: exit 1 with what was written; run
   const ws = project(t, { '.env.development': envText(values) });
   const failed = await runCli(['sync', ws.dir], { env: envFor(server) });
   assert.equal(failed.code, 1);
-  assert.deepEqual(requests(server), ['GET 200', 'PUT 200', ...Array<string>(6).fill('PUT 429')]);
+  assert.deepEqual(requests(server), ['GET 200', 'PUT 200', ...Array<string>(6).fill('PUT 429'), 'GET 200']);
   assert.match(
     failed.stderr,
     /^struere-secrets: sync to development stopped after 100 of 250 keys: the API is rate limiting \(429\), and the retries ran out\. Written: 100; not written: 150; unknown: 0\. Run it again to finish\.\n/,
@@ -274,7 +280,10 @@ void test('retries exhausted on a later batch: exit 1 with what was written; run
 
   const again = await runCli(['sync', ws.dir], { env: envFor(server) });
   assert.equal(again.code, 0, again.stderr);
-  assert.match(again.stdout, /synced 250 keys to development \(\+ eval\): 150 created, 100 updated\n$/);
+  assert.match(
+    again.stdout,
+    /synced 150 keys to development \(\+ eval\): 150 created, 0 updated; 100 unchanged \(skipped\)\n$/,
+  );
   assertStoredValues(server, 'development', values);
 });
 
@@ -305,14 +314,21 @@ void test('two concurrent syncs of one project never interleave: one waits its t
     .entries()
     .filter((entry) => entry.method === 'PUT')
     .map((entry) => entry.keys?.[0]);
+  // A run that lists after the other finished finds every key unchanged (journalled) and sends nothing.
   const completed = results.filter((result) => result.code === 0).length;
+  const runsThatSent = batches.length / 3;
+  assert.ok(runsThatSent >= 1 && runsThatSent <= completed, `${batches.length} batches`);
   assert.deepEqual(
     batches,
-    Array<string[]>(completed).fill(['KEY_0000', 'KEY_0100', 'KEY_0200']).flat(),
+    Array<string[]>(runsThatSent).fill(['KEY_0000', 'KEY_0100', 'KEY_0200']).flat(),
     'whole runs, one after the other',
   );
   assertStoredValues(server, 'development', values);
   assertStoredValues(server, 'eval', values);
+  // Both processes journalled under the lock: the journal is whole, and a third run finds nothing to send.
+  const third = await runCli(['sync', ws.dir], { env: envFor(server) });
+  assert.equal(third.code, 0, third.stderr);
+  assert.match(third.stdout, /synced 0 keys to development: 0 created, 0 updated; 300 unchanged \(skipped\)\n$/);
 });
 
 void test('a folder of projects: all files are checked first, then each project syncs in path order', async (t) => {
@@ -416,4 +432,43 @@ void test('usage errors exit 2: eval is not writable, flags of other commands, n
   for (const result of results) assert.equal(result.code, 2, result.stderr);
   assert.match(results[0]!.stderr, /--env must be one of development, production/);
   assert.match(results[1]!.stderr, /sync does not take --format/);
+});
+
+void test('a key rotated on the platform: kept and said on stderr (exit 0), --strict exits 1, --overwrite sends it', async (t) => {
+  const server = await startServer(t);
+  const values = generatedSecrets(3);
+  const ws = project(t, { '.env.development': envText(values) });
+  const first = await runCli(['sync', ws.dir], { env: envFor(server) });
+  assert.equal(first.code, 0, first.stderr);
+  server.store.dashboardWrite('development', 'KEY_0001', 'rotated on the dashboard');
+
+  const kept = await runCli(['sync', ws.dir, '--yes'], { env: envFor(server) });
+  assert.equal(kept.code, 0, kept.stderr);
+  assert.match(
+    kept.stdout,
+    /^ {2}KEY_0001: rotated on the platform on \d{4}-\d\d-\d\d \d\d:\d\d UTC; your local value is older: kept$/m,
+  );
+  assert.match(
+    kept.stdout,
+    /synced 0 keys to development: 0 created, 0 updated; 2 unchanged \(skipped\); 1 kept \(rotated on the platform\)\n$/,
+  );
+  assert.equal(
+    kept.stderr,
+    'struere-secrets: 1 key not sent (kept, conflicting or unverified): KEY_0001; send them with --overwrite KEY,… or --overwrite-all\n',
+  );
+  const strict = await runCli(['sync', ws.dir, '--strict'], { env: envFor(server) });
+  assert.equal(strict.code, 1);
+  assert.equal(puts(server), 1, 'neither run sent anything');
+  assertStoredValues(server, 'development', new Map([['KEY_0001', 'rotated on the dashboard']]), { subset: true });
+
+  const unknownName = await runCli(['sync', ws.dir, '--overwrite', 'KEY_0001,NOT_HERE', '--strict'], {
+    env: envFor(server),
+  });
+  assert.equal(unknownName.code, 0, unknownName.stderr);
+  assert.match(unknownName.stderr, /--overwrite names keys \.env\.development does not define: NOT_HERE/);
+  assertStoredValues(server, 'development', values);
+  const usage = await runCli(['sync', ws.dir, '--overwrite', 'A', '--overwrite-all'], { env: envFor(server) });
+  assert.equal(usage.code, 2);
+  const badName = await runCli(['sync', ws.dir, '--overwrite', 'A B'], { env: envFor(server) });
+  assert.equal(badName.code, 2);
 });

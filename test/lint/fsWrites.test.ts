@@ -67,6 +67,12 @@ const cases: { file: string; source: string; allowed: boolean }[] = [
     source: "import * as fs from 'node:fs/promises';\nvoid fs.mkdir('d');",
     allowed: false,
   },
+  {
+    // The journal writes through engine/host's writePrivateStateFile, never by itself.
+    file: 'engine/sync/syncJournal.ts',
+    source: "import * as fs from 'node:fs/promises';\nvoid fs.writeFile('journal.json', '{}');",
+    allowed: false,
+  },
   // Controls.
   {
     file: 'engine/host/safeWrite.ts',

@@ -73,12 +73,14 @@ void test('upsert: created/updated lists, idempotent repeat counts as updated, n
     mirrored: ['eval'],
   });
 
+  // The repeat came in the same millisecond: updatedAt still moves (strictly increasing), so no write looks like
+  // the one before it.
   const listing = await raw(agent, server, 'GET', '/v1/secrets');
   assert.deepEqual(listing.json, {
     environment: 'development',
     secrets: [
-      { key: 'STRIPE_API_KEY', updatedAt: '2026-11-23T10:00:01.000Z' },
-      { key: 'WELCOME_TEMPLATE', updatedAt: '2026-11-23T10:00:01.000Z' },
+      { key: 'STRIPE_API_KEY', updatedAt: '2026-11-23T10:00:01.001Z' },
+      { key: 'WELCOME_TEMPLATE', updatedAt: '2026-11-23T10:00:01.001Z' },
     ],
   });
   assert.ok(!JSON.stringify(listing.json).includes('welcome_dev'), 'a listing never carries values');

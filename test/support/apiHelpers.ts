@@ -3,6 +3,7 @@ import { Agent, request } from 'undici';
 import type { Environment } from '../../engine/core/model/environments';
 import { createLocalApiServer, type LocalApiServer, type LocalApiServerOptions } from '../../local-api/server';
 import { createApiClient, type ApiClient, type ApiClientOptions } from '../../engine/api/apiClient';
+import './stateDir';
 
 /**
  * Shared fixtures of the remote tests. Assertions about values go through `assertStoredValues`, which names

@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
 import * as path from 'node:path';
+import { testStateDir } from './stateDir';
 
 // STRUERE_TEST_CLI runs the same tests against another build (e.g. main's, to see a test fail before a fix).
 export const CLI_JS = process.env.STRUERE_TEST_CLI ?? path.resolve(__dirname, '../../dist/cli.js');
@@ -45,7 +46,7 @@ export function runCli(args: string[], options: RunCliOptions = {}): Promise<Cli
       : [process.execPath, CLI_JS, ...args];
     const child = spawn(command[0]!, command.slice(1), {
       cwd: options.cwd,
-      env: { PATH: process.env.PATH ?? '', ...options.env },
+      env: { PATH: process.env.PATH ?? '', STRUERE_SECRETS_STATE_DIR: testStateDir(), ...options.env },
       stdio: ['pipe', 'pipe', 'pipe'],
       detached: options.noTerminal === true,
     });

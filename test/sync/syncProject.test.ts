@@ -10,7 +10,13 @@ import { prepareSync, type PreparedSync } from '../../engine/sync/syncFlow';
 import { DEFAULT_LOCK_DIR } from '../../engine/sync/syncLock';
 import { planSync, type SyncPlan } from '../../engine/sync/syncPlan';
 import { planLines } from '../../engine/sync/syncReportText';
-import { everyKey, everyKeyReadAsWritten, syncProject, type KeyChoice } from '../../engine/sync/syncProject';
+import {
+  everyKey,
+  everyKeyReadAsWritten,
+  syncProject,
+  withOverwrites,
+  type KeyChoice,
+} from '../../engine/sync/syncProject';
 import { tempWorkspace } from '../support/tempWorkspace';
 import { assertStoredValues, DEV_KEY, fastClient, generatedSecrets, startServer } from '../support/apiHelpers';
 
@@ -43,7 +49,7 @@ void test('plan → log → confirm → upload with progress → describe: the p
     log: (line) => events.push(`log ${line}`),
     confirm: async (plan) => {
       events.push('confirm');
-      return everyKey(plan);
+      return withOverwrites(plan, new Set(['KEY_0000']));
     },
     progress: async (keyCount, upload) => {
       events.push(`progress ${keyCount} keys`);
@@ -56,11 +62,11 @@ void test('plan → log → confirm → upload with progress → describe: the p
 
   assert.equal(outcome.kind, 'ran');
   assert.deepEqual(events, [
-    'log plan: 24 to create, 1 to update, 1 remote-only kept (sync never deletes)',
+    'log plan: 24 to create, 0 to update, 1 remote-only kept (sync never deletes)',
     'log   create: KEY_0001, KEY_0002, KEY_0003, KEY_0004, KEY_0005, KEY_0006, KEY_0007, KEY_0008, KEY_0009, KEY_0010, ' +
       'KEY_0011, KEY_0012, KEY_0013, KEY_0014, KEY_0015, KEY_0016, KEY_0017, KEY_0018, KEY_0019, KEY_0020, … and 4 more',
-    'log   update: KEY_0000',
     'log   remote-only, kept: REMOTE_ONLY',
+    'log   unverified (this machine never wrote them), not sent: KEY_0000',
     'confirm',
     'progress 25 keys',
     'batch 1/3',
@@ -147,11 +153,12 @@ void test('a project locked by another process is refused as an outcome, after c
 });
 
 void test('planLines: counts first, then each kind that has keys, bounded', () => {
-  assert.deepEqual(planLines({ create: [], update: [], remoteOnly: [], misread: [] }), [
+  const none = { create: [], update: [], unchanged: [], rotated: [], conflict: [], unverified: [], misread: [] };
+  assert.deepEqual(planLines({ ...none, remoteOnly: [] }), [
     'plan: 0 to create, 0 to update, 0 remote-only kept (sync never deletes)',
   ]);
   const many = [...generatedSecrets(21).keys()];
-  assert.deepEqual(planLines({ create: ['A'], update: [], remoteOnly: many, misread: [] }), [
+  assert.deepEqual(planLines({ ...none, create: ['A'], remoteOnly: many }), [
     'plan: 1 to create, 0 to update, 21 remote-only kept (sync never deletes)',
     '  create: A',
     `  remote-only, kept: ${many.slice(0, 20).join(', ')}, … and 1 more`,
@@ -168,7 +175,7 @@ void test('dotenv-misread keys: prepareSync finds them, the plan names them, a s
   );
   const prepared = await prepareSync({ projectRoot: root, environment: 'development', apiKey: 'sk_dev_x' });
   assert.deepEqual([...prepared.misread].sort(), ['API_URL', 'DB_PASSWORD']);
-  const plan = planSync(prepared.values, new Set(['PLAIN']), prepared.misread);
+  const plan = planSync(prepared.values, new Map(), prepared.misread);
   assert.deepEqual(plan.misread, ['API_URL', 'DB_PASSWORD']);
   assert.ok(planLines(plan).some((line) => /dotenv-misread\): API_URL, DB_PASSWORD$/.test(line)));
   assert.deepEqual([...everyKeyReadAsWritten(plan)].sort(), ['PLAIN', 'QUOTED']);

@@ -79,13 +79,9 @@ void test('remote-only keys survive a sync untouched; the plan lists them as kep
     ['LOCAL_ONLY', 'l'],
   ]);
 
-  const remoteNames = new Set((await client.listNames()).secrets.map((secret) => secret.key));
-  assert.deepEqual(planSync(local, remoteNames), {
-    create: ['LOCAL_ONLY'],
-    update: ['SHARED'],
-    remoteOnly: ['REMOTE_ONLY'],
-    misread: [],
-  });
+  const remote = new Map((await client.listNames()).secrets.map((secret) => [secret.key, secret.updatedAt]));
+  const plan = planSync(local, remote);
+  assert.deepEqual([plan.create, plan.unverified, plan.remoteOnly], [['LOCAL_ONLY'], ['SHARED'], ['REMOTE_ONLY']]);
   const report = await executeSync({ client, values: local });
   assert.deepEqual([report.created, report.updated], [['LOCAL_ONLY'], ['SHARED']]);
   assertStoredValues(
