@@ -1,11 +1,16 @@
+import * as path from 'node:path';
+import * as dotenv from 'dotenv';
 import {
   API_KEY_PREFIX,
+  DEFAULT_SETTINGS,
+  ENV_FILE_NAMES,
   type Environment,
   environmentOfApiKey,
   type WritableEnvironment,
   writableEnvironmentOf,
 } from '../core';
 import { type ApiClient, type ApiClientOptions, ApiError, createApiClient, type RetryPolicy } from '../api';
+import { readEnvFile } from '../host';
 import { openJournal, recordUpload, stateDirectory } from './syncJournal';
 import { withSyncLock } from './syncLock';
 
@@ -116,7 +121,11 @@ async function upsertJournalled(
   return withSyncLock(options.projectRoot, async () => {
     const scope = { apiUrl: client.baseUrl, environment: target, projectRoot: options.projectRoot };
     const journal = await openJournal(scope, options.stateDir ?? stateDirectory());
-    const values = new Map([[options.key, options.value]]);
+    // The fingerprint is of what the env file holds for the key, when it holds one: the platform's value is now
+    // newer than the file's, and a later sync must keep it (local unchanged since this write), not send the
+    // file's older value back over it. Only an edit of the file after this makes the key "changed locally".
+    const recorded = (await localValueOf(options.projectRoot, target, options.key)) ?? options.value;
+    const values = new Map([[options.key, recorded]]);
     let result: UpsertResult;
     try {
       result = await upsert();
@@ -128,4 +137,20 @@ async function upsertJournalled(
     const journalProblem = await recordUpload(journal, { values, written: [options.key], unknown: [] }, client);
     return { result, journalProblem };
   });
+}
+
+/** The value the env file of `target` gives `key` as a sync would read it; undefined when it has none. */
+async function localValueOf(
+  projectRoot: string,
+  target: WritableEnvironment,
+  key: string,
+): Promise<string | undefined> {
+  const read = await readEnvFile(
+    path.join(projectRoot, ENV_FILE_NAMES[target]),
+    projectRoot,
+    DEFAULT_SETTINGS.maxFileBytes,
+  );
+  if (read.kind !== 'text') return undefined;
+  const parsed = dotenv.parse(read.text);
+  return Object.hasOwn(parsed, key) ? parsed[key] : undefined;
 }

@@ -304,6 +304,31 @@ void test('Set Secret with its project is journalled: a later sync of the same v
   assert.equal(after.report.requests, 0);
 });
 
+void test('a value set on the platform over an older one in the env file is kept by the next sync, not overwritten', async (t) => {
+  const f = await fixture(t, new Map([['TOKEN', 'token-old']]));
+  await f.sync();
+  // The person sets a new value straight to the platform; the env file still holds the old one.
+  await setOneSecret({
+    apiUrl: f.server.url,
+    apiKey: DEV_KEY,
+    environment: 'development',
+    key: 'TOKEN',
+    value: 'token-new',
+    stateDir: f.stateDir,
+    retry: { baseDelayMs: 1, maxDelayMs: 5 },
+    projectRoot: f.root,
+  });
+  const after = await f.sync();
+  assert.deepEqual(after.plan.unchanged, ['TOKEN'], 'the older file value is not sent back');
+  assert.equal(after.report.requests, 0);
+  assertStoredValues(f.server, 'development', new Map([['TOKEN', 'token-new']]));
+  // Control: an edit of the file after the set is the person's new word, and is sent.
+  f.write(new Map([['TOKEN', 'token-newest']]));
+  const edited = await f.sync();
+  assert.deepEqual(edited.plan.update, ['TOKEN']);
+  assertStoredValues(f.server, 'development', new Map([['TOKEN', 'token-newest']]));
+});
+
 const CANARY = 'CANARY_journal_value_7f3a9c';
 
 void test('the journal holds no value and no unkeyed hash of one (canary, sha256/sha1/md5 hex and base64); 0700 and 0600', async (t) => {
