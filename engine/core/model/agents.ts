@@ -245,3 +245,20 @@ function withClaudeDenies(file: string, current: string | undefined): RulesUpdat
   }
   return text === current ? { kind: 'unchanged' } : { kind: 'text', text };
 }
+
+/** "GitHub Copilot (content exclusion lives in …)": agents no project file can keep out. */
+export function describeUnguardedAgents(agents: readonly AgentSpec[]): string {
+  return agents
+    .map((agent) => `${agent.name} (${agent.mechanism.kind === 'none' ? agent.mechanism.where : ''})`)
+    .join(', ');
+}
+
+/** Watcher globs for every agent marker and mechanism file, so a change re-decides agent-readable. */
+export const AGENT_WATCH_GLOBS: readonly string[] = [
+  ...new Set(
+    AGENTS.flatMap((agent) => [
+      ...agent.markers.map((marker) => `**/${marker}`),
+      ...(agent.mechanism.kind === 'none' ? [] : [`**/${agent.mechanism.file}`]),
+    ]),
+  ),
+];
