@@ -66,7 +66,7 @@ export { formatPromptPreview } from './prompt/preview';
 export { DIAGNOSTIC_CODES, isDiagnosticCode, ruleDocumentation, SYNC_BLOCKING_CODES } from './rules/diagnosticRules';
 export type { SeverityName } from './rules/diagnosticRules';
 export { misreadKeys } from './rules/misreads';
-export { relativeToProject } from './rules/agentAccess';
+export { envFileHoldsValues, relativeToProject } from './rules/agentAccess';
 export { validateEnvFile } from './rules/validation';
 export { createSecretsService, NO_OPEN_DOCUMENTS, PLAIN_CLIENT, ServiceRefusal } from './service';
 export type { ClientFeatures, OpenDocuments, SecretsService } from './service';

@@ -7,5 +7,6 @@ export type { ReadResult } from './readText';
 export { openSecretsService } from './serviceHost';
 export { pathToUri, uriToPath, WorkspaceHost } from './workspaceHost';
 export { envFileBehind } from './promptSource';
-export { readForUpdate, RefusedWriteError, writeProjectFile } from './safeWrite';
+export { ensureProjectFolder, readForUpdate, RefusedWriteError, writeProjectFile } from './safeWrite';
 export { isGitIgnored } from './gitStatus';
+export { readAgentFacts } from './agentFacts';

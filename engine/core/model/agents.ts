@@ -72,7 +72,7 @@ export const AGENTS: readonly AgentSpec[] = [
   },
   {
     id: 'agents-md',
-    name: 'AGENTS.md agents (Codex and others)',
+    name: 'Codex and other AGENTS.md agents',
     markers: ['AGENTS.md'],
     mechanism: { kind: 'none', where: 'no project file to keep files from them is documented' },
   },

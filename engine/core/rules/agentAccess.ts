@@ -20,7 +20,7 @@ export function validateAgentAccess(
   if (facts === undefined || facts.found.length === 0) return [];
   const diagnostics: Diagnostic[] = [];
   const exposure = agentExposure(relativeToProject(envFile.uri, project.rootUri), facts);
-  if (holdsValues(envFile) && exposure.open.length > 0) {
+  if (envFileHoldsValues(envFile) && exposure.open.length > 0) {
     const args = { fileName: envFile.fileName, agents: describeOpenAgents(exposure.open) };
     const warning = makeDiagnostic('agent-readable', FILE_START, args, severity);
     if (warning) diagnostics.push(warning);
@@ -42,7 +42,8 @@ export function validateAgentAccess(
   return diagnostics;
 }
 
-function holdsValues(envFile: EnvFileState): boolean {
+/** An env file worth keeping from agents: not a template, and some key has a value. */
+export function envFileHoldsValues(envFile: EnvFileState): boolean {
   return !isTemplateEnvFile(envFile.fileName) && envFile.parsed.entries.some((entry) => entry.value !== '');
 }
 

@@ -25,7 +25,7 @@ test('agent-readable: a warning naming the agent and its gap when its rules do n
   assert.equal(rest.length, 0);
   assert.equal(warning?.code, 'agent-readable');
   assert.equal(warning?.severity, DiagnosticSeverity.Warning);
-  assert.match(warning?.message ?? '', /Claude Code .*a Read deny rule does not stop a shell `cat`/);
+  assert.match(String(warning?.message), /Claude Code .*a Read deny rule does not stop a shell `cat`/);
   assert.ok(!JSON.stringify(warning).includes(CANARY));
 });
 
@@ -46,7 +46,7 @@ test('agent-readable: agents without a file mechanism get one information note p
   const notes = ['.env.development', '.env.example', '.env.production'].flatMap((name) => diagnose(name, facts));
   assert.equal(notes.length, 1);
   assert.equal(notes[0]?.severity, DiagnosticSeverity.Information);
-  assert.match(notes[0]?.message ?? '', /GitHub Copilot/);
+  assert.match(String(notes[0]?.message), /GitHub Copilot/);
   assert.deepEqual(diagnose('.env.development', facts, { 'agent-readable': 'off' }), []);
 });
 
@@ -56,5 +56,5 @@ test('agent-readable: a malformed Claude settings file is named as the reason', 
     rules: { 'claude-code': { kind: 'text', text: '{"permissions": {"deny": ["Read(./.env.*)"],}}' } },
   };
   const [warning] = diagnose('.env.development', facts);
-  assert.match(warning?.message ?? '', /\.claude\/settings\.json is not valid JSON/);
+  assert.match(String(warning?.message), /\.claude\/settings\.json is not valid JSON/);
 });
