@@ -344,6 +344,8 @@ class WorkspaceSecretsService implements SecretsService {
       gitignoreText: this.host.projectGitignore(project.rootUri),
       documentText: (documentUri) => this.host.documents.text(documentUri),
       wouldCommit: (fileUri) => this.host.isCommitted(fileUri),
+      agentFacts: this.host.agentFacts?.(project.rootUri),
+      writable: (target) => this.host.writable(target),
     });
     const actions = writableActions(all, (target) => this.host.writable(target));
     // "Move to .env.development" is only a command (the client asks the name and reads the value): it goes here.

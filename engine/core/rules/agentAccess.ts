@@ -22,7 +22,7 @@ export function validateAgentAccess(
   const exposure = agentExposure(relativeToProject(envFile.uri, project.rootUri), facts);
   if (envFileHoldsValues(envFile) && exposure.open.length > 0) {
     const args = { fileName: envFile.fileName, agents: describeOpenAgents(exposure.open) };
-    const warning = makeDiagnostic('agent-readable', FILE_START, args, severity);
+    const warning = makeDiagnostic('agent-readable', FILE_START, args, severity, { agentRules: true });
     if (warning) diagnostics.push(warning);
   }
   if (exposure.noMechanism.length > 0 && isFirstEnvFile(envFile, project)) {

@@ -268,6 +268,8 @@ export interface DiagnosticData {
   environment?: string;
   /** hardcoded-secret: the key name the quick fix suggests. */
   suggestedKey?: string;
+  /** agent-readable: the warning an agent's own rules can clear (the quick fix writes them). */
+  agentRules?: true;
 }
 
 export type SeverityOverrides = Readonly<Partial<Record<DiagnosticCode, SeverityName>>>;
