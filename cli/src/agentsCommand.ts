@@ -11,17 +11,8 @@ import {
   type ProjectAgentFacts,
   type ProjectState,
   relativeToProject,
-  withAgentRules,
 } from '../../engine/core';
-import {
-  ensureProjectFolder,
-  readAgentFacts,
-  readForUpdate,
-  RefusedWriteError,
-  uriToPath,
-  WorkspaceHost,
-  writeProjectFile,
-} from '../../engine/host';
+import { readAgentFacts, uriToPath, WorkspaceHost, writeAgentRules } from '../../engine/host';
 import { CliUsageError, type CliIo } from './io';
 import { escapeName } from './terminalText';
 
@@ -103,31 +94,16 @@ function describeVerdict(open: readonly string[], total: number, agent: AgentSpe
   return `can read ${open.map(escapeName).join(', ')}`;
 }
 
-/** Writes each found agent's rules; false when one could not be written (malformed, refused). */
+/** Writes each found agent's rules and says what it did; false when one could not be written (malformed, refused). */
 async function fixProject(facts: ProjectAgentFacts, projectRoot: string, io: CliIo): Promise<boolean> {
   let ok = true;
-  for (const id of facts.found) {
-    const agent = agentSpec(id);
-    if (agent.mechanism.kind === 'none') continue;
-    const file = agent.mechanism.file;
-    const filePath = path.join(projectRoot, ...file.split('/'));
-    try {
-      // Where only CLAUDE.md shows Claude Code, its settings folder is made first (never through a link).
-      await ensureProjectFolder(projectRoot, path.dirname(filePath));
-      const current = await readForUpdate(projectRoot, filePath, DEFAULT_SETTINGS.maxFileBytes);
-      const update = withAgentRules(agent.mechanism, current);
-      if (update.kind === 'broken') {
-        io.err(`struere-secrets: ${file} not changed: ${escapeName(update.reason)}; fix it by hand`);
-        ok = false;
-      } else if (update.kind === 'text') {
-        await writeProjectFile(projectRoot, filePath, update.text);
-        io.out(`  ${current === undefined ? 'created' : 'updated'} ${file} for ${agent.name}`);
-      }
-    } catch (error) {
-      if (!(error instanceof RefusedWriteError)) throw error;
-      io.err(`struere-secrets: ${file} not written: ${escapeName(error.reason)}`);
+  for (const outcome of await writeAgentRules(facts, projectRoot, DEFAULT_SETTINGS.maxFileBytes)) {
+    if (outcome.kind === 'malformed' || outcome.kind === 'refused') {
+      // A malformed settings file is the user's to fix: it is never rewritten.
+      const verb = outcome.kind === 'malformed' ? 'not changed' : 'not written';
+      io.err(`struere-secrets: ${outcome.file} ${verb}: ${escapeName(outcome.reason)}`);
       ok = false;
-    }
+    } else if (outcome.kind !== 'unchanged') io.out(`  ${outcome.kind} ${outcome.file} for ${outcome.agent}`);
   }
   return ok;
 }

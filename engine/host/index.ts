@@ -10,3 +10,5 @@ export { envFileBehind } from './promptSource';
 export { ensureProjectFolder, readForUpdate, RefusedWriteError, writeProjectFile } from './safeWrite';
 export { isGitIgnored } from './gitStatus';
 export { readAgentFacts } from './agentFacts';
+export { writeAgentRules } from './agentRules';
+export type { AgentRulesOutcome } from './agentRules';
