@@ -13,6 +13,8 @@ const base = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
+  // jsonc-parser's default entry is a UMD build whose dynamic requires esbuild cannot follow: bundle its ESM build.
+  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
   minify: production,
   sourcemap: !production,
   sourcesContent: false,

@@ -1,3 +1,4 @@
+import { runAgents } from './agentsCommand';
 import { runCheck } from './checkCommand';
 import { command, DIR, FILE, PATHS, type CommandTable } from './commandLine';
 import { runExample } from './exampleCommand';
@@ -117,6 +118,12 @@ export const COMMANDS: CommandTable = {
     flags: {},
     note: '(stdin → stdout, env values → [SECRET:KEY])',
     run: ({ operand }, io) => runRedact(operand, io, stdioStreams()),
+  }),
+  agents: command({
+    operand: DIR,
+    flags: { fix: { type: 'boolean' } },
+    note: "(AI agents found, which env files they can read; --fix writes each agent's own rules)",
+    run: ({ operand, flags }, io) => runAgents({ dir: operand, fix: flags.fix === true }, io),
   }),
   mcp: command({
     operand: DIR,

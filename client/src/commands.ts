@@ -1,6 +1,7 @@
 import * as vscode from 'vscode';
 import { type CommandName, Commands, errorText, isEnvironment } from '../../engine/core';
 import { clearApiKey, setApiKey } from './apiKeyCommands';
+import { keepAgentsOut } from './keepAgentsOutCommand';
 import { copyRedacted, moveSecretToEnv } from './leakCommands';
 import type { Extension } from './struereExtension';
 import { runSetSecretCommand } from './setSecretCommand';
@@ -48,6 +49,7 @@ const COMMAND_TABLE: Record<CommandName, (extension: Extension) => CommandHandle
     ),
   previewPrompt: (ext) => () => ext.promptPreview.open(),
   updateEnvExample: (ext) => () => updateEnvExample(ext.projects),
+  keepAgentsOut: (ext) => () => keepAgentsOut(ext.projects),
   copyRedacted: (ext) => () => copyRedacted(ext.projects),
   openWalkthrough: (ext) => () => ext.walkthrough.open(ext.extensionId),
   moveSecretToEnv: () => moveSecretToEnv,

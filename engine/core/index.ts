@@ -17,6 +17,25 @@ export { createByteRedactor, createRedactor, redactionDictionary, redactText } f
 export { appendedEnvText, replacedEnvText } from './leaks/leakFixes';
 export type { MoveSecretArguments } from './leaks/leakFixes';
 export { scanForSecrets } from './leaks/secretScan';
+export {
+  AGENT_WATCH_GLOBS,
+  agentExposure,
+  AGENTS,
+  agentSpec,
+  CLAUDE_SETTINGS_FILE,
+  mechanismCovers,
+  withAgentRules,
+} from './model/agents';
+export type {
+  AgentExposure,
+  AgentId,
+  AgentMechanism,
+  AgentSpec,
+  Coverage,
+  MechanismText,
+  ProjectAgentFacts,
+  RulesUpdate,
+} from './model/agents';
 export { parseEnv } from './model/envParser';
 export type { ParsedEnv } from './model/envParser';
 export {
@@ -47,6 +66,7 @@ export { formatPromptPreview } from './prompt/preview';
 export { DIAGNOSTIC_CODES, isDiagnosticCode, ruleDocumentation, SYNC_BLOCKING_CODES } from './rules/diagnosticRules';
 export type { SeverityName } from './rules/diagnosticRules';
 export { misreadKeys } from './rules/misreads';
+export { envFileHoldsValues, relativeToProject } from './rules/agentAccess';
 export { validateEnvFile } from './rules/validation';
 export { createSecretsService, NO_OPEN_DOCUMENTS, PLAIN_CLIENT, ServiceRefusal } from './service';
 export type { ClientFeatures, OpenDocuments, SecretsService } from './service';

@@ -37,6 +37,8 @@ import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
 import { siblingOf, validateParity } from './rules/parity';
 import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
 import type { EnvGitStatus } from './model/gitignore';
+import type { ProjectAgentFacts } from './model/agents';
+import { validateAgentAccess } from './rules/agentAccess';
 import { editTargets, writableActions } from './features/writableEdits';
 
 /**
@@ -119,6 +121,8 @@ export interface SecretsServiceHost {
   gitStatus(uri: string): EnvGitStatus | undefined;
   /** The project's .gitignore text, for the quick fix that extends it; undefined when there is none, null when it cannot be read (no fix offered). */
   projectGitignore(rootUri: string): string | undefined | null;
+  /** The AI agents a project shows and their mechanism files (agent-readable); undefined when unknown. */
+  agentFacts?(rootUri: string): ProjectAgentFacts | undefined;
   /** Whether an included (and not excluded) file of a project: one scanned for references. */
   isAgentFile(uri: string): boolean;
   /**
@@ -240,6 +244,7 @@ class WorkspaceSecretsService implements SecretsService {
         ...validateEnvFile(envFile, this.host.gitStatus(uri), this.current),
         ...validateParity(envFile, project, this.current.severity),
         ...validateEnvExample(envFile, project, this.current.severity),
+        ...validateAgentAccess(envFile, project, this.host.agentFacts?.(project.rootUri), this.current.severity),
         ...this.leaks(uri, project),
       ];
     if (project && agentFile)
@@ -339,6 +344,8 @@ class WorkspaceSecretsService implements SecretsService {
       gitignoreText: this.host.projectGitignore(project.rootUri),
       documentText: (documentUri) => this.host.documents.text(documentUri),
       wouldCommit: (fileUri) => this.host.isCommitted(fileUri),
+      agentFacts: this.host.agentFacts?.(project.rootUri),
+      writable: (target) => this.host.writable(target),
     });
     const actions = writableActions(all, (target) => this.host.writable(target));
     // "Move to .env.development" is only a command (the client asks the name and reads the value): it goes here.

@@ -9,6 +9,7 @@ export { pathToUri, uriToPath, WorkspaceHost } from './workspaceHost';
 export { envFileBehind } from './promptSource';
 export {
   ensurePrivateFolder,
+  ensureProjectFolder,
   PrivateStateError,
   readForUpdate,
   RefusedWriteError,
@@ -16,3 +17,6 @@ export {
   writeProjectFile,
 } from './safeWrite';
 export { isGitIgnored } from './gitStatus';
+export { readAgentFacts } from './agentFacts';
+export { writeAgentRules } from './agentRules';
+export type { AgentRulesOutcome } from './agentRules';

@@ -279,3 +279,31 @@ async function linkUnlessExists(from: string, to: string): Promise<boolean> {
     throw error;
   }
 }
+
+/**
+ * Creates the folder `folder` (inside the project at `projectRoot`) where it is missing, one component at a
+ * time, so a writer can then put a file there (`.claude/settings.json` where only CLAUDE.md shows Claude Code).
+ * A component that is a link or not a folder is refused, never followed or replaced.
+ */
+export async function ensureProjectFolder(projectRoot: string, folder: string): Promise<void> {
+  const root = path.resolve(projectRoot);
+  const relative = path.relative(root, path.resolve(folder));
+  if (relative.startsWith('..') || path.isAbsolute(relative))
+    throw new RefusedWriteError(folder, 'it is outside the project');
+  let current = root;
+  for (const part of relative.split(path.sep).filter((piece) => piece !== '')) {
+    current = path.join(current, part);
+    let stat: Stats | undefined;
+    try {
+      stat = lstatSync(current);
+    } catch {
+      stat = undefined;
+    }
+    if (stat === undefined)
+      await fs.mkdir(current).catch((error: unknown) => {
+        throw refusalOf(folder, error);
+      });
+    else if (!stat.isDirectory())
+      throw new RefusedWriteError(folder, `${JSON.stringify(path.relative(root, current))} is not a folder`);
+  }
+}

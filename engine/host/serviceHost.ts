@@ -24,6 +24,7 @@ export function openSecretsService(
       documents,
       gitStatus: (uri) => host.gitStatus.get(uri),
       projectGitignore: (rootUri) => host.readProjectGitignore(rootUri),
+      agentFacts: (rootUri) => host.agentFacts.get(rootUri),
       isAgentFile: (uri) => host.classify(uriToPath(uri)) === 'agent',
       isCommitted: (uri) => host.isCommitted(uri),
       putEnvText: (uri, text) => host.setEnvText(uri, text),

@@ -7,9 +7,11 @@ import {
   isEnvFileName,
   isTemplateEnvFile,
   type LineEdit,
+  type ProjectAgentFacts,
   type ServerSettings,
   WorkspaceIndex,
 } from '../core';
+import { isAgentFactPath, readAgentFacts } from './agentFacts';
 import { discoverTree, GlobFilter, PROJECT_MANIFEST, toPosix } from './discover';
 import { GitStatusReader } from './gitStatus';
 import { envBufferVerdict, readEnvFile } from './envFileVerdict';
@@ -57,7 +59,7 @@ export interface FileUpdate {
   readonly kind: FileKind;
   /** For env files: keys added or removed. */
   readonly changedKeys: ReadonlySet<string>;
-  /** For git's index: the env files whose git status changed. */
+  /** For git's index and AI agents' files: the env files to diagnose again (their git status or agent facts changed). */
   readonly affected?: readonly string[];
 }
 
@@ -88,6 +90,8 @@ export class WorkspaceHost {
   readonly index = new WorkspaceIndex();
   /** Per env file: what git does with it (undefined: not applicable). */
   readonly gitStatus = new Map<string, EnvGitStatus | undefined>();
+  /** Per project root URI: the AI agents its files show and their mechanism files (agent-readable). */
+  readonly agentFacts = new Map<string, ProjectAgentFacts>();
   /** Each repository's parsed index, kept while the index file is unchanged; shared by both git readers. */
   private readonly gitIndexes = new GitIndexCache();
   private globs: GlobFilter;
@@ -150,7 +154,10 @@ export class WorkspaceHost {
   async loadFolder(folder: string, onIndexed: (uris: readonly string[]) => void = () => undefined): Promise<void> {
     if (!this.folders.includes(folder)) this.folders.push(folder);
     const tree = await discoverTree(folder, this.settings);
-    for (const root of tree.projectRoots) this.index.addProject(pathToUri(root));
+    for (const root of tree.projectRoots) {
+      this.index.addProject(pathToUri(root));
+      this.agentFacts.set(pathToUri(root), await readAgentFacts(root, this.settings.maxFileBytes));
+    }
     for (const { path: unreadable, reason } of tree.unreadable) this.markUnreadable(unreadable, reason);
     const gitStatus = this.gitStatusReader();
     for (const file of tree.envFiles) await this.readEnvFile(file, gitStatus);
@@ -186,6 +193,7 @@ export class WorkspaceHost {
     const folders = [...this.folders];
     for (const project of this.index.allProjects()) this.index.removeProject(project.rootUri);
     this.gitStatus.clear();
+    this.agentFacts.clear();
     for (const folder of folders) await this.loadFolder(folder);
   }
 
@@ -245,6 +253,12 @@ export class WorkspaceHost {
   /** Re-reads one file after a change on disk (created, changed or deleted). */
   async refreshFile(filePath: string): Promise<FileUpdate> {
     const uri = pathToUri(filePath);
+    const update = await this.refreshKnownFile(filePath, uri);
+    const agentAffected = await this.refreshAgentFacts(filePath);
+    return agentAffected ? { ...update, affected: [...(update.affected ?? []), ...agentAffected] } : update;
+  }
+
+  private async refreshKnownFile(filePath: string, uri: string): Promise<FileUpdate> {
     const kind = this.classify(filePath);
     switch (kind) {
       case 'env':
@@ -263,6 +277,19 @@ export class WorkspaceHost {
       default:
         return { uri, kind, changedKeys: new Set() };
     }
+  }
+
+  /**
+   * A marker or mechanism file of an AI agent changed (`.claude/settings.json`, `.cursorignore`, …): the project's
+   * facts are read again and its env files diagnosed again. Undefined when the path is no such file.
+   */
+  private async refreshAgentFacts(filePath: string): Promise<string[] | undefined> {
+    const project = this.index.projectOf(pathToUri(filePath));
+    if (!project) return undefined;
+    const root = uriToPath(project.rootUri);
+    if (!isAgentFactPath(path.relative(root, filePath))) return undefined;
+    this.agentFacts.set(project.rootUri, await readAgentFacts(root, this.settings.maxFileBytes));
+    return [...project.envFiles.keys()];
   }
 
   /** Decides every env file's git status again; returns the env files whose status changed. */

@@ -9,6 +9,7 @@ import {
 } from 'vscode-languageserver';
 import type { TextDocument } from 'vscode-languageserver-textdocument';
 import {
+  AGENT_WATCH_GLOBS,
   type Environment,
   type LineEdit,
   type OpenDocuments,
@@ -118,6 +119,7 @@ export class ServerSession {
       '**/{.env,.env.*,*.env}',
       '**/.gitignore',
       '**/.git/index',
+      ...AGENT_WATCH_GLOBS,
       ...this.settings.include,
     ];
     await this.connection.client
@@ -209,9 +211,10 @@ export class ServerSession {
       if (this.documents.get(uri)) continue;
       const update = await this.host.refreshFile(path);
       if (update.kind === 'gitignore') this.rediagnoseAll();
-      else if (update.kind === 'gitindex') this.diagnostics.schedule(update.affected ?? []);
-      else if (update.kind !== 'other')
+      else if (update.kind !== 'other' && update.kind !== 'gitindex')
         this.diagnostics.schedule([uri, ...this.service.dependentsOf(uri, update.changedKeys)]);
+      // git's index, or an AI agent's marker or rules file: the env files whose verdict may have changed.
+      if (update.affected) this.diagnostics.schedule(update.affected);
     }
   }
 

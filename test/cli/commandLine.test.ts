@@ -41,7 +41,7 @@ void test('the real table: every command has its line, and the API callers are n
   const lines = usageLines(COMMANDS);
   assert.deepEqual(
     lines.filter((line) => line.startsWith('  struere-secrets ')).map((line) => line.split(/\s+/)[2]),
-    ['check', 'sync', 'status', 'preview', 'example', 'set', 'run', 'redact', 'mcp'],
+    ['check', 'sync', 'status', 'preview', 'example', 'set', 'run', 'redact', 'agents', 'mcp'],
   );
   assert.ok(
     lines.includes(

@@ -1,4 +1,6 @@
 import { Commands } from './commands';
+import { agentRulesFix } from './agentFixes';
+import type { ProjectAgentFacts } from '../model/agents';
 import {
   CodeActionKind,
   type CodeAction,
@@ -37,6 +39,10 @@ export interface CodeActionHost {
   documentText?(uri: string): string | undefined;
   /** Whether git would commit the file at `uri` (for the hardcoded-secret fix: .env.development must not be). */
   wouldCommit?(uri: string): boolean;
+  /** The AI agents the project shows and their rule files (the agent-readable fix). */
+  readonly agentFacts?: ProjectAgentFacts;
+  /** Whether the safe writer would write the file at `uri` (the agent-readable fix leaves out the agents it would not). */
+  writable?(uri: string): boolean;
 }
 
 /** A client command that puts the cursor somewhere after an edit: `[uri, line, character]`. */
@@ -89,6 +95,12 @@ export function codeActions(
               lines: [`!${name}`],
             }),
           );
+        break;
+      }
+      case 'agent-readable': {
+        // The information note on agents without a file mechanism has nothing to fix.
+        const fix = data.agentRules ? agentRulesFix(project, diagnostic, host.agentFacts, host) : undefined;
+        if (fix) actions.push(fix);
         break;
       }
       case 'env-example':

@@ -11,6 +11,8 @@ export const Commands = {
   setSecret: 'struere.setSecret',
   previewPrompt: 'struere.previewPrompt',
   updateEnvExample: 'struere.updateEnvExample',
+  /** Writes each AI agent's own rules for env files (the editor's `agents --fix`). */
+  keepAgentsOut: 'struere.keepAgentsOut',
   /** The selection (or the whole file) copied with every env value replaced by [SECRET:KEY]. */
   copyRedacted: 'struere.copyRedacted',
   /** Opens the getting-started walkthrough (package.json `contributes.walkthroughs`). */

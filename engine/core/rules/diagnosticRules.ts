@@ -59,6 +59,14 @@ export interface NotGitignoredArgs {
   linkTarget: string | undefined;
 }
 
+export interface AgentReadableArgs {
+  fileName: string;
+  /** The agents and what stays open for each, rendered by describeOpenAgents / describeUnguardedAgents. */
+  agents: string;
+  /** The information note on agents that have no file mechanism at all. */
+  unguarded?: true;
+}
+
 export const RULES = {
   'invalid-key': {
     severity: 'error',
@@ -210,6 +218,17 @@ export const RULES = {
     message: ({ fileName }: { fileName: string }) =>
       `${fileName} is ignored by git: the template that names the project's secrets would never be committed. Add !${fileName} to .gitignore.`,
   },
+  'agent-readable': {
+    severity: 'warning',
+    description:
+      "An AI coding agent the project shows (.claude/, .cursor/, GEMINI.md, …) can read this env file: that agent's own ignore or deny rules do not cover it (docs/AGENTS.md). Agents with no file mechanism (GitHub Copilot, AGENTS.md agents) get one information note per project instead.",
+    help: "Run `struere-secrets agents --fix` (or the quick fix) to write each agent's own rules: `.env`, `.env.*` and `!.env.example` in its ignore file, `Read(./.env)` and `Read(./.env.*)` in `permissions.deny` of .claude/settings.json. No such rule stops a shell command the agent runs: keep values on the platform where you can.",
+    blocksSync: false,
+    message: ({ fileName, agents, unguarded }: AgentReadableArgs) =>
+      unguarded
+        ? `AI agents without a file mechanism are configured in this project and may read ${fileName} and the other env files: ${agents}.`
+        : `AI agents configured in this project can read ${fileName}: ${agents}. Run struere-secrets agents --fix to add their own rules.`,
+  },
   'leaked-value': {
     severity: 'error',
     description:
@@ -249,6 +268,8 @@ export interface DiagnosticData {
   environment?: string;
   /** hardcoded-secret: the key name the quick fix suggests. */
   suggestedKey?: string;
+  /** agent-readable: the warning an agent's own rules can clear (the quick fix writes them). */
+  agentRules?: true;
 }
 
 export type SeverityOverrides = Readonly<Partial<Record<DiagnosticCode, SeverityName>>>;
