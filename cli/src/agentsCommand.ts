@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   AGENTS,
@@ -12,8 +11,9 @@ import {
   type ProjectState,
   relativeToProject,
 } from '../../engine/core';
-import { readAgentFacts, uriToPath, WorkspaceHost, writeAgentRules } from '../../engine/host';
-import { CliUsageError, type CliIo } from './io';
+import { readAgentFacts, uriToPath, writeAgentRules } from '../../engine/host';
+import type { CliIo } from './io';
+import { loadProjectsUnder } from './projectsUnder';
 import { escapeName } from './terminalText';
 
 export interface AgentsOptions {
@@ -29,16 +29,9 @@ export interface AgentsOptions {
  * written), 1 otherwise.
  */
 export async function runAgents(options: AgentsOptions, io: CliIo): Promise<number> {
-  const root = path.resolve(options.dir);
-  const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new CliUsageError(`${options.dir} is not a folder`);
-  const host = new WorkspaceHost(DEFAULT_SETTINGS);
-  await host.loadFolder(root);
-  const projects = host.index.allProjects();
-  if (projects.length === 0) {
-    io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
-    return 1;
-  }
+  const loaded = await loadProjectsUnder(options.dir, io);
+  if (loaded === undefined) return 1;
+  const { root, host, projects } = loaded;
   let failed = false;
   const labelled = projects
     .map((project) => ({ project, label: path.relative(root, uriToPath(project.rootUri)) || '.' }))

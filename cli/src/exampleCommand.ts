@@ -1,4 +1,3 @@
-import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   compareCodeUnits,
@@ -10,15 +9,9 @@ import {
   type ProjectState,
   updateExampleText,
 } from '../../engine/core';
-import {
-  pathToUri,
-  readForUpdate,
-  RefusedWriteError,
-  uriToPath,
-  WorkspaceHost,
-  writeProjectFile,
-} from '../../engine/host';
-import { CliUsageError, type CliIo } from './io';
+import { pathToUri, readForUpdate, RefusedWriteError, uriToPath, writeProjectFile } from '../../engine/host';
+import type { CliIo } from './io';
+import { loadProjectsUnder } from './projectsUnder';
 import { escapeName } from './terminalText';
 
 export interface ExampleOptions {
@@ -32,16 +25,9 @@ export interface ExampleOptions {
  * every project's template could be written, 1 otherwise.
  */
 export async function runExample(options: ExampleOptions, io: CliIo): Promise<number> {
-  const root = path.resolve(options.dir);
-  const stat = await fs.stat(root).catch(() => undefined);
-  if (!stat?.isDirectory()) throw new CliUsageError(`${options.dir} is not a folder`);
-  const host = new WorkspaceHost(DEFAULT_SETTINGS);
-  await host.loadFolder(root);
-  const projects = host.index.allProjects();
-  if (projects.length === 0) {
-    io.err(`struere-secrets: no Struere project (struere.json) under ${options.dir}`);
-    return 1;
-  }
+  const loaded = await loadProjectsUnder(options.dir, io);
+  if (loaded === undefined) return 1;
+  const { root, projects } = loaded;
   let failed = false;
   const labelled = projects.map((project) => {
     const projectRoot = uriToPath(project.rootUri);
