@@ -1,6 +1,7 @@
 // One build for the three front ends. Type-checking is separate (`tsc --noEmit`): esbuild only strips types.
 // Exits non-zero on any error so CI and `npm test` never run a stale bundle.
 import * as esbuild from 'esbuild';
+import { BUNDLE_ALIASES } from './scripts/bundleAliases.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -13,8 +14,7 @@ const base = {
   format: 'cjs',
   target: 'node20',
   external: ['vscode'],
-  // jsonc-parser's default entry is a UMD build whose dynamic requires esbuild cannot follow: bundle its ESM build.
-  alias: { 'jsonc-parser': './node_modules/jsonc-parser/lib/esm/main.js' },
+  alias: BUNDLE_ALIASES,
   minify: production,
   sourcemap: !production,
   sourcesContent: false,

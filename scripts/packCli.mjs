@@ -5,6 +5,7 @@
 // extension's version; its README from cli/README.md; the LICENSE is the repository's.
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
+import { BUNDLE_ALIASES } from './bundleAliases.mjs';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -27,6 +28,7 @@ try {
     outfile: path.join(staging, 'cli.js'),
     bundle: true,
     platform: 'node',
+    alias: BUNDLE_ALIASES,
     format: 'cjs',
     target: 'node20',
     minify: true,
