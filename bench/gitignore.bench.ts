@@ -1,5 +1,5 @@
 import { performance } from 'node:perf_hooks';
-import { isIgnoredByPatterns, prepareGitignore } from '../engine/host/gitignorePatterns';
+import { isIgnoredByPatterns, prepareGitignore } from '../engine/core/model/gitignorePatterns';
 import { goalLine, median } from './stats';
 
 /**

@@ -50,6 +50,8 @@ export {
 } from './model/environments';
 export type { Environment, WritableEnvironment } from './model/environments';
 export { isIgnoredByGit, isTemplateEnvFile } from './model/gitignore';
+export { isIgnoredByPatterns, prepareGitignore, refusedReason } from './model/gitignorePatterns';
+export type { PreparedGitignore, PreparedGitignoreFile } from './model/gitignorePatterns';
 export { describeInvalidName } from './model/invalidName';
 export type { EnvGitStatus, GitignoreFile } from './model/gitignore';
 export { lineEditOf } from './model/lineEdits';

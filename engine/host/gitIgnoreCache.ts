@@ -2,12 +2,7 @@ import { statSync } from 'node:fs';
 import * as path from 'node:path';
 import { toPosix } from './discover';
 import { GitIndexCache } from './gitIndex';
-import {
-  isIgnoredByPatterns,
-  prepareGitignore,
-  type PreparedGitignore,
-  type PreparedGitignoreFile,
-} from './gitignorePatterns';
+import { isIgnoredByPatterns, prepareGitignore, type PreparedGitignore, type PreparedGitignoreFile } from '../core';
 import { GITIGNORE_MAX_BYTES } from './gitStatus';
 import { isMissing, readTextFileSync } from './readText';
 

@@ -9,7 +9,7 @@ import {
   refusedReason,
   type PreparedGitignore,
   type PreparedGitignoreFile,
-} from './gitignorePatterns';
+} from '../core';
 import { isMissing, readTextFile } from './readText';
 import { toPosix } from './discover';
 

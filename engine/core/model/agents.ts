@@ -1,6 +1,6 @@
-import ignore from 'ignore';
 import { applyEdits, modify, parse, printParseErrorCode, type ParseError } from 'jsonc-parser';
-import { isIgnoredByGit } from './gitignore';
+import { isRecord } from '../base/guards';
+import { isIgnoredByPatterns, prepareGitignore, refusedReason } from './gitignorePatterns';
 
 /**
  * AI coding agents a project can show, and the one mechanism each agent's own documentation states for keeping
@@ -109,11 +109,27 @@ export function mechanismCovers(mechanism: AgentMechanism, relativePath: string,
   if (mechanism.kind === 'none') return { kind: 'open' };
   if (file.kind === 'unreadable') return { kind: 'broken', reason: `${mechanism.file} ${file.reason}` };
   if (file.kind === 'missing') return { kind: 'open' };
-  if (mechanism.kind === 'ignore-file')
-    return isIgnoredByGit(relativePath, [{ dir: '', content: file.text }]) ? { kind: 'covered' } : { kind: 'open' };
+  if (mechanism.kind === 'ignore-file') return patternsCover(mechanism.file, file.text, relativePath);
   const deny = claudeDenyRules(file.text);
   if (deny.kind === 'broken') return { kind: 'broken', reason: `${mechanism.file} ${deny.reason}` };
-  return claudeDenies(deny.rules, relativePath) ? { kind: 'covered' } : { kind: 'open' };
+  if (deny.rules.some((rule) => rule.trim() === 'Read')) return { kind: 'covered' };
+  return patternsCover(mechanism.file, claudeReadPatterns(deny.rules).join('\n'), relativePath);
+}
+
+/**
+ * Gitignore patterns matched as .gitignore files are (gitignorePatterns.ts): normalised, and a pattern too costly
+ * at the path's depth is not applied. A repository writes these files, so a pattern built to backtrack must not
+ * stall the diagnostics; such a file counts as not covering and says why (a warning rather than a hidden file).
+ */
+function patternsCover(fileName: string, content: string, relativePath: string): Coverage {
+  let refused: string | undefined;
+  const covered = isIgnoredByPatterns(
+    relativePath,
+    [{ path: fileName, dir: '', prepared: prepareGitignore(content) }],
+    (_file, lines, depth) => (refused = refusedReason(lines, depth)),
+  );
+  if (refused !== undefined) return { kind: 'broken', reason: `${fileName} ${refused}` };
+  return covered ? { kind: 'covered' } : { kind: 'open' };
 }
 
 type DenyRules = { readonly kind: 'rules'; readonly rules: readonly string[] } | { kind: 'broken'; reason: string };
@@ -142,23 +158,18 @@ function claudeDenyRules(text: string): DenyRules {
 }
 
 /** `Read` alone denies every read; `Read(./p)` and `Read(p)` are gitignore patterns from the project root. */
-function claudeDenies(rules: readonly string[], relativePath: string): boolean {
+/** The project paths of `Read(…)` deny rules, as gitignore patterns (a leading `./` dropped). */
+function claudeReadPatterns(rules: readonly string[]): string[] {
   const patterns: string[] = [];
   for (const rule of rules) {
-    const trimmed = rule.trim();
-    if (trimmed === 'Read') return true;
-    const match = /^Read\((.*)\)$/.exec(trimmed);
+    const match = /^Read\((.*)\)$/.exec(rule.trim());
     if (!match) continue;
     const pattern = (match[1] as string).trim();
     // `//abs`, `~/home` and `/settings-relative` paths name other places; they are not judged as project rules.
     if (pattern.startsWith('/') || pattern.startsWith('~')) continue;
     patterns.push(pattern.startsWith('./') ? pattern.slice(2) : pattern);
   }
-  return patterns.length > 0 && ignore().add(patterns).ignores(relativePath);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
+  return patterns;
 }
 
 /** An agent the project shows that can read an env file, and why. */

@@ -27,6 +27,27 @@ test('a ! negation in an ignore file re-exposes the file', () => {
   assert.equal(mechanismCovers(cursor, '.env.production', text('.env*\n!.env.local\n')).kind, 'covered');
 });
 
+test('a rules file a repository built to backtrack is matched as .gitignore is: normalised, a costly pattern not applied', () => {
+  const cursor = agentSpec('cursor').mechanism;
+  const deep = `${Array.from({ length: 28 }, (_, i) => `d${i}`).join('/')}`;
+  // Fifteen `**/*/` pairs: normalised to `**` and fifteen `*`, so it means "x at least fifteen folders down".
+  const pairs = text(`${'**/*/'.repeat(15)}x\n`);
+  assert.equal(mechanismCovers(cursor, `${deep}/x`, pairs).kind, 'covered');
+  assert.equal(mechanismCovers(cursor, `${deep}/.env`, pairs).kind, 'open');
+  // Several inner `**` separated by names cost depth^(globstars + 1): not applied at this depth, and said so.
+  const costly = mechanismCovers(cursor, `${deep}/.env`, text('.env\na/**/b/**/c/**/d/**/e/**/f\n'));
+  assert.equal(costly.kind, 'broken');
+  assert.match(
+    costly.kind === 'broken' ? costly.reason : '',
+    /^\.cursorignore line 2: several \*\* segments too costly/,
+  );
+  // Control: the same costly line near the root is applied, and `.env` is covered by line 1.
+  assert.equal(mechanismCovers(cursor, '.env', text('.env\na/**/b/**/c/**/d/**/e/**/f\n')).kind, 'covered');
+  // Claude's Read rules go through the same matcher.
+  const claudeCostly = text(JSON.stringify({ permissions: { deny: ['Read(./a/**/b/**/c/**/d/**/e/**/f)'] } }));
+  assert.equal(mechanismCovers(claude, `${deep}/.env`, claudeCostly).kind, 'broken');
+});
+
 test('Claude deny rules: Read(./.env.*) covers, other tools, paths elsewhere and missing rules do not', () => {
   const covered = text(JSON.stringify({ permissions: { deny: ['Read(./.env)', 'Read(./.env.*)'] } }));
   assert.equal(mechanismCovers(claude, '.env.development', covered).kind, 'covered');

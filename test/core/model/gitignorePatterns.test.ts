@@ -9,7 +9,7 @@ import {
   patternSteps,
   prepareGitignore,
   refusedLines,
-} from '../../engine/host/gitignorePatterns';
+} from '../../../engine/core/model/gitignorePatterns';
 
 const HOSTILE = `${'**/*/'.repeat(15)}a`;
 

@@ -1,4 +1,4 @@
-import { isIgnoredByGit } from '../core';
+import { isIgnoredByGit } from './gitignore';
 
 /**
  * .gitignore patterns made safe to match. The `ignore` package compiles each pattern to a regular expression that
