@@ -1,6 +1,6 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import type { Environment, SecretsService } from '../../engine/core';
+import { countOf, type Environment, type SecretsService } from '../../engine/core';
 import { uriToPath } from '../../engine/host';
 import { escapeName } from './terminalText';
 
@@ -75,11 +75,11 @@ export function formatDiagnosticsText(
     lines.push('', `… and ${diagnostics.length - limit} more (--format json lists them all)`);
   if (lines.length > 0) lines.push('');
   const unread = new Set(diagnostics.filter((d) => d.code === 'unreadable-file').map((d) => d.file)).size;
-  const scope = `${projects} project${projects === 1 ? '' : 's'}, environment ${environment}${unread > 0 ? `; could not read ${unread} file${unread === 1 ? '' : 's'}` : ''}`;
+  const scope = `${countOf(projects, 'project')}, environment ${environment}${unread > 0 ? `; could not read ${countOf(unread, 'file')}` : ''}`;
   lines.push(
     diagnostics.length === 0
       ? `✔ no problems (${scope})`
-      : `✖ ${diagnostics.length} problem${diagnostics.length === 1 ? '' : 's'} (${errors} error${errors === 1 ? '' : 's'}, ${warnings} warning${warnings === 1 ? '' : 's'}${others > 0 ? `, ${others} info` : ''}) (${scope})`,
+      : `✖ ${countOf(diagnostics.length, 'problem')} (${countOf(errors, 'error')}, ${countOf(warnings, 'warning')}${others > 0 ? `, ${others} info` : ''}) (${scope})`,
   );
   return lines.join('\n');
 }

@@ -68,9 +68,9 @@ if (require.main === module) {
   // The first Ctrl-C lets a sync finish its batch in flight and report exactly, then exits 130; a second one
   // exits 130 at once. Every read is bounded and never waits on a FIFO, so nothing can hold the exit up.
   const interrupt = new AbortController();
-  // `run`'s child gets a terminal's Ctrl-C itself (same process group) and its exit code is the one to report:
-  // run waits for it, and this process must not end first.
-  const runsChild = process.argv[2] === 'run';
+  // A command that runs another (`run`): its child gets a terminal's Ctrl-C itself (same process group) and its
+  // exit code is the one to report, so this process waits for it and must not end first.
+  const runsChild = Object.hasOwn(COMMANDS, process.argv[2] ?? '') && COMMANDS[process.argv[2]!]!.runsCommand === true;
   process.on('SIGINT', () => {
     if (runsChild) return;
     if (interrupt.signal.aborted) process.exit(EXIT.interrupted);

@@ -1,4 +1,10 @@
-import { allUnknown, ENVIRONMENTS, type RemoteNamesByEnvironment, type SecretsService } from '../../engine/core';
+import {
+  allUnknown,
+  countOf,
+  ENVIRONMENTS,
+  type RemoteNamesByEnvironment,
+  type SecretsService,
+} from '../../engine/core';
 import { ApiConfigError, checkBaseUrl, createApiClient, RemoteNameCache } from '../../engine/api';
 import type { CliApiSettings } from './apiSettings';
 import type { CliIo } from './io';
@@ -49,7 +55,7 @@ function reportDropped(lists: RemoteNamesByEnvironment, io: CliIo): void {
     const dropped = lists[environment].dropped ?? 0;
     if (dropped > 0)
       io.err(
-        `struere-secrets: warning: the API listed ${dropped} name${dropped === 1 ? '' : 's'} in ${environment} that fail ^[A-Za-z_][A-Za-z0-9_]*$; left out`,
+        `struere-secrets: warning: the API listed ${countOf(dropped, 'name')} in ${environment} that fail ^[A-Za-z_][A-Za-z0-9_]*$; left out`,
       );
   }
 }

@@ -2,9 +2,11 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   appendedEnvText,
+  DEFAULT_SETTINGS,
   describeInvalidName,
   ENV_FILE_NAMES,
   isValidKey,
+  parseEnv,
   replacedEnvText,
   WRITABLE_ENVIRONMENTS,
   type WritableEnvironment,
@@ -94,27 +96,29 @@ async function setLocal(
 ): Promise<number> {
   const fileName = ENV_FILE_NAMES[environment];
   const filePath = path.join(projectRoot, fileName);
+  let defined: boolean;
   try {
-    const existing = (await readForUpdate(projectRoot, filePath, Number.MAX_SAFE_INTEGER)) ?? '';
-    const appended = appendedEnvText(existing, options.key, value);
-    const replaced =
-      appended === undefined && options.replace ? replacedEnvText(existing, options.key, value) : undefined;
-    if (appended === undefined && replaced === undefined) {
-      const defined = replacedEnvText(existing, options.key, value) !== undefined;
+    const existing = (await readForUpdate(projectRoot, filePath, DEFAULT_SETTINGS.maxFileBytes)) ?? '';
+    defined = parseEnv(existing).entries.some((entry) => entry.key === options.key);
+    if (defined && !options.replace) {
       io.err(
-        defined && !options.replace
-          ? `struere-secrets: ${fileName} already defines ${options.key}; --replace to change its value. Nothing was written`
-          : `struere-secrets: no quoting lets dotenv read the value back exactly in ${fileName}; nothing was written`,
+        `struere-secrets: ${fileName} already defines ${options.key}; --replace to change its value. Nothing was written`,
       );
       return 1;
     }
-    await writeProjectFile(projectRoot, filePath, replaced ?? existing + appended!);
+    const appended = defined ? undefined : appendedEnvText(existing, options.key, value);
+    const next = defined ? replacedEnvText(existing, options.key, value) : appended && existing + appended;
+    if (next === undefined) {
+      io.err(`struere-secrets: no quoting lets dotenv read the value back exactly in ${fileName}; nothing was written`);
+      return 1;
+    }
+    await writeProjectFile(projectRoot, filePath, next);
   } catch (error) {
     if (!(error instanceof RefusedWriteError)) throw error;
     io.err(`struere-secrets: ${escapeName(fileName)} not written: ${error.reason}`);
     return 1;
   }
-  io.out(`${options.replace ? 'set' : 'added'} ${options.key} in ${fileName} (the value is not shown)`);
+  io.out(`${defined ? 'replaced' : 'added'} ${options.key} in ${fileName} (the value is not shown)`);
   if ((await isGitIgnored(filePath)) === false)
     io.err(`struere-secrets: warning: git would commit ${fileName}; add it to .gitignore`);
   return 0;

@@ -1,6 +1,6 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { compareCodeUnits, DEFAULT_SETTINGS, isValidKey, type WritableEnvironment } from '../../engine/core';
+import { compareCodeUnits, countOf, DEFAULT_SETTINGS, isValidKey, type WritableEnvironment } from '../../engine/core';
 import { discoverTree } from '../../engine/host';
 import { type ApiClient, ApiConfigError, createApiClient } from '../../engine/api';
 import {
@@ -126,7 +126,7 @@ async function syncOne(
   const where = many ? `${project.label}: ` : '';
   const keyCount = prepared.values.size;
   io.out(
-    `${verb} ${path.join(project.label, fileName).split(path.sep).join('/')} → ${targetName(environment)}: ${keyCount} key${keyCount === 1 ? '' : 's'}`,
+    `${verb} ${path.join(project.label, fileName).split(path.sep).join('/')} → ${targetName(environment)}: ${countOf(keyCount, 'key')}`,
   );
 
   let chosen: ReadonlySet<string> = new Set();
@@ -155,7 +155,7 @@ function heldBackCode(held: readonly string[], where: string, options: SyncOptio
   if (held.length === 0) return 0;
   const names = held.length <= 20 ? held.join(', ') : `${held.slice(0, 20).join(', ')}, … and ${held.length - 20} more`;
   io.err(
-    `struere-secrets: ${where}${held.length} key${held.length === 1 ? '' : 's'} not sent (kept, conflicting or unverified): ${names}; send them with --overwrite KEY,… or --overwrite-all`,
+    `struere-secrets: ${where}${countOf(held.length, 'key')} not sent (kept, conflicting or unverified): ${names}; send them with --overwrite KEY,… or --overwrite-all`,
   );
   return options.strict ? 1 : 0;
 }
@@ -212,7 +212,7 @@ async function confirmOnTerminal(
   const keys = options.overwrite ? withOverwrites(plan, options.overwrite) : everyKey(plan);
   warnUnknownOverwrites(prepared, options, io);
   if (prepared.environment === 'production' && !options.yes && keys.size > 0) {
-    const question = `Deploy ${keys.size} key${keys.size === 1 ? '' : 's'} to production? [y/N]`;
+    const question = `Deploy ${countOf(keys.size, 'key')} to production? [y/N]`;
     // syncCommand refused earlier when there is no one to ask.
     if (io.confirm === undefined || !(await io.confirm(question))) return undefined;
   }

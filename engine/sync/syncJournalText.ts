@@ -1,4 +1,4 @@
-import { joinBounded } from '../core';
+import { countOf, joinBounded } from '../core';
 import type { RemoteChange, SyncPlan } from './syncPlan';
 import type { DescribedReport } from './syncReportText';
 
@@ -21,7 +21,7 @@ export function journalPlanLines(plan: SyncPlan): string[] {
   const lines: string[] = [];
   if (plan.journalProblem) lines.push(`  journal: ${plan.journalProblem}`);
   if (plan.unchanged.length > 0)
-    lines.push(`  unchanged since this machine last wrote them, not sent: ${count(plan.unchanged.length, 'key')}`);
+    lines.push(`  unchanged since this machine last wrote them, not sent: ${countOf(plan.unchanged.length, 'key')}`);
   lines.push(
     ...changeLines(plan.rotated, (date) => `rotated on the platform on ${date}; your local value is older: kept`),
   );
@@ -68,8 +68,4 @@ export function withJournalNotes(
   const summary = described.ok && notes.length > 0 ? `${described.summary}; ${notes.join('; ')}` : described.summary;
   const details = journalProblem ? [...described.details, `journal: ${journalProblem}`] : described.details;
   return { ...described, summary, details };
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,4 +1,4 @@
-import { joinBounded, type WritableEnvironment } from '../core';
+import { countOf, joinBounded, type WritableEnvironment } from '../core';
 import type { SyncPlan } from './syncPlan';
 import type { SyncReport } from './syncRun';
 import { describeApiError } from './describeError';
@@ -60,7 +60,7 @@ export function describeReport(report: SyncReport, environment: WritableEnvironm
     if (plan) listKeys('remote-only, kept', plan.remoteOnly);
     return {
       ok,
-      summary: `${verb} ${count(total, 'key')} to ${environment}${mirror}: ${report.created.length} created, ${report.updated.length} updated${kept}`,
+      summary: `${verb} ${countOf(total, 'key')} to ${environment}${mirror}: ${report.created.length} created, ${report.updated.length} updated${kept}`,
       details,
     };
   }
@@ -73,7 +73,7 @@ export function describeReport(report: SyncReport, environment: WritableEnvironm
       ? 'Fix that, then run it again to finish.'
       : 'Run it again to finish.';
   const summary =
-    `${what} stopped after ${report.written.length} of ${count(total, 'key')}: ${reason}. ` +
+    `${what} stopped after ${report.written.length} of ${countOf(total, 'key')}: ${reason}. ` +
     `Written: ${report.written.length}; not written: ${report.notWritten.length}; unknown: ${report.unknown.length}. ${rerun}`;
   listKeys('written', report.written);
   listKeys('not written', report.notWritten);
@@ -81,13 +81,9 @@ export function describeReport(report: SyncReport, environment: WritableEnvironm
   if (report.error) {
     const status = report.error.status === 0 ? 'no answer' : `${report.error.status} ${report.error.code}`;
     details.push(
-      `failed request: ${report.error.request} (${status}) after ${count(report.requests, 'request')} in all`,
+      `failed request: ${report.error.request} (${status}) after ${countOf(report.requests, 'request')} in all`,
     );
     if (report.error.keys.length > 0) details.push(`keys at fault: ${joinBounded(report.error.keys)}`);
   }
   return { ok, summary, details };
-}
-
-function count(n: number, noun: string): string {
-  return `${n} ${noun}${n === 1 ? '' : 's'}`;
 }

@@ -1,6 +1,6 @@
 import type { EnvFileState } from '../model/workspaceIndex';
 import { ValueDictionary } from './dictionary';
-import { redactValues, valueRedactor, type Redactor } from './valueRedaction';
+import { redactValues, valueRedactor, type RedactionValues, type Redactor } from './valueRedaction';
 
 /**
  * What `redact`, `preview` and Copy Redacted print instead of a value: `[SECRET:KEY]`. Its dictionary holds every
@@ -38,12 +38,19 @@ export function createRedactor(dictionary: ValueDictionary): Redactor {
  * bytes. Feed it `buffer.toString('latin1')`, write out `Buffer.from(text, 'latin1')`; markers are ASCII.
  */
 export function createByteRedactor(dictionary: ValueDictionary): Redactor {
-  const encoder = new TextEncoder();
-  const definitions = new Map(
-    [...dictionary.definitions].map(([value, where]) => [latin1Of(encoder.encode(value)), where]),
-  );
-  return valueRedactor({ definitions }, redactionMarker);
+  let values = byteValues.get(dictionary);
+  if (values === undefined) {
+    const encoder = new TextEncoder();
+    const definitions = new Map(
+      [...dictionary.definitions].map(([value, where]) => [latin1Of(encoder.encode(value)), where]),
+    );
+    byteValues.set(dictionary, (values = { definitions }));
+  }
+  // One value set per dictionary, so its matcher is built once for all the streams it redacts (stdout, stderr).
+  return valueRedactor(values, redactionMarker);
 }
+
+const byteValues = new WeakMap<ValueDictionary, RedactionValues>();
 
 /** Bytes as a latin1 string, one code unit per byte; in slices, since a value may be larger than an argument list. */
 function latin1Of(bytes: Uint8Array): string {
