@@ -1,6 +1,7 @@
 // `npm run pack:cli [-- --out DIR]`: the CLI as its own npm package, artifacts/struere-secrets-VERSION.tgz. The
-// package is one self-contained bundle of cli/src/main.ts (esbuild inlines dotenv, undici, …), so installing it
-// pulls no dependency and works offline. It is bundled here, not copied from dist/, so packing never rewrites a
+// package is two self-contained bundles (esbuild inlines dotenv, undici, …), so installing it pulls no dependency
+// and works offline: cli.js from cli/src/main.ts (bin `struere-secrets`) and server.js, the language server
+// from server/src/main.ts that the extension runs too (bin `struere-secrets-lsp`, for Neovim, Helix, Zed). It is bundled here, not copied from dist/, so packing never rewrites a
 // bundle that tests or an editor are running. Its package.json comes from cli/package.template.json with the
 // extension's version; its README from cli/README.md; the LICENSE is the repository's.
 import { execFileSync } from 'node:child_process';
@@ -23,19 +24,30 @@ if ('dependencies' in manifest) throw new Error('the CLI package must not declar
 const staging = mkdtempSync(path.join(tmpdir(), 'struere-cli-package-'));
 try {
   writeFileSync(path.join(staging, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
-  await esbuild.build({
-    entryPoints: [path.join(root, 'cli', 'src', 'main.ts')],
-    outfile: path.join(staging, 'cli.js'),
-    bundle: true,
-    platform: 'node',
-    alias: BUNDLE_ALIASES,
-    format: 'cjs',
-    target: 'node20',
-    minify: true,
-    legalComments: 'eof', // the bundled libraries' licence notices travel with them
-    banner: { js: '#!/usr/bin/env node' },
-    logLevel: 'warning',
-  });
+  // The server is its own bundle and its own process, not a command of cli.js: its V8 heap tuning must apply
+  // before anything else loads (server/src/heapTuning.ts), and loading the CLI's bundle first had already grown
+  // the young generation from 1 MB to 8 MB. It also keeps cli/ from importing server/ (the layout's lint rule).
+  const bundles = [
+    { entry: path.join(root, 'cli', 'src', 'main.ts'), outfile: 'cli.js' },
+    { entry: path.join(root, 'server', 'src', 'main.ts'), outfile: 'server.js' },
+  ];
+  await Promise.all(
+    bundles.map(({ entry, outfile }) =>
+      esbuild.build({
+        entryPoints: [entry],
+        outfile: path.join(staging, outfile),
+        bundle: true,
+        platform: 'node',
+        alias: BUNDLE_ALIASES,
+        format: 'cjs',
+        target: 'node20',
+        minify: true,
+        legalComments: 'eof', // the bundled libraries' licence notices travel with them
+        banner: { js: '#!/usr/bin/env node' },
+        logLevel: 'warning',
+      }),
+    ),
+  );
   copyFileSync(path.join(root, 'cli', 'README.md'), path.join(staging, 'README.md'));
   copyFileSync(path.join(root, 'LICENSE'), path.join(staging, 'LICENSE'));
   mkdirSync(artifacts, { recursive: true });

@@ -11,6 +11,7 @@ const USAGE = [
   '',
   'Environment: STRUERE_API_URL, STRUERE_API_KEY (or STRUERE_API_KEY_DEVELOPMENT / STRUERE_API_KEY_PRODUCTION).',
   "Exit codes: 0 clean, 1 problems found (or a sync refused or failed), 2 usage, 3 internal error, 130 interrupted (Ctrl-C); run: the command's.",
+  'Language server for editors (same package): struere-secrets-lsp --stdio.',
 ].join('\n');
 
 /**

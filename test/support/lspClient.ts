@@ -50,6 +50,10 @@ export interface LspClientOptions {
   initializationOptions?: unknown;
   /** Limits a wait for a notification; a failing test fails here instead of hanging. */
   waitLimitMs?: number;
+  /** The server's whole command line instead of `node dist/server.js --stdio` (an installed package's bin). */
+  command?: string[];
+  /** The server's environment (default: this process's). */
+  env?: NodeJS.ProcessEnv;
 }
 
 /**
@@ -76,10 +80,10 @@ export class LspTestClient {
   private versions = new Map<string, number>();
 
   constructor(private readonly options: LspClientOptions) {
-    const command = [process.execPath, ...(options.nodeArgs ?? []), SERVER_JS, '--stdio'];
+    const command = [...(options.command ?? [process.execPath, ...(options.nodeArgs ?? []), SERVER_JS, '--stdio'])];
     const as = options.spawnAs;
     if (as) command.unshift('setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups');
-    this.process = spawn(command[0]!, command.slice(1), { stdio: 'pipe' });
+    this.process = spawn(command[0]!, command.slice(1), { stdio: 'pipe', env: options.env ?? process.env });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
     this.process.stdout.on('data', (chunk: Buffer) => this.received.push(chunk.toString()));
     this.connection = createProtocolConnection(
@@ -139,6 +143,22 @@ export class LspTestClient {
         diagnostic: this.options.pull ? { dynamicRegistration: false, relatedDocumentSupport: false } : undefined,
       },
     };
+    // A command that is not a server (or none at all) ends or fails to start: that fails the start at once, since
+    // a request on a closed connection would otherwise wait forever.
+    const ended = new Promise<never>((_, reject) => {
+      const fail = (why: string) =>
+        reject(new Error(`the server ${why} before answering initialize; stderr:\n${this.stderr.join('')}`));
+      this.process.once('exit', (code, signal) => fail(`exited (${code ?? signal})`));
+      this.process.once('error', (error) => fail(`could not start (${error.message})`));
+    });
+    ended.catch(() => undefined);
+    await Promise.race([ended, this.initializeRequest(capabilities)]);
+    this.initializedAt = performance.now();
+    await this.connection.sendNotification(InitializedNotification.type, {});
+    await this.waitFor(() => this.state !== undefined, 'the server to finish indexing');
+  }
+
+  private async initializeRequest(capabilities: ClientCapabilities): Promise<void> {
     await this.connection.sendRequest(InitializeRequest.type, {
       processId: process.pid,
       rootUri: null,
@@ -149,9 +169,6 @@ export class LspTestClient {
         name: path.basename(folder),
       })),
     });
-    this.initializedAt = performance.now();
-    await this.connection.sendNotification(InitializedNotification.type, {});
-    await this.waitFor(() => this.state !== undefined, 'the server to finish indexing');
   }
 
   /** Resolves when `condition` holds, re-checked on every server notification; rejects at the deadline. */
