@@ -58,7 +58,13 @@ void test('vsce packages the extension without a warning, and the .vsix holds on
   assert.doesNotMatch(output, /WARNING/, 'vsce warned');
   const files = zipEntries(readFileSync(vsix));
   assert.deepEqual(outsideAllowList(files), []);
-  for (const needed of ['extension/media/icon.png', 'extension/changelog.md', 'extension/dist/server.js'])
+  // Open VSX takes the same .vsix only with a licence file in it (and its namespace = the publisher).
+  for (const needed of [
+    'extension/media/icon.png',
+    'extension/changelog.md',
+    'extension/dist/server.js',
+    'extension/LICENSE.txt',
+  ])
     assert.ok(files.includes(needed), `${needed} is missing`);
   // Control: the allow-list check catches what must never ship.
   assert.deepEqual(
