@@ -34,6 +34,7 @@ import { DEFAULT_SETTINGS } from './model/settings';
 import { isEnvFileName, type EnvFileState, type ProjectState, type WorkspaceIndex } from './model/workspaceIndex';
 import { compilePrompt, type CompileResult } from './prompt/compiler';
 import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
+import { applyInlineIgnores } from './rules/inlineIgnores';
 import { siblingOf, validateParity } from './rules/parity';
 import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
 import type { EnvGitStatus } from './model/gitignore';
@@ -239,20 +240,32 @@ class WorkspaceSecretsService implements SecretsService {
 
   diagnose(uri: string): Diagnostic[] {
     const { project, envFile, agentFile } = this.locate(uri);
+    const severity = this.current.severity;
+    // Inline ignores apply here, once for every front end: the CLI and the language server silence the same lines.
     if (project && envFile)
-      return [
-        ...validateEnvFile(envFile, this.host.gitStatus(uri), this.current),
-        ...validateParity(envFile, project, this.current.severity),
-        ...validateEnvExample(envFile, project, this.current.severity),
-        ...validateAgentAccess(envFile, project, this.host.agentFacts?.(project.rootUri), this.current.severity),
-        ...this.leaks(uri, project),
-      ];
+      return applyInlineIgnores(
+        [
+          ...validateEnvFile(envFile, this.host.gitStatus(uri), this.current),
+          ...validateParity(envFile, project, severity),
+          ...validateEnvExample(envFile, project, severity),
+          ...validateAgentAccess(envFile, project, this.host.agentFacts?.(project.rootUri), severity),
+          ...this.leaks(uri, project),
+        ],
+        envFile.ignores,
+        severity,
+      );
     if (project && agentFile)
-      return [...validateAgentFile(agentFile, project, this.current), ...this.leaks(uri, project)];
+      return applyInlineIgnores(
+        [...validateAgentFile(agentFile, project, this.current), ...this.leaks(uri, project)],
+        agentFile.ignores,
+        severity,
+      );
     const text = this.host.documents.text(uri);
     // An .env file outside any project still gets its syntax checked.
-    if (text !== undefined && isEnvFileName(baseName(uri)))
-      return validateEnvFile(this.host.envFileOutsideProjects(uri, text), undefined, this.current);
+    if (text !== undefined && isEnvFileName(baseName(uri))) {
+      const outside = this.host.envFileOutsideProjects(uri, text);
+      return applyInlineIgnores(validateEnvFile(outside, undefined, this.current), outside.ignores, severity);
+    }
     return [];
   }
 
