@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Range } from 'vscode-languageserver-types';
 import {
   baselineLineText,
   DEFAULT_SETTINGS,
@@ -10,9 +11,6 @@ import {
 import { readTextFile, sha256Hex } from '../../engine/host';
 import { keyOfDiagnostic, type CliDiagnostic } from './diagnosticsReport';
 
-/** The codes whose range is a secret: masked in every finding's line before it is digested. */
-const SECRET_CODES: ReadonlySet<string> = new Set(['leaked-value', 'hardcoded-secret']);
-
 /**
  * `check`'s findings as the baseline knows them (engine/core/baseline/baseline.ts): each file with findings is read
  * once, under the same size limit as the scan, and its lines are digested with the values of the env files loaded
@@ -21,10 +19,10 @@ const SECRET_CODES: ReadonlySet<string> = new Set(['leaked-value', 'hardcoded-se
 export async function baselineFingerprints(
   diagnostics: readonly CliDiagnostic[],
   root: string,
-  envFiles: readonly EnvFileState[],
+  model: { readonly envFiles: readonly EnvFileState[]; secretRanges(file: string): readonly Range[] },
   baselineFolder: string,
 ): Promise<Map<CliDiagnostic, BaselineFinding>> {
-  const dictionary = redactionDictionary(envFiles);
+  const dictionary = redactionDictionary(model.envFiles);
   const byFile = new Map<string, CliDiagnostic[]>();
   for (const diagnostic of diagnostics) {
     const list = byFile.get(diagnostic.file);
@@ -38,7 +36,7 @@ export async function baselineFingerprints(
     // A file that cannot be read now (its finding says why) is known by code, path and key alone.
     const text = read.kind === 'text' ? read.text : '';
     const relative = path.relative(baselineFolder, absolute).split(path.sep).join('/');
-    const spans = secretSpansByLine(found);
+    const spans = secretSpansByLine(model.secretRanges(absolute));
     const digests = new Map<number, string>();
     for (const diagnostic of found) {
       const line = diagnostic.line - 1;
@@ -58,20 +56,20 @@ export async function baselineFingerprints(
   return fingerprints;
 }
 
-/** The secret ranges of a file's findings, per 0-based line (a range running past its line covers the rest of it). */
-function secretSpansByLine(diagnostics: readonly CliDiagnostic[]): Map<number, SecretSpan[]> {
+/**
+ * The secret ranges of a file, per 0-based line (a range running past its line covers the rest of it). They come
+ * from the model, not the findings reported: a credential whose finding an inline ignore silenced is masked too.
+ */
+function secretSpansByLine(ranges: readonly Range[]): Map<number, SecretSpan[]> {
   const spans = new Map<number, SecretSpan[]>();
-  for (const d of diagnostics) {
-    if (!SECRET_CODES.has(d.code)) continue;
-    const key = keyOfDiagnostic(d);
+  for (const { start, end } of ranges) {
     const span: SecretSpan = {
-      start: d.column - 1,
-      end: d.endLine === d.line ? d.endColumn - 1 : Number.MAX_SAFE_INTEGER,
-      ...(d.code === 'leaked-value' && key !== '' ? { key } : {}),
+      start: start.character,
+      end: end.line === start.line ? end.character : Number.MAX_SAFE_INTEGER,
     };
-    const list = spans.get(d.line - 1);
+    const list = spans.get(start.line);
     if (list) list.push(span);
-    else spans.set(d.line - 1, [span]);
+    else spans.set(start.line, [span]);
   }
   return spans;
 }

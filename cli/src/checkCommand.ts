@@ -1,4 +1,5 @@
 import * as path from 'node:path';
+import type { Range } from 'vscode-languageserver-types';
 import {
   countOf,
   DEFAULT_SETTINGS,
@@ -13,6 +14,7 @@ import {
 import {
   BaselineFileError,
   openSecretsService,
+  pathToUri,
   readBaselineFile,
   RefusedWriteError,
   uriToPath,
@@ -84,7 +86,7 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
   const baselineFile = options.updateBaseline ?? options.baseline;
   if (baselineFile !== undefined) {
     const folder = path.dirname(path.resolve(baselineFile));
-    const fingerprints = await baselineFingerprints(diagnostics, root, checked.envFiles, folder);
+    const fingerprints = await baselineFingerprints(diagnostics, root, checked, folder);
     if (options.updateBaseline !== undefined) {
       const text = formatBaseline(diagnostics.map((diagnostic) => fingerprints.get(diagnostic)!));
       try {
@@ -119,6 +121,8 @@ export interface CheckedDiagnostics {
   readonly projectRoots: readonly string[];
   /** The env files loaded: their values are what a baseline's line digests leave out. */
   readonly envFiles: readonly EnvFileState[];
+  /** A file's (absolute path) leaked values and hard-coded credentials, ignored or not: what a digest masks. */
+  secretRanges(file: string): readonly Range[];
 }
 
 /**
@@ -146,7 +150,8 @@ export async function diagnoseTargets(
   await host.leakScanner.idle();
   const diagnostics = collectDiagnostics(service, root).filter((d) => targets.includes(path.resolve(root, d.file)));
   const envFiles = host.index.allProjects().flatMap((project) => [...project.envFiles.values()]);
-  return { diagnostics, projects: projectRoots.length, projectRoots, envFiles };
+  const secretRanges = (file: string) => service.secretRanges(pathToUri(file));
+  return { diagnostics, projects: projectRoots.length, projectRoots, envFiles, secretRanges };
 }
 
 /** JSON and SARIF are streamed line by line (they list every finding); text and GitHub output are bounded. */

@@ -64,6 +64,11 @@ export interface SecretsService {
   setRemoteNames(projectUri: string, lists: Partial<Record<Environment, RemoteNameList>>): string[] | undefined;
 
   diagnose(uri: string): Diagnostic[];
+  /**
+   * The ranges of the file's leaked values and hard-coded credentials, whatever ignores and severities say: the
+   * text a baseline must mask before it digests a line (engine/core/baseline/baseline.ts).
+   */
+  secretRanges(uri: string): Range[];
   /** Every env and agent file of every project: what a full re-diagnosis or a workspace pull covers. */
   indexedFiles(): string[];
   complete(uri: string, position: Position): CompletionList | CompletionItem[];
@@ -267,6 +272,13 @@ class WorkspaceSecretsService implements SecretsService {
       return applyInlineIgnores(validateEnvFile(outside, undefined, this.current), outside.ignores, severity);
     }
     return [];
+  }
+
+  secretRanges(uri: string): Range[] {
+    const project = this.index.projectOf(uri);
+    if (!project) return [];
+    const leaks = project.agentFiles.get(uri)?.leaks ?? [];
+    return [...leaks, ...(project.secretFindings.get(uri) ?? [])].map((hit) => hit.range);
   }
 
   /** leaked-value and hardcoded-secret: only a file with findings asks the host whether git would commit it. */

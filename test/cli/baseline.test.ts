@@ -154,6 +154,27 @@ void test('baseline of a hard-coded credential holds neither it nor a digest of 
   }
 });
 
+void test('a credential on the line of a finding is masked even when an inline ignore silenced its own finding', async () => {
+  const line = (credential: string) =>
+    `{{secrets.NOT_SET}} ${credential} <!-- struere-secrets-ignore hardcoded-secret -->`;
+  const ws = tempWorkspace({ ...PROJECT, 'agents/tool.ts': 'export {};\n', 'prompts/p.md': `${line(GITHUB_LIKE)}\n` });
+  try {
+    assert.deepEqual((await check(ws.dir)).findings, ['prompts/p.md:1:missing-secret']);
+    const file = ws.path('baseline.json');
+    await check(ws.dir, '--update-baseline', file);
+    const text = readFileSync(file, 'utf8');
+    assert.ok(!text.includes(createHash('sha256').update(line(GITHUB_LIKE)).digest('hex')));
+    // Another credential in its place: the same digest, so the credential was not part of it.
+    ws.write('prompts/p.md', `${line('ghp_26C7e42F292c6912E7710c838347Ae178B4b')}\n`);
+    assert.deepEqual((await check(ws.dir, '--baseline', file)).findings, []);
+    // Control: other text on the line does count.
+    ws.write('prompts/p.md', `${line(GITHUB_LIKE)} more\n`);
+    assert.deepEqual((await check(ws.dir, '--baseline', file)).findings, ['prompts/p.md:1:missing-secret']);
+  } finally {
+    ws.dispose();
+  }
+});
+
 void test('a malformed, newer or missing baseline: exit 2 naming the file, nothing checked or written', async () => {
   const ws = tempWorkspace(PROJECT);
   try {
