@@ -253,12 +253,14 @@ export const RULES = {
       'A struere-secrets-ignore comment silences nothing on its line or the next, or names a code that does not exist: stale ignores would otherwise pile up unseen.',
     help: 'Remove the comment, or the codes it names that no longer occur there; fix a misspelt code (the README lists the codes).',
     blocksSync: false,
-    message: ({ unused, unknown, named }: UnusedIgnoreArgs) => {
+    message: ({ unused, unknown, suggestions, named }: UnusedIgnoreArgs) => {
       if (named === 0)
         return 'This struere-secrets-ignore names no code, so it silences nothing: write the codes after it, e.g. struere-secrets-ignore leaked-value -- reason.';
       const parts: string[] = [];
-      if (unknown.length > 0)
-        parts.push(`names ${unknown.join(', ')}, which ${unknown.length === 1 ? 'is' : 'are'} not a diagnostic code`);
+      if (unknown > 0)
+        parts.push(
+          `names ${unknown === 1 ? 'a name that is not a diagnostic code' : `${unknown} names that are not diagnostic codes`}${suggestions.length > 0 ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`,
+        );
       if (unused.length > 0) parts.push(`silences nothing for ${unused.join(', ')} on this line or the next`);
       return `This struere-secrets-ignore ${parts.join(' and ')}. Remove what no longer applies.`;
     },
@@ -268,8 +270,10 @@ export const RULES = {
 export interface UnusedIgnoreArgs {
   /** Known codes the ignore names that had nothing to silence. */
   unused: readonly string[];
-  /** Names that are not codes (already made safe to show: see inlineIgnores.ts). */
-  unknown: readonly string[];
+  /** How many names are not codes: never repeated (see inlineIgnores.ts). */
+  unknown: number;
+  /** Known codes close to those names: likely what was meant. */
+  suggestions: readonly string[];
   /** How many codes the ignore names; 0 when it names none. */
   named: number;
 }

@@ -1,6 +1,6 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { LineIndex } from '../base/text';
-import { isDiagnosticCode, makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
+import { DIAGNOSTIC_CODES, isDiagnosticCode, makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
 
 /**
  * Inline ignores: `struere-secrets-ignore CODE[,CODE] [-- reason]` in a comment silences those codes on its own
@@ -54,23 +54,29 @@ export function findInlineIgnores(text: string, envFile: boolean): InlineIgnore[
  * followed by one unused-ignore per ignore that silenced nothing or named a code that does not exist.
  */
 export function applyInlineIgnores(
-  diagnostics: readonly Diagnostic[],
+  diagnostics: Diagnostic[],
   ignores: readonly InlineIgnore[] | undefined,
   severity: SeverityOverrides,
 ): Diagnostic[] {
-  if (ignores === undefined || ignores.length === 0) return [...diagnostics];
+  if (ignores === undefined || ignores.length === 0) return diagnostics;
+  // The ignores covering each line, so a file with many of both costs one lookup per diagnostic.
+  const covering = new Map<number, number[]>();
+  ignores.forEach((ignore, i) => {
+    for (const line of [ignore.line, ignore.line + 1]) {
+      const list = covering.get(line);
+      if (list) list.push(i);
+      else covering.set(line, [i]);
+    }
+  });
   const used = ignores.map((ignore) => ignore.codes.map(() => false));
   const kept = diagnostics.filter((diagnostic) => {
-    const line = diagnostic.range.start.line;
     let silenced = false;
-    ignores.forEach((ignore, i) => {
-      if (ignore.line !== line && ignore.line !== line - 1) return;
-      ignore.codes.forEach((code, j) => {
+    for (const i of covering.get(diagnostic.range.start.line) ?? [])
+      ignores[i]!.codes.forEach((code, j) => {
         if (code !== diagnostic.code) return;
         used[i]![j] = true;
         silenced = true;
       });
-    });
     return !silenced;
   });
   ignores.forEach((ignore, i) => {
@@ -80,7 +86,12 @@ export function applyInlineIgnores(
     const diagnostic = makeDiagnostic(
       'unused-ignore',
       ignore.range,
-      { unused, unknown: unknown.map(shownCode), named: ignore.codes.length },
+      {
+        unused,
+        unknown: unknown.length,
+        suggestions: [...new Set(unknown.flatMap((name) => closestCode(name) ?? []))],
+        named: ignore.codes.length,
+      },
       severity,
     );
     if (diagnostic) kept.push(diagnostic);
@@ -89,9 +100,30 @@ export function applyInlineIgnores(
 }
 
 /**
- * An unknown code is named only when it looks like one (lower-case words and `-`, short): anything else written
- * after the marker may be pasted text, and a diagnostic never repeats what might be a value.
+ * The known code a name that is not one is a misspelling of, when one is close. The name itself is never shown
+ * (text after the marker may be pasted, and a diagnostic never repeats what might be a value); a known code gives
+ * nothing away.
  */
-function shownCode(code: string): string {
-  return /^[a-z]+(?:-[a-z]+)*$/.test(code) && code.length <= 32 ? code : 'a name';
+function closestCode(name: string): string | undefined {
+  let best: { code: string; distance: number } | undefined;
+  for (const code of DIAGNOSTIC_CODES) {
+    const distance = editDistance(name.toLowerCase(), code, MAX_TYPO_DISTANCE);
+    if (distance <= MAX_TYPO_DISTANCE && (best === undefined || distance < best.distance)) best = { code, distance };
+  }
+  return best?.code;
+}
+
+const MAX_TYPO_DISTANCE = 2;
+
+/** Levenshtein distance, or more than `limit` as soon as it must be (names are short; codes are few). */
+function editDistance(a: string, b: string, limit: number): number {
+  if (Math.abs(a.length - b.length) > limit) return limit + 1;
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const current = [i];
+    for (let j = 1; j <= b.length; j++)
+      current[j] = Math.min(previous[j]! + 1, current[j - 1]! + 1, previous[j - 1]! + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = current;
+  }
+  return previous[b.length]!;
 }

@@ -76,16 +76,22 @@ void test('unused-ignore: unknown codes are named when they look like codes, pas
       `<!-- struere-secrets-ignore ${TOKEN} -->`,
       '<!-- struere-secrets-ignore -->',
       '<!-- struere-secrets-ignored missing-secret (another word, not an ignore) -->',
+      '<!-- struere-secrets-ignore leaked-valeu -->',
     ].join('\n'),
   });
   // The pasted value is a leak of its own (reported as one, not silenced by the ignore that holds it).
   const diagnostics = service.diagnose(fixture.uri('p.md')).filter((d) => d.code === 'unused-ignore');
   assert.deepEqual(
     diagnostics.map((d) => d.range.start.line),
-    [0, 1, 2],
+    [0, 1, 2, 4],
   );
-  assert.match(messageOf(diagnostics[0]!), /names no-such-code, which is not a diagnostic code/);
-  assert.match(messageOf(diagnostics[1]!), /names a name, which is not a diagnostic code/);
+  assert.match(messageOf(diagnostics[0]!), /names a name that is not a diagnostic code\. /);
+  assert.doesNotMatch(messageOf(diagnostics[0]!), /no-such-code/);
+  assert.match(messageOf(diagnostics[1]!), /names a name that is not a diagnostic code\. /);
+  assert.match(
+    messageOf(diagnostics[3]!),
+    /names a name that is not a diagnostic code \(did you mean leaked-value\?\)/,
+  );
   assert.match(messageOf(diagnostics[2]!), /names no code/);
   assert.ok(!JSON.stringify(diagnostics).includes(TOKEN));
   // The severity setting reaches the new code like any other.
