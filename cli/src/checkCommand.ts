@@ -67,6 +67,14 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
       return 2;
     }
   }
+  // --update-baseline replaces a baseline, never another file given by mistake (`--update-baseline package.json`).
+  if (options.updateBaseline !== undefined) {
+    const refusal = await notABaseline(options.updateBaseline);
+    if (refusal !== undefined) {
+      io.err(`struere-secrets: ${escapeName(options.updateBaseline)} ${refusal}: not overwritten; nothing was checked`);
+      return 2;
+    }
+  }
   const targets = await resolveCheckTargets(paths);
   for (const given of targets.outside)
     io.err(`struere-secrets: ${escapeName(given)} is in no Struere project: not checked`);
@@ -111,6 +119,17 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
   const shown = diagnostics;
   await printDiagnostics(shown, format, io, () => formatDiagnosticsText(shown, environment, projects));
   return shown.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
+}
+
+/** Why the file at `filePath` must not be replaced by a baseline; undefined when it is one, or there is none. */
+async function notABaseline(filePath: string): Promise<string | undefined> {
+  try {
+    await readBaselineFile(path.resolve(filePath));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof BaselineFileError)) throw error;
+    return error.missing ? undefined : `exists and is not a baseline this version reads (it ${error.reason})`;
+  }
 }
 
 /** The diagnostics of `check` for its targets, and how many projects they span; undefined when there is none. */

@@ -18,6 +18,8 @@ export class BaselineFileError extends Error {
   constructor(
     readonly filePath: string,
     readonly reason: string,
+    /** Whether there is no file at all (which --update-baseline may create), rather than one that is not a baseline. */
+    readonly missing = false,
   ) {
     super(`baseline ${filePath} ${reason}`);
     this.name = 'BaselineFileError';
@@ -29,7 +31,7 @@ export async function readBaselineFile(filePath: string, maxBytes = MAX_BASELINE
   const result = await readTextFile(filePath, maxBytes, true);
   switch (result.kind) {
     case 'missing':
-      throw new BaselineFileError(filePath, 'does not exist (write one with --update-baseline)');
+      throw new BaselineFileError(filePath, 'does not exist (write one with --update-baseline)', true);
     case 'too-large':
       throw new BaselineFileError(filePath, `is over the size limit (${maxBytes} bytes)`);
     case 'binary':

@@ -1,6 +1,6 @@
 import assert from 'node:assert/strict';
 import { createHash } from 'node:crypto';
-import { readFileSync, existsSync, symlinkSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, existsSync, symlinkSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { test } from 'node:test';
@@ -194,6 +194,12 @@ void test('a malformed, newer or missing baseline: exit 2 naming the file, nothi
     const missing = await runCli(['check', ws.dir, '--baseline', ws.path('none.json')]);
     assert.equal(missing.code, 2);
     assert.match(missing.stderr, /none\.json does not exist/);
+    // --update-baseline never overwrites a file that is not a baseline (a mistyped name: package.json).
+    const other = ws.write('package.json', '{"name": "app"}\n');
+    const replaced = await runCli(['check', ws.dir, '--update-baseline', other]);
+    assert.equal(replaced.code, 2);
+    assert.match(replaced.stderr, /package\.json exists and is not a baseline .*: not overwritten/);
+    assert.equal(readFileSync(other, 'utf8'), '{"name": "app"}\n');
     const both = await runCli(['check', ws.dir, '--baseline', 'a', '--update-baseline', 'b']);
     assert.equal(both.code, 2);
   } finally {
@@ -210,11 +216,14 @@ void test('--update-baseline refuses a file outside the folders checked, and a l
     assert.equal(result.code, 2);
     assert.match(result.stderr, /not written: it is outside the folders checked/);
     assert.equal(existsSync(outside), false);
+    // A link to a baseline elsewhere: the writer never writes through it.
+    const valid = '{"version": 1, "findings": []}\n';
+    writeFileSync(outside, valid);
     symlinkSync(outside, ws.path('linked.json'));
     const linked = await runCli(['check', ws.dir, '--update-baseline', ws.path('linked.json')]);
     assert.equal(linked.code, 2);
     assert.match(linked.stderr, /not written: it is a link/);
-    assert.equal(existsSync(outside), false);
+    assert.equal(readFileSync(outside, 'utf8'), valid);
     // Control: inside the folder checked it is written.
     const inside = await runCli(['check', ws.dir, '--update-baseline', ws.path('baseline.json')]);
     assert.equal(inside.code, 0, inside.stderr);
