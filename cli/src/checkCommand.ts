@@ -1,13 +1,34 @@
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, ENVIRONMENTS, type Environment } from '../../engine/core';
-import { openSecretsService, uriToPath, WorkspaceHost } from '../../engine/host';
+import type { Range } from 'vscode-languageserver-types';
+import {
+  countOf,
+  DEFAULT_SETTINGS,
+  ENVIRONMENTS,
+  formatBaseline,
+  parseBaseline,
+  subtractBaseline,
+  type BaselineEntry,
+  type EnvFileState,
+  type Environment,
+} from '../../engine/core';
+import {
+  BaselineFileError,
+  openSecretsService,
+  pathToUri,
+  readBaselineFile,
+  RefusedWriteError,
+  uriToPath,
+  WorkspaceHost,
+  writeBaselineFile,
+} from '../../engine/host';
 import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
+import { baselineFingerprints } from './checkBaseline';
 import { resolveCheckTargets, type CheckTargets } from './checkTargets';
 import { collectDiagnostics, formatDiagnosticsText, type CliDiagnostic } from './diagnosticsReport';
 import { formatGithub } from './formats/github';
 import { ARRAY_PLACEHOLDER, jsonLines } from './formats/jsonLines';
 import { sarifLines } from './formats/sarif';
-import { oneOf, outLines, type CliIo } from './io';
+import { CliUsageError, oneOf, outLines, type CliIo } from './io';
 import { fillRemoteNames } from './remoteNames';
 import type { RequestLimits } from './requestLimits';
 import { escapeName } from './terminalText';
@@ -18,6 +39,10 @@ export interface CheckOptions {
   env: string | undefined;
   format: string | undefined;
   limits?: RequestLimits;
+  /** `--baseline FILE`: report (and exit by) only the findings it does not accept. */
+  baseline?: string;
+  /** `--update-baseline FILE`: write the current findings there as the accepted ones. */
+  updateBaseline?: string;
 }
 
 const FORMATS = ['text', 'json', 'sarif', 'github'] as const;
@@ -27,6 +52,29 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
   const environment = oneOf('env', options.env, ENVIRONMENTS, 'development');
   const format = oneOf('format', options.format, FORMATS, 'text');
   const paths = options.paths.length > 0 ? options.paths : ['.'];
+  if (options.baseline !== undefined && options.updateBaseline !== undefined)
+    throw new CliUsageError(
+      '--baseline and --update-baseline exclude each other (--update-baseline rewrites its file)',
+    );
+  // A baseline that cannot be read stops the check before anything is diagnosed or written.
+  let accepted: BaselineEntry[] | undefined;
+  if (options.baseline !== undefined) {
+    try {
+      accepted = await readBaselineFile(path.resolve(options.baseline));
+    } catch (error) {
+      if (!(error instanceof BaselineFileError)) throw error;
+      io.err(`struere-secrets: baseline ${escapeName(options.baseline)} ${error.reason}; nothing was checked`);
+      return 2;
+    }
+  }
+  // --update-baseline replaces a baseline, never another file given by mistake (`--update-baseline package.json`).
+  if (options.updateBaseline !== undefined) {
+    const refusal = await notABaseline(options.updateBaseline);
+    if (refusal !== undefined) {
+      io.err(`struere-secrets: ${escapeName(options.updateBaseline)} ${refusal}: not overwritten; nothing was checked`);
+      return 2;
+    }
+  }
   const targets = await resolveCheckTargets(paths);
   for (const given of targets.outside)
     io.err(`struere-secrets: ${escapeName(given)} is in no Struere project: not checked`);
@@ -41,9 +89,47 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
     io.err(`struere-secrets: no Struere project (struere.json) under ${paths.map(escapeName).join(', ')}`);
     return 1;
   }
-  const { diagnostics, projects } = checked;
-  await printDiagnostics(diagnostics, format, io, () => formatDiagnosticsText(diagnostics, environment, projects));
-  return diagnostics.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
+  const { projects } = checked;
+  let diagnostics = checked.diagnostics;
+  const baselineFile = options.updateBaseline ?? options.baseline;
+  if (baselineFile !== undefined) {
+    const folder = path.dirname(path.resolve(baselineFile));
+    const fingerprints = await baselineFingerprints(diagnostics, root, checked, folder);
+    if (options.updateBaseline !== undefined) {
+      const text = formatBaseline(diagnostics.map((diagnostic) => fingerprints.get(diagnostic)!));
+      try {
+        await writeBaselineFile([...targets.folders, ...checked.projectRoots], baselineFile, text);
+      } catch (error) {
+        if (!(error instanceof RefusedWriteError)) throw error;
+        io.err(`struere-secrets: baseline ${escapeName(baselineFile)} not written: ${error.reason}`);
+        return 2;
+      }
+      accepted = parseBaseline(text);
+      io.err(
+        `struere-secrets: wrote ${countOf(diagnostics.length, 'finding')} to the baseline ${escapeName(baselineFile)}`,
+      );
+    }
+    const { fresh, accepted: hidden } = subtractBaseline(diagnostics, (d) => fingerprints.get(d)!, accepted ?? []);
+    if (hidden > 0 && options.updateBaseline === undefined)
+      io.err(
+        `struere-secrets: ${countOf(hidden, 'finding')} accepted by the baseline ${escapeName(baselineFile)}: not reported`,
+      );
+    diagnostics = fresh;
+  }
+  const shown = diagnostics;
+  await printDiagnostics(shown, format, io, () => formatDiagnosticsText(shown, environment, projects));
+  return shown.some((diagnostic) => diagnostic.severity === 'error') ? 1 : 0;
+}
+
+/** Why the file at `filePath` must not be replaced by a baseline; undefined when it is one, or there is none. */
+async function notABaseline(filePath: string): Promise<string | undefined> {
+  try {
+    await readBaselineFile(path.resolve(filePath));
+    return undefined;
+  } catch (error) {
+    if (!(error instanceof BaselineFileError)) throw error;
+    return error.missing ? undefined : `exists and is not a baseline this version reads (it ${error.reason})`;
+  }
 }
 
 /** The diagnostics of `check` for its targets, and how many projects they span; undefined when there is none. */
@@ -52,6 +138,10 @@ export interface CheckedDiagnostics {
   readonly projects: number;
   /** The folders of the projects loaded, absolute. */
   readonly projectRoots: readonly string[];
+  /** The env files loaded: their values are what a baseline's line digests leave out. */
+  readonly envFiles: readonly EnvFileState[];
+  /** A file's (absolute path) leaked values and hard-coded credentials, ignored or not: what a digest masks. */
+  secretRanges(file: string): readonly Range[];
 }
 
 /**
@@ -78,7 +168,9 @@ export async function diagnoseTargets(
   // hardcoded-secret findings are computed in the background: all of them before the report.
   await host.leakScanner.idle();
   const diagnostics = collectDiagnostics(service, root).filter((d) => targets.includes(path.resolve(root, d.file)));
-  return { diagnostics, projects: projectRoots.length, projectRoots };
+  const envFiles = host.index.allProjects().flatMap((project) => [...project.envFiles.values()]);
+  const secretRanges = (file: string) => service.secretRanges(pathToUri(file));
+  return { diagnostics, projects: projectRoots.length, projectRoots, envFiles, secretRanges };
 }
 
 /** JSON and SARIF are streamed line by line (they list every finding); text and GitHub output are bounded. */

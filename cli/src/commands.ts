@@ -22,10 +22,22 @@ export const COMMANDS: CommandTable = {
     flags: {
       env: { type: 'string', value: 'development|production|eval' },
       format: { type: 'string', value: 'text|json|sarif|github' },
+      baseline: { type: 'string', value: 'FILE' },
+      'update-baseline': { type: 'string', value: 'FILE' },
     },
     callsApi: true,
     run: ({ operand, flags, limits }, io) =>
-      runCheck({ paths: operand, env: flags.env, format: flags.format, limits }, io),
+      runCheck(
+        {
+          paths: operand,
+          env: flags.env,
+          format: flags.format,
+          limits,
+          baseline: flags.baseline,
+          updateBaseline: flags['update-baseline'],
+        },
+        io,
+      ),
   }),
   sync: command({
     operand: DIR,

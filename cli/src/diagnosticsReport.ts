@@ -23,12 +23,29 @@ const SEVERITY_NAMES = {
   [DiagnosticSeverity.Hint]: 'hint',
 } as const;
 
+/**
+ * The key a diagnostic names (its data: the key, or the name a hard-coded credential's fix suggests), kept beside
+ * the printed shape rather than in it: the JSON report's fields are a contract, and only the baseline reads this.
+ */
+const KEYS = new WeakMap<CliDiagnostic, string>();
+
+/** The key `diagnostic` names, '' when none; for diagnostics made by collectDiagnostics. */
+export function keyOfDiagnostic(diagnostic: CliDiagnostic): string {
+  return KEYS.get(diagnostic) ?? '';
+}
+
 /** Every diagnostic of every indexed file, sorted by file and position; paths relative to `root`. */
 export function collectDiagnostics(service: SecretsService, root: string): CliDiagnostic[] {
   const result: CliDiagnostic[] = [];
   for (const uri of service.indexedFiles()) {
     const file = path.relative(root, uriToPath(uri)).split(path.sep).join('/');
-    for (const diagnostic of service.diagnose(uri)) result.push(toCliDiagnostic(file, diagnostic));
+    for (const diagnostic of service.diagnose(uri)) {
+      const shown = toCliDiagnostic(file, diagnostic);
+      const data = diagnostic.data as { key?: unknown; suggestedKey?: unknown } | undefined;
+      const key = typeof data?.key === 'string' ? data.key : data?.suggestedKey;
+      if (typeof key === 'string') KEYS.set(shown, key);
+      result.push(shown);
+    }
   }
   return result.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
 }

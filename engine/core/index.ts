@@ -3,6 +3,15 @@
  * rooms below (base, model, rules, features, prompt, leaks) is private to the core. Features are reached through
  * the service, which decides "env file or agent file?" and the project; the rest is the vocabulary front ends share.
  */
+export {
+  BASELINE_VERSION,
+  baselineLineText,
+  BaselineFormatError,
+  formatBaseline,
+  parseBaseline,
+  subtractBaseline,
+} from './baseline/baseline';
+export type { BaselineEntry, BaselineFinding, SecretSpan } from './baseline/baseline';
 export { errorText } from './base/errorText';
 export { isCount, isRecord, isStringArray } from './base/guards';
 export { compareCodeUnits, countOf, escapeName, joinBounded, lineEndAt, lineStartAt } from './base/text';

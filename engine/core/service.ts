@@ -34,6 +34,7 @@ import { DEFAULT_SETTINGS } from './model/settings';
 import { isEnvFileName, type EnvFileState, type ProjectState, type WorkspaceIndex } from './model/workspaceIndex';
 import { compilePrompt, type CompileResult } from './prompt/compiler';
 import { DIAGNOSTIC_SOURCE } from './rules/diagnosticRules';
+import { applyInlineIgnores } from './rules/inlineIgnores';
 import { siblingOf, validateParity } from './rules/parity';
 import { validateAgentFile, validateEnvFile, type ValidationSettings } from './rules/validation';
 import type { EnvGitStatus } from './model/gitignore';
@@ -63,6 +64,11 @@ export interface SecretsService {
   setRemoteNames(projectUri: string, lists: Partial<Record<Environment, RemoteNameList>>): string[] | undefined;
 
   diagnose(uri: string): Diagnostic[];
+  /**
+   * The ranges of the file's leaked values and hard-coded credentials, whatever ignores and severities say: the
+   * text a baseline must mask before it digests a line (engine/core/baseline/baseline.ts).
+   */
+  secretRanges(uri: string): Range[];
   /** Every env and agent file of every project: what a full re-diagnosis or a workspace pull covers. */
   indexedFiles(): string[];
   complete(uri: string, position: Position): CompletionList | CompletionItem[];
@@ -239,21 +245,40 @@ class WorkspaceSecretsService implements SecretsService {
 
   diagnose(uri: string): Diagnostic[] {
     const { project, envFile, agentFile } = this.locate(uri);
+    const severity = this.current.severity;
+    // Inline ignores apply here, once for every front end: the CLI and the language server silence the same lines.
     if (project && envFile)
-      return [
-        ...validateEnvFile(envFile, this.host.gitStatus(uri), this.current),
-        ...validateParity(envFile, project, this.current.severity),
-        ...validateEnvExample(envFile, project, this.current.severity),
-        ...validateAgentAccess(envFile, project, this.host.agentFacts?.(project.rootUri), this.current.severity),
-        ...this.leaks(uri, project),
-      ];
+      return applyInlineIgnores(
+        [
+          ...validateEnvFile(envFile, this.host.gitStatus(uri), this.current),
+          ...validateParity(envFile, project, severity),
+          ...validateEnvExample(envFile, project, severity),
+          ...validateAgentAccess(envFile, project, this.host.agentFacts?.(project.rootUri), severity),
+          ...this.leaks(uri, project),
+        ],
+        envFile.ignores,
+        severity,
+      );
     if (project && agentFile)
-      return [...validateAgentFile(agentFile, project, this.current), ...this.leaks(uri, project)];
+      return applyInlineIgnores(
+        [...validateAgentFile(agentFile, project, this.current), ...this.leaks(uri, project)],
+        agentFile.ignores,
+        severity,
+      );
     const text = this.host.documents.text(uri);
     // An .env file outside any project still gets its syntax checked.
-    if (text !== undefined && isEnvFileName(baseName(uri)))
-      return validateEnvFile(this.host.envFileOutsideProjects(uri, text), undefined, this.current);
+    if (text !== undefined && isEnvFileName(baseName(uri))) {
+      const outside = this.host.envFileOutsideProjects(uri, text);
+      return applyInlineIgnores(validateEnvFile(outside, undefined, this.current), outside.ignores, severity);
+    }
     return [];
+  }
+
+  secretRanges(uri: string): Range[] {
+    const project = this.index.projectOf(uri);
+    if (!project) return [];
+    const leaks = project.agentFiles.get(uri)?.leaks ?? [];
+    return [...leaks, ...(project.secretFindings.get(uri) ?? [])].map((hit) => hit.range);
   }
 
   /** leaked-value and hardcoded-secret: only a file with findings asks the host whether git would commit it. */

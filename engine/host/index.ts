@@ -20,3 +20,4 @@ export { isGitIgnored } from './gitStatus';
 export { readAgentFacts } from './agentFacts';
 export { writeAgentRules } from './agentRules';
 export type { AgentRulesOutcome } from './agentRules';
+export { BaselineFileError, MAX_BASELINE_BYTES, readBaselineFile, sha256Hex, writeBaselineFile } from './baselineFile';

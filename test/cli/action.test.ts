@@ -6,6 +6,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'yaml';
 import { startServer } from '../support/apiHelpers';
+import { CLI_JS } from '../support/runCli';
 
 // The composite action as a runner would run it: action.yml is parsed and each step's `run` script is executed
 // as written, with `${{ inputs.* }}` replaced as the runner does (defaults unless a case sets one), by bash with
@@ -109,4 +110,30 @@ void test('action.yml with an error in the checkout and sarif-file set: the step
     runs: { results: { ruleId: string }[] }[];
   };
   assert.ok(sarif.runs[0]!.results.some((r) => r.ruleId === 'invalid-key'));
+});
+
+void test('action.yml with a baseline accepting the error: the step passes and the accepted finding is not annotated', async (t) => {
+  // The same error as above (the control: there it fails the step), accepted by a baseline written beforehand.
+  const result = await runAction(
+    t,
+    { baseline: 'struere-baseline.json', 'sarif-file': 'results.sarif' },
+    (checkout) => {
+      writeFileSync(path.join(checkout, '.env.production'), '1BAD=x\n', { flag: 'a' });
+      const written = spawnSync(
+        process.execPath,
+        [CLI_JS, 'check', '.', '--update-baseline', 'struere-baseline.json'],
+        {
+          cwd: checkout,
+          encoding: 'utf8',
+        },
+      );
+      assert.equal(written.status, 0, written.stderr);
+    },
+  );
+  assert.equal(result.status, 0, `${result.step}: ${result.stderr}`);
+  assert.doesNotMatch(result.stdout, /invalid-key/);
+  const sarif = JSON.parse(readFileSync(path.join(result.checkout, 'results.sarif'), 'utf8')) as {
+    runs: { results: { ruleId: string }[] }[];
+  };
+  assert.ok(!sarif.runs[0]!.results.some((r) => r.ruleId === 'invalid-key'));
 });

@@ -8,6 +8,7 @@ import { allUnknown, type RemoteNameList } from './remoteNames';
 import type { SecretFinding } from '../leaks/secretScan';
 import { LineIndex } from '../base/text';
 import { baseName, parentUri } from '../base/uris';
+import { findInlineIgnores, IGNORE_MARKER, type InlineIgnore } from '../rules/inlineIgnores';
 
 /**
  * The in-memory model of every project in a workspace: env files with their parsed keys, the secret
@@ -35,6 +36,8 @@ export interface EnvFileState {
   readonly skippedBytes?: number;
   /** Set when the file could not be read (not a regular file, permissions, a link out of the project): why. */
   readonly unreadable?: string;
+  /** Its `# struere-secrets-ignore …` comments; usually none. */
+  readonly ignores: readonly InlineIgnore[];
 }
 
 /**
@@ -57,6 +60,8 @@ export interface AgentFileState {
   readonly leaksVersion: number;
   /** The open buffer's version this state is of, when the front end said (see LineEdit); undefined otherwise. */
   readonly bufferVersion?: number;
+  /** Its struere-secrets-ignore comments (any comment syntax); undefined or empty: none. */
+  readonly ignores?: readonly InlineIgnore[];
 }
 
 /** A hit with its LSP range, computed when the file is scanned (the text is not kept). */
@@ -170,6 +175,7 @@ export class WorkspaceIndex {
       leaks: locateHits(text, project.leakValues.find(text)),
       leaksVersion: project.leakValuesVersion,
       bufferVersion: edit?.toVersion,
+      ignores: findInlineIgnores(text, false),
     };
     this.unlinkReferences(project, uri);
     project.agentFiles.set(uri, state);
@@ -183,6 +189,8 @@ export class WorkspaceIndex {
    */
   private applyLineEdit(project: ProjectState, previous: AgentFileState, edit: LineEdit): boolean {
     if (previous.unreadable !== undefined || previous.leaks.length > 0) return false;
+    // Ignores are rare: a file with one, or an edit near a marker, is scanned whole so its ignores are found again.
+    if ((previous.ignores?.length ?? 0) > 0 || editTouchesMarker(edit)) return false;
     if (previous.leaksVersion !== project.leakValuesVersion || previous.bufferVersion !== edit.fromVersion)
       return false;
     const rescanned = rescanEditedLines(previous.references, edit, project.leakValues, (reference) => ({
@@ -297,7 +305,7 @@ export function envFileState(uri: string, text: string, environment: WritableEnv
     if (DROPPED_KEYS.has(entry.key)) continue;
     keys.set(entry.key, new KeyLocation(entry, lineIndex));
   }
-  return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys };
+  return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys, ignores: findInlineIgnores(text, true) };
 }
 
 /**
@@ -403,6 +411,14 @@ function refreshLeakValues(project: ProjectState): void {
   const next = leakDictionary(project.envFiles.values(), project.leakValues);
   if (!next.sameValuesAs(project.leakValues)) project.leakValuesVersion++;
   project.leakValues = next;
+}
+
+/** Whether the lines an edit rescans (see rescanEditedLines: one more on each side) hold the ignore marker. */
+function editTouchesMarker(edit: LineEdit): boolean {
+  const last = Math.min(edit.lastLineAfter + 1, edit.lineCount - 1);
+  for (let line = Math.max(0, edit.firstLine - 1); line <= last; line++)
+    if (edit.lineText(line).includes(IGNORE_MARKER)) return true;
+  return false;
 }
 
 function locateHits<T extends { start: number; end: number }>(text: string, hits: readonly T[]): LocatedHit<T>[] {

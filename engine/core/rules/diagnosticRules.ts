@@ -247,7 +247,36 @@ export const RULES = {
     message: ({ kind, rule }: { kind: string; rule: string }) =>
       `A hard-coded credential (${kind}, secretlint rule ${rule}) is written here: committed, it would be in the repository. Move it to .env.development and reference it.`,
   },
+  'unused-ignore': {
+    severity: 'information',
+    description:
+      'A struere-secrets-ignore comment silences nothing on its line or the next, or names a code that does not exist: stale ignores would otherwise pile up unseen.',
+    help: 'Remove the comment, or the codes it names that no longer occur there; fix a misspelt code (the README lists the codes).',
+    blocksSync: false,
+    message: ({ unused, unknown, suggestions, named }: UnusedIgnoreArgs) => {
+      if (named === 0)
+        return 'This struere-secrets-ignore names no code, so it silences nothing: write the codes after it, e.g. struere-secrets-ignore leaked-value -- reason.';
+      const parts: string[] = [];
+      if (unknown > 0)
+        parts.push(
+          `names ${unknown === 1 ? 'a name that is not a diagnostic code' : `${unknown} names that are not diagnostic codes`}${suggestions.length > 0 ? ` (did you mean ${suggestions.join(', ')}?)` : ''}`,
+        );
+      if (unused.length > 0) parts.push(`silences nothing for ${unused.join(', ')} on this line or the next`);
+      return `This struere-secrets-ignore ${parts.join(' and ')}. Remove what no longer applies.`;
+    },
+  },
 } satisfies Record<string, Rule<never>>;
+
+export interface UnusedIgnoreArgs {
+  /** Known codes the ignore names that had nothing to silence. */
+  unused: readonly string[];
+  /** How many names are not codes: never repeated (see inlineIgnores.ts). */
+  unknown: number;
+  /** Known codes close to those names: likely what was meant. */
+  suggestions: readonly string[];
+  /** How many codes the ignore names; 0 when it names none. */
+  named: number;
+}
 
 export type DiagnosticCode = keyof typeof RULES;
 export const DIAGNOSTIC_CODES = Object.keys(RULES) as DiagnosticCode[];
