@@ -1,6 +1,12 @@
 import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { LineIndex } from '../base/text';
-import { DIAGNOSTIC_CODES, isDiagnosticCode, makeDiagnostic, type SeverityOverrides } from './diagnosticRules';
+import {
+  DIAGNOSTIC_CODES,
+  isDiagnosticCode,
+  makeDiagnostic,
+  type DiagnosticCode,
+  type SeverityOverrides,
+} from './diagnosticRules';
 
 /**
  * Inline ignores: `struere-secrets-ignore CODE[,CODE] [-- reason]` in a comment silences those codes on its own
@@ -81,7 +87,9 @@ export function applyInlineIgnores(
   });
   ignores.forEach((ignore, i) => {
     const unknown = ignore.codes.filter((code) => !isDiagnosticCode(code));
-    const unused = ignore.codes.filter((code, j) => isDiagnosticCode(code) && !used[i]![j]);
+    const unused = ignore.codes.filter(
+      (code, j) => isDiagnosticCode(code) && !used[i]![j] && canTellUnused(code, severity),
+    );
     if (unknown.length === 0 && unused.length === 0 && ignore.codes.length > 0) return;
     const diagnostic = makeDiagnostic(
       'unused-ignore',
@@ -98,6 +106,18 @@ export function applyInlineIgnores(
   });
   return kept;
 }
+
+/**
+ * Whether an ignore of `code` that silenced nothing here is stale. Not when the code is switched off in this
+ * user's settings (a teammate's may have it on, and the ignore is theirs too), nor for missing-secret, whose
+ * findings depend on the selected environment and the remote list: silent in development, the same line may be
+ * flagged in production, and calling the ignore stale would invite removing one still needed.
+ */
+function canTellUnused(code: DiagnosticCode, severity: SeverityOverrides): boolean {
+  return severity[code] !== 'off' && !ENVIRONMENT_DEPENDENT.has(code);
+}
+
+const ENVIRONMENT_DEPENDENT: ReadonlySet<DiagnosticCode> = new Set(['missing-secret']);
 
 /**
  * The known code a name that is not one is a misspelling of, when one is close. The name itself is never shown
