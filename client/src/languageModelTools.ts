@@ -1,8 +1,16 @@
 import { promises as fs } from 'node:fs';
 import type * as vscode from 'vscode';
-import { ENV_FILE_NAMES, errorText, writableEnvironmentOf, type WritableEnvironment } from '../../engine/core';
+import {
+  ENV_FILE_NAMES,
+  errorText,
+  isEnvironment,
+  isValidKey,
+  writableEnvironmentOf,
+  type WritableEnvironment,
+} from '../../engine/core';
 import { pathToUri, RefusedWriteError } from '../../engine/host';
 import {
+  AGENT_INPUT_LIMITS,
   AgentToolRefusal,
   checkAnswer,
   checkSecretRequest,
@@ -55,7 +63,7 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
     },
     secrets_check: {
       prepare: (input) => ({
-        invocationMessage: l10n.t('Checking Struere secrets ({0})', String(input.environment ?? 'development')),
+        invocationMessage: l10n.t('Checking Struere secrets ({0})', shownEnvironment(input.environment)),
       }),
       run: async (input) => merged(await roots(), (root) => checkAnswer(root, input, fillRemote)),
     },
@@ -63,7 +71,7 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
       prepare: (input) => ({
         invocationMessage: l10n.t(
           'Planning a Struere {0} sync: a dry run, nothing is uploaded',
-          String(input.environment ?? 'development'),
+          shownEnvironment(input.environment),
         ),
       }),
       run: async (input) => {
@@ -82,8 +90,10 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
       prepare: (input) => ({
         invocationMessage: l10n.t(
           'Asking you for the secret {0} ({1}); the agent gets only "set" or "declined"',
-          typeof input.key === 'string' ? input.key.slice(0, 80) : '?',
-          String(input.environment ?? '?'),
+          typeof input.key === 'string' && input.key.length <= AGENT_INPUT_LIMITS.key && isValidKey(input.key)
+            ? input.key
+            : '?',
+          shownEnvironment(input.environment),
         ),
       }),
       run: (input, token) => requestSecret(api, deps, checkSecretRequest(input), token),
@@ -104,6 +114,14 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
       },
     }),
   );
+}
+
+/**
+ * The chat shows the invocation message before the tool has checked anything: only a known environment is named
+ * (and only a valid key, above), so a value an agent passed in their place is never put on screen.
+ */
+function shownEnvironment(value: unknown): string {
+  return value === undefined ? 'development' : isEnvironment(value) ? value : '?';
 }
 
 /** VS Code does not hold the input to the schema: anything but an object is taken as no arguments. */
@@ -174,7 +192,11 @@ async function requestSecret(
       prompt: l10n.t('The agent says: {0}. The agent never sees the value, only whether it was set.', reason),
       password: true,
       ignoreFocusOut: true,
-      validateInput: (input) => validateSecretValueInput(input, l10n),
+      // Empty is refused as in Set Secret, with words that fit here: the value may go to a file or the platform.
+      validateInput: (input) =>
+        input === ''
+          ? l10n.t('Type or paste the value of {0}; the agent never sees it.', key)
+          : validateSecretValueInput(input, l10n),
     },
     token,
   );
