@@ -6,7 +6,8 @@
 // - Hostile input (a key that is a value, a reason of 100,000 characters, a path outside the workspace, wrong
 //   types) is a tool error, not a crash: the tools still answer afterwards.
 // - secrets_request: the password box names the key, the environment and the reason; the value typed there and
-//   the env file picked put the key in .env.development, and the tool's whole answer is "set".
+//   the env file picked put the key in .env.development, and the tool's whole answer is "set". Escape on the box
+//   answers "declined" and writes nothing.
 // No value is printed: the checks compare with `includes`, and their messages name keys only.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -19,6 +20,7 @@ const DRIVER_ID = 'struere-e2e.lm-tool-driver';
 const REQUESTED_KEY = 'E2E_REQUESTED_TOKEN';
 const REQUESTED_VALUE = 'E2E-TYPED-VALUE-4f1c9b';
 const REASON = 'the e2e test asks for it';
+const DECLINED_KEY = 'E2E_DECLINED_TOKEN';
 
 /** The driver: two palette commands; each writes `{ name: { text } | { error } }` to RESULTS as JSON. */
 function writeDriver(extensionsDir: string, results: string): void {
@@ -30,11 +32,16 @@ function writeDriver(extensionsDir: string, results: string): void {
     version: '1.0.0',
     engines: { vscode: '^1.95.0' },
     main: './extension.js',
-    activationEvents: ['onCommand:struereE2e.invokeTools', 'onCommand:struereE2e.requestSecret'],
+    activationEvents: [
+      'onCommand:struereE2e.invokeTools',
+      'onCommand:struereE2e.requestSecret',
+      'onCommand:struereE2e.requestDeclined',
+    ],
     contributes: {
       commands: [
         { command: 'struereE2e.invokeTools', title: 'Struere E2E: Invoke Agent Tools' },
         { command: 'struereE2e.requestSecret', title: 'Struere E2E: Request a Secret' },
+        { command: 'struereE2e.requestDeclined', title: 'Struere E2E: Request Another Secret' },
       ],
     },
   };
@@ -53,6 +60,7 @@ function writeDriver(extensionsDir: string, results: string): void {
     statusAgain: ['secrets_status', {}],
   };
   const request = ['secrets_request', { key: REQUESTED_KEY, environment: 'development', reason: REASON }];
+  const declined = ['secrets_request', { key: DECLINED_KEY, environment: 'production', reason: REASON }];
   fs.writeFileSync(
     path.join(folder, 'extension.js'),
     `const vscode = require('vscode');
@@ -77,6 +85,7 @@ exports.activate = (context) => {
   context.subscriptions.push(
     vscode.commands.registerCommand('struereE2e.invokeTools', () => run(${JSON.stringify(calls)}, RESULTS + '.tools.json')),
     vscode.commands.registerCommand('struereE2e.requestSecret', () => run({ request: ${JSON.stringify(request)} }, RESULTS + '.request.json')),
+    vscode.commands.registerCommand('struereE2e.requestDeclined', () => run({ request: ${JSON.stringify(declined)} }, RESULTS + '.declined.json')),
   );
 };
 `,
@@ -187,6 +196,14 @@ void test(
         const written = parse(fs.readFileSync(s.file('.env.development'), 'utf8'));
         assert.ok(written[REQUESTED_KEY] === REQUESTED_VALUE, `.env.development holds ${REQUESTED_KEY} as typed`);
         await s.screenshot('request-set');
+
+        // Escape on the password box: the answer is "declined" and nothing is written.
+        await s.runCommand('Struere E2E: Request Another Secret');
+        await s.quickInput.filter({ hasText: DECLINED_KEY }).waitFor();
+        await s.page.keyboard.press('Escape');
+        const declined = await readResults(`${results}.declined.json`);
+        assert.deepEqual(declined.request, { text: 'declined' }, 'Escape answers "declined"');
+        assert.ok(!(DECLINED_KEY in parse(fs.readFileSync(s.file('.env.production'), 'utf8'))), 'nothing written');
       },
     );
   },
