@@ -24,13 +24,13 @@ const frontEnds = {
  * names what the rest of the code may use. A front end imports `engine/<area>`, never a file inside it.
  */
 const insideAnArea = {
-  group: ['**/engine/core/*', '**/engine/host/*', '**/engine/api/*', '**/engine/sync/*'],
-  message: 'Import the engine area through its door (engine/core, engine/host, engine/api, engine/sync).',
+  group: ['**/engine/core/*', '**/engine/host/*', '**/engine/api/*', '**/engine/sync/*', '**/engine/tools/*'],
+  message: 'Import the engine area through its door (engine/core, engine/host, engine/api, engine/sync, engine/tools).',
 };
 /** Another engine area, too, goes through the door: `../core`, not a file inside it. */
 const insideAnotherArea = (own) => ({
-  group: ['core', 'host', 'api', 'sync'].filter((area) => area !== own).map((area) => `**/${area}/*`),
-  message: 'Import another engine area through its door (../core, ../host, ../api, ../sync).',
+  group: ['core', 'host', 'api', 'sync', 'tools'].filter((area) => area !== own).map((area) => `**/${area}/*`),
+  message: 'Import another engine area through its door (../core, ../host, ../api, ../sync, ../tools).',
 });
 
 /**
@@ -158,7 +158,7 @@ export default tseslint.config(
     files: ['engine/**/*.ts'],
     rules: restrict(frontEnds.client, frontEnds.server, frontEnds.cli, frontEnds.localApi, frontEnds.vscode),
   },
-  ...['host', 'api', 'sync'].map((area) => ({
+  ...['host', 'api', 'sync', 'tools'].map((area) => ({
     files: [`engine/${area}/**/*.ts`],
     rules: restrict(
       frontEnds.client,
@@ -195,8 +195,18 @@ export default tseslint.config(
         message: 'engine/core does no I/O: LSP types come from vscode-languageserver-types.',
       },
       {
-        group: ['**/host/**', '**/host', '**/api/**', '**/api', '**/sync/**', '**/sync', '**/protocol'],
-        message: 'engine/core imports nothing from host/, api/, sync/ or the protocol.',
+        group: [
+          '**/host/**',
+          '**/host',
+          '**/api/**',
+          '**/api',
+          '**/sync/**',
+          '**/sync',
+          '**/tools/**',
+          '**/tools',
+          '**/protocol',
+        ],
+        message: 'engine/core imports nothing from host/, api/, sync/, tools/ or the protocol.',
       },
     ),
   },

@@ -1,23 +1,27 @@
-import { promises as fs } from 'node:fs';
-import * as path from 'node:path';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
-import { ENVIRONMENTS, errorText, formatStatusText, isValidKey, writableEnvironmentOf } from '../../engine/core';
-import { pathToUri, uriToPath } from '../../engine/host';
+import { ENVIRONMENTS, errorText, WRITABLE_ENVIRONMENTS, writableEnvironmentOf } from '../../engine/core';
+import {
+  AGENT_INPUT_LIMITS,
+  AgentToolRefusal,
+  checkAnswer,
+  checkSecretRequest,
+  planAnswer,
+  statusAnswer,
+  type AgentAnswer,
+  type FillRemoteNames,
+} from '../../engine/tools';
 import type { CliApiSettings } from './apiSettings';
-import { diagnoseTargets } from './checkCommand';
-import { resolveCheckTargets } from './checkTargets';
-import { formatDiagnosticsText } from './diagnosticsReport';
 import { CliUsageError, type CliIo } from './io';
-import type { RequestLimits } from './requestLimits';
-import { planInput, planOutput, secretsPlan } from './mcpPlan';
-import { readStatus, relativePath } from './statusCommand';
+import { fillRemoteNames } from './remoteNames';
+import { clientOptionsOf, type RequestLimits } from './requestLimits';
 
 /**
- * The tools of `struere-secrets mcp`. Their names are a contract (README "AI agents"). Every answer is built from
- * names, states, codes and paths: the engine's status rows and diagnostics never carry a value, and no tool
- * reads a value to answer, writes a file or uploads. Asking for a value goes to the human, out of band.
+ * The tools of `struere-secrets mcp`: the MCP transport of engine/tools, whose answers the editor's language model
+ * tools share. Their names are a contract (README "AI agents"), as are their input schemas (package.json's
+ * `languageModelTools` declares the same; test/cli/mcpSchemas.test.ts compares them). No tool reads a value to
+ * answer, writes a file or uploads. Asking for a value goes to the human, out of band.
  */
 
 export interface ToolContext {
@@ -29,13 +33,7 @@ export interface ToolContext {
   readonly limits?: RequestLimits;
 }
 
-/** What a tool refuses (a path outside DIR, a bad key): an error result for the agent, not a crash. */
-class ToolRefusal extends Error {}
-
-const MAX_PATH = 4096;
-const MAX_PATHS = 256;
-const MAX_KEY = 256;
-const MAX_REASON = 2000;
+const { path: MAX_PATH, paths: MAX_PATHS, key: MAX_KEY, reason: MAX_REASON } = AGENT_INPUT_LIMITS;
 
 const remoteListSchema = z.object({
   state: z.enum(['fresh', 'stale', 'unknown']),
@@ -94,6 +92,27 @@ const requestOutput = {
   editorCommand: z.string(),
 };
 
+const planInput = {
+  environment: z
+    .enum(WRITABLE_ENVIRONMENTS)
+    .optional()
+    .describe('development (a sync, mirrored to eval) or production (a deploy); default development'),
+};
+const projectPlanSchema = z.object({
+  path: z.string(),
+  outcome: z.enum(['planned', 'refused', 'list-failed']),
+  reason: z.string().optional(),
+  create: z.array(z.string()).optional(),
+  update: z.array(z.string()).optional(),
+  remoteOnly: z.array(z.string()).optional(),
+  misread: z.array(z.string()).optional(),
+  unchanged: z.array(z.string()).optional(),
+  kept: z.array(z.string()).optional(),
+  conflict: z.array(z.string()).optional(),
+  unverified: z.array(z.string()).optional(),
+});
+const planOutput = { environment: z.enum(WRITABLE_ENVIRONMENTS), projects: z.array(projectPlanSchema) };
+
 export function registerSecretsTools(server: McpServer, context: ToolContext): void {
   server.registerTool(
     'secrets_status',
@@ -104,7 +123,7 @@ export function registerSecretsTools(server: McpServer, context: ToolContext): v
       outputSchema: statusOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    () => answer(context, () => secretsStatus(context)),
+    () => answer(context, () => statusAnswer(context.root, remoteNamesOf(context))),
   );
   server.registerTool(
     'secrets_check',
@@ -116,7 +135,7 @@ export function registerSecretsTools(server: McpServer, context: ToolContext): v
       outputSchema: checkOutput,
       annotations: { readOnlyHint: true, openWorldHint: false },
     },
-    (args) => answer(context, () => secretsCheck(context, args)),
+    (args) => answer(context, () => checkAnswer(context.root, args, remoteNamesOf(context))),
   );
   server.registerTool(
     'secrets_request',
@@ -141,16 +160,23 @@ export function registerSecretsTools(server: McpServer, context: ToolContext): v
       annotations: { readOnlyHint: true, openWorldHint: true },
     },
     (args) =>
-      answer(context, () => secretsPlan(context.root, context.api, args.environment ?? 'development', context.limits)),
+      answer(context, () =>
+        planAnswer(context.root, args, {
+          apiUrl: context.api.apiUrl,
+          syncKey: (environment) => Promise.resolve(context.api.syncKey(environment)),
+          clientOptions: clientOptionsOf(context.limits),
+        }),
+      ),
   );
 }
 
 /** Runs a tool: a refusal or a usage error is the agent's to read; anything else is logged and reported. */
-async function answer(context: ToolContext, run: () => Promise<CallToolResult>): Promise<CallToolResult> {
+async function answer(context: ToolContext, run: () => Promise<AgentAnswer>): Promise<CallToolResult> {
   try {
-    return await run();
+    const { text, structured } = await run();
+    return { content: [{ type: 'text', text }], structuredContent: structured };
   } catch (error) {
-    if (error instanceof ToolRefusal || error instanceof CliUsageError) return toolError(error.message);
+    if (error instanceof AgentToolRefusal || error instanceof CliUsageError) return toolError(error.message);
     context.io.err(`struere-secrets mcp: ${errorText(error)}`);
     return toolError(`internal error: ${errorText(error)}`);
   }
@@ -160,114 +186,40 @@ function toolError(text: string): CallToolResult {
   return { content: [{ type: 'text', text }], isError: true };
 }
 
-function result(text: string, structured: Record<string, unknown>): CallToolResult {
-  return { content: [{ type: 'text', text }], structuredContent: structured };
-}
-
-async function secretsStatus(context: ToolContext): Promise<CallToolResult> {
-  const report = await readStatus(context.root, context.api, context.io, context.limits);
-  if (report === undefined) throw new ToolRefusal('no Struere project (struere.json) in the workspace');
-  const projects = report.projects.map((project) => {
-    const projectUri = pathToUri(path.resolve(context.root, project.path));
-    const keys = project.keys.map(({ key, environments }) => ({
-      key,
-      referencedIn: report.service
-        .referencingFiles(projectUri, key)
-        .map((uri) => relativePath(context.root, uriToPath(uri))),
-      environments,
-    }));
-    return { ...project, keys };
-  });
-  const text = report.projects.map((project, index) =>
-    [
-      `${project.name} (${project.path})`,
-      '',
-      formatStatusText(project.keys, report.remote),
-      ...referenceLines(projects[index]!.keys),
-    ].join('\n'),
-  );
-  return result(text.join('\n\n'), { projects });
-}
-
-/** "KEY is referenced in a, b" for each referenced key: the text form of `referencedIn`. */
-function referenceLines(keys: readonly { key: string; referencedIn: readonly string[] }[]): string[] {
-  const referenced = keys.filter((row) => row.referencedIn.length > 0);
-  if (referenced.length === 0) return [];
-  return ['', 'References:', ...referenced.map((row) => `  ${row.key}: ${row.referencedIn.join(', ')}`)];
-}
-
-async function secretsCheck(
-  context: ToolContext,
-  args: { paths?: string[] | undefined; environment?: (typeof ENVIRONMENTS)[number] | undefined },
-): Promise<CallToolResult> {
-  const environment = args.environment ?? 'development';
-  const given = args.paths !== undefined && args.paths.length > 0 ? args.paths : ['.'];
-  const real = await Promise.all(given.map((each) => insideRoot(context.root, each)));
-  const targets = await resolveCheckTargets(real);
-  // DIR is loaded whole, so a folder inside a project sees its project; only the paths given are reported.
-  const { root, api, io, limits } = context;
-  const checked = await diagnoseTargets({ ...targets, folders: [root] }, environment, root, api, io, limits);
-  // A path in no project under DIR (a file in none, or whose project lies above DIR) is refused, not skipped.
-  const stray = real.filter((each) => !inAProjectOf(each, checked?.projectRoots ?? []));
-  if (checked === undefined || stray.length > 0)
-    throw new ToolRefusal(
-      `not in a Struere project of the workspace: ${stray.map((each) => relativePath(root, each)).join(', ')}`,
-    );
-  const text = formatDiagnosticsText(checked.diagnostics, environment, checked.projects);
-  return result(text, { environment, projects: checked.projects, diagnostics: checked.diagnostics });
-}
-
-/** Inside one of the projects, or a folder holding one. */
-function inAProjectOf(target: string, projectRoots: readonly string[]): boolean {
-  return projectRoots.some((projectRoot) => isWithin(target, projectRoot) || isWithin(projectRoot, target));
+/** The API settings' listing keys fill every project's lists: the API scopes names by key, not by project. */
+function remoteNamesOf(context: ToolContext): FillRemoteNames {
+  return async (service) => {
+    const lists = await fillRemoteNames(service, context.api, context.io, context.root, context.limits);
+    return () => lists;
+  };
 }
 
 /**
- * `given` (relative to DIR, or absolute) as a real path inside DIR. Links are resolved first, so a link inside
- * DIR to a file elsewhere is outside too.
+ * The MCP client cannot show a password box of ours, so the answer says at once what the human should do; the
+ * editor's own request tool asks in the editor instead.
  */
-async function insideRoot(root: string, given: string): Promise<string> {
-  const real = await fs.realpath(path.resolve(root, given)).catch((error: NodeJS.ErrnoException) => {
-    if (error.code === 'ENOENT' || error.code === 'ENOTDIR') throw new ToolRefusal(`${given} does not exist`);
-    throw error;
-  });
-  if (!isWithin(real, root)) throw new ToolRefusal(`${given} is outside the workspace (${root}): not checked`);
-  return real;
-}
-
-function isWithin(target: string, folder: string): boolean {
-  const relative = path.relative(folder, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
-}
-
-function secretsRequest(
-  context: ToolContext,
-  args: { key: string; environment: (typeof ENVIRONMENTS)[number]; reason: string },
-): Promise<CallToolResult> {
-  // A name that fails the pattern may be a pasted value: it is described, never repeated.
-  if (!isValidKey(args.key))
-    throw new ToolRefusal(
-      'the key is not a valid secret name (it must match ^[A-Za-z_][A-Za-z0-9_]*$); it is not repeated here in case it is a value. Pass the name of the secret, never its value.',
-    );
-  const writesTo = writableEnvironmentOf(args.environment);
-  const command = `struere-secrets set ${args.key} --env ${writesTo}`;
+function secretsRequest(context: ToolContext, input: unknown): Promise<AgentAnswer> {
+  const request = checkSecretRequest(input);
+  const writesTo = writableEnvironmentOf(request.environment);
+  const command = `struere-secrets set ${request.key} --env ${writesTo}`;
   const editorCommand = 'Struere: Set Secret…';
-  const mirror = args.environment === 'eval' ? ' (eval reads the development secrets)' : '';
+  const mirror = request.environment === 'eval' ? ' (eval reads the development secrets)' : '';
   const text = [
-    `Ask the human to set ${args.key} for ${writesTo}${mirror} themselves; its value must not pass through you or this chat.`,
+    `Ask the human to set ${request.key} for ${writesTo}${mirror} themselves; its value must not pass through you or this chat.`,
     `In their own terminal, in the project's folder under ${context.root}, they run:`,
     `  ${command}`,
     `(it asks for the value with a hidden prompt), or in VS Code they run the command "${editorCommand}".`,
     'Nothing is waiting: call secrets_status later to see whether the key is set.',
   ].join('\n');
-  return Promise.resolve(
-    result(text, {
-      key: args.key,
-      environment: args.environment,
+  return Promise.resolve({
+    text,
+    structured: {
+      key: request.key,
+      environment: request.environment,
       writesTo,
       folder: context.root,
       command,
       editorCommand,
-    }),
-  );
+    },
+  });
 }

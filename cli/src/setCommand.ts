@@ -1,17 +1,14 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
-  appendedEnvText,
-  DEFAULT_SETTINGS,
   describeInvalidName,
   ENV_FILE_NAMES,
   isValidKey,
-  parseEnv,
-  replacedEnvText,
   WRITABLE_ENVIRONMENTS,
   type WritableEnvironment,
 } from '../../engine/core';
-import { isGitIgnored, PROJECT_MANIFEST, readForUpdate, RefusedWriteError, writeProjectFile } from '../../engine/host';
+import { isGitIgnored, PROJECT_MANIFEST, RefusedWriteError } from '../../engine/host';
+import { writeLocalSecret, type LocalSecretOutcome } from '../../engine/tools';
 import { describeApiError, setOneSecret, SetSecretRefusedError, API_KEY_VARIABLES } from '../../engine/sync';
 import { apiSettingsFrom } from './apiSettings';
 import type { Operand } from './commandLine';
@@ -96,29 +93,25 @@ async function setLocal(
 ): Promise<number> {
   const fileName = ENV_FILE_NAMES[environment];
   const filePath = path.join(projectRoot, fileName);
-  let defined: boolean;
+  let outcome: LocalSecretOutcome;
   try {
-    const existing = (await readForUpdate(projectRoot, filePath, DEFAULT_SETTINGS.maxFileBytes)) ?? '';
-    defined = parseEnv(existing).entries.some((entry) => entry.key === options.key);
-    if (defined && !options.replace) {
-      io.err(
-        `struere-secrets: ${fileName} already defines ${options.key}; --replace to change its value. Nothing was written`,
-      );
-      return 1;
-    }
-    const appended = defined ? undefined : appendedEnvText(existing, options.key, value);
-    const next = defined ? replacedEnvText(existing, options.key, value) : appended && existing + appended;
-    if (next === undefined) {
-      io.err(`struere-secrets: no quoting lets dotenv read the value back exactly in ${fileName}; nothing was written`);
-      return 1;
-    }
-    await writeProjectFile(projectRoot, filePath, next);
+    outcome = await writeLocalSecret(projectRoot, environment, options.key, value, options.replace);
   } catch (error) {
     if (!(error instanceof RefusedWriteError)) throw error;
     io.err(`struere-secrets: ${escapeName(fileName)} not written: ${error.reason}`);
     return 1;
   }
-  io.out(`${defined ? 'replaced' : 'added'} ${options.key} in ${fileName} (the value is not shown)`);
+  if (outcome === 'already-defined') {
+    io.err(
+      `struere-secrets: ${fileName} already defines ${options.key}; --replace to change its value. Nothing was written`,
+    );
+    return 1;
+  }
+  if (outcome === 'unquotable') {
+    io.err(`struere-secrets: no quoting lets dotenv read the value back exactly in ${fileName}; nothing was written`);
+    return 1;
+  }
+  io.out(`${outcome} ${options.key} in ${fileName} (the value is not shown)`);
   if ((await isGitIgnored(filePath)) === false)
     io.err(`struere-secrets: warning: git would commit ${fileName}; add it to .gitignore`);
   return 0;

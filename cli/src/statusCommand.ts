@@ -3,16 +3,14 @@ import * as path from 'node:path';
 import {
   compareCodeUnits,
   DEFAULT_SETTINGS,
-  ENVIRONMENTS,
   formatStatusText,
-  type RemoteNameList,
   type RemoteNamesByEnvironment,
-  type SecretsService,
   type StatusRow,
   type WritableEnvironment,
 } from '../../engine/core';
 import type { RemoteChange } from '../../engine/sync';
-import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../../engine/host';
+import { openSecretsService, uriToPath, WorkspaceHost } from '../../engine/host';
+import { projectName, relativePath, remoteSummary, type RemoteSummary } from '../../engine/tools';
 import { escapeName } from './terminalText';
 import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
@@ -32,7 +30,7 @@ export interface StatusJsonProject {
   path: string;
   /** struere.json's "name", else the folder's name. */
   name: string;
-  remote: Record<string, { state: RemoteNameList['state']; reason?: string; count?: number; dropped?: number }>;
+  remote: RemoteSummary;
   keys: StatusRow[];
   /** Keys the platform changed after this machine's last sync, per environment; only when there are some. */
   changedOnPlatform?: Partial<Record<WritableEnvironment, RemoteChange[]>>;
@@ -77,15 +75,14 @@ export async function runStatus(options: StatusOptions, io: CliIo): Promise<numb
 
 /**
  * Keys × environments of every project under the folder `root` (absolute), with the remote lists filled as
- * `api` allows; undefined when there is no project. The service comes along so a caller can ask it more (the MCP
- * tool asks which files reference each key).
+ * `api` allows; undefined when there is no project.
  */
 export async function readStatus(
   root: string,
   api: CliApiSettings,
   io: CliIo,
   limits?: RequestLimits,
-): Promise<(StatusReport & { service: SecretsService }) | undefined> {
+): Promise<StatusReport | undefined> {
   const host = new WorkspaceHost(DEFAULT_SETTINGS);
   await host.loadFolder(root);
   const service = openSecretsService(host);
@@ -106,50 +103,11 @@ export async function readStatus(
     });
   }
   results.sort((a, b) => compareCodeUnits(a.path, b.path));
-  return { projects: results, remote, service };
-}
-
-/** `target` relative to `root`, '/'-separated; '.' for `root` itself. */
-export function relativePath(root: string, target: string): string {
-  return path.relative(root, target).split(path.sep).join('/') || '.';
-}
-
-/** Each environment's list state, its reason when unknown, and how many names it holds when known. */
-function remoteSummary(remote: RemoteNamesByEnvironment): StatusJsonProject['remote'] {
-  return Object.fromEntries(
-    ENVIRONMENTS.map((environment) => {
-      const list = remote[environment];
-      return [
-        environment,
-        {
-          state: list.state,
-          ...(list.reason ? { reason: list.reason } : {}),
-          ...(list.state === 'unknown' ? {} : { count: list.names.size }),
-          ...(list.dropped ? { dropped: list.dropped } : {}),
-        },
-      ];
-    }),
-  );
+  return { projects: results, remote };
 }
 
 function changedOf(
   changes: Partial<Record<WritableEnvironment, RemoteChange[]>> | undefined,
 ): Pick<StatusJsonProject, 'changedOnPlatform'> {
   return changes && Object.keys(changes).length > 0 ? { changedOnPlatform: changes } : {};
-}
-
-const MANIFEST_MAX_BYTES = 64 * 1024;
-
-/** The "name" of struere.json, when it has one; the folder's name otherwise. */
-async function projectName(projectRoot: string): Promise<string> {
-  // An unreadable or invalid manifest still marks a project; its folder name will do.
-  const read = await readTextFile(path.join(projectRoot, PROJECT_MANIFEST), MANIFEST_MAX_BYTES, true);
-  if (read.kind !== 'text') return path.basename(projectRoot);
-  try {
-    const manifest = JSON.parse(read.text) as { name?: unknown } | null;
-    if (typeof manifest?.name === 'string' && manifest.name.trim() !== '') return manifest.name;
-  } catch (error) {
-    if (!(error instanceof SyntaxError)) throw error;
-  }
-  return path.basename(projectRoot);
 }

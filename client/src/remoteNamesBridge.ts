@@ -47,14 +47,22 @@ export class RemoteNamesBridge implements vscode.Disposable {
   async refresh(projectUris: readonly string[]): Promise<void> {
     await Promise.all(
       projectUris.map(async (projectUri) => {
-        // Each project lists with its own keys: a project key of one organisation never lists another's names.
-        const lists = vscode.workspace.isTrusted
-          ? await this.cache.refresh(this.target(projectUri), await this.keys.forProject(projectUri))
-          : allUnknown('untrusted workspace');
+        const lists = await this.listed(projectUri);
         this.log.info(`remote names for ${vscode.Uri.parse(projectUri).fsPath}: ${describeCounts(lists)}`);
         await this.publish(projectUri, lists);
       }),
     );
+  }
+
+  /**
+   * The project's lists, asked of the API with the project's keys; nothing is published (the agent tools load
+   * their own copy of the workspace). Never throws: failures become states.
+   */
+  async listed(projectUri: string): Promise<RemoteNamesByEnvironment> {
+    // Each project lists with its own keys: a project key of one organisation never lists another's names.
+    return vscode.workspace.isTrusted
+      ? this.cache.refresh(this.target(projectUri), await this.keys.forProject(projectUri))
+      : allUnknown('untrusted workspace');
   }
 
   /** Re-sends what the cache knows, without a request (after the server re-indexed, or when lists age). */

@@ -155,6 +155,35 @@ export async function runSetSecretCommand(
   });
   if (value === undefined) return;
 
+  await uploadSecret(api, deps, { projectUri, environment, key, value, apiKey });
+}
+
+/** One secret to upload, its API key already resolved for the project and environment. */
+export interface SecretUpload {
+  readonly projectUri: string | undefined;
+  readonly environment: Environment;
+  readonly key: string;
+  readonly value: string;
+  readonly apiKey: string;
+}
+
+/**
+ * The upload of Set Secret, shared with the request tool (languageModelTools.ts): production asks in a modal
+ * first; engine/sync's setOneSecret guards the key's prefix and journals the write. Returns whether the platform
+ * said the secret was written. The remote lists are refreshed after a failure too: a dropped connection may still
+ * have written it.
+ */
+export async function uploadSecret(
+  api: typeof vscode,
+  deps: SetSecretDependencies,
+  upload: SecretUpload,
+): Promise<boolean> {
+  const { window, l10n } = api;
+  const { projectUri, environment, key, value, apiKey } = upload;
+  const target = writableEnvironmentOf(environment);
+  const where =
+    environment === 'eval' ? l10n.t('eval (written to development, which the API mirrors into eval)') : environment;
+  const refuse = (reason: string) => window.showErrorMessage(l10n.t('Struere: Set Secret refused: {0}', reason));
   if (target === 'production') {
     const setInProduction = l10n.t('Set in Production');
     const confirmed = await window.showWarningMessage(
@@ -167,10 +196,11 @@ export async function runSetSecretCommand(
     );
     if (confirmed !== setInProduction) {
       deps.log.info(`set secret ${key} in production cancelled at confirmation; nothing was sent`);
-      return;
+      return false;
     }
   }
 
+  let written = false;
   try {
     const result = await window.withProgress(
       { location: api.ProgressLocation.Notification, title: l10n.t('Struere: setting {0} in {1}…', key, where) },
@@ -185,10 +215,11 @@ export async function runSetSecretCommand(
         }),
     );
     announceSet(api, deps, result);
+    written = true;
   } catch (error) {
     if (error instanceof SetSecretRefusedError) {
       await refuse(error.message);
-      return;
+      return false;
     }
     const message = describeApiError(error);
     deps.log.warn(`set secret ${key} in ${target} failed: ${message}`);
@@ -196,4 +227,5 @@ export async function runSetSecretCommand(
   }
   // After a failure too: a dropped connection may still have written it.
   await deps.remote.refresh(deps.projects.all);
+  return written;
 }

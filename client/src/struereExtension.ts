@@ -20,6 +20,7 @@ import { redactingChannel, redactTraceMessage, valueRedactor } from './traceChan
 import { CloakRuleCheck } from './cloakRule';
 import { MaskedEnvView } from './maskedEnvView';
 import { WalkthroughProgress } from './walkthroughProgress';
+import { registerLanguageModelTools } from './languageModelTools';
 
 /**
  * The thin client: starts the language server, and owns what needs VS Code — the status bar switch, commands,
@@ -79,6 +80,10 @@ export class Extension {
       this.promptPreview,
       this.walkthrough,
       ...registerCommands(this),
+      ...registerLanguageModelTools(vscode, {
+        ...this.syncDependencies,
+        environment: () => this.environmentSwitch.environment,
+      }),
     );
   }
 

@@ -362,6 +362,8 @@ export interface SessionOptions {
   settings?: { user?: Record<string, unknown>; workspace?: Record<string, unknown> };
   /** Display language (`--locale`), with a stub language pack for it (languagePack.ts). Default: English. */
   locale?: string;
+  /** Writes more extensions (unpacked folders) into the session's extensions folder, e.g. a test's driver. */
+  extraExtensions?: (extensionsDir: string) => void;
 }
 
 export class Session {
@@ -841,6 +843,7 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
       });
     }
     if (opts.locale) writeStubLanguagePack(extensionsDir, userData, opts.locale);
+    opts.extraExtensions?.(extensionsDir);
 
     const xdg = path.join(tmp, 'xdg');
     codeServer = startProcess(

@@ -1,74 +1,59 @@
-import type { CallToolResult } from '@modelcontextprotocol/sdk/types.js';
-import * as z from 'zod';
-import { ApiConfigError, createApiClient, type ApiClient } from '../../engine/api';
-import { compareCodeUnits, DEFAULT_SETTINGS, WRITABLE_ENVIRONMENTS, type WritableEnvironment } from '../../engine/core';
-import { discoverTree } from '../../engine/host';
-import { prepareSync, syncProject, SyncRefusedError, type SyncPlan } from '../../engine/sync';
-import type { CliApiSettings } from './apiSettings';
-import { clientOptionsOf, type RequestLimits } from './requestLimits';
-import { relativePath } from './statusCommand';
+import { ApiConfigError, createApiClient, type ApiClient, type ApiClientOptions } from '../api';
+import { compareCodeUnits, DEFAULT_SETTINGS, WRITABLE_ENVIRONMENTS, type WritableEnvironment } from '../core';
+import { discoverTree } from '../host';
+import { prepareSync, syncProject, SyncRefusedError, type SyncPlan } from '../sync';
+import { environmentArgument, relativePath, type AgentAnswer } from './agentTools';
+
+/** Where a plan lists the platform's names: the API URL and, per project, the key a sync of it would use. */
+export interface PlanApi {
+  readonly apiUrl: string;
+  syncKey(environment: WritableEnvironment, projectRoot: string): Promise<string | undefined>;
+  readonly clientOptions?: Pick<ApiClientOptions, 'retry' | 'timeouts'>;
+}
+
+/** One project's plan: names and reasons only. */
+export interface ProjectPlan {
+  path: string;
+  outcome: 'planned' | 'refused' | 'list-failed';
+  reason?: string;
+  create?: string[];
+  update?: string[];
+  remoteOnly?: string[];
+  misread?: string[];
+  /** The sync journal's states (engine/sync/syncPlan.ts), present only when they hold keys: none of them is sent. */
+  unchanged?: string[];
+  kept?: string[];
+  conflict?: string[];
+  unverified?: string[];
+}
 
 /**
- * `secrets_plan`: what a sync (development) or deploy (production) of each project under DIR would do — keys to
- * create, to update, kept remote-only, misread by dotenv — or why it would be refused. A dry run through
+ * `secrets_plan`: what a sync (development) or deploy (production) of each project under `root` would do — keys
+ * to create, to update, kept remote-only, misread by dotenv — or why it would be refused. A dry run through
  * engine/sync's own flow: the confirmation sends nothing, and the client handed to it cannot upload at all.
  */
-
-export const planInput = {
-  environment: z
-    .enum(WRITABLE_ENVIRONMENTS)
-    .optional()
-    .describe('development (a sync, mirrored to eval) or production (a deploy); default development'),
-};
-
-const projectPlanSchema = z.object({
-  path: z.string(),
-  outcome: z.enum(['planned', 'refused', 'list-failed']),
-  reason: z.string().optional(),
-  create: z.array(z.string()).optional(),
-  update: z.array(z.string()).optional(),
-  remoteOnly: z.array(z.string()).optional(),
-  misread: z.array(z.string()).optional(),
-  /** The sync journal's states (engine/sync/syncPlan.ts), present only when they hold keys: none of them is sent. */
-  unchanged: z.array(z.string()).optional(),
-  kept: z.array(z.string()).optional(),
-  conflict: z.array(z.string()).optional(),
-  unverified: z.array(z.string()).optional(),
-});
-export const planOutput = { environment: z.enum(WRITABLE_ENVIRONMENTS), projects: z.array(projectPlanSchema) };
-
-type ProjectPlan = z.infer<typeof projectPlanSchema>;
-
-export async function secretsPlan(
-  root: string,
-  api: CliApiSettings,
-  environment: WritableEnvironment,
-  limits?: RequestLimits,
-): Promise<CallToolResult> {
+export async function planAnswer(root: string, input: unknown, api: PlanApi): Promise<AgentAnswer> {
+  const args = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const environment = environmentArgument(args.environment, WRITABLE_ENVIRONMENTS, 'development');
   const { projectRoots } = await discoverTree(root, DEFAULT_SETTINGS);
-  const apiKey = api.syncKey(environment);
   const projects: ProjectPlan[] = [];
   for (const projectRoot of [...projectRoots].sort(compareCodeUnits))
-    projects.push({
-      path: relativePath(root, projectRoot),
-      ...(await planProject(projectRoot, environment, apiKey, api, limits)),
-    });
+    projects.push({ path: relativePath(root, projectRoot), ...(await planProject(projectRoot, environment, api)) });
   const text =
     projects.length === 0 ? 'no Struere project (struere.json) in the workspace' : projects.map(planText).join('\n');
-  return { content: [{ type: 'text', text }], structuredContent: { environment, projects } };
+  return { text, structured: { environment, projects } };
 }
 
 async function planProject(
   projectRoot: string,
   environment: WritableEnvironment,
-  apiKey: string | undefined,
-  api: CliApiSettings,
-  limits?: RequestLimits,
+  api: PlanApi,
 ): Promise<Omit<ProjectPlan, 'path'>> {
   let client: ApiClient | undefined;
   try {
+    const apiKey = await api.syncKey(environment, projectRoot);
     const prepared = await prepareSync({ projectRoot, environment, apiKey });
-    client = createApiClient({ baseUrl: api.apiUrl, apiKey: apiKey!, ...clientOptionsOf(limits) });
+    client = createApiClient({ baseUrl: api.apiUrl, apiKey: apiKey!, ...api.clientOptions });
     const outcome = await syncProject(prepared, listingOnly(client), { confirm: () => Promise.resolve(undefined) });
     if (outcome.kind === 'list-failed') return { outcome: 'list-failed', reason: outcome.reason };
     if (outcome.kind === 'refused') return { outcome: 'refused', reason: outcome.error.message };

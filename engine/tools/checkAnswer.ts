@@ -1,0 +1,65 @@
+import * as path from 'node:path';
+import { DEFAULT_SETTINGS, ENVIRONMENTS, type Environment } from '../core';
+import { openSecretsService, uriToPath, WorkspaceHost } from '../host';
+import {
+  AGENT_INPUT_LIMITS,
+  AgentToolRefusal,
+  environmentArgument,
+  insideRoot,
+  isWithin,
+  relativePath,
+  type AgentAnswer,
+  type FillRemoteNames,
+} from './agentTools';
+import { collectDiagnostics, formatDiagnosticsText } from './diagnosticsReport';
+
+/**
+ * `secrets_check`: the diagnostics of `check` for files or folders inside `root` (absolute, links resolved) and
+ * an environment. The workspace is loaded whole, so a file sees its project; only the paths given are reported.
+ * A path outside `root`, or in no project under it, is refused, not skipped.
+ */
+export async function checkAnswer(root: string, input: unknown, fillRemote: FillRemoteNames): Promise<AgentAnswer> {
+  const args = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
+  const environment: Environment = environmentArgument(args.environment, ENVIRONMENTS, 'development');
+  const given = pathsArgument(args.paths);
+  const real = await Promise.all(given.map((each) => insideRoot(root, each)));
+
+  const settings = { ...DEFAULT_SETTINGS, environment };
+  const host = new WorkspaceHost(settings);
+  await host.loadFolder(root);
+  const projectRoots = host.index.allProjects().map((project) => uriToPath(project.rootUri));
+  // Inside one of the projects, or a folder holding one.
+  const inAProject = (target: string) =>
+    projectRoots.some((projectRoot) => isWithin(target, projectRoot) || isWithin(projectRoot, target));
+  const stray = real.filter((each) => !inAProject(each));
+  if (projectRoots.length === 0 || stray.length > 0)
+    throw new AgentToolRefusal(
+      `not in a Struere project of the workspace: ${stray.map((each) => relativePath(root, each)).join(', ')}`,
+    );
+  // "Set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown.
+  const service = openSecretsService(host);
+  service.configure(settings);
+  await fillRemote(service);
+  // hardcoded-secret findings are computed in the background: all of them before the answer.
+  await host.leakScanner.idle();
+  const diagnostics = collectDiagnostics(service, root).filter((d) =>
+    real.some((target) => isWithin(path.resolve(root, d.file), target)),
+  );
+  const text = formatDiagnosticsText(diagnostics, environment, projectRoots.length);
+  return { text, structured: { environment, projects: projectRoots.length, diagnostics } };
+}
+
+/** The `paths` argument: absent or empty means the whole workspace; bounded in count and length. */
+function pathsArgument(value: unknown): string[] {
+  if (value === undefined) return ['.'];
+  const { path: maxPath, paths: maxPaths } = AGENT_INPUT_LIMITS;
+  if (
+    !Array.isArray(value) ||
+    value.length > maxPaths ||
+    !value.every((each) => typeof each === 'string' && each.length > 0 && each.length <= maxPath)
+  )
+    throw new AgentToolRefusal(
+      `paths must be a list of at most ${maxPaths} non-empty paths of at most ${maxPath} characters`,
+    );
+  return value.length > 0 ? (value as string[]) : ['.'];
+}

@@ -1,0 +1,101 @@
+import * as path from 'node:path';
+import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
+import { countOf, escapeName, type Environment, type SecretsService } from '../core';
+import { uriToPath } from '../host';
+
+/** One diagnostic as `check` and the agent tools report it: 1-based lines and columns, path relative to the folder checked. */
+export interface ReportedDiagnostic {
+  file: string;
+  line: number;
+  column: number;
+  endLine: number;
+  endColumn: number;
+  severity: 'error' | 'warning' | 'information' | 'hint';
+  code: string;
+  message: string;
+}
+
+const SEVERITY_NAMES = {
+  [DiagnosticSeverity.Error]: 'error',
+  [DiagnosticSeverity.Warning]: 'warning',
+  [DiagnosticSeverity.Information]: 'information',
+  [DiagnosticSeverity.Hint]: 'hint',
+} as const;
+
+/**
+ * The key a diagnostic names (its data: the key, or the name a hard-coded credential's fix suggests), kept beside
+ * the reported shape rather than in it: the JSON report's fields are a contract, and only the baseline reads this.
+ */
+const KEYS = new WeakMap<ReportedDiagnostic, string>();
+
+/** The key `diagnostic` names, '' when none; for diagnostics made by collectDiagnostics. */
+export function keyOfDiagnostic(diagnostic: ReportedDiagnostic): string {
+  return KEYS.get(diagnostic) ?? '';
+}
+
+/** Every diagnostic of every indexed file, sorted by file and position; paths relative to `root`. */
+export function collectDiagnostics(service: SecretsService, root: string): ReportedDiagnostic[] {
+  const result: ReportedDiagnostic[] = [];
+  for (const uri of service.indexedFiles()) {
+    const file = path.relative(root, uriToPath(uri)).split(path.sep).join('/');
+    for (const diagnostic of service.diagnose(uri)) {
+      const shown = toReportedDiagnostic(file, diagnostic);
+      const data = diagnostic.data as { key?: unknown; suggestedKey?: unknown } | undefined;
+      const key = typeof data?.key === 'string' ? data.key : data?.suggestedKey;
+      if (typeof key === 'string') KEYS.set(shown, key);
+      result.push(shown);
+    }
+  }
+  return result.sort((a, b) => a.file.localeCompare(b.file) || a.line - b.line || a.column - b.column);
+}
+
+function toReportedDiagnostic(file: string, diagnostic: Diagnostic): ReportedDiagnostic {
+  return {
+    file,
+    line: diagnostic.range.start.line + 1,
+    column: diagnostic.range.start.character + 1,
+    endLine: diagnostic.range.end.line + 1,
+    endColumn: diagnostic.range.end.character + 1,
+    severity: SEVERITY_NAMES[diagnostic.severity ?? DiagnosticSeverity.Error],
+    code: String(diagnostic.code),
+    message: typeof diagnostic.message === 'string' ? diagnostic.message : diagnostic.message.value,
+  };
+}
+
+/** How many diagnostics the text format prints; the rest are counted, and `--format json` lists them all. */
+export const TEXT_DIAGNOSTICS_LIMIT = 200;
+
+/** eslint-like text: a block per file (at most TEXT_DIAGNOSTICS_LIMIT diagnostics), then a summary line. */
+export function formatDiagnosticsText(
+  diagnostics: readonly ReportedDiagnostic[],
+  environment: Environment,
+  projects: number,
+  limit = TEXT_DIAGNOSTICS_LIMIT,
+): string {
+  const lines: string[] = [];
+  let current: string | undefined;
+  for (const d of diagnostics.slice(0, limit)) {
+    if (d.file !== current) {
+      if (current !== undefined) lines.push('');
+      lines.push(escapeName(d.file));
+      current = d.file;
+    }
+    lines.push(
+      `  ${`${d.line}:${d.column}`.padEnd(7)}  ${(d.severity === 'information' ? 'info' : d.severity).padEnd(7)}  ${escapeName(d.message)}  ${d.code}`,
+    );
+  }
+  const errors = diagnostics.filter((d) => d.severity === 'error').length;
+  const warnings = diagnostics.filter((d) => d.severity === 'warning').length;
+  const others = diagnostics.length - errors - warnings;
+  if (diagnostics.length > limit)
+    lines.push('', `… and ${diagnostics.length - limit} more (--format json lists them all)`);
+  if (lines.length > 0) lines.push('');
+  const unread = new Set(diagnostics.filter((d) => d.code === 'unreadable-file').map((d) => d.file)).size;
+  const scope = `${countOf(projects, 'project')}, environment ${environment}${unread > 0 ? `; could not read ${countOf(unread, 'file')}` : ''}`;
+  lines.push(
+    diagnostics.length === 0
+      ? `✔ no problems (${scope})`
+      : `✖ ${countOf(diagnostics.length, 'problem')} (${countOf(errors, 'error')}, ${countOf(warnings, 'warning')}${others > 0 ? `, ${others} info` : ''}) (${scope})`,
+  );
+  return lines.join('\n');
+}
