@@ -39,13 +39,15 @@ export function encodedForms(value: string): EncodedPattern[] {
   for (const text of base64) add('base64url', text.replace(/\+/g, '-').replace(/\//g, '_'));
   for (const text of percentPatterns(bytes)) add('percent-encoding', text);
   for (const text of escapePatterns(value)) add('string escape', text);
-  const hex = [...bytes].map((byte) => byte.toString(16).padStart(2, '0')).join('');
+  let hex = '';
+  for (const byte of bytes) hex += HEX_BYTES[byte];
   add('hex', hex);
   add('hex', hex.toUpperCase());
   return [...found].map(([text, form]) => ({ text, form }));
 }
 
-const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+/** Each byte's two lower-case hex digits. */
+const HEX_BYTES = Array.from({ length: 256 }, (_, byte) => byte.toString(16).padStart(2, '0'));
 
 /**
  * Base64 of the value on its own (with and without `=` padding), and the characters that stay the same wherever
@@ -68,14 +70,11 @@ function base64Patterns(bytes: Uint8Array): string[] {
   return patterns;
 }
 
+/** Base64 with padding; `btoa` (a global of Node and browsers) takes the bytes as a latin1 string. */
 function base64Of(bytes: Uint8Array): string {
-  let text = '';
-  for (let at = 0; at < bytes.length; at += 3) {
-    const group = (bytes[at]! << 16) | ((bytes[at + 1] ?? 0) << 8) | (bytes[at + 2] ?? 0);
-    const count = Math.min(3, bytes.length - at);
-    for (let i = 0; i < 4; i++) text += i <= count ? BASE64_ALPHABET[(group >> (18 - 6 * i)) & 63] : '=';
-  }
-  return text;
+  let latin1 = '';
+  for (let at = 0; at < bytes.length; at += 8192) latin1 += String.fromCharCode(...bytes.subarray(at, at + 8192));
+  return btoa(latin1);
 }
 
 /**
@@ -85,38 +84,41 @@ function base64Of(bytes: Uint8Array): string {
  * `*-._`, a space becomes `+`).
  */
 function percentPatterns(bytes: Uint8Array): string[] {
-  const encoders: ((byte: number) => string | undefined)[] = [
-    (byte) => (isUnreserved(byte) ? String.fromCharCode(byte) : undefined),
-    (byte) =>
-      isUnreserved(byte) || "!'()*".includes(String.fromCharCode(byte)) ? String.fromCharCode(byte) : undefined,
-    (byte) =>
-      byte === 0x20
-        ? '+'
-        : isAlphanumeric(byte) || '*-._'.includes(String.fromCharCode(byte))
-          ? String.fromCharCode(byte)
-          : undefined,
-  ];
+  // A value of unreserved characters only is its own encoding in all three (most tokens): no work.
+  if (bytes.every((byte) => PERCENT_KEPT[0]![byte] === 1)) return [];
   const patterns: string[] = [];
-  for (const keep of encoders) {
-    for (const upper of [true, false]) {
-      let text = '';
-      for (const byte of bytes) {
-        const hex = byte.toString(16).padStart(2, '0');
-        text += keep(byte) ?? `%${upper ? hex.toUpperCase() : hex}`;
+  for (const kept of PERCENT_KEPT) {
+    let upper = '';
+    let lower = '';
+    for (const byte of bytes) {
+      if (kept[byte] === 1) {
+        const character = String.fromCharCode(byte);
+        upper += character;
+        lower += character;
+      } else if (byte === 0x20 && kept === FORM_KEPT) {
+        upper += '+';
+        lower += '+';
+      } else {
+        upper += `%${HEX_BYTES[byte]!.toUpperCase()}`;
+        lower += `%${HEX_BYTES[byte]!}`;
       }
-      patterns.push(text);
     }
+    patterns.push(upper, lower);
   }
   return patterns;
 }
 
-function isAlphanumeric(byte: number): boolean {
-  return (byte >= 0x30 && byte <= 0x39) || (byte >= 0x41 && byte <= 0x5a) || (byte >= 0x61 && byte <= 0x7a);
+/** The bytes an encoder writes as they are (1), by its character set. */
+function keptBytes(characters: string): Uint8Array {
+  const kept = new Uint8Array(256);
+  for (let i = 0; i < characters.length; i++) kept[characters.charCodeAt(i)] = 1;
+  return kept;
 }
 
-function isUnreserved(byte: number): boolean {
-  return isAlphanumeric(byte) || byte === 0x2d || byte === 0x2e || byte === 0x5f || byte === 0x7e;
-}
+const ALPHANUMERIC = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
+const FORM_KEPT = keptBytes(`${ALPHANUMERIC}*-._`);
+/** RFC 3986's unreserved characters first: every encoder keeps them, except `~` in forms. */
+const PERCENT_KEPT = [keptBytes(`${ALPHANUMERIC}-._~`), keptBytes(`${ALPHANUMERIC}-._~!'()*`), FORM_KEPT];
 
 /**
  * The value inside a string literal: JSON's escapes (`\"`, `\\`, control characters), JavaScript's `\'` in a
@@ -124,6 +126,8 @@ function isUnreserved(byte: number): boolean {
  * (Python's `json.dumps`).
  */
 function escapePatterns(value: string): string[] {
+  // Nothing to escape in any variant (most tokens): no work.
+  if (!/[^\x20-\x7e]|["'\\/]/.test(value)) return [];
   const patterns: string[] = [];
   for (const quote of ['"', "'"])
     for (const slash of [false, true])
