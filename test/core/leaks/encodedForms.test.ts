@@ -5,6 +5,7 @@ import type { Diagnostic } from 'vscode-languageserver-types';
 import { codeActions } from '../../../engine/core/features/codeActions';
 import { isCredentialLike } from '../../../engine/core/leaks/credentials';
 import { leakDictionary } from '../../../engine/core/leaks/dictionary';
+import { appendedEnvText } from '../../../engine/core/leaks/leakFixes';
 import { validateLeaks } from '../../../engine/core/leaks/leakDiagnostics';
 import {
   createByteRedactor,
@@ -131,6 +132,29 @@ void test('base64: a value is found at every offset inside a longer base64 run (
       },
     ),
     { numRuns: 300 },
+  );
+});
+
+void test("every form: random credential-like values are found in every encoder's output (property)", () => {
+  const character = fc.constantFrom(...'abcdefghijkLMNOPQRSTUVWXYZ0123456789_-/+=.:!"\'\\~é€😀'.split(/(?:)/u));
+  fc.assert(
+    fc.property(
+      fc.array(character, { minLength: 12, maxLength: 60 }).map((characters) => characters.join('')),
+      fc.constantFrom(...ENCODERS),
+      (value, { encode }) => {
+        // The env line is written the way the quick fix writes one, so dotenv reads back exactly this value.
+        const line = appendedEnvText('', 'TOKEN', value);
+        fc.pre(isCredentialLike(value) && line !== undefined);
+        const dictionary = leakDictionary([envFileState('file:///p/.env.development', line!, 'development')]);
+        assert.deepEqual([...dictionary.definitions.keys()], [value]);
+        const hits = dictionary.find(`<${encode(value)}>`);
+        assert.deepEqual(
+          hits.map((hit) => hit.value),
+          [value],
+        );
+      },
+    ),
+    { numRuns: 400 },
   );
 });
 
