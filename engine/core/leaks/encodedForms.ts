@@ -84,8 +84,8 @@ function base64Of(bytes: Uint8Array): string {
  * `*-._`, a space becomes `+`).
  */
 function percentPatterns(bytes: Uint8Array): string[] {
-  // A value of unreserved characters only is its own encoding in all three (most tokens): no work.
-  if (bytes.every((byte) => PERCENT_KEPT[0]![byte] === 1)) return [];
+  // A value that every encoder keeps as it is (most tokens) is its own encoding in all three: no work.
+  if (bytes.every((byte) => PERCENT_KEPT.every((kept) => kept[byte] === 1))) return [];
   const patterns: string[] = [];
   for (const kept of PERCENT_KEPT) {
     let upper = '';
@@ -128,10 +128,12 @@ const PERCENT_KEPT = [keptBytes(`${ALPHANUMERIC}-._~`), keptBytes(`${ALPHANUMERI
 function escapePatterns(value: string): string[] {
   // Nothing to escape in any variant (most tokens): no work.
   if (!/[^\x20-\x7e]|["'\\/]/.test(value)) return [];
+  // Only the variants that can differ: a second quote style when the value holds a quote, and so on.
   const patterns: string[] = [];
-  for (const quote of ['"', "'"])
-    for (const slash of [false, true])
-      for (const ascii of [false, true]) patterns.push(escaped(value, quote, slash, ascii));
+  for (const quote of /["']/.test(value) ? ['"', "'"] : ['"'])
+    for (const slash of value.includes('/') ? [false, true] : [false])
+      for (const ascii of /[^\x00-\x7f]/.test(value) ? [false, true] : [false])
+        patterns.push(escaped(value, quote, slash, ascii));
   return patterns;
 }
 

@@ -131,7 +131,7 @@ void test('base64: a value is found at every offset inside a longer base64 run (
         assert.deepEqual(ordinary.find(control), []);
       },
     ),
-    { numRuns: 300 },
+    { numRuns: Number(process.env.STRUERE_FUZZ_RUNS ?? 300) },
   );
 });
 
@@ -154,7 +154,7 @@ void test("every form: random credential-like values are found in every encoder'
         );
       },
     ),
-    { numRuns: 400 },
+    { numRuns: Number(process.env.STRUERE_FUZZ_RUNS ?? 400) },
   );
 });
 
@@ -254,4 +254,17 @@ void test('quick fix: an escaped literal in tool code gets the reference; base64
   // A template's value is blanked whatever form it holds; a prompt's escaped copy is no value `{{…}}` could give.
   assert.deepEqual(titles('.env.example'), ['Blank the value of HEX']);
   assert.deepEqual(titles('prompts/p.md'), []);
+});
+
+void test('percent-encoding: a character only some encoders keep (`~`) still gets the forms of the others', () => {
+  // Found by the property above: `~` is unreserved in RFC 3986 but form encoding writes it as %7E.
+  const value = 'aa6cP~f~4Laj';
+  const dictionary = leakDictionary([envFileState('file:///p/.env.development', `T=${value}\n`, 'development')]);
+  assert.ok(isCredentialLike(value));
+  const encoded = new URLSearchParams({ q: value }).toString().slice(2);
+  assert.notEqual(encoded, value, 'control: form encoding changes this value');
+  assert.deepEqual(
+    dictionary.find(`q=${encoded}`).map((hit) => hit.form),
+    ['percent-encoding'],
+  );
 });
