@@ -51,3 +51,25 @@ void test('redact: a base64url and a percent-encoded copy on stdin are replaced'
   assert.equal(result.code, 0, result.stderr);
   assert.equal(result.stdout, 'jwt-ish [SECRET:API_TOKEN]\nq=[SECRET:API_TOKEN]\n');
 });
+
+void test('check: an encoded copy in a committed file is a leaked-value naming its form, never the text', async (t) => {
+  const header = Buffer.from(`svc:${TOKEN}`).toString('base64');
+  const ws = tempWorkspace({
+    'struere.json': '{}',
+    '.env.development': `API_TOKEN=${TOKEN}\nPORT=3000\n`,
+    'prompts/p.md': `Send Authorization: Basic ${header}\n`,
+    'prompts/ok.md': `Port ${Buffer.from('3000').toString('hex')} is fine.\n`,
+  });
+  t.after(() => ws.dispose());
+  const result = await runCli(['check', ws.dir, '--format', 'json'], LIMIT);
+  assert.equal(result.code, 1, result.stderr);
+  const { diagnostics } = JSON.parse(result.stdout) as {
+    diagnostics: { file: string; code: string; message: string }[];
+  };
+  const leaks = diagnostics.filter((d) => d.code === 'leaked-value');
+  assert.deepEqual(
+    leaks.map((d) => [d.file, d.message.split(':')[0]]),
+    [['prompts/p.md', 'This text is the base64 of API_TOKEN (.env.development line 1)']],
+  );
+  assert.ok(!result.stdout.includes(TOKEN) && !result.stdout.includes(header.slice(8)), 'no value, no encoded text');
+});
