@@ -27,8 +27,9 @@ export function redactText(text: string, dictionary: ValueDictionary): string {
 export type { Redactor };
 
 /**
- * A streaming redactor: `write` returns what is settled so far, holding back at most the longest value's
- * length of undecided text, so a value split across chunks is still replaced and memory stays bounded.
+ * A streaming redactor: `write` returns what is settled so far, holding back at most the longest pattern's
+ * length of undecided text (a value's hex or percent-encoding is two to three times the value), so a value split
+ * across chunks is still replaced and memory stays bounded.
  */
 export function createRedactor(dictionary: ValueDictionary): Redactor {
   return valueRedactor(dictionary, redactionMarker);
