@@ -15,9 +15,11 @@ import { isCredentialLike } from './credentials';
  * Which values get encoded forms: the credential-like ones, in every dictionary (`leaked-value`'s, and `redact`'s,
  * which also holds ordinary values of 6+ characters). A hex or base64 copy of `3000` or `production` is short and
  * made of common characters, so it turns up by chance in dumps and IDs; a credential's is long and random.
+ * Blanks aside: a passphrase with spaces (only `redact` holds one) is judged without them, so its form-encoded
+ * copy (`+` for each space) is replaced too, while prose (`Acme Corporation Ltd`) stays ordinary either way.
  */
 export function hasEncodedForms(value: string): boolean {
-  return isCredentialLike(value);
+  return isCredentialLike(value) || (/\s/.test(value) && isCredentialLike(value.replace(/\s+/g, '')));
 }
 
 export type EncodedForm = 'base64' | 'base64url' | 'percent-encoding' | 'string escape' | 'hex';

@@ -268,3 +268,18 @@ void test('percent-encoding: a character only some encoders keep (`~`) still get
     ['percent-encoding'],
   );
 });
+
+void test('redact: a passphrase with spaces is judged without them, so its form-encoded copy (+) is replaced', () => {
+  const passphrase = 'Tr0ub4dor 3xK9 q7Z!';
+  const prose = 'Acme Corporation Ltd 2024';
+  const dictionary = redactionDictionary([
+    envFileState('file:///p/.env.development', `PASSPHRASE="${passphrase}"\nCOMPANY="${prose}"\n`, 'development'),
+  ]);
+  const form = (value: string) => new URLSearchParams({ q: value }).toString().slice(2);
+  assert.equal(form(passphrase), 'Tr0ub4dor+3xK9+q7Z%21', 'control: the form-encoded copy differs from the value');
+  assert.equal(
+    redactText(`a=${form(passphrase)}&b=${form(prose)}&c=${prose}`, dictionary),
+    `a=[SECRET:PASSPHRASE]&b=${form(prose)}&c=[SECRET:COMPANY]`,
+    'the prose value itself is redacted (6+ characters), its encoded copy is not looked for',
+  );
+});
