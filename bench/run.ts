@@ -1,3 +1,4 @@
+import { benchEncodedForms } from './encodedForms.bench';
 import { benchGitignore } from './gitignore.bench';
 import { benchOffline } from './offline.bench';
 import { benchLeaks } from './leaks.bench';
@@ -20,6 +21,7 @@ async function main(): Promise<void> {
     ['sync-journal', benchSyncJournal],
     ['offline', benchOffline],
     ['leaks', benchLeaks],
+    ['encoded', benchEncodedForms],
     ['gitignore', benchGitignore],
   ];
   for (const [name, run] of suites) {

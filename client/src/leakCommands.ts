@@ -18,7 +18,10 @@ import { refusalMessage, textForUpdate, writeToProject } from './projectFiles';
  * and shows failures.
  */
 
-/** Copies the selection (or the whole file) with every env value of its project replaced by [SECRET:KEY]. */
+/**
+ * Copies the selection (or the whole file) with every env value of its project, and every encoded copy of a
+ * credential-like one (base64, percent-encoding, escapes, hex: redaction.ts), replaced by [SECRET:KEY].
+ */
 export async function copyRedacted(projects: ProjectRegistry): Promise<void> {
   const editor = vscode.window.activeTextEditor;
   if (!editor) return;

@@ -10,7 +10,14 @@ export class CodeUnitMatcher {
   readonly maxLength: number;
   /** Transitions out of the root, dense: most code units of a text leave the automaton at the root. */
   private readonly rootNext = new Int32Array(0x10000);
-  private readonly next: Map<number, number>[] = [new Map()];
+  /**
+   * Transitions out of the other nodes: the first child inline (code, node; -1 for none), further children in a map.
+   * Almost every node of a dictionary of long values (and their encoded forms) has one child, so most nodes cost
+   * two array slots instead of a Map of their own.
+   */
+  private readonly firstCode: number[] = [-1];
+  private readonly firstChild: number[] = [0];
+  private readonly moreChildren: (Map<number, number> | undefined)[] = [undefined];
   private readonly fail: number[] = [0];
   private readonly depths: number[] = [0];
   /** The pattern ending at the node, -1 for none. */
@@ -29,7 +36,7 @@ export class CodeUnitMatcher {
   step(state: number, code: number): number {
     for (let node = state; ; node = this.fail[node]!) {
       if (node === 0) return this.rootNext[code]!;
-      const target = this.next[node]!.get(code);
+      const target = this.childOf(node, code);
       if (target !== undefined) return target;
     }
   }
@@ -55,25 +62,42 @@ export class CodeUnitMatcher {
     return this.terminal[node]!;
   }
 
+  private childOf(node: number, code: number): number | undefined {
+    if (this.firstCode[node] === code) return this.firstChild[node];
+    return this.moreChildren[node]?.get(code);
+  }
+
   private insert(pattern: string, index: number): void {
     let node = 0;
     for (let i = 0; i < pattern.length; i++) {
       const code = pattern.charCodeAt(i);
-      let target = node === 0 ? this.rootNext[code] || undefined : this.next[node]!.get(code);
+      let target = node === 0 ? this.rootNext[code] || undefined : this.childOf(node, code);
       if (target === undefined) {
-        target = this.next.length;
-        this.next.push(new Map());
+        target = this.firstCode.length;
+        this.firstCode.push(-1);
+        this.firstChild.push(0);
+        this.moreChildren.push(undefined);
         this.fail.push(0);
         this.depths.push(this.depths[node]! + 1);
         this.terminal.push(-1);
         this.outputLink.push(-1);
         if (node === 0) this.rootNext[code] = target;
-        else this.next[node]!.set(code, target);
+        else if (this.firstCode[node] === -1) {
+          this.firstCode[node] = code;
+          this.firstChild[node] = target;
+        } else (this.moreChildren[node] ??= new Map()).set(code, target);
       }
       node = target;
     }
     // The same value twice: the first index names it.
     if (this.terminal[node] === -1) this.terminal[node] = index;
+  }
+
+  private linkChild(node: number, code: number, child: number, queue: number[]): void {
+    const fallback = this.step(this.fail[node]!, code);
+    this.fail[child] = fallback;
+    this.outputLink[child] = this.terminal[fallback] !== -1 ? fallback : this.outputLink[fallback]!;
+    queue.push(child);
   }
 
   /** Failure and output links, breadth first. */
@@ -85,12 +109,9 @@ export class CodeUnitMatcher {
     }
     for (let head = 0; head < queue.length; head++) {
       const node = queue[head]!;
-      for (const [code, child] of this.next[node]!) {
-        const fallback = this.step(this.fail[node]!, code);
-        this.fail[child] = fallback;
-        this.outputLink[child] = this.terminal[fallback] !== -1 ? fallback : this.outputLink[fallback]!;
-        queue.push(child);
-      }
+      if (this.firstCode[node] === -1) continue;
+      this.linkChild(node, this.firstCode[node]!, this.firstChild[node]!, queue);
+      for (const [code, child] of this.moreChildren[node] ?? []) this.linkChild(node, code, child, queue);
     }
   }
 }

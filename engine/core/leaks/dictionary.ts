@@ -1,6 +1,7 @@
 import AhoCorasick from 'modern-ahocorasick';
 import { isSpace } from '../base/text';
 import { isCredentialLike } from './credentials';
+import { encodedForms, hasEncodedForms, type EncodedForm } from './encodedForms';
 import { isTemplateEnvFile } from '../model/gitignore';
 import type { EnvFileState } from '../model/workspaceIndex';
 
@@ -8,6 +9,8 @@ import type { EnvFileState } from '../model/workspaceIndex';
  * The values of a project's env files as one Aho–Corasick dictionary, so a file is scanned once for all of
  * them however many there are. Templates (`.env.example`, …) feed no dictionary: their values are
  * placeholders, and a committed template holding a real value is itself what `leaked-value` looks for.
+ * Besides each value, the dictionary holds the encoded forms of the values `encodeWhen` picks (encodedForms.ts),
+ * so the one pass finds encoded copies too.
  */
 
 /** Where a value is defined: named in diagnostics instead of the value. */
@@ -24,14 +27,25 @@ export interface ValueHit {
   readonly start: number;
   readonly end: number;
   readonly value: string;
+  /** How the text encodes the value; absent when the text is the value itself. */
+  readonly form?: EncodedForm;
+}
+
+/** What a pattern of the dictionary stands for: a value, literally or in an encoded form. */
+export interface ValuePattern {
+  readonly value: string;
+  readonly form?: EncodedForm;
 }
 
 export class ValueDictionary {
   private compiled: AhoCorasick<string> | undefined;
+  private keyed: ReadonlyMap<string, string> | undefined;
 
   private constructor(
     /** value → every place it is defined, in env-file order. */
     readonly definitions: ReadonlyMap<string, readonly ValueDefinition[]>,
+    /** Every text the matcher looks for → the value it stands for: the values first, then their encoded forms. */
+    readonly patterns: ReadonlyMap<string, ValuePattern>,
     compiled: AhoCorasick<string> | undefined,
     /**
      * When every value is a whitespace-free run of at least this many characters, only such runs of a text can
@@ -44,19 +58,24 @@ export class ValueDictionary {
      */
     private readonly verdicts: readonly ReadonlyMap<string, boolean>[] = [],
     private readonly accept?: (value: string) => boolean,
+    private readonly encodeWhen?: (value: string) => boolean,
   ) {
     this.compiled = compiled;
   }
 
   static empty(): ValueDictionary {
-    return new ValueDictionary(new Map(), undefined, undefined);
+    return new ValueDictionary(new Map(), new Map(), undefined, undefined);
   }
 
-  /** The values of `envFiles` that `accept` keeps; reuses `previous`'s compiled matcher when the values are the same. */
+  /**
+   * The values of `envFiles` that `accept` keeps, with the encoded forms of those `encodeWhen` picks; reuses
+   * `previous`'s patterns and compiled matcher when the values are the same.
+   */
   static of(
     envFiles: Iterable<EnvFileState>,
     accept: (value: string) => boolean,
     previous?: ValueDictionary,
+    encodeWhen: (value: string) => boolean = hasEncodedForms,
   ): ValueDictionary {
     const definitions = new Map<string, ValueDefinition[]>();
     const verdicts: ReadonlyMap<string, boolean>[] = [];
@@ -71,15 +90,19 @@ export class ValueDictionary {
         list.push(definition.at);
       }
     }
-    const reuse = previous !== undefined && sameKeys(previous.definitions, definitions) ? previous.compiled : undefined;
-    // Whitespace-free runs can be searched alone only when no value holds whitespace (and then only runs as long
-    // as the shortest value); one value with a blank means the whole text is searched.
-    const values = [...definitions.keys()];
-    const minRun =
-      values.length > 0 && !values.some((value) => /\s/.test(value))
-        ? Math.min(...values.map((value) => value.length))
+    const reuse =
+      previous !== undefined && previous.encodeWhen === encodeWhen && sameKeys(previous.definitions, definitions)
+        ? previous
         : undefined;
-    return new ValueDictionary(definitions, reuse, minRun, verdicts, accept);
+    const patterns = reuse?.patterns ?? patternsOf(definitions.keys(), encodeWhen);
+    // Whitespace-free runs can be searched alone only when no pattern holds whitespace (and then only runs as long
+    // as the shortest pattern); one value with a blank means the whole text is searched.
+    const texts = [...patterns.keys()];
+    const minRun =
+      texts.length > 0 && !texts.some((text) => /\s/.test(text))
+        ? Math.min(...texts.map((text) => text.length))
+        : undefined;
+    return new ValueDictionary(definitions, patterns, reuse?.compiled, minRun, verdicts, accept, encodeWhen);
   }
 
   get size(): number {
@@ -107,8 +130,12 @@ export class ValueDictionary {
 
   private findIn(text: string, offset: number): ValueHit[] {
     const hits: ValueHit[] = [];
-    for (const match of this.matcher().iterate(text, { strategy: 'leftmost-longest' }))
-      hits.push({ start: offset + match.start, end: offset + match.end, value: match.pattern });
+    for (const match of this.matcher().iterate(text, { strategy: 'leftmost-longest' })) {
+      const pattern = this.patterns.get(match.pattern);
+      if (pattern === undefined) continue;
+      const at = { start: offset + match.start, end: offset + match.end, value: pattern.value };
+      hits.push(pattern.form === undefined ? at : { ...at, form: pattern.form });
+    }
     return hits;
   }
 
@@ -117,8 +144,16 @@ export class ValueDictionary {
     return this.definitions.get(value)?.[0]?.key;
   }
 
+  /** Every pattern → the key its redaction marker names (the value's first definition's). */
+  get patternKeys(): ReadonlyMap<string, string> {
+    this.keyed ??= new Map(
+      [...this.patterns].map(([text, pattern]) => [text, this.keyOf(pattern.value) ?? 'UNKNOWN'] as const),
+    );
+    return this.keyed;
+  }
+
   matcher(): AhoCorasick<string> {
-    this.compiled ??= new AhoCorasick([...this.definitions.keys()]);
+    this.compiled ??= new AhoCorasick([...this.patterns.keys()]);
     return this.compiled;
   }
 }
@@ -191,6 +226,22 @@ function knownVerdict(known: readonly ReadonlyMap<string, boolean>[], value: str
     if (verdict !== undefined) return verdict;
   }
   return undefined;
+}
+
+/**
+ * The values, then the encoded forms of those `encodeWhen` picks. A text that is already a pattern keeps what it
+ * stands for first: a value's literal over another value's encoded form, so a literal hit is never called encoded.
+ */
+function patternsOf(values: Iterable<string>, encodeWhen: (value: string) => boolean): Map<string, ValuePattern> {
+  const patterns = new Map<string, ValuePattern>();
+  const encoded: string[] = [];
+  for (const value of values) {
+    patterns.set(value, { value });
+    if (encodeWhen(value)) encoded.push(value);
+  }
+  for (const value of encoded)
+    for (const { text, form } of encodedForms(value)) if (!patterns.has(text)) patterns.set(text, { value, form });
+  return patterns;
 }
 
 function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknown>): boolean {

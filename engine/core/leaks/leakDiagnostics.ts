@@ -17,12 +17,13 @@ export function validateLeaks(uri: string, project: ProjectState, severity: Seve
     const definitions = project.leakValues.definitions.get(hit.value);
     // A value removed from the env files since the scan: the rescan is on its way, and it is no leak now.
     if (!definitions) continue;
+    // An encoded copy names its form, never the encoded text: the message says what decoding it would give back.
     const diagnostic = makeDiagnostic(
       'leaked-value',
       hit.range,
-      { definedAs: describeDefinitions(definitions) },
+      { definedAs: describeDefinitions(definitions), ...(hit.form ? { form: hit.form } : {}) },
       severity,
-      { key: definitions[0].key },
+      { key: definitions[0].key, ...(hit.form ? { form: hit.form } : {}) },
     );
     if (diagnostic) {
       diagnostics.push(diagnostic);

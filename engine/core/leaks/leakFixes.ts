@@ -14,13 +14,21 @@ import { LineIndex } from '../base/text';
 import { joinUri } from '../base/uris';
 import type { ProjectState } from '../model/workspaceIndex';
 import { contextAccessAt } from './contextScope';
+import type { EncodedForm } from './encodedForms';
 
 /**
  * The quick fix for `leaked-value`: the pasted value gives way to a reference to its key. In a prompt (Markdown,
  * text, or a longer string in code: a prompt template) the text becomes `{{secrets.KEY}}`; a string literal that
  * is exactly the value becomes `context.secrets.KEY` (tool code); in a committed env template the value is
  * blanked. The edit carries the document version it was computed for, and is offered only while the text
- * under the diagnostic still is one of the env values, so a stale diagnostic never edits other text.
+ * under the diagnostic still is one of the env values (or one of their encoded forms), so a stale diagnostic never
+ * edits other text.
+ *
+ * An encoded copy (base64, percent-encoding, hex) has no reference that compiles to it: `{{secrets.KEY}}` and
+ * `context.secrets.KEY` give the value itself, so replacing a Basic-auth header's base64 with one would change what
+ * the text says. Such a copy gets no edit (the message says why and what to do); only two fixes hold for it: a
+ * template's value is blanked whatever form it holds, and a string literal whose escapes decode to exactly the
+ * value (`"a\/b"` in tool code) is that value, so the reference replaces the whole literal.
  */
 export function leakedValueFix(
   project: ProjectState,
@@ -34,8 +42,9 @@ export function leakedValueFix(
   const lineIndex = new LineIndex(text);
   const start = lineIndex.offsetAt(diagnostic.range.start);
   const end = lineIndex.offsetAt(diagnostic.range.end);
-  if (!project.leakValues.definitions.has(text.slice(start, end))) return undefined;
-  const replacement = replacementFor(project, uri, text, start, end, key);
+  const pattern = project.leakValues.patterns.get(text.slice(start, end));
+  if (pattern === undefined) return undefined;
+  const replacement = replacementFor(project, uri, text, start, end, key, pattern.form);
   if (!replacement) return undefined;
   const edits: TextEdit[] = [
     { range: lineIndex.rangeOf(replacement.start, replacement.end), newText: replacement.newText },
@@ -90,6 +99,7 @@ function replacementFor(
   start: number,
   end: number,
   key: string,
+  form: EncodedForm | undefined,
 ): Replacement | undefined {
   const envFile = project.envFiles.get(uri);
   if (envFile) {
@@ -99,7 +109,11 @@ function replacementFor(
     return { start: entry.valueStart, end: entry.valueEnd, newText: '', title: `Blank the value of ${entry.key}` };
   }
   const quote = text.charAt(start - 1);
-  const isWholeLiteral = !PROMPT_EXTENSIONS.test(uri) && /["'`]/.test(quote) && text.charAt(end) === quote;
+  // Escapes are read the same in '…' and "…" (every escape our forms write is JavaScript's); in `…` a `${` would not be.
+  const quotes = form === undefined ? /["'`]/ : form === 'string escape' ? /["']/ : undefined;
+  if (quotes === undefined) return undefined;
+  const isWholeLiteral = !PROMPT_EXTENSIONS.test(uri) && quotes.test(quote) && text.charAt(end) === quote;
+  if (form !== undefined && !isWholeLiteral) return undefined;
   if (isWholeLiteral) {
     // Offered only where the reference compiles: the handler's context in scope, or added by this edit.
     const reference = contextReference(text, start);

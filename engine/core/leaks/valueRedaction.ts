@@ -119,9 +119,9 @@ export function redactWith(text: string, matcher: CodeUnitMatcher, markerOf: (pa
   return redactor.write(text) + redactor.end();
 }
 
-/** Values and where they are defined (a ValueDictionary): the key of a value's first definition names its marker. */
+/** Every text to cover (a value or an encoded form of one, as in a ValueDictionary) → the key its marker names. */
 export interface RedactionValues {
-  readonly definitions: ReadonlyMap<string, readonly { readonly key: string }[]>;
+  readonly patternKeys: ReadonlyMap<string, string>;
 }
 
 /** One matcher per set of values, built on first use. */
@@ -130,8 +130,8 @@ const compiled = new WeakMap<RedactionValues, { matcher: CodeUnitMatcher; keys: 
 function compiledOf(values: RedactionValues): { matcher: CodeUnitMatcher; keys: string[] } {
   let entry = compiled.get(values);
   if (entry === undefined) {
-    const matcher = new CodeUnitMatcher(values.definitions.keys());
-    const keys = matcher.patterns.map((value) => values.definitions.get(value)?.[0]?.key ?? 'UNKNOWN');
+    const matcher = new CodeUnitMatcher(values.patternKeys.keys());
+    const keys = matcher.patterns.map((text) => values.patternKeys.get(text) ?? 'UNKNOWN');
     compiled.set(values, (entry = { matcher, keys }));
   }
   return entry;
@@ -145,7 +145,7 @@ export function valueRedactor(values: RedactionValues, marker: (key: string) => 
 
 /** `text` with every value replaced by `marker(key)`. */
 export function redactValues(text: string, values: RedactionValues, marker: (key: string) => string): string {
-  if (values.definitions.size === 0) return text;
+  if (values.patternKeys.size === 0) return text;
   const { matcher, keys } = compiledOf(values);
   return redactWith(text, matcher, (pattern) => marker(keys[pattern]!));
 }

@@ -232,11 +232,13 @@ export const RULES = {
   'leaked-value': {
     severity: 'error',
     description:
-      'A credential-like value of one of the env files appears verbatim in a file git would commit (see README, Security).',
-    help: 'Replace the text with a reference to the key ({{secrets.KEY}} in a prompt, context.secrets.KEY in tool code; the quick fix does it), or blank it in .env.example; then rotate the secret if it was ever committed.',
+      'A credential-like value of one of the env files appears in a file git would commit, verbatim or encoded (base64, base64url, percent-encoding, string escape, hex; see README, Security).',
+    help: 'Replace the text with a reference to the key ({{secrets.KEY}} in a prompt, context.secrets.KEY in tool code; the quick fix does it), or blank it in .env.example; then rotate the secret if it was ever committed. An encoded copy has no reference that stands for it: build the encoding from the reference where the text is made (e.g. the Basic-auth header from context.secrets.KEY at run time).',
     blocksSync: false,
-    message: ({ definedAs }: { definedAs: string }) =>
-      `This text is the value of ${definedAs}: committed, the secret would be in the repository. Use a reference to the key instead.`,
+    message: ({ definedAs, form }: { definedAs: string; form?: string }) =>
+      form === undefined
+        ? `This text is the value of ${definedAs}: committed, the secret would be in the repository. Use a reference to the key instead.`
+        : `This text is the ${form} of ${definedAs}: committed, the secret would be in the repository, since decoding gives it back. A reference cannot replace an encoded copy: encode the value from the reference where this text is built.`,
   },
   'hardcoded-secret': {
     severity: 'error',
@@ -295,6 +297,8 @@ export function isDiagnosticCode(value: unknown): value is DiagnosticCode {
 export interface DiagnosticData {
   key?: string;
   environment?: string;
+  /** leaked-value: how the text encodes the value (encodedForms.ts); absent for the value itself. */
+  form?: string;
   /** hardcoded-secret: the key name the quick fix suggests. */
   suggestedKey?: string;
   /** agent-readable: the warning an agent's own rules can clear (the quick fix writes them). */
