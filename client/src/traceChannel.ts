@@ -48,12 +48,27 @@ function safeDecode(name: string): string {
   }
 }
 
-/** Replaces the values of the given env texts (the open env documents) by `[SECRET:KEY]`. */
+/**
+ * Replaces the values of the given env texts (the open env documents) by `[SECRET:KEY]`. The dictionary (values
+ * and their encoded forms) is built again only when an env text changed: a verbose trace writes a line per LSP
+ * message, and rebuilding it for each one costs more than the comparison of the texts.
+ */
 export function valueRedactor(envTexts: () => Iterable<{ uri: string; text: string }>): (text: string) => string {
+  let built: { files: readonly { uri: string; text: string }[]; dictionary: ReturnType<typeof redactionDictionary> };
   return (text) => {
-    const files = [...envTexts()].map((file) => envFileState(file.uri, file.text, undefined));
-    return files.length === 0 ? text : redactText(text, redactionDictionary(files));
+    const files = [...envTexts()];
+    if (files.length === 0) return text;
+    if (!built || !sameFiles(built.files, files))
+      built = {
+        files,
+        dictionary: redactionDictionary(files.map((file) => envFileState(file.uri, file.text, undefined))),
+      };
+    return redactText(text, built.dictionary);
   };
+}
+
+function sameFiles(a: readonly { uri: string; text: string }[], b: readonly { uri: string; text: string }[]): boolean {
+  return a.length === b.length && a.every((file, i) => file.uri === b[i]!.uri && file.text === b[i]!.text);
 }
 
 /** The channel methods that take text to show; everything else passes through unchanged. */

@@ -81,3 +81,15 @@ test('the redacting channel passes every text method through the redactor and ke
     ['trace', 'line', 'info', 'disposed'],
   );
 });
+
+test('the value redactor follows the env texts as they change (its dictionary is rebuilt only then)', () => {
+  const next = 'canary_trace_rotated_Qm4Lp9Xs';
+  let text = ENV_TEXT;
+  const redact = valueRedactor(() => [{ uri: ENV_URI, text }]);
+  assert.equal(redact(`a ${CANARY} b`), 'a [SECRET:API_TOKEN] b');
+  // Control: before the edit, the next value is nobody's and passes through.
+  assert.equal(redact(`a ${next} b`), `a ${next} b`);
+  text = `API_TOKEN=${next}\n`;
+  assert.equal(redact(`a ${next} b`), 'a [SECRET:API_TOKEN] b');
+  assert.equal(redact(`a ${CANARY} b`), `a ${CANARY} b`);
+});
