@@ -2,7 +2,6 @@ import * as path from 'node:path';
 import type { Range } from 'vscode-languageserver-types';
 import {
   countOf,
-  DEFAULT_SETTINGS,
   ENVIRONMENTS,
   formatBaseline,
   parseBaseline,
@@ -13,18 +12,15 @@ import {
 } from '../../engine/core';
 import {
   BaselineFileError,
-  openSecretsService,
   pathToUri,
   readBaselineFile,
   RefusedWriteError,
-  uriToPath,
-  WorkspaceHost,
   writeBaselineFile,
 } from '../../engine/host';
 import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
 import { baselineFingerprints } from './checkBaseline';
 import { resolveCheckTargets, type CheckTargets } from './checkTargets';
-import { collectDiagnostics, formatDiagnosticsText, type CliDiagnostic } from './diagnosticsReport';
+import { diagnoseLoaded, formatDiagnosticsText, loadWorkspace, type CliDiagnostic } from './diagnosticsReport';
 import { formatGithub } from './formats/github';
 import { ARRAY_PLACEHOLDER, jsonLines } from './formats/jsonLines';
 import { sarifLines } from './formats/sarif';
@@ -156,18 +152,12 @@ export async function diagnoseTargets(
   io: CliIo,
   limits?: RequestLimits,
 ): Promise<CheckedDiagnostics | undefined> {
-  const settings = { ...DEFAULT_SETTINGS, environment };
-  const host = new WorkspaceHost(settings);
-  for (const folder of targets.folders) await host.loadFolder(folder);
-  const projectRoots = host.index.allProjects().map((project) => uriToPath(project.rootUri));
+  const loaded = await loadWorkspace(targets.folders, environment);
+  const { host, service, projectRoots } = loaded;
   if (projectRoots.length === 0) return undefined;
-  // "Set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown.
-  const service = openSecretsService(host);
-  service.configure(settings);
-  await fillRemoteNames(service, api, io, targets.folders[0]!, limits);
-  // hardcoded-secret findings are computed in the background: all of them before the report.
-  await host.leakScanner.idle();
-  const diagnostics = collectDiagnostics(service, root).filter((d) => targets.includes(path.resolve(root, d.file)));
+  const diagnostics = (
+    await diagnoseLoaded(loaded, root, (filled) => fillRemoteNames(filled, api, io, targets.folders[0]!, limits))
+  ).filter((d) => targets.includes(path.resolve(root, d.file)));
   const envFiles = host.index.allProjects().flatMap((project) => [...project.envFiles.values()]);
   const secretRanges = (file: string) => service.secretRanges(pathToUri(file));
   return { diagnostics, projects: projectRoots.length, projectRoots, envFiles, secretRanges };

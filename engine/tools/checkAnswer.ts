@@ -1,6 +1,5 @@
 import * as path from 'node:path';
-import { DEFAULT_SETTINGS, ENVIRONMENTS, type Environment } from '../core';
-import { openSecretsService, uriToPath, WorkspaceHost } from '../host';
+import { ENVIRONMENTS, type Environment } from '../core';
 import {
   AGENT_INPUT_LIMITS,
   AgentToolRefusal,
@@ -11,7 +10,7 @@ import {
   type AgentAnswer,
   type FillRemoteNames,
 } from './agentTools';
-import { collectDiagnostics, formatDiagnosticsText } from './diagnosticsReport';
+import { diagnoseLoaded, formatDiagnosticsText, loadWorkspace } from './diagnosticsReport';
 
 /**
  * `secrets_check`: the diagnostics of `check` for files or folders inside `root` (absolute, links resolved) and
@@ -24,10 +23,8 @@ export async function checkAnswer(root: string, input: unknown, fillRemote: Fill
   const given = pathsArgument(args.paths);
   const real = await Promise.all(given.map((each) => insideRoot(root, each)));
 
-  const settings = { ...DEFAULT_SETTINGS, environment };
-  const host = new WorkspaceHost(settings);
-  await host.loadFolder(root);
-  const projectRoots = host.index.allProjects().map((project) => uriToPath(project.rootUri));
+  const loaded = await loadWorkspace([root], environment);
+  const { projectRoots } = loaded;
   // Inside one of the projects, or a folder holding one.
   const inAProject = (target: string) =>
     projectRoots.some((projectRoot) => isWithin(target, projectRoot) || isWithin(projectRoot, target));
@@ -36,13 +33,7 @@ export async function checkAnswer(root: string, input: unknown, fillRemote: Fill
     throw new AgentToolRefusal(
       `not in a Struere project of the workspace: ${stray.map((each) => relativePath(root, each)).join(', ')}`,
     );
-  // "Set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown.
-  const service = openSecretsService(host);
-  service.configure(settings);
-  await fillRemote(service);
-  // hardcoded-secret findings are computed in the background: all of them before the answer.
-  await host.leakScanner.idle();
-  const diagnostics = collectDiagnostics(service, root).filter((d) =>
+  const diagnostics = (await diagnoseLoaded(loaded, root, fillRemote)).filter((d) =>
     real.some((target) => isWithin(path.resolve(root, d.file), target)),
   );
   const text = formatDiagnosticsText(diagnostics, environment, projectRoots.length);

@@ -1,7 +1,7 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { countOf, escapeName, type Environment, type SecretsService } from '../core';
-import { uriToPath } from '../host';
+import { countOf, DEFAULT_SETTINGS, escapeName, type Environment, type SecretsService } from '../core';
+import { openSecretsService, uriToPath, WorkspaceHost } from '../host';
 
 /** One diagnostic as `check` and the agent tools report it: 1-based lines and columns, path relative to the folder checked. */
 export interface ReportedDiagnostic {
@@ -21,6 +21,41 @@ const SEVERITY_NAMES = {
   [DiagnosticSeverity.Information]: 'information',
   [DiagnosticSeverity.Hint]: 'hint',
 } as const;
+
+/** A workspace loaded for `check` or `secrets_check`: its host, its service and the folders of its projects. */
+export interface LoadedWorkspace {
+  readonly host: WorkspaceHost;
+  readonly service: SecretsService;
+  /** The folders of the projects found, absolute. */
+  readonly projectRoots: readonly string[];
+}
+
+/** Loads `folders` as one workspace with `environment` selected; nothing is sent anywhere. */
+export async function loadWorkspace(folders: readonly string[], environment: Environment): Promise<LoadedWorkspace> {
+  const settings = { ...DEFAULT_SETTINGS, environment };
+  const host = new WorkspaceHost(settings);
+  for (const folder of folders) await host.loadFolder(folder);
+  const service = openSecretsService(host);
+  service.configure(settings);
+  const projectRoots = host.index.allProjects().map((project) => uriToPath(project.rootUri));
+  return { host, service, projectRoots };
+}
+
+/**
+ * Every diagnostic of a loaded workspace, paths relative to `root`, once `fillRemote` has filled the remote lists
+ * ("set" means local ∪ remote, as in the editor: with a key the remote lists count, without one they are unknown)
+ * and the background secret scan has found every hard-coded credential. The front end decides before calling this
+ * whether the workspace may be checked at all: filling the remote lists sends requests.
+ */
+export async function diagnoseLoaded(
+  loaded: LoadedWorkspace,
+  root: string,
+  fillRemote: (service: SecretsService) => Promise<unknown>,
+): Promise<ReportedDiagnostic[]> {
+  await fillRemote(loaded.service);
+  await loaded.host.leakScanner.idle();
+  return collectDiagnostics(loaded.service, root);
+}
 
 /**
  * The key a diagnostic names (its data: the key, or the name a hard-coded credential's fix suggests), kept beside

@@ -15,11 +15,13 @@ export type { AgentAnswer, AgentToolName, FillRemoteNames, SecretRequest } from 
 export { checkAnswer } from './checkAnswer';
 export {
   collectDiagnostics,
+  diagnoseLoaded,
   formatDiagnosticsText,
   keyOfDiagnostic,
+  loadWorkspace,
   TEXT_DIAGNOSTICS_LIMIT,
 } from './diagnosticsReport';
-export type { ReportedDiagnostic } from './diagnosticsReport';
+export type { LoadedWorkspace, ReportedDiagnostic } from './diagnosticsReport';
 export { localSecretDefined, writeLocalSecret } from './localSecret';
 export type { LocalSecretOutcome } from './localSecret';
 export { planAnswer } from './planAnswer';
