@@ -1,3 +1,4 @@
+import type { Writable } from 'node:stream';
 import { AbstractMessageWriter, type Message, type MessageWriter } from 'vscode-languageserver/node';
 import { isSharedResult } from '../../engine/core';
 
@@ -11,9 +12,13 @@ const FLUSH_BYTES = 1 << 20;
  * Order is kept: every message goes through here.
  */
 export class BatchingMessageWriter extends AbstractMessageWriter implements MessageWriter {
-  /** Headers and bodies as strings: the stream encodes them once, into its own write, with no Buffer per message. */
-  private pending: string[] = [];
+  /**
+   * Headers and bodies as they come: strings (the stream encodes them once, into its own write, with no Buffer per
+   * message) and the cached encodings of shared results (see serialise), which go out as they are.
+   */
+  private pending: Piece[] = [];
   private pendingBytes = 0;
+  private pendingBuffers = false;
   private flushScheduled = false;
 
   constructor(private readonly output: NodeJS.WritableStream) {
@@ -24,10 +29,12 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
 
   write(message: Message): Promise<void> {
     try {
-      const body = serialise(message);
-      const bytes = Buffer.byteLength(body, 'utf8');
-      this.pending.push(`Content-Length: ${bytes}\r\n\r\n`, body);
+      const pieces = serialise(message);
+      let bytes = 0;
+      for (const piece of pieces) bytes += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
+      this.pending.push(`Content-Length: ${bytes}\r\n\r\n`, ...pieces);
       this.pendingBytes += bytes;
+      this.pendingBuffers ||= pieces.some((piece) => typeof piece !== 'string');
     } catch (error) {
       // A message that cannot be serialized (a cycle, a BigInt) is this message's failure, not the connection's.
       this.fireError(error, message);
@@ -48,34 +55,91 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
   private flush(): void {
     this.flushScheduled = false;
     if (this.pending.length === 0) return;
-    const chunks = this.pending;
+    const pieces = this.pending;
+    const buffers = this.pendingBuffers;
     this.pending = [];
     this.pendingBytes = 0;
-    this.output.write(chunks.join(''), 'utf8');
+    this.pendingBuffers = false;
+    if (!buffers) {
+      this.output.write(pieces.join(''), 'utf8');
+      return;
+    }
+    // A cached encoding is written as it is, never copied into a string or a larger buffer: in a process with a
+    // small young generation, each copy of a large list is a fresh large-object allocation, which cost more than
+    // the rest of a completion request. The strings between two buffers are joined, and the writes are corked so
+    // the stream hands them to the pipe in one writev.
+    const stream = this.output as NodeJS.WritableStream & Partial<Pick<Writable, 'cork' | 'uncork'>>;
+    stream.cork?.();
+    let from = 0;
+    for (let i = 0; i <= pieces.length; i++) {
+      const piece = pieces[i];
+      if (i < pieces.length && typeof piece === 'string') continue;
+      if (i > from) stream.write(pieces.slice(from, i).join(''), 'utf8');
+      if (piece !== undefined) stream.write(piece);
+      from = i + 1;
+    }
+    stream.uncork?.();
   }
 }
 
-/** JSON of shared result arrays, by identity: see serialise. */
-const sharedArrayJson = new WeakMap<readonly unknown[], string>();
+/** A part of a message's text: a string, or the UTF-8 of a shared result encoded earlier. */
+type Piece = string | Buffer;
+
+/** UTF-8 JSON of shared result arrays, by identity: see serialise. */
+const sharedArrayJson = new WeakMap<readonly unknown[], Buffer>();
+
+/** JSON of notification parameters encoded by `encodeParams`, by identity. */
+const encodedParams = new WeakMap<object, string>();
 
 /**
- * A message as JSON. A response whose result is a shared result array (`isSharedResult`: frozen to the last nested
- * object by the engine), or holds one as `items` (a completion list), reuses that array's JSON from the last time
- * the same array was sent: its JSON cannot change, and a client asks for the same list on every keystroke.
- * Anything else is serialised as it comes.
+ * Encodes a notification's parameters once, for a caller that needs the JSON itself (a fingerprint of what it
+ * sends): the writer then sends this text when the same object goes out as the parameters, instead of
+ * serialising it again. The object must not be changed afterwards; the caller hands it over.
  */
-function serialise(message: Message): string {
+export function encodeParams(params: object): string {
+  const json = JSON.stringify(params);
+  encodedParams.set(params, json);
+  return json;
+}
+
+/**
+ * A message as JSON pieces. A notification whose parameters were encoded by `encodeParams` uses that text. A
+ * response whose result is a shared result array (`isSharedResult`: frozen to the last nested object by the
+ * engine), or holds one as `items` (a completion list), reuses that array's encoding from the last time the same
+ * array was sent: its JSON cannot change, and a client asks for the same list on every keystroke. Anything else is
+ * serialised as it comes.
+ */
+function serialise(message: Message): Piece[] {
+  const notification = message as { jsonrpc?: unknown; method?: unknown; params?: unknown };
+  if (isPreEncodedNotification(notification)) {
+    const params = encodedParams.get(notification.params as object)!;
+    return [
+      `{"jsonrpc":${JSON.stringify(notification.jsonrpc)},"method":${JSON.stringify(notification.method)},"params":${params}}`,
+    ];
+  }
   const response = message as { jsonrpc?: unknown; id?: unknown; result?: unknown; error?: unknown };
-  if (!isPlainResponse(response)) return JSON.stringify(message);
+  if (!isPlainResponse(response)) return [JSON.stringify(message)];
   const { result } = response;
   const envelope = `{"jsonrpc":${JSON.stringify(response.jsonrpc)},"id":${JSON.stringify(response.id)},"result":`;
-  if (isSharedArray(result)) return `${envelope}${sharedJson(result)}}`;
+  if (isSharedArray(result)) return [envelope, sharedJson(result), '}'];
   if (typeof result !== 'object' || result === null || !isSharedArray((result as { items?: unknown }).items))
-    return JSON.stringify(message);
+    return [JSON.stringify(message)];
   const { items, ...rest } = result as { items: readonly unknown[] };
   const head = JSON.stringify(rest);
   const list = head === '{}' ? '{' : `${head.slice(0, -1)},`;
-  return `${envelope}${list}"items":${sharedJson(items)}}}`;
+  return [`${envelope}${list}"items":`, sharedJson(items), '}}'];
+}
+
+/** `{ jsonrpc, method, params }` with parameters from `encodeParams`: the one notification shape written by hand. */
+function isPreEncodedNotification(message: { jsonrpc?: unknown; method?: unknown; params?: unknown }): boolean {
+  return (
+    typeof message.jsonrpc === 'string' &&
+    typeof message.method === 'string' &&
+    typeof message.params === 'object' &&
+    message.params !== null &&
+    encodedParams.has(message.params) &&
+    Object.keys(message).length === 3
+  );
 }
 
 /** `{ jsonrpc, id, result }` and nothing else: the only shape serialise writes by hand. */
@@ -93,10 +157,10 @@ function isSharedArray(value: unknown): value is readonly unknown[] {
   return Array.isArray(value) && isSharedResult(value);
 }
 
-function sharedJson(array: readonly unknown[]): string {
+function sharedJson(array: readonly unknown[]): Buffer {
   let json = sharedArrayJson.get(array);
   if (json === undefined) {
-    json = JSON.stringify(array);
+    json = Buffer.from(JSON.stringify(array), 'utf8');
     sharedArrayJson.set(array, json);
   }
   return json;

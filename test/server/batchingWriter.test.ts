@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { StreamMessageReader, type Message } from 'vscode-languageserver/node';
 import { shareResult } from '../../engine/core';
-import { BatchingMessageWriter } from '../../server/src/batchingWriter';
+import { BatchingMessageWriter, encodeParams } from '../../server/src/batchingWriter';
 
 /**
  * The batching writer against vscode-jsonrpc's own reader: every message arrives whole and in order, whatever
@@ -91,6 +91,53 @@ test('a shared item list is serialised once and read back whole each time; an un
       .map((m) => (m as unknown as { result: { items: { label: string }[] } }).result.items.map((i) => i.label)),
     [['C'], ['C', 'D']],
   );
+  reader.dispose();
+  writer.dispose();
+});
+
+/**
+ * Notification parameters encoded by `encodeParams` (the scheduler's diagnostics pushes, fingerprinted from that
+ * text) go out as that text: serialised once in all, not again when written. Counted by the parameters' toJSON.
+ */
+test('encoded notification parameters are sent as encoded, without a second serialisation', async () => {
+  const pipe = new PassThrough();
+  const writer = new BatchingMessageWriter(pipe);
+  const reader = new StreamMessageReader(pipe);
+  const received: Message[] = [];
+  const all = new Promise<void>((resolve) =>
+    reader.listen((message) => {
+      if (received.push(message) === 3) resolve();
+    }),
+  );
+  let serialised = 0;
+  const params = (uri: string) => ({
+    toJSON: () => {
+      serialised++;
+      return { uri, diagnostics: [{ message: 'ü missing' }] };
+    },
+  });
+  const encoded = params('file:///a.md');
+  const json = encodeParams(encoded);
+  assert.equal(serialised, 1);
+  await writer.write({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: encoded } as Message);
+  assert.equal(serialised, 1, 'the encoded parameters were not serialised again');
+  // Control: parameters that were not encoded are serialised when written.
+  await writer.write({
+    jsonrpc: '2.0',
+    method: 'textDocument/publishDiagnostics',
+    params: params('file:///b.md'),
+  } as Message);
+  assert.equal(serialised, 2);
+  // A request holding encoded parameters is not the notification shape: serialised as it comes.
+  await writer.write({ jsonrpc: '2.0', id: 9, method: 'x', params: encoded } as Message);
+  assert.equal(serialised, 3);
+  await all;
+  assert.deepEqual(JSON.parse(json), { uri: 'file:///a.md', diagnostics: [{ message: 'ü missing' }] });
+  assert.deepEqual(
+    received.map((m) => (m as unknown as { params: { uri: string } }).params.uri),
+    ['file:///a.md', 'file:///b.md', 'file:///a.md'],
+  );
+  assert.deepEqual((received[0] as unknown as { params: unknown }).params, JSON.parse(json));
   reader.dispose();
   writer.dispose();
 });
