@@ -1,6 +1,7 @@
 import { benchGitignore } from './gitignore.bench';
 import { benchOffline } from './offline.bench';
 import { benchLeaks } from './leaks.bench';
+import { benchMcp } from './mcp.bench';
 import { benchParse } from './parse.bench';
 import { benchServer } from './server.bench';
 import { benchSync } from './sync.bench';
@@ -21,6 +22,7 @@ async function main(): Promise<void> {
     ['offline', benchOffline],
     ['leaks', benchLeaks],
     ['gitignore', benchGitignore],
+    ['mcp', benchMcp],
   ];
   for (const [name, run] of suites) {
     if (only.length > 0 && !only.includes(name)) continue;
