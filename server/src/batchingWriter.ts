@@ -4,6 +4,11 @@ import { isSharedResult } from '../../engine/core';
 
 /** Pending output is written at once beyond this, so a burst never holds more than about this much. */
 const FLUSH_BYTES = 1 << 20;
+/**
+ * The longest string a flush builds by joining pieces: 32 Ki UTF-16 units stay under V8's large-object size (128 KB)
+ * even for two-byte text, so a joined run is an ordinary young-generation string.
+ */
+const JOIN_CHARS = 1 << 15;
 
 /**
  * The protocol's output over a stream (stdout), written once per turn of the event loop. vscode-jsonrpc's own
@@ -18,7 +23,6 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
    */
   private pending: Piece[] = [];
   private pendingBytes = 0;
-  private pendingBuffers = false;
   private flushScheduled = false;
 
   constructor(private readonly output: NodeJS.WritableStream) {
@@ -34,7 +38,6 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
       for (const piece of pieces) bytes += typeof piece === 'string' ? Buffer.byteLength(piece, 'utf8') : piece.length;
       this.pending.push(`Content-Length: ${bytes}\r\n\r\n`, ...pieces);
       this.pendingBytes += bytes;
-      this.pendingBuffers ||= pieces.some((piece) => typeof piece !== 'string');
     } catch (error) {
       // A message that cannot be serialized (a cycle, a BigInt) is this message's failure, not the connection's.
       this.fireError(error, message);
@@ -56,28 +59,33 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
     this.flushScheduled = false;
     if (this.pending.length === 0) return;
     const pieces = this.pending;
-    const buffers = this.pendingBuffers;
     this.pending = [];
     this.pendingBytes = 0;
-    this.pendingBuffers = false;
-    if (!buffers) {
-      this.output.write(pieces.join(''), 'utf8');
-      return;
-    }
-    // A cached encoding is written as it is, never copied into a string or a larger buffer: in a process with a
-    // small young generation, each copy of a large list is a fresh large-object allocation, which cost more than
-    // the rest of a completion request. The strings between two buffers are joined, and the writes are corked so
-    // the stream hands them to the pipe in one writev.
+    // Strings are joined in runs of at most JOIN_CHARS, and a cached encoding is written as it is: no write is a
+    // new string or buffer of a large answer or of a whole burst. In a process with a small young generation each
+    // such copy is a large-object allocation, and on a VM that hands out fresh pages slowly one cost more than the
+    // rest of a completion request (a 310 KB list: ~3 ms). The writes are corked, so the stream hands them to the
+    // pipe in one writev.
     const stream = this.output as NodeJS.WritableStream & Partial<Pick<Writable, 'cork' | 'uncork'>>;
     stream.cork?.();
-    let from = 0;
-    for (let i = 0; i <= pieces.length; i++) {
-      const piece = pieces[i];
-      if (i < pieces.length && typeof piece === 'string') continue;
-      if (i > from) stream.write(pieces.slice(from, i).join(''), 'utf8');
-      if (piece !== undefined) stream.write(piece);
-      from = i + 1;
+    let run: string[] = [];
+    let runChars = 0;
+    const writeRun = () => {
+      if (run.length > 0) stream.write(run.length === 1 ? run[0]! : run.join(''), 'utf8');
+      run = [];
+      runChars = 0;
+    };
+    for (const piece of pieces) {
+      if (typeof piece !== 'string') {
+        writeRun();
+        stream.write(piece);
+        continue;
+      }
+      if (runChars + piece.length > JOIN_CHARS) writeRun();
+      run.push(piece);
+      runChars += piece.length;
     }
+    writeRun();
     stream.uncork?.();
   }
 }
