@@ -168,8 +168,28 @@ function isSharedArray(value: unknown): value is readonly unknown[] {
 function sharedJson(array: readonly unknown[]): Buffer {
   let json = sharedArrayJson.get(array);
   if (json === undefined) {
-    json = Buffer.from(JSON.stringify(array), 'utf8');
+    json = encodeArray(array);
     sharedArrayJson.set(array, json);
   }
   return json;
+}
+
+/** Elements per slice when encoding a large array: a slice's JSON stays well under the large-object size. */
+const ELEMENTS_PER_SLICE = 256;
+
+/**
+ * `Buffer.from(JSON.stringify(array))` without the whole text as one string: a 2,000-item list of a client without
+ * item defaults is ~310 KB, a large-object string (see flush) made for each new list (a cursor that moved). Slices
+ * are encoded one by one, their brackets replaced by the commas between them. Elements are plain result objects;
+ * a toJSON that read its key would see an index within the slice.
+ */
+function encodeArray(array: readonly unknown[]): Buffer {
+  if (array.length <= ELEMENTS_PER_SLICE) return Buffer.from(JSON.stringify(array), 'utf8');
+  const parts: Buffer[] = [];
+  for (let from = 0; from < array.length; from += ELEMENTS_PER_SLICE) {
+    const json = JSON.stringify(array.slice(from, from + ELEMENTS_PER_SLICE));
+    const last = from + ELEMENTS_PER_SLICE >= array.length;
+    parts.push(Buffer.from(`${from === 0 ? '[' : ','}${json.slice(1, -1)}${last ? ']' : ''}`, 'utf8'));
+  }
+  return Buffer.concat(parts);
 }

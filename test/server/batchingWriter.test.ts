@@ -141,3 +141,34 @@ test('encoded notification parameters are sent as encoded, without a second seri
   reader.dispose();
   writer.dispose();
 });
+
+/**
+ * A large shared list is encoded slice by slice (no string of the whole list); the text read back must be the
+ * list's own JSON at every length around a slice boundary, with elements that encode as null and multi-byte text.
+ */
+test('a large shared list reads back as its own JSON at every length around a slice boundary', async () => {
+  const lengths = [0, 1, 255, 256, 257, 511, 512, 513, 2000];
+  const pipe = new PassThrough();
+  const writer = new BatchingMessageWriter(pipe);
+  const reader = new StreamMessageReader(pipe);
+  const received: Message[] = [];
+  // A body that is not JSON is the reader's error: it fails the test instead of leaving it waiting.
+  const all = new Promise<void>((resolve, reject) => {
+    reader.onError((error) => reject(error));
+    reader.listen((message) => {
+      if (received.push(message) === lengths.length) resolve();
+    });
+  });
+  const lists = lengths.map((length) =>
+    Array.from({ length }, (_, i) => (i % 97 === 5 ? undefined : { label: `KEY_${i}_é`, kind: 21, n: i })),
+  );
+  for (const [id, list] of lists.entries())
+    await writer.write({ jsonrpc: '2.0', id, result: shareResult(list) } as unknown as Message);
+  await all;
+  for (const [id, list] of lists.entries())
+    assert.deepEqual((received[id] as unknown as { result: unknown }).result, JSON.parse(JSON.stringify(list)));
+  // Control: the longest list spans several slices and holds elements that encode as null.
+  assert.ok(lists.at(-1)!.length > 3 * 256 && lists.at(-1)!.includes(undefined));
+  reader.dispose();
+  writer.dispose();
+});
