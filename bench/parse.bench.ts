@@ -153,6 +153,8 @@ function benchLinearity(): void {
     const best: [number, number] = [Infinity, Infinity];
     for (let i = 0; i < 7; i++) {
       [runSmall, runLarge].forEach((run, side) => {
+        // As in measure: each side pays for its own garbage, not for what the run before it left.
+        collectGarbage();
         const t0 = performance.now();
         run();
         best[side] = Math.min(best[side]!, performance.now() - t0);
