@@ -41,44 +41,24 @@
  * (`K="C:\dir\"` yields `C:\dir\`), and a quote closed before more text (`K="a"b` is the unquoted `"a"b`).
  */
 
-/**
- * One entry as dotenv reads it. Eight stored fields; the spans that follow from them (`keyEnd`, `entryEnd`,
- * `exported`) are computed on access: a file of many thousand keys makes as many entries per parse, on every
- * keystroke in an open .env file, and three fewer fields per entry made parsing ~15% faster (less for the young
- * generation to copy; bench/parse.bench.ts).
- */
-export class EnvEntry {
-  constructor(
-    /** The key exactly as dotenv sees it (dotenv accepts [\w.-]+; validity vs the platform regex is checked elsewhere). */
-    readonly key: string,
-    /** Exactly the value dotenv.parse yields for this occurrence. */
-    readonly value: string,
-    /** 0-based line of the key (lines end at LF, CRLF or CR, as in LSP). */
-    readonly line: number,
-    /** UTF-16 offset of the key into the input text. */
-    readonly keyStart: number,
-    /** The raw value text including its quotes (empty span right after the separator when there is no value). */
-    readonly valueStart: number,
-    readonly valueEnd: number,
-    /** The first char of the entry (incl. `export `). */
-    readonly entryStart: number,
-    readonly quote: '"' | "'" | '`' | undefined,
-  ) {}
-
-  /** Just after the key: the key is the text's slice from keyStart. */
-  get keyEnd(): number {
-    return this.keyStart + this.key.length;
-  }
-
-  /** The end of the raw value (not the trailing comment): an entry spans entryStart to here. */
-  get entryEnd(): number {
-    return this.valueEnd;
-  }
-
-  /** Whether `export ` precedes the key: only then does the entry start before its key. */
-  get exported(): boolean {
-    return this.entryStart !== this.keyStart;
-  }
+export interface EnvEntry {
+  /** The key exactly as dotenv sees it (dotenv accepts [\w.-]+; validity vs the platform regex is checked elsewhere). */
+  key: string;
+  /** Exactly the value dotenv.parse yields for this occurrence. */
+  value: string;
+  /** 0-based line of the key (lines end at LF, CRLF or CR, as in LSP). */
+  line: number;
+  /** UTF-16 offsets into the input text. */
+  keyStart: number;
+  keyEnd: number;
+  /** The raw value text including its quotes (empty span right after the separator when there is no value). */
+  valueStart: number;
+  valueEnd: number;
+  /** From the first char of the entry (incl. `export `) to the end of the raw value (not the trailing comment). */
+  entryStart: number;
+  entryEnd: number;
+  quote: '"' | "'" | '`' | undefined;
+  exported: boolean;
 }
 
 export interface EnvSyntaxProblem {
@@ -339,14 +319,15 @@ function skipBlanks(text: string, pos: number): number {
  * `start`, so after a refusal the general path's queries from `start` still get right answers.
  */
 function scanPlainEntry(text: string, start: number, line: number, breaks: LineEnds): EnvEntry | undefined {
-  // An exported entry is one whose key starts after `start` (EnvEntry.exported).
   let keyStart = start;
+  let exported = false;
   if (text.charCodeAt(start) === 101 /* e */ && text.startsWith('export', start)) {
     const afterExport = skipBlanks(text, start + 6);
     if (afterExport > start + 6) {
       // Not a key after `export `: `export = v` and the like are the general path's.
       if (!isKeyChar(text.charCodeAt(afterExport))) return undefined;
       keyStart = afterExport;
+      exported = true;
     }
   }
   let keyEnd = keyStart + 1;
@@ -381,7 +362,19 @@ function scanPlainEntry(text: string, start: number, line: number, breaks: LineE
     valueEnd = trimEnd(text, valueStart, hash < lineEnd ? hash : lineEnd);
     value = text.slice(valueStart, valueEnd);
   }
-  return new EnvEntry(text.slice(keyStart, keyEnd), value, line, keyStart, valueStart, valueEnd, start, quote);
+  return {
+    key: text.slice(keyStart, keyEnd),
+    value,
+    line,
+    keyStart,
+    keyEnd,
+    valueStart,
+    valueEnd,
+    entryStart: start,
+    entryEnd: valueEnd,
+    quote,
+    exported,
+  };
 }
 
 export function parseEnv(text: string): ParsedEnv {
@@ -439,6 +432,7 @@ function scanEnv(text: string, plainEntries: boolean): ParsedEnv {
     // needs to backtrack further.
     let keyStart = -1;
     let keyEnd = -1;
+    let exported = false;
     let sepEnd = -1; // just after `=` or `:`
     let valueFrom = -1; // where the value group starts (after `=`, or after `:` and one blank)
     if (c === 101 /* e */ && text.startsWith('export', start) && isWs(text.charCodeAt(start + 6))) {
@@ -446,6 +440,7 @@ function scanEnv(text: string, plainEntries: boolean): ParsedEnv {
       const kc = text.charCodeAt(k);
       if (isKeyChar(kc)) {
         keyStart = k;
+        exported = true;
       } else if (kc === EQUALS) {
         // `export =v` is the key "export" (the `export\s+` branch found no key to prefix).
         keyStart = start;
@@ -531,10 +526,21 @@ function scanEnv(text: string, plainEntries: boolean): ParsedEnv {
       }
     }
 
+    const entryEnd = valueEnd;
     const keyLine = keyStart > startLineEnd ? line + countLineBreaks(text, startLineEnd, keyStart, hasCr) : line;
-    entries.push(
-      new EnvEntry(text.slice(keyStart, keyEnd), value, keyLine, keyStart, valueStart, valueEnd, start, quote),
-    );
+    entries.push({
+      key: text.slice(keyStart, keyEnd),
+      value,
+      line: keyLine,
+      keyStart,
+      keyEnd,
+      valueStart,
+      valueEnd,
+      entryStart: start,
+      entryEnd,
+      quote,
+      exported,
+    });
     if (unterminatedAt !== -1) {
       const quoteLine =
         unterminatedAt > startLineEnd ? line + countLineBreaks(text, startLineEnd, unterminatedAt, hasCr) : line;
