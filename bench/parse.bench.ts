@@ -182,9 +182,9 @@ function benchLinearity(): void {
     for (let i = 0; i < text.length; i += 8) found += text.lastIndexOf('y', i);
     return found;
   };
-  // Large enough that the 1 ms of slack cannot pass it as linear: at unit/32 and unit/8 (1.3 and 20.9 ms) a
-  // loaded run did, and the goal failed for the control's sake.
-  const [smallSoup, largeSoup] = ['x'.repeat(unit / 16), 'x'.repeat(unit / 4)];
+  // Large enough that neither the 1 ms of slack nor a slow small side passes it as linear: at unit/32 and unit/8
+  // (1.3 / 20.9 ms) and at unit/16 and unit/4 (7.7 / 77.9 ms) loaded runs did, failing the goal for its sake.
+  const [smallSoup, largeSoup] = ['x'.repeat(unit / 8), 'x'.repeat(unit / 2)];
   const [quadraticSmall, quadraticLarge] = bestOf7(
     () => quadratic(smallSoup),
     () => quadratic(largeSoup),
