@@ -153,6 +153,8 @@ function benchLinearity(): void {
     const best: [number, number] = [Infinity, Infinity];
     for (let i = 0; i < 7; i++) {
       [runSmall, runLarge].forEach((run, side) => {
+        // As in measure: each side pays for its own garbage, not for what the run before it left.
+        collectGarbage();
         const t0 = performance.now();
         run();
         best[side] = Math.min(best[side]!, performance.now() - t0);
@@ -180,7 +182,9 @@ function benchLinearity(): void {
     for (let i = 0; i < text.length; i += 8) found += text.lastIndexOf('y', i);
     return found;
   };
-  const [smallSoup, largeSoup] = ['x'.repeat(unit / 32), 'x'.repeat(unit / 8)];
+  // Large enough that neither the 1 ms of slack nor a slow small side passes it as linear: at unit/32 and unit/8
+  // (1.3 / 20.9 ms) and at unit/16 and unit/4 (7.7 / 77.9 ms) loaded runs did, failing the goal for its sake.
+  const [smallSoup, largeSoup] = ['x'.repeat(unit / 8), 'x'.repeat(unit / 2)];
   const [quadraticSmall, quadraticLarge] = bestOf7(
     () => quadratic(smallSoup),
     () => quadratic(largeSoup),

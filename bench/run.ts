@@ -2,6 +2,7 @@ import { benchEncodedForms } from './encodedForms.bench';
 import { benchGitignore } from './gitignore.bench';
 import { benchOffline } from './offline.bench';
 import { benchLeaks } from './leaks.bench';
+import { benchMcp } from './mcp.bench';
 import { benchParse } from './parse.bench';
 import { benchServer } from './server.bench';
 import { benchSync } from './sync.bench';
@@ -23,6 +24,7 @@ async function main(): Promise<void> {
     ['leaks', benchLeaks],
     ['encoded', benchEncodedForms],
     ['gitignore', benchGitignore],
+    ['mcp', benchMcp],
   ];
   for (const [name, run] of suites) {
     if (only.length > 0 && !only.includes(name)) continue;

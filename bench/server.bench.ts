@@ -19,6 +19,13 @@ const KEYS = 2_000;
 /** Env values that look like credentials: leak detection has a real dictionary to search every file with. */
 const CREDENTIAL_KEYS = 50;
 const FLIP_COLUMN = 'Escalate {{secrets.'.length;
+/**
+ * The test client's copy of every byte received (its leak checks) is off, as in any editor: kept, it reached
+ * hundreds of megabytes by the last phase and its collections landed in the timed round trips (completion p95 of
+ * a client without item defaults 16–21 ms with it, against 7–8 ms median either way). BENCH_RECORD_RECEIVED=1
+ * turns it back on to compare.
+ */
+const RECORD_RECEIVED = process.env.BENCH_RECORD_RECEIVED === '1';
 
 interface ScaleResult {
   readonly files: number;
@@ -59,8 +66,16 @@ async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResul
     const referenceMs = Math.min(...[0, 1, 2].map(() => readAndScan(promptPaths)));
     console.log(`\n-- ${files} files: reference (read + scan all files in one process, best of 3): ${ms(referenceMs)}`);
     const coldReferenceMs = coldReadAndScan(promptPaths);
-    console.log(`   the same read + scan once in a fresh process (code not yet optimised): ${ms(coldReferenceMs)}`);
-    const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 300_000, itemDefaults: true, nodeArgs });
+    console.log(
+      `   the same read + scan once in a fresh process (code not yet optimised, median of 3): ${ms(coldReferenceMs)}`,
+    );
+    const client = await LspTestClient.start({
+      folders: [dir],
+      waitLimitMs: 300_000,
+      itemDefaults: true,
+      nodeArgs,
+      recordReceived: RECORD_RECEIVED,
+    });
     try {
       await client.waitFor(() => client.diagnostics.size >= files, 'all diagnostics');
       const indexMs = client.lastPublishAt - client.initializedAt;
@@ -111,9 +126,10 @@ function readAndScan(promptPaths: readonly string[]): number {
 }
 
 /**
- * For the note, not a goal: the reference's work done once in a new process (bench/coldScan.ts), timed inside it
- * after its modules loaded. The goals divide by the warm in-process reference above; this shows how much of the
- * gap is code that V8 has not optimised yet, which a server meets on every start.
+ * The reference's work done once in a new process (bench/coldScan.ts), timed inside it after its modules loaded:
+ * the same work with the code still cold, as a server meets it on every start. The init goal divides by this
+ * (issue 23); the warm ratio stays in the table. Median of three fresh processes, so one slice of load from other
+ * processes does not move the goal's divisor.
  */
 function coldReadAndScan(promptPaths: readonly string[]): number {
   // Outside the workspace: the server must not index the list.
@@ -121,7 +137,7 @@ function coldReadAndScan(promptPaths: readonly string[]): number {
   const list = path.join(listDir, 'prompt-paths.txt');
   writeFileSync(list, promptPaths.join('\n'));
   try {
-    return runColdScan(list);
+    return median([0, 1, 2].map(() => runColdScan(list)));
   } finally {
     rmSync(listDir, { recursive: true, force: true });
   }
@@ -159,7 +175,12 @@ async function measureCompletion(client: LspTestClient, promptPath: string): Pro
 
 /** A client that does not announce completion item defaults (Neovim 0.7, Helix): each item carries its edit. */
 async function plainClientCompletion(dir: string, promptPath: string): Promise<number> {
-  const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 300_000, itemDefaults: false });
+  const client = await LspTestClient.start({
+    folders: [dir],
+    waitLimitMs: 300_000,
+    itemDefaults: false,
+    recordReceived: RECORD_RECEIVED,
+  });
   try {
     const samples = await measureCompletion(client, promptPath);
     console.log(`   client without item defaults: completion median ${ms(median(samples), 2)}`);
@@ -237,8 +258,11 @@ function scaleGoals(results: readonly ScaleResult[]): string[] {
   const lines: string[] = [];
   const k = (files: number) => `${files / 1000}k`;
   for (const r of results) {
-    const ratioGoal = r.files <= 1_000 ? 4 : 2;
-    lines.push(goalLine(`init→all diagnostics ÷ reference, ${k(r.files)}`, r.indexMs / r.referenceMs, '×', ratioGoal));
+    // Issue 23 restated the goal against the cold reference: the server meets its code unoptimised on every start.
+    const ratioGoal = r.files <= 1_000 ? 3 : 2;
+    lines.push(
+      goalLine(`init→all diagnostics ÷ cold reference, ${k(r.files)}`, r.indexMs / r.coldReferenceMs, '×', ratioGoal),
+    );
     const rssGoal = r.files === 10_000 ? 100 : r.files === 50_000 ? 250 : undefined;
     if (rssGoal) lines.push(goalLine(`server RSS, plain launch, ${k(r.files)}`, r.rssMb, 'MB', rssGoal));
     lines.push(goalLine(`completion p95 (item defaults), ${k(r.files)}`, r.completionP95, 'ms', 3));

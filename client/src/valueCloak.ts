@@ -72,7 +72,7 @@ const COMMENTED_ASSIGNMENT = /^[ \t]*#+[ \t]*(?:export[ \t]+)?[A-Za-z_][\w.-]*[ 
 function commentedAssignments(text: string, parsed: ParsedEnv): CloakRange[] {
   if (!text.includes('#')) return [];
   // Lines inside an entry's span (a multiline quoted value) are value, not comments.
-  const spans = parsed.entries.map((entry) => ({ start: entry.entryStart, end: entry.entryEnd }));
+  const spans = parsed.entries.map((entry) => ({ start: entry.entryStart, end: entry.valueEnd }));
   const ranges: CloakRange[] = [];
   let span = 0;
   COMMENTED_ASSIGNMENT.lastIndex = 0;

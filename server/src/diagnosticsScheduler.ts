@@ -8,6 +8,7 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import type { SecretsService } from '../../engine/core';
+import { encodeParams } from './batchingWriter';
 import type { Guard } from './guard';
 
 /**
@@ -95,14 +96,19 @@ export class DiagnosticsScheduler {
     if (diagnostics.length === 0) {
       if (previous === undefined) return;
       this.published.delete(uri);
-    } else {
-      // A file's first push is not fingerprinted: at startup that would cost every file a second serialisation to
-      // save nothing, and the first repeat (remote names arriving) changes every missing-secret message anyway.
-      const sent = previous === undefined ? NOT_FINGERPRINTED : fingerprint(diagnostics);
-      if (sent === previous) return;
-      this.published.set(uri, sent);
+      void this.connection.sendDiagnostics({ uri, diagnostics });
+      return;
     }
-    void this.connection.sendDiagnostics({ uri, diagnostics });
+    // Encoded once: the writer sends this text, and a repeat's fingerprint is taken from it, where each used to
+    // serialise the diagnostics on its own. A file's first push is not fingerprinted: at startup that would cost
+    // every file a pass over its text to save nothing, and the first repeat (remote names arriving) changes every
+    // missing-secret message anyway.
+    const params = { uri, diagnostics };
+    const json = encodeParams(params);
+    const sent = previous === undefined ? NOT_FINGERPRINTED : fingerprintOf(json);
+    if (sent === previous) return;
+    this.published.set(uri, sent);
+    void this.connection.sendDiagnostics(params);
   }
 }
 
@@ -115,7 +121,11 @@ const NOT_FINGERPRINTED = '';
  * changed list is taken for the old one near 2^-64, while a file's fingerprint stays a short string.
  */
 function fingerprint(diagnostics: readonly Diagnostic[]): string {
-  const text = JSON.stringify(diagnostics);
+  return fingerprintOf(JSON.stringify(diagnostics));
+}
+
+/** The fingerprint of a JSON text (see fingerprint). */
+function fingerprintOf(text: string): string {
   let fnv = 0x811c9dc5;
   let mul = 0x2545f491;
   for (let i = 0; i < text.length; i++) {

@@ -3,7 +3,7 @@ import { PassThrough } from 'node:stream';
 import { test } from 'node:test';
 import { StreamMessageReader, type Message } from 'vscode-languageserver/node';
 import { shareResult } from '../../engine/core';
-import { BatchingMessageWriter } from '../../server/src/batchingWriter';
+import { BatchingMessageWriter, encodeParams } from '../../server/src/batchingWriter';
 
 /**
  * The batching writer against vscode-jsonrpc's own reader: every message arrives whole and in order, whatever
@@ -91,6 +91,84 @@ test('a shared item list is serialised once and read back whole each time; an un
       .map((m) => (m as unknown as { result: { items: { label: string }[] } }).result.items.map((i) => i.label)),
     [['C'], ['C', 'D']],
   );
+  reader.dispose();
+  writer.dispose();
+});
+
+/**
+ * Notification parameters encoded by `encodeParams` (the scheduler's diagnostics pushes, fingerprinted from that
+ * text) go out as that text: serialised once in all, not again when written. Counted by the parameters' toJSON.
+ */
+test('encoded notification parameters are sent as encoded, without a second serialisation', async () => {
+  const pipe = new PassThrough();
+  const writer = new BatchingMessageWriter(pipe);
+  const reader = new StreamMessageReader(pipe);
+  const received: Message[] = [];
+  const all = new Promise<void>((resolve) =>
+    reader.listen((message) => {
+      if (received.push(message) === 3) resolve();
+    }),
+  );
+  let serialised = 0;
+  const params = (uri: string) => ({
+    toJSON: () => {
+      serialised++;
+      return { uri, diagnostics: [{ message: 'ü missing' }] };
+    },
+  });
+  const encoded = params('file:///a.md');
+  const json = encodeParams(encoded);
+  assert.equal(serialised, 1);
+  await writer.write({ jsonrpc: '2.0', method: 'textDocument/publishDiagnostics', params: encoded } as Message);
+  assert.equal(serialised, 1, 'the encoded parameters were not serialised again');
+  // Control: parameters that were not encoded are serialised when written.
+  await writer.write({
+    jsonrpc: '2.0',
+    method: 'textDocument/publishDiagnostics',
+    params: params('file:///b.md'),
+  } as Message);
+  assert.equal(serialised, 2);
+  // A request holding encoded parameters is not the notification shape: serialised as it comes.
+  await writer.write({ jsonrpc: '2.0', id: 9, method: 'x', params: encoded } as Message);
+  assert.equal(serialised, 3);
+  await all;
+  assert.deepEqual(JSON.parse(json), { uri: 'file:///a.md', diagnostics: [{ message: 'ü missing' }] });
+  assert.deepEqual(
+    received.map((m) => (m as unknown as { params: { uri: string } }).params.uri),
+    ['file:///a.md', 'file:///b.md', 'file:///a.md'],
+  );
+  assert.deepEqual((received[0] as unknown as { params: unknown }).params, JSON.parse(json));
+  reader.dispose();
+  writer.dispose();
+});
+
+/**
+ * A large shared list is encoded slice by slice (no string of the whole list); the text read back must be the
+ * list's own JSON at every length around a slice boundary, with elements that encode as null and multi-byte text.
+ */
+test('a large shared list reads back as its own JSON at every length around a slice boundary', async () => {
+  const lengths = [0, 1, 255, 256, 257, 511, 512, 513, 2000];
+  const pipe = new PassThrough();
+  const writer = new BatchingMessageWriter(pipe);
+  const reader = new StreamMessageReader(pipe);
+  const received: Message[] = [];
+  // A body that is not JSON is the reader's error: it fails the test instead of leaving it waiting.
+  const all = new Promise<void>((resolve, reject) => {
+    reader.onError((error) => reject(error));
+    reader.listen((message) => {
+      if (received.push(message) === lengths.length) resolve();
+    });
+  });
+  const lists = lengths.map((length) =>
+    Array.from({ length }, (_, i) => (i % 97 === 5 ? undefined : { label: `KEY_${i}_é`, kind: 21, n: i })),
+  );
+  for (const [id, list] of lists.entries())
+    await writer.write({ jsonrpc: '2.0', id, result: shareResult(list) } as unknown as Message);
+  await all;
+  for (const [id, list] of lists.entries())
+    assert.deepEqual((received[id] as unknown as { result: unknown }).result, JSON.parse(JSON.stringify(list)));
+  // Control: the longest list spans several slices and holds elements that encode as null.
+  assert.ok(lists.at(-1)!.length > 3 * 256 && lists.at(-1)!.includes(undefined));
   reader.dispose();
   writer.dispose();
 });

@@ -264,7 +264,7 @@ function removeEarlierDefinition(
   const edits = earlier.map((entry) => {
     // The whole entry, multiline values included, with its line break.
     const startLine = index.positionAt(entry.entryStart).line;
-    const endLine = index.positionAt(entry.entryEnd).line;
+    const endLine = index.positionAt(entry.valueEnd).line;
     return {
       range: { start: { line: startLine, character: 0 }, end: { line: endLine + 1, character: 0 } },
       newText: '',

@@ -141,7 +141,7 @@ function* templateLines(file: EnvFileState, values: readonly string[]): Generato
   const entryAt = new Map<number, { key: string; lastLine: number }>();
   for (const entry of file.parsed.entries) {
     const line = index.positionAt(entry.entryStart).line;
-    entryAt.set(line, { key: entry.key, lastLine: index.positionAt(entry.entryEnd).line });
+    entryAt.set(line, { key: entry.key, lastLine: index.positionAt(entry.valueEnd).line });
   }
   const emitted = new Set<string>();
   for (let line = 0; line < index.lineCount; line++) {

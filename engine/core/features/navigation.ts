@@ -6,6 +6,7 @@ import {
   type Range,
 } from 'vscode-languageserver-types';
 import { rangeContains } from '../base/text';
+import { keyEndOf } from '../model/envParser';
 import type { AgentFileState, EnvFileState, IndexedReference, ProjectState } from '../model/workspaceIndex';
 
 /** A key under the cursor, in an .env file (a definition) or in a prompt or tool (a reference). */
@@ -19,7 +20,7 @@ export function keyAt(project: ProjectState, uri: string, position: Position): K
   const envFile = project.envFiles.get(uri);
   if (envFile) {
     for (const entry of envFile.parsed.entries) {
-      const range = envFile.lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
+      const range = envFile.lineIndex.rangeOf(entry.keyStart, keyEndOf(entry));
       if (rangeContains(range, position)) return { key: entry.key, range, valid: true };
     }
     return undefined;
@@ -39,7 +40,7 @@ export function definitionsOf(project: ProjectState, key: string): Location[] {
 export function definitionsIn(file: EnvFileState, key: string): Location[] {
   return file.parsed.entries
     .filter((entry) => entry.key === key)
-    .map((entry) => ({ uri: file.uri, range: file.lineIndex.rangeOf(entry.keyStart, entry.keyEnd) }));
+    .map((entry) => ({ uri: file.uri, range: file.lineIndex.rangeOf(entry.keyStart, keyEndOf(entry)) }));
 }
 
 /** Every reference to `key` in the project's prompts and tools. */

@@ -1,5 +1,6 @@
 import { SymbolKind, type DocumentSymbol, type SymbolInformation } from 'vscode-languageserver-types';
 import { isValidKey } from '../model/environments';
+import { isExported, keyEndOf } from '../model/envParser';
 import { describeInvalidName } from '../model/invalidName';
 import type { EnvFileState, WorkspaceIndex } from '../model/workspaceIndex';
 
@@ -9,9 +10,9 @@ export function documentSymbols(file: EnvFileState): DocumentSymbol[] {
     // An invalid key may be a pasted value: described, never quoted (invalidName.ts).
     name: isValidKey(entry.key) ? entry.key : `(${describeInvalidName(entry.key)})`,
     kind: SymbolKind.Constant,
-    detail: entry.exported ? 'export' : '',
-    range: file.lineIndex.rangeOf(entry.entryStart, entry.entryEnd),
-    selectionRange: file.lineIndex.rangeOf(entry.keyStart, entry.keyEnd),
+    detail: isExported(entry) ? 'export' : '',
+    range: file.lineIndex.rangeOf(entry.entryStart, entry.valueEnd),
+    selectionRange: file.lineIndex.rangeOf(entry.keyStart, keyEndOf(entry)),
   }));
 }
 

@@ -1,5 +1,5 @@
 import type { Position, Range } from 'vscode-languageserver-types';
-import { DROPPED_KEYS, parseEnv, type EnvEntry, type ParsedEnv } from './envParser';
+import { DROPPED_KEYS, keyEndOf, parseEnv, type EnvEntry, type ParsedEnv } from './envParser';
 import { ENV_FILE_NAMES, type Environment, type WritableEnvironment } from './environments';
 import { rescanEditedLines, type LineEdit } from './lineEdits';
 import { scanReferences, type SecretReference } from './references';
@@ -334,10 +334,10 @@ class KeyLocation implements EnvKeyLocation {
   }
 
   private rangesOf(): { key: Range; entry: Range } {
-    const { keyStart, keyEnd, entryStart, entryEnd } = this.entry;
+    const { keyStart, entryStart, valueEnd } = this.entry;
     this.ranges ??= {
-      key: this.lineIndex.rangeOf(keyStart, keyEnd),
-      entry: this.lineIndex.rangeOf(entryStart, entryEnd),
+      key: this.lineIndex.rangeOf(keyStart, keyEndOf(this.entry)),
+      entry: this.lineIndex.rangeOf(entryStart, valueEnd),
     };
     return this.ranges;
   }

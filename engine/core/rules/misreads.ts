@@ -37,8 +37,15 @@ const EXPANSION = /\$\{[A-Za-z_][A-Za-z0-9_]*(?:[:?+=-][^}\r\n]*)?\}/;
 
 export function findMisreads(text: string, parsed: ParsedEnv): Misread[] {
   const misreads: Misread[] = [];
-  // Most values hold neither `#`, `${` nor a backslash: each check looks for its trigger character in the value's
-  // span before it slices anything.
+  // Most values hold neither `#`, `${` nor a backslash: each check looks for its trigger in the value's span before
+  // it slices anything, through a cursor per trigger (entries come in text order), so the file is searched once
+  // per trigger in all.
+  const dollar = new NextOccurrence(text, '${');
+  const escapedQuote = {
+    '"': new NextOccurrence(text, '\\"'),
+    "'": new NextOccurrence(text, "\\'"),
+    '`': new NextOccurrence(text, '\\`'),
+  };
   for (const entry of parsed.entries) {
     const { valueStart, valueEnd, quote } = entry;
     if (quote === undefined) {
@@ -47,19 +54,44 @@ export function findMisreads(text: string, parsed: ParsedEnv): Misread[] {
       const shownEnd = hashCutEnd(text, entry);
       if (shownEnd !== undefined)
         misreads.push({ key: entry.key, kind: 'hash-cut', start: valueStart, end: shownEnd, entry });
-      if (hasExpansion(text, valueStart, valueEnd)) misreads.push(onValue(entry, 'unexpanded'));
+      if (hasExpansion(text, dollar.from(valueStart), valueEnd)) misreads.push(onValue(entry, 'unexpanded'));
       continue;
     }
-    if (quote === '"' && hasExpansion(text, valueStart + 1, valueEnd - 1)) misreads.push(onValue(entry, 'unexpanded'));
-    const escaped = text.indexOf(`\\${quote}`, valueStart + 1);
+    if (quote === '"' && hasExpansion(text, dollar.from(valueStart + 1), valueEnd - 1))
+      misreads.push(onValue(entry, 'unexpanded'));
+    const escaped = escapedQuote[quote].from(valueStart + 1);
     if (escaped !== -1 && escaped + 2 < valueEnd) misreads.push(onValue(entry, 'escaped-quote'));
   }
   return misreads;
 }
 
-function hasExpansion(text: string, start: number, end: number): boolean {
-  const dollar = text.indexOf('${', start);
+/** Whether the text from the first `${` at or after the value's start (`dollar`, -1 for none) to `end` expands. */
+function hasExpansion(text: string, dollar: number, end: number): boolean {
   return dollar !== -1 && dollar < end && EXPANSION.test(text.slice(dollar, end));
+}
+
+/**
+ * `text.indexOf(needle, pos)`, remembering the last answer: while the positions asked for do not decrease, an
+ * answer at or after the new position is still the first one there, so each stretch of text is searched once. An
+ * indexOf per entry instead searched to the end of the file for every entry whose value lacked the needle, which
+ * made validating an env file of a few thousand keys quadratic (most of an .env edit's time at 2,000 keys).
+ */
+class NextOccurrence {
+  /** `found` is the first occurrence at or after `asked` (-1: none); nothing asked yet, so the first call searches. */
+  private asked = Number.POSITIVE_INFINITY;
+  private found = -1;
+
+  constructor(
+    private readonly text: string,
+    private readonly needle: string,
+  ) {}
+
+  from(pos: number): number {
+    // `found === -1`: none at or after `asked`, so none at or after a later position either.
+    if (pos < this.asked || (this.found !== -1 && this.found < pos)) this.found = this.text.indexOf(this.needle, pos);
+    this.asked = pos;
+    return this.found;
+  }
 }
 
 function isQuote(c: number): boolean {

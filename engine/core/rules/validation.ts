@@ -2,7 +2,7 @@ import type { Diagnostic, Range } from 'vscode-languageserver-types';
 import { isCredentialLike } from '../leaks/credentials';
 import { makeDiagnostic, type RuleArgs, type SeverityOverrides } from './diagnosticRules';
 import { findMisreads, nonAsciiKeyOf } from './misreads';
-import { DROPPED_KEYS, type EnvEntry } from '../model/envParser';
+import { DROPPED_KEYS, keyEndOf, type EnvEntry } from '../model/envParser';
 import type { LineIndex } from '../base/text';
 import { isValidKey, type Environment } from '../model/environments';
 import { describeRemote, presenceIn, setOrMaybeSetTest } from '../model/presence';
@@ -128,7 +128,7 @@ function keyProblem<C extends 'invalid-key' | 'dropped-key' | 'duplicate-key'>(
   args: RuleArgs<C>,
   settings: ValidationSettings,
 ): Diagnostic | undefined {
-  const range = lineIndex.rangeOf(entry.keyStart, entry.keyEnd);
+  const range = lineIndex.rangeOf(entry.keyStart, keyEndOf(entry));
   // An invalid key carries no data: it may be a pasted value (the rename fix finds it by its range).
   return makeDiagnostic(code, range, args, settings.severity, code === 'invalid-key' ? undefined : { key: entry.key });
 }

@@ -2,7 +2,14 @@ import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dotenv from 'dotenv';
 import fc from 'fast-check';
-import { parseEnv, parseEnvGeneralPath, toValueMap, type ParsedEnv } from '../../../engine/core/model/envParser';
+import {
+  isExported,
+  keyEndOf,
+  parseEnv,
+  parseEnvGeneralPath,
+  toValueMap,
+  type ParsedEnv,
+} from '../../../engine/core/model/envParser';
 
 // ---------------------------------------------------------------------------------------------------------
 // Generators: .env-like files from a grammar of realistic lines, plus token soup and arbitrary strings.
@@ -197,24 +204,25 @@ function assertWellFormed(text: string, parsed: ParsedEnv): void {
   const n = text.length;
   let previousEnd = 0;
   for (const e of parsed.entries) {
+    const keyEnd = keyEndOf(e);
     assert.ok(previousEnd <= e.entryStart, 'entries are ordered and do not overlap');
     assert.ok(
-      e.entryStart <= e.keyStart && e.keyStart < e.keyEnd && e.keyEnd < e.valueStart + 1,
+      e.entryStart <= e.keyStart && e.keyStart < keyEnd && keyEnd < e.valueStart + 1,
       'entry starts at or before its key',
     );
     assert.ok(
-      e.keyEnd <= e.valueStart && e.valueStart <= e.valueEnd && e.valueEnd === e.entryEnd && e.entryEnd <= n,
+      keyEnd <= e.valueStart && e.valueStart <= e.valueEnd && e.valueEnd <= n,
       'spans in order, inside the text',
     );
-    assert.equal(text.slice(e.keyStart, e.keyEnd), e.key);
+    assert.equal(text.slice(e.keyStart, keyEnd), e.key);
     assert.equal(e.line, lineOf(text, e.keyStart));
     if (e.quote !== undefined) {
       assert.ok(e.valueEnd - e.valueStart >= 2);
       assert.equal(text[e.valueStart], e.quote);
       assert.equal(text[e.valueEnd - 1], e.quote);
     }
-    if (e.exported) assert.ok(text.startsWith('export', e.entryStart));
-    previousEnd = e.entryEnd;
+    if (isExported(e)) assert.ok(text.startsWith('export', e.entryStart));
+    previousEnd = e.valueEnd;
   }
   let previousStart = 0;
   for (const p of parsed.problems) {
@@ -239,7 +247,7 @@ function assertLinesAccountedFor(text: string, parsed: ParsedEnv): void {
     const match = breaks.exec(text);
     const end = match ? match.index : text.length;
     const content = text.slice(start, end).trim();
-    const covered = parsed.entries.some((e) => e.entryStart <= end && e.entryEnd >= start);
+    const covered = parsed.entries.some((e) => e.entryStart <= end && e.valueEnd >= start);
     const reported = malformed.filter((p) => p.start >= start && p.end <= end);
     if (covered || content === '' || content.startsWith('#')) {
       assert.equal(reported.length, 0, `line ${JSON.stringify(text.slice(start, end))} is not malformed`);

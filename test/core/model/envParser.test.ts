@@ -1,7 +1,14 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
 import dotenv from 'dotenv';
-import { parseEnv, toValueMap, type EnvEntry, type ParsedEnv } from '../../../engine/core/model/envParser';
+import {
+  isExported,
+  keyEndOf,
+  parseEnv,
+  toValueMap,
+  type EnvEntry,
+  type ParsedEnv,
+} from '../../../engine/core/model/envParser';
 import { LINEARITY_CASES } from '../../../bench/parseCases';
 
 /** What an entry looks like in the text: the spans sliced out, so fixtures read like the file. */
@@ -10,11 +17,11 @@ function view(text: string, entry: EnvEntry) {
     key: entry.key,
     value: entry.value,
     line: entry.line,
-    keyText: text.slice(entry.keyStart, entry.keyEnd),
+    keyText: text.slice(entry.keyStart, keyEndOf(entry)),
     valueText: text.slice(entry.valueStart, entry.valueEnd),
-    entryText: text.slice(entry.entryStart, entry.entryEnd),
+    entryText: text.slice(entry.entryStart, entry.valueEnd),
     quote: entry.quote,
-    exported: entry.exported,
+    exported: isExported(entry),
   };
 }
 
@@ -98,8 +105,7 @@ void test('empty values: empty span right after the separator', () => {
   for (const entry of parsed.entries) {
     assert.equal(entry.value, '');
     assert.equal(entry.valueStart, entry.valueEnd);
-    assert.equal(entry.valueStart, entry.keyEnd + 1, `${entry.key}: span starts after "="`);
-    assert.equal(entry.entryEnd, entry.valueEnd);
+    assert.equal(entry.valueStart, keyEndOf(entry) + 1, `${entry.key}: span starts after "="`);
   }
   assert.deepEqual(
     parsed.entries.map((e) => e.key),
@@ -117,7 +123,7 @@ void test('comments: whole-line, trailing with and without a space, `#` inside q
   const text = '# heading\n  #indented\nA=b#c\nB=b # c\nC="b # c" # d\nD=\'#\'\n';
   const parsed = parse(text);
   assert.deepEqual(
-    parsed.entries.map((e) => [e.key, e.value, text.slice(e.entryStart, e.entryEnd)]),
+    parsed.entries.map((e) => [e.key, e.value, text.slice(e.entryStart, e.valueEnd)]),
     [
       ['A', 'b', 'A=b'],
       ['B', 'b', 'B=b'],
@@ -359,7 +365,7 @@ void test('dotenv quirks: blanks (line breaks included) around separators, `KEY:
 
   const exportNewline = parse('export\nFOO=1');
   assert.deepEqual(
-    exportNewline.entries.map((e) => [e.key, e.exported, e.line]),
+    exportNewline.entries.map((e) => [e.key, isExported(e), e.line]),
     [['FOO', true, 1]],
   );
 });

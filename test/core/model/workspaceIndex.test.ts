@@ -3,7 +3,7 @@ import { test } from 'node:test';
 import { isIgnoredByGit } from '../../../engine/core/model/gitignore';
 import { sanitizeSettings, DEFAULT_SETTINGS } from '../../../engine/core/model/settings';
 import { scanReferences } from '../../../engine/core/model/references';
-import { parseEnv } from '../../../engine/core/model/envParser';
+import { keyEndOf, parseEnv } from '../../../engine/core/model/envParser';
 import { LineIndex } from '../../../engine/core/base/text';
 import { envFileState, WorkspaceIndex } from '../../../engine/core/model/workspaceIndex';
 
@@ -116,8 +116,8 @@ test('an env key location works its ranges out when read, and they are the range
   const oracle = parseEnv(text).entries.map((entry) => ({
     key: entry.key,
     line: entry.line,
-    keyRange: lines.rangeOf(entry.keyStart, entry.keyEnd),
-    entryRange: lines.rangeOf(entry.entryStart, entry.entryEnd),
+    keyRange: lines.rangeOf(entry.keyStart, keyEndOf(entry)),
+    entryRange: lines.rangeOf(entry.entryStart, entry.valueEnd),
   }));
   const located = [...file.keys.values()].map(({ key, line, keyRange, entryRange }) => ({
     key,

@@ -196,3 +196,47 @@ test('a non-ASCII key: the malformed-line message says which character dotenv re
   assert.equal(nonAsciiKeyOf('some words'), undefined);
   assert.equal(nonAsciiKeyOf('KEY=välue'), undefined, 'a non-ASCII value is fine');
 });
+
+/**
+ * Each check searches for its trigger (`${`, a backslash before a quote) with a cursor that moves forward through
+ * the file. Its answers for a whole file must be those for each line alone: a cursor that skipped an occurrence, or
+ * took one from a later line, reports a different set. The lines mix every trigger, in and out of values, and the
+ * triggers lie both before and far after the entries that lack them.
+ */
+test('misreads of a whole file are those of each of its lines alone', () => {
+  const shapes = [
+    (i: number) => `K${i}=plain-${i}`,
+    (i: number) => `K${i}="quoted-${i}"`,
+    (i: number) => `K${i}="has \${HOME}/x"`,
+    (i: number) => `K${i}=\${PATH:-/bin}`,
+    (i: number) => `K${i}='single \${NOT}'`,
+    (i: number) => `K${i}="a\\"b"`,
+    (i: number) => `K${i}='a\\'b'`,
+    (i: number) => `K${i}=\`a\\\`b\``,
+    (i: number) => `K${i}=abc#glued`,
+    (i: number) => `# a comment with \${X} and \\" in it ${i}`,
+    (i: number) => `K${i}="ends here" # \\" and \${Y} after the value`,
+  ];
+  let seed = 7;
+  const lines: string[] = [];
+  for (let i = 0; i < 400; i++) {
+    seed = (Math.imul(seed, 1103515245) + 12345) >>> 0;
+    lines.push(shapes[seed % shapes.length]!(i));
+  }
+  const text = lines.join('\n') + '\n';
+  const whole = findMisreads(text, parseEnv(text)).map((m) => `${m.key}:${m.kind}:${m.start}:${m.end}`);
+  const perLine: string[] = [];
+  let offset = 0;
+  for (const line of lines) {
+    for (const m of findMisreads(line, parseEnv(line)))
+      perLine.push(`${m.key}:${m.kind}:${m.start + offset}:${m.end + offset}`);
+    offset += line.length + 1;
+  }
+  assert.deepEqual(whole, perLine);
+  // Control: every kind occurs, so a check that found nothing anywhere would have failed above.
+  for (const kind of ['hash-cut', 'unexpanded', 'escaped-quote'])
+    assert.ok(
+      whole.some((m) => m.includes(`:${kind}:`)),
+      kind,
+    );
+});
