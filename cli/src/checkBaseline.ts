@@ -9,7 +9,7 @@ import {
   type SecretSpan,
 } from '../../engine/core';
 import { readTextFile, sha256Hex } from '../../engine/host';
-import { keyOfDiagnostic, type CliDiagnostic } from './diagnosticsReport';
+import { keyOfDiagnostic, type ReportedDiagnostic as CliDiagnostic } from '../../engine/tools';
 
 /**
  * `check`'s findings as the baseline knows them (engine/core/baseline/baseline.ts): each file with findings is read

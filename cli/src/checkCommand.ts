@@ -20,7 +20,12 @@ import {
 import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
 import { baselineFingerprints } from './checkBaseline';
 import { resolveCheckTargets, type CheckTargets } from './checkTargets';
-import { diagnoseLoaded, formatDiagnosticsText, loadWorkspace, type CliDiagnostic } from './diagnosticsReport';
+import {
+  diagnoseLoaded,
+  formatDiagnosticsText,
+  loadWorkspace,
+  type ReportedDiagnostic as CliDiagnostic,
+} from '../../engine/tools';
 import { formatGithub } from './formats/github';
 import { ARRAY_PLACEHOLDER, jsonLines } from './formats/jsonLines';
 import { sarifLines } from './formats/sarif';

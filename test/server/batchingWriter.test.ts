@@ -6,14 +6,32 @@ import { shareResult } from '../../engine/core';
 import { BatchingMessageWriter, encodeParams } from '../../server/src/batchingWriter';
 
 /**
- * The batching writer against vscode-jsonrpc's own reader: every message arrives whole and in order, whatever
- * its characters (Content-Length counts UTF-8 bytes, not UTF-16 units) and however large the batch.
+ * A writer and vscode-jsonrpc's own reader on one pipe; `all` settles once `count` messages arrived (a body that
+ * is not JSON is the reader's error: it fails the test instead of leaving it waiting).
  */
-test('messages written in one burst are read back whole, in order, multi-byte text included', async () => {
+function loopback(count: number) {
   const pipe = new PassThrough();
   const writer = new BatchingMessageWriter(pipe);
   const reader = new StreamMessageReader(pipe);
   const received: Message[] = [];
+  const all = new Promise<void>((resolve, reject) => {
+    reader.onError((error) => reject(error));
+    reader.listen((message) => {
+      if (received.push(message) === count) resolve();
+    });
+  });
+  const dispose = () => {
+    reader.dispose();
+    writer.dispose();
+  };
+  return { writer, received, all, dispose };
+}
+
+/**
+ * The batching writer against vscode-jsonrpc's own reader: every message arrives whole and in order, whatever
+ * its characters (Content-Length counts UTF-8 bytes, not UTF-16 units) and however large the batch.
+ */
+test('messages written in one burst are read back whole, in order, multi-byte text included', async () => {
   const sent: Message[] = [
     { jsonrpc: '2.0', method: 'a', params: { text: 'é and ü' } } as Message,
     { jsonrpc: '2.0', method: 'b', params: { text: '😀 \u2028 line separator' } } as Message,
@@ -21,19 +39,13 @@ test('messages written in one burst are read back whole, in order, multi-byte te
     { jsonrpc: '2.0', method: 'big', params: { text: 'ñ'.repeat(1_500_000) } } as Message,
     { jsonrpc: '2.0', method: 'c', params: { text: 'plain' } } as Message,
   ];
-  const all = new Promise<void>((resolve) =>
-    reader.listen((message) => {
-      received.push(message);
-      if (received.length === sent.length) resolve();
-    }),
-  );
+  const { writer, received, all, dispose } = loopback(sent.length);
   for (const message of sent) await writer.write(message);
   await all;
   assert.deepEqual(received, sent);
   // Control: a byte count in UTF-16 units would have cut the first message short and failed above.
   assert.notEqual(Buffer.byteLength('é and ü'), 'é and ü'.length);
-  reader.dispose();
-  writer.dispose();
+  dispose();
 });
 
 /**
@@ -41,15 +53,7 @@ test('messages written in one burst are read back whole, in order, multi-byte te
  * same array is sent again; anything else is serialised every time. Counted by the items' toJSON.
  */
 test('a shared item list is serialised once and read back whole each time; an unshared one every time', async () => {
-  const pipe = new PassThrough();
-  const writer = new BatchingMessageWriter(pipe);
-  const reader = new StreamMessageReader(pipe);
-  const received: Message[] = [];
-  const all = new Promise<void>((resolve) =>
-    reader.listen((message) => {
-      if (received.push(message) === 8) resolve();
-    }),
-  );
+  const { writer, received, all, dispose } = loopback(8);
   let serialised = 0;
   const item = (label: string) => ({
     label,
@@ -91,8 +95,7 @@ test('a shared item list is serialised once and read back whole each time; an un
       .map((m) => (m as unknown as { result: { items: { label: string }[] } }).result.items.map((i) => i.label)),
     [['C'], ['C', 'D']],
   );
-  reader.dispose();
-  writer.dispose();
+  dispose();
 });
 
 /**
@@ -100,15 +103,7 @@ test('a shared item list is serialised once and read back whole each time; an un
  * text) go out as that text: serialised once in all, not again when written. Counted by the parameters' toJSON.
  */
 test('encoded notification parameters are sent as encoded, without a second serialisation', async () => {
-  const pipe = new PassThrough();
-  const writer = new BatchingMessageWriter(pipe);
-  const reader = new StreamMessageReader(pipe);
-  const received: Message[] = [];
-  const all = new Promise<void>((resolve) =>
-    reader.listen((message) => {
-      if (received.push(message) === 3) resolve();
-    }),
-  );
+  const { writer, received, all, dispose } = loopback(3);
   let serialised = 0;
   const params = (uri: string) => ({
     toJSON: () => {
@@ -138,8 +133,7 @@ test('encoded notification parameters are sent as encoded, without a second seri
     ['file:///a.md', 'file:///b.md', 'file:///a.md'],
   );
   assert.deepEqual((received[0] as unknown as { params: unknown }).params, JSON.parse(json));
-  reader.dispose();
-  writer.dispose();
+  dispose();
 });
 
 /**
@@ -148,17 +142,7 @@ test('encoded notification parameters are sent as encoded, without a second seri
  */
 test('a large shared list reads back as its own JSON at every length around a slice boundary', async () => {
   const lengths = [0, 1, 255, 256, 257, 511, 512, 513, 2000];
-  const pipe = new PassThrough();
-  const writer = new BatchingMessageWriter(pipe);
-  const reader = new StreamMessageReader(pipe);
-  const received: Message[] = [];
-  // A body that is not JSON is the reader's error: it fails the test instead of leaving it waiting.
-  const all = new Promise<void>((resolve, reject) => {
-    reader.onError((error) => reject(error));
-    reader.listen((message) => {
-      if (received.push(message) === lengths.length) resolve();
-    });
-  });
+  const { writer, received, all, dispose } = loopback(lengths.length);
   const lists = lengths.map((length) =>
     Array.from({ length }, (_, i) => (i % 97 === 5 ? undefined : { label: `KEY_${i}_é`, kind: 21, n: i })),
   );
@@ -169,6 +153,5 @@ test('a large shared list reads back as its own JSON at every length around a sl
     assert.deepEqual((received[id] as unknown as { result: unknown }).result, JSON.parse(JSON.stringify(list)));
   // Control: the longest list spans several slices and holds elements that encode as null.
   assert.ok(lists.at(-1)!.length > 3 * 256 && lists.at(-1)!.includes(undefined));
-  reader.dispose();
-  writer.dispose();
+  dispose();
 });

@@ -1,4 +1,4 @@
-import type { CliDiagnostic } from '../diagnosticsReport';
+import type { ReportedDiagnostic as CliDiagnostic } from '../../../engine/tools';
 
 /**
  * GitHub Actions workflow commands (`::error file=…,line=…::message`), which the runner turns into annotations

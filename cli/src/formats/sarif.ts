@@ -1,6 +1,6 @@
 import { DIAGNOSTIC_CODES, ruleDocumentation, type SeverityName } from '../../../engine/core';
 import { version } from '../../../package.json';
-import type { CliDiagnostic } from '../diagnosticsReport';
+import type { ReportedDiagnostic as CliDiagnostic } from '../../../engine/tools';
 import { ARRAY_PLACEHOLDER, jsonLines } from './jsonLines';
 
 /**
