@@ -2,7 +2,7 @@ import { createHash } from 'node:crypto';
 import * as path from 'node:path';
 import { BaselineFormatError, parseBaseline, type BaselineEntry } from '../core';
 import { readTextFile } from './readText';
-import { RefusedWriteError, writeProjectFile } from './safeWrite';
+import { RefusedWriteError, relativeWithin, writeProjectFile } from './safeWrite';
 
 /**
  * The baseline file on disk (engine/core/baseline/baseline.ts has its format): read bounded, written through the
@@ -64,7 +64,7 @@ export function sha256Hex(text: string): string {
   return createHash('sha256').update(text, 'utf8').digest('hex');
 }
 
+/** Strictly below `folder` (the folder itself is not a file to write). */
 function isInside(folder: string, target: string): boolean {
-  const relative = path.relative(folder, target);
-  return relative !== '' && !relative.startsWith(`..${path.sep}`) && relative !== '..' && !path.isAbsolute(relative);
+  return Boolean(relativeWithin(folder, target));
 }

@@ -13,6 +13,7 @@ export {
   PrivateStateError,
   readForUpdate,
   RefusedWriteError,
+  relativeWithin,
   writePrivateStateFile,
   writeProjectFile,
 } from './safeWrite';

@@ -119,13 +119,22 @@ export async function writeProjectFile(projectRoot: string, filePath: string, te
   await syncFolder(folder);
 }
 
+/**
+ * `target` relative to `folder` when it is `folder` ('') or below it, else undefined; paths as given (resolve links
+ * first where they matter). A child named `..cache` is inside: only `..` as a whole segment leaves the folder.
+ */
+export function relativeWithin(folder: string, target: string): string | undefined {
+  const relative = path.relative(path.resolve(folder), path.resolve(target));
+  const outside = relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative);
+  return outside ? undefined : relative;
+}
+
 /** Lstat's every component below the root; throws RefusedWriteError on anything but a regular file or nothing. */
 function inspect(projectRoot: string, filePath: string): WriteTarget {
   const root = path.resolve(projectRoot);
   const target = path.resolve(filePath);
-  const relative = path.relative(root, target);
-  if (relative === '' || relative === '..' || relative.startsWith(`..${path.sep}`) || path.isAbsolute(relative))
-    throw new RefusedWriteError(filePath, 'it is not inside the project');
+  const relative = relativeWithin(root, target);
+  if (!relative) throw new RefusedWriteError(filePath, 'it is not inside the project');
   try {
     if (!statSync(root).isDirectory()) throw new RefusedWriteError(filePath, 'the project folder is not a folder');
   } catch (error) {

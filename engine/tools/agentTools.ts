@@ -8,6 +8,7 @@ import {
   type RemoteNamesByEnvironment,
   type SecretsService,
 } from '../core';
+import { relativeWithin } from '../host';
 
 /**
  * What the AI agent tools share, whichever front end serves them (`struere-secrets mcp`, the editor's language
@@ -87,9 +88,9 @@ export async function insideRoot(root: string, given: string): Promise<string> {
   return real;
 }
 
+/** `target` is `folder` or below it. */
 export function isWithin(target: string, folder: string): boolean {
-  const relative = path.relative(folder, target);
-  return relative === '' || (!relative.startsWith('..') && !path.isAbsolute(relative));
+  return relativeWithin(folder, target) !== undefined;
 }
 
 /** `target` relative to `root`, '/'-separated; '.' for `root` itself. */
