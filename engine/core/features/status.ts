@@ -114,7 +114,9 @@ export function formatStatusText(
       String(row.referencedBy),
     ]),
   ];
-  const widths = table[0]!.map((_, column) => Math.max(...table.map((cells) => cells[column]!.length)));
+  const widths = table[0]!.map((_, column) =>
+    table.reduce((width, cells) => Math.max(width, cells[column]!.length), 0),
+  );
   for (const cells of table) {
     lines.push(
       cells

@@ -97,11 +97,7 @@ export class ValueDictionary {
     const patterns = reuse?.patterns ?? patternsOf(definitions.keys(), encodeWhen);
     // Whitespace-free runs can be searched alone only when no pattern holds whitespace (and then only runs as long
     // as the shortest pattern); one value with a blank means the whole text is searched.
-    const texts = [...patterns.keys()];
-    const minRun =
-      texts.length > 0 && !texts.some((text) => /\s/.test(text))
-        ? Math.min(...texts.map((text) => text.length))
-        : undefined;
+    const minRun = shortestWithoutBlanks(patterns.keys());
     return new ValueDictionary(definitions, patterns, reuse?.compiled, minRun, verdicts, accept, encodeWhen);
   }
 
@@ -253,4 +249,18 @@ function sameKeys(a: ReadonlyMap<string, unknown>, b: ReadonlyMap<string, unknow
 /** The dictionary `leaked-value` matches against: credential-like values only (see credentials.ts). */
 export function leakDictionary(envFiles: Iterable<EnvFileState>, previous?: ValueDictionary): ValueDictionary {
   return ValueDictionary.of(envFiles, isCredentialLike, previous);
+}
+
+/**
+ * The length of the shortest pattern, or undefined when there is none or one holds a blank. A loop, not
+ * `Math.min(...lengths)`: a large env file with encoded forms gives hundreds of thousands of patterns, past the
+ * argument limit.
+ */
+function shortestWithoutBlanks(texts: Iterable<string>): number | undefined {
+  let shortest: number | undefined;
+  for (const text of texts) {
+    if (/\s/.test(text)) return undefined;
+    if (shortest === undefined || text.length < shortest) shortest = text.length;
+  }
+  return shortest;
 }

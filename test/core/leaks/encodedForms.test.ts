@@ -1,4 +1,5 @@
 import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
 import { test } from 'node:test';
 import fc from 'fast-check';
 import type { Diagnostic } from 'vscode-languageserver-types';
@@ -281,5 +282,21 @@ void test('redact: a passphrase with spaces is judged without them, so its form-
     redactText(`a=${form(passphrase)}&b=${form(prose)}&c=${prose}`, dictionary),
     `a=[SECRET:PASSPHRASE]&b=${form(prose)}&c=[SECRET:COMPANY]`,
     'the prose value itself is redacted (6+ characters), its encoded copy is not looked for',
+  );
+});
+
+void test('a large env file with encoded forms builds its dictionary (no argument-limit crash) and finds a value', () => {
+  // 60,000 random 24-character tokens: over 400,000 patterns with their encoded forms (a 1.9 MB file, within the
+  // 5 MB limit). Spreading every pattern's length into Math.min threw "Maximum call stack size exceeded" here.
+  const random = (i: number) => createHash('sha256').update(String(i)).digest('base64url').slice(0, 24);
+  const text = Array.from({ length: 60_000 }, (_, i) => `K${i}=${random(i)}`).join('\n');
+  const dictionary = leakDictionary([envFileState('file:///p/.env.development', text, 'development')]);
+  assert.ok(dictionary.size > 50_000, `dictionary of ${dictionary.size} values`);
+  // Control: the dictionary is used, not only built: a base64 copy of one value is found as it.
+  const copy = Buffer.from(random(7)).toString('base64');
+  const hits = dictionary.find(`auth: ${copy}`);
+  assert.deepEqual(
+    hits.map((hit) => [hit.value === random(7), hit.form]),
+    [[true, 'base64']],
   );
 });
