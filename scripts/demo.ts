@@ -62,6 +62,9 @@ async function main(): Promise<number> {
       PATH: process.env.PATH ?? '',
       STRUERE_API_URL: server.url,
       STRUERE_API_KEY_DEVELOPMENT: 'sk_dev_local',
+      // The sync journal of a throw-away project against a throw-away server: kept in the work folder (deleted
+      // below), never added to the user's own state folder, where each run would leave one more journal.
+      STRUERE_SECRETS_STATE_DIR: path.join(work, 'state'),
     };
 
     process.stdout.write(

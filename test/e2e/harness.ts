@@ -867,6 +867,8 @@ export async function withEditor(opts: SessionOptions, body: (session: Session) 
         ...process.env,
         XDG_CONFIG_HOME: xdg,
         XDG_DATA_HOME: xdg,
+        // The sync journal of each scenario's throw-away workspace stays in its temp folder, not the user's.
+        XDG_STATE_HOME: xdg,
         PATH: `${path.dirname(editor.node)}:${process.env.PATH ?? ''}`,
       },
       tmp,

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Provisions what the pre-commit framework suite (test/hooks/*.hooks.ts) needs, idempotently: Debian's `pre-commit`
 # package, installed with apt-get only when no `pre-commit` is on the PATH (as test/e2e/provision.sh does for the
-# real-editor suite). `npm test` does not need it: it needs Node, npm and git only.
+# real-editor suite). `npm test` does not need it: it needs Node, npm, git and Debian's essential util-linux
+# (`script`, `setpriv`), and root for the test that runs the server as another user.
 set -euo pipefail
 
 log() { printf '[provision] %s\n' "$*" >&2; }
