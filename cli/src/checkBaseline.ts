@@ -1,14 +1,14 @@
 import * as path from 'node:path';
 import type { Range } from 'vscode-languageserver-types';
 import {
-  baselineLineText,
+  baselineLines,
   DEFAULT_SETTINGS,
   redactionDictionary,
   type BaselineFinding,
   type EnvFileState,
   type SecretSpan,
 } from '../../engine/core';
-import { readTextFile, sha256Hex } from '../../engine/host';
+import { pathToUri, readTextFile, sha256Hex } from '../../engine/host';
 import { keyOfDiagnostic, type ReportedDiagnostic as CliDiagnostic } from '../../engine/tools';
 
 /**
@@ -37,12 +37,13 @@ export async function baselineFingerprints(
     const text = read.kind === 'text' ? read.text : '';
     const relative = path.relative(baselineFolder, absolute).split(path.sep).join('/');
     const spans = secretSpansByLine(model.secretRanges(absolute));
+    const lineText = baselineLines(pathToUri(absolute), text, dictionary);
     const digests = new Map<number, string>();
     for (const diagnostic of found) {
       const line = diagnostic.line - 1;
       let digest = digests.get(line);
       if (digest === undefined) {
-        digest = sha256Hex(baselineLineText(absolute, text, line, dictionary, spans.get(line) ?? []));
+        digest = sha256Hex(lineText(line, spans.get(line) ?? []));
         digests.set(line, digest);
       }
       fingerprints.set(diagnostic, {

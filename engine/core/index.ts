@@ -6,6 +6,7 @@
 export {
   BASELINE_VERSION,
   baselineLineText,
+  baselineLines,
   BaselineFormatError,
   formatBaseline,
   parseBaseline,

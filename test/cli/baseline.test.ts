@@ -261,3 +261,20 @@ void test('inline ignores through the CLI: silenced in a prompt and an env file,
     ws.dispose();
   }
 });
+
+void test('baseline: a file name with % (50%off.md) is baselined like any other, not a crash', async () => {
+  const ws = tempWorkspace({ ...PROJECT, 'prompts/50%off.md': 'Sale\n{{secrets.NOT_SET_EITHER}}\n' });
+  try {
+    // Control: the finding in that file is reported without a baseline.
+    assert.ok((await check(ws.dir)).findings.includes('prompts/50%off.md:2:missing-secret'));
+    const file = ws.path('struere-baseline.json');
+    const written = await check(ws.dir, '--update-baseline', file);
+    assert.equal(written.code, 0, written.stderr);
+    assert.match(written.stderr, /wrote 4 findings to the baseline/);
+    const again = await check(ws.dir, '--baseline', file);
+    assert.equal(again.code, 0, again.stderr);
+    assert.deepEqual(again.findings, []);
+  } finally {
+    ws.dispose();
+  }
+});

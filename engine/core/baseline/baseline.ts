@@ -48,32 +48,49 @@ export interface SecretSpan {
  * replaced by markers; for an env file only `KEY=[SECRET:KEY]` of the entry on that line ('' for any other line).
  */
 export function baselineLineText(
-  uriOrName: string,
+  uri: string,
   text: string,
   line: number,
   dictionary: ValueDictionary,
   spans: readonly SecretSpan[],
 ): string {
-  if (isEnvFileName(baseName(uriOrName))) {
+  return baselineLines(uri, text, dictionary)(line, spans);
+}
+
+/**
+ * baselineLineText for many lines of one file: the file (a URI, so its name decodes as every reader's does) is
+ * parsed or indexed once, not once per finding.
+ */
+export function baselineLines(
+  uri: string,
+  text: string,
+  dictionary: ValueDictionary,
+): (line: number, spans: readonly SecretSpan[]) => string {
+  if (isEnvFileName(baseName(uri))) {
     // The value is what changes in an env file (a rotation), and what must never be digested: the key stands for it.
-    const entry = parseEnv(text).entries.find((candidate) => candidate.line === line);
-    return entry === undefined ? '' : `${entry.key}=[SECRET:${entry.key}]`;
+    const keys = new Map(parseEnv(text).entries.map((entry) => [entry.line, entry.key]));
+    return (line) => {
+      const key = keys.get(line);
+      return key === undefined ? '' : `${key}=[SECRET:${key}]`;
+    };
   }
   const lineIndex = new LineIndex(text);
-  if (line < 0 || line >= lineIndex.lineCount) return '';
-  const start = lineIndex.offsetAt({ line, character: 0 });
-  const end = line + 1 < lineIndex.lineCount ? lineIndex.offsetAt({ line: line + 1, character: 0 }) : text.length;
-  let lineText = text.slice(start, end).replace(/[\r\n]+$/, '');
-  // From the last span to the first, so the earlier offsets stay right; overlapping spans are covered as one.
-  const sorted = [...spans].sort((a, b) => b.start - a.start);
-  let limit = Infinity;
-  for (const span of sorted) {
-    const spanEnd = Math.min(span.end, limit, lineText.length);
-    if (span.start >= spanEnd) continue;
-    lineText = `${lineText.slice(0, span.start)}[SECRET${span.key ? `:${span.key}` : ''}]${lineText.slice(spanEnd)}`;
-    limit = span.start;
-  }
-  return redactText(lineText, dictionary).trim();
+  return (line, spans) => {
+    if (line < 0 || line >= lineIndex.lineCount) return '';
+    const start = lineIndex.offsetAt({ line, character: 0 });
+    const end = line + 1 < lineIndex.lineCount ? lineIndex.offsetAt({ line: line + 1, character: 0 }) : text.length;
+    let lineText = text.slice(start, end).replace(/[\r\n]+$/, '');
+    // From the last span to the first, so the earlier offsets stay right; overlapping spans are covered as one.
+    const sorted = [...spans].sort((a, b) => b.start - a.start);
+    let limit = Infinity;
+    for (const span of sorted) {
+      const spanEnd = Math.min(span.end, limit, lineText.length);
+      if (span.start >= spanEnd) continue;
+      lineText = `${lineText.slice(0, span.start)}[SECRET${span.key ? `:${span.key}` : ''}]${lineText.slice(spanEnd)}`;
+      limit = span.start;
+    }
+    return redactText(lineText, dictionary).trim();
+  };
 }
 
 /** The baseline file's text: entries counted and sorted (a stable order, so the committed file diffs well). */
