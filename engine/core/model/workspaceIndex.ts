@@ -175,7 +175,7 @@ export class WorkspaceIndex {
       leaks: locateHits(text, project.leakValues.find(text)),
       leaksVersion: project.leakValuesVersion,
       bufferVersion: edit?.toVersion,
-      ignores: findInlineIgnores(text, false),
+      ignores: findInlineIgnores(text),
     };
     this.unlinkReferences(project, uri);
     project.agentFiles.set(uri, state);
@@ -305,7 +305,15 @@ export function envFileState(uri: string, text: string, environment: WritableEnv
     if (DROPPED_KEYS.has(entry.key)) continue;
     keys.set(entry.key, new KeyLocation(entry, lineIndex));
   }
-  return { uri, fileName: baseName(uri), environment, parsed, lineIndex, keys, ignores: findInlineIgnores(text, true) };
+  return {
+    uri,
+    fileName: baseName(uri),
+    environment,
+    parsed,
+    lineIndex,
+    keys,
+    ignores: findInlineIgnores(text, parsed.entries),
+  };
 }
 
 /**

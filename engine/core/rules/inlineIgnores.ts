@@ -32,17 +32,33 @@ export interface InlineIgnore {
 /** A code as an ignore names it: letters, digits and `-`, starting with a letter (so `-->` or `--` is not one). */
 const CODES = /^[ \t]+([A-Za-z][A-Za-z0-9-]*(?:[ \t]*,[ \t]*[A-Za-z][A-Za-z0-9-]*)*)/;
 
+/** Where an env file's entry lies, key to the end of its value (quotes included; a value may span lines). */
+export interface EntrySpan {
+  readonly entryStart: number;
+  readonly valueEnd: number;
+}
+
 /**
- * The ignores of a file's text; `envFile` asks for a `#` before the marker. Nearly every file has none, and one
+ * In an env file the marker must be in a comment: after a `#` on its line, and outside every entry's value, so a
+ * value holding `#` and the words (`K="a#b struere-secrets-ignore …"`) is not an ignore. Markers are rare, so a
+ * scan of the entries per marker costs nothing worth indexing.
+ */
+function inEnvComment(text: string, at: number, column: number, entries: readonly EntrySpan[]): boolean {
+  if (!text.slice(at - column, at).includes('#')) return false;
+  return !entries.some((entry) => entry.entryStart <= at && at < entry.valueEnd);
+}
+
+/**
+ * The ignores of a file's text; `envEntries` (an env file's parsed entries) asks for a comment around the marker. Nearly every file has none, and one
  * `includes` over the text is all it costs then.
  */
-export function findInlineIgnores(text: string, envFile: boolean): InlineIgnore[] {
+export function findInlineIgnores(text: string, envEntries?: readonly EntrySpan[]): InlineIgnore[] {
   if (!text.includes(IGNORE_MARKER)) return [];
   const lineIndex = new LineIndex(text);
   const ignores: InlineIgnore[] = [];
   for (let at = text.indexOf(IGNORE_MARKER); at !== -1; at = text.indexOf(IGNORE_MARKER, at + IGNORE_MARKER.length)) {
     const start = lineIndex.positionAt(at);
-    if (envFile && !text.slice(at - start.character, at).includes('#')) continue;
+    if (envEntries && !inEnvComment(text, at, start.character, envEntries)) continue;
     const after = at + IGNORE_MARKER.length;
     // The marker must stand alone: `struere-secrets-ignored` or `xstruere-secrets-ignore` is other text.
     if (/[A-Za-z0-9_-]/.test(text.charAt(after)) || (start.character > 0 && /[A-Za-z0-9_-]/.test(text.charAt(at - 1))))

@@ -83,6 +83,14 @@ void test('inline ignore in an env file: a # comment counts; the words inside a 
   assert.deepEqual(codesOf({ '.env': 'OK=1\nOK="struere-secrets-ignore duplicate-key"\n' }, '.env'), [
     [1, 'duplicate-key'],
   ]);
+  // In a quoted value after a # of its own: still the value, not a comment, so not an ignore.
+  assert.deepEqual(codesOf({ '.env': 'OK=1\nOK="a#b struere-secrets-ignore duplicate-key"\n' }, '.env'), [
+    [1, 'duplicate-key'],
+  ]);
+  // A value running over lines holds the words on a line of its own after a #: still the value.
+  assert.deepEqual(codesOf({ '.env': 'OK=1\nOK="first\n# struere-secrets-ignore duplicate-key"\n' }, '.env'), [
+    [1, 'duplicate-key'],
+  ]);
 });
 
 void test('unused-ignore: unknown codes are named when they look like codes, pasted text never; no code at all', () => {
