@@ -300,3 +300,21 @@ void test('a large env file with encoded forms builds its dictionary (no argumen
     [[true, 'base64']],
   );
 });
+
+void test('an edited env file: the next dictionary keeps the other values’ forms and encodes only the new value', () => {
+  const value = (i: number) => createHash('sha256').update(`edit-${i}`).digest('base64url').slice(0, 24);
+  const lines = (changed: string) =>
+    Array.from({ length: 50 }, (_, i) => `K${i}=${i === 3 ? changed : value(i)}`).join('\n');
+  const first = leakDictionary([envFileState('file:///p/.env.development', lines(value(3)), 'development')]);
+  const next = leakDictionary([envFileState('file:///p/.env.development', lines(value(999)), 'development')], first);
+  const b64 = (text: string) => Buffer.from(text).toString('base64');
+  const found = (text: string) => next.find(`x ${b64(text)} y`).map((hit) => hit.form);
+  assert.deepEqual(found(value(7)), ['base64'], 'an unchanged value keeps its forms');
+  assert.deepEqual(found(value(999)), ['base64'], 'the new value gets its forms');
+  // Control: the value edited away is no longer found in any form.
+  assert.deepEqual(found(value(3)), []);
+  assert.deepEqual(
+    first.find(`x ${b64(value(3))} y`).map((hit) => hit.form),
+    ['base64'],
+  );
+});
