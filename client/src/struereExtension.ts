@@ -188,11 +188,11 @@ function readSettings(): ClientSettings {
  * which leaves out an env file's text and replaces the values of the open env files.
  */
 function serverOutputChannel(): vscode.LogOutputChannel {
-  const openEnvTexts = () =>
+  const openEnvDocuments = () =>
     vscode.workspace.textDocuments
       .filter((document) => document.uri.scheme === 'file' && isEnvFileName(path.basename(document.uri.fsPath)))
-      .map((document) => ({ uri: document.uri.toString(), text: document.getText() }));
-  const redactValues = valueRedactor(openEnvTexts);
+      .map((document) => ({ uri: document.uri.toString(), version: document.version, text: () => document.getText() }));
+  const redactValues = valueRedactor(openEnvDocuments);
   const channel = vscode.window.createOutputChannel('Struere Secrets Language Server', { log: true });
   return redactingChannel(channel, (message) => redactTraceMessage(message, redactValues));
 }

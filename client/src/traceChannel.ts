@@ -48,27 +48,33 @@ function safeDecode(name: string): string {
   }
 }
 
+/** An open env document as the trace redactor reads it: its text is asked for only when its version changed. */
+export interface EnvDocument {
+  readonly uri: string;
+  readonly version: number;
+  text(): string;
+}
+
 /**
- * Replaces the values of the given env texts (the open env documents) by `[SECRET:KEY]`. The dictionary (values
- * and their encoded forms) is built again only when an env text changed: a verbose trace writes a line per LSP
- * message, and rebuilding it for each one costs more than the comparison of the texts.
+ * Replaces the values of the given env documents (the open ones) by `[SECRET:KEY]`. The dictionary (values and
+ * their encoded forms) is built again only when a document's version changed: a verbose trace writes a line per
+ * LSP message, and neither rebuilding it nor copying every env text for each one is needed to know it is current.
  */
-export function valueRedactor(envTexts: () => Iterable<{ uri: string; text: string }>): (text: string) => string {
-  let built: { files: readonly { uri: string; text: string }[]; dictionary: ReturnType<typeof redactionDictionary> };
+export function valueRedactor(envDocuments: () => Iterable<EnvDocument>): (text: string) => string {
+  let built: { versions: readonly string[]; dictionary: ReturnType<typeof redactionDictionary> } | undefined;
   return (text) => {
-    const files = [...envTexts()];
-    if (files.length === 0) return text;
-    if (!built || !sameFiles(built.files, files))
+    const documents = [...envDocuments()];
+    if (documents.length === 0) return text;
+    const versions = documents.map((document) => `${document.version} ${document.uri}`);
+    if (!built || built.versions.length !== versions.length || built.versions.some((v, i) => v !== versions[i]))
       built = {
-        files,
-        dictionary: redactionDictionary(files.map((file) => envFileState(file.uri, file.text, undefined))),
+        versions,
+        dictionary: redactionDictionary(
+          documents.map((document) => envFileState(document.uri, document.text(), undefined)),
+        ),
       };
     return redactText(text, built.dictionary);
   };
-}
-
-function sameFiles(a: readonly { uri: string; text: string }[], b: readonly { uri: string; text: string }[]): boolean {
-  return a.length === b.length && a.every((file, i) => file.uri === b[i]!.uri && file.text === b[i]!.text);
 }
 
 /** The channel methods that take text to show; everything else passes through unchanged. */

@@ -15,7 +15,7 @@ function traced(method: string, params: unknown): string {
   return `[Trace - 10:00:00 AM] Sending notification '${method}'.\nParams: ${JSON.stringify(params, null, 4)}`;
 }
 
-const redactValues = valueRedactor(() => [{ uri: ENV_URI, text: ENV_TEXT }]);
+const redactValues = valueRedactor(() => [{ uri: ENV_URI, version: 1, text: () => ENV_TEXT }]);
 
 test('a didOpen of an env file is traced without its text', () => {
   const message = traced('textDocument/didOpen', {
@@ -82,14 +82,16 @@ test('the redacting channel passes every text method through the redactor and ke
   );
 });
 
-test('the value redactor follows the env texts as they change (its dictionary is rebuilt only then)', () => {
+test('the value redactor follows the env documents as they change (its dictionary is rebuilt only then)', () => {
   const next = 'canary_trace_rotated_Qm4Lp9Xs';
   let text = ENV_TEXT;
-  const redact = valueRedactor(() => [{ uri: ENV_URI, text }]);
+  let version = 1;
+  const redact = valueRedactor(() => [{ uri: ENV_URI, version, text: () => text }]);
   assert.equal(redact(`a ${CANARY} b`), 'a [SECRET:API_TOKEN] b');
   // Control: before the edit, the next value is nobody's and passes through.
   assert.equal(redact(`a ${next} b`), `a ${next} b`);
   text = `API_TOKEN=${next}\n`;
+  version++;
   assert.equal(redact(`a ${next} b`), 'a [SECRET:API_TOKEN] b');
   assert.equal(redact(`a ${CANARY} b`), `a ${CANARY} b`);
 });
