@@ -4,7 +4,6 @@ import {
   countOf,
   ENVIRONMENTS,
   formatBaseline,
-  parseBaseline,
   subtractBaseline,
   type BaselineEntry,
   type EnvFileState,
@@ -105,17 +104,19 @@ export async function runCheck(options: CheckOptions, io: CliIo): Promise<number
         io.err(`struere-secrets: baseline ${escapeName(baselineFile)} not written: ${error.reason}`);
         return 2;
       }
-      accepted = parseBaseline(text);
       io.err(
         `struere-secrets: wrote ${countOf(diagnostics.length, 'finding')} to the baseline ${escapeName(baselineFile)}`,
       );
+      // Every finding is in the baseline just written: none is new.
+      diagnostics = [];
+    } else {
+      const { fresh, accepted: hidden } = subtractBaseline(diagnostics, (d) => fingerprints.get(d)!, accepted ?? []);
+      if (hidden > 0)
+        io.err(
+          `struere-secrets: ${countOf(hidden, 'finding')} accepted by the baseline ${escapeName(baselineFile)}: not reported`,
+        );
+      diagnostics = fresh;
     }
-    const { fresh, accepted: hidden } = subtractBaseline(diagnostics, (d) => fingerprints.get(d)!, accepted ?? []);
-    if (hidden > 0 && options.updateBaseline === undefined)
-      io.err(
-        `struere-secrets: ${countOf(hidden, 'finding')} accepted by the baseline ${escapeName(baselineFile)}: not reported`,
-      );
-    diagnostics = fresh;
   }
   const shown = diagnostics;
   await printDiagnostics(shown, format, io, () => formatDiagnosticsText(shown, environment, projects));

@@ -19,7 +19,9 @@ export async function loadProjectsUnder(dir: string, io: CliIo): Promise<LoadedP
   const root = path.resolve(dir);
   const stat = await fs.stat(root).catch(() => undefined);
   if (!stat?.isDirectory()) throw new CliUsageError(`${dir} is not a folder`);
-  const host = new WorkspaceHost(DEFAULT_SETTINGS);
+  // `agents` and `example` read names, files and agent rules, never a diagnostic: no secretlint pass over every
+  // file read (the CLI host's default), which the process would wait for before exiting.
+  const host = new WorkspaceHost(DEFAULT_SETTINGS, { scanAgentFilesOnRead: false });
   await host.loadFolder(root);
   const projects = host.index.allProjects();
   if (projects.length > 0) return { root, host, projects };

@@ -1,6 +1,13 @@
 import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
-import { compareCodeUnits, countOf, DEFAULT_SETTINGS, isValidKey, type WritableEnvironment } from '../../engine/core';
+import {
+  compareCodeUnits,
+  countOf,
+  DEFAULT_SETTINGS,
+  isValidKey,
+  joinBounded,
+  type WritableEnvironment,
+} from '../../engine/core';
 import { discoverTree } from '../../engine/host';
 import { type ApiClient, ApiConfigError, createApiClient } from '../../engine/api';
 import {
@@ -153,9 +160,8 @@ async function syncOne(
  */
 function heldBackCode(held: readonly string[], where: string, options: SyncOptions, io: CliIo): number {
   if (held.length === 0) return 0;
-  const names = held.length <= 20 ? held.join(', ') : `${held.slice(0, 20).join(', ')}, … and ${held.length - 20} more`;
   io.err(
-    `struere-secrets: ${where}${countOf(held.length, 'key')} not sent (kept, conflicting or unverified): ${names}; send them with --overwrite KEY,… or --overwrite-all`,
+    `struere-secrets: ${where}${countOf(held.length, 'key')} not sent (kept, conflicting or unverified): ${joinBounded(held)}; send them with --overwrite KEY,… or --overwrite-all`,
   );
   return options.strict ? 1 : 0;
 }
