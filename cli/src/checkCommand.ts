@@ -161,9 +161,12 @@ export async function diagnoseTargets(
   const loaded = await loadWorkspace(targets.folders, environment);
   const { host, service, projectRoots } = loaded;
   if (projectRoots.length === 0) return undefined;
-  const diagnostics = (
-    await diagnoseLoaded(loaded, root, (filled) => fillRemoteNames(filled, api, io, targets.folders[0]!, limits))
-  ).filter((d) => targets.includes(path.resolve(root, d.file)));
+  const diagnostics = await diagnoseLoaded(
+    loaded,
+    root,
+    (filled) => fillRemoteNames(filled, api, io, targets.folders[0]!, limits),
+    (filePath) => targets.includes(filePath),
+  );
   const envFiles = host.index.allProjects().flatMap((project) => [...project.envFiles.values()]);
   const secretRanges = (file: string) => service.secretRanges(pathToUri(file));
   return { diagnostics, projects: projectRoots.length, projectRoots, envFiles, secretRanges };

@@ -1,4 +1,3 @@
-import * as path from 'node:path';
 import { ENVIRONMENTS, type Environment } from '../core';
 import {
   AGENT_INPUT_LIMITS,
@@ -33,8 +32,8 @@ export async function checkAnswer(root: string, input: unknown, fillRemote: Fill
     throw new AgentToolRefusal(
       `not in a Struere project of the workspace: ${stray.map((each) => relativePath(root, each)).join(', ')}`,
     );
-  const diagnostics = (await diagnoseLoaded(loaded, root, fillRemote)).filter((d) =>
-    real.some((target) => isWithin(path.resolve(root, d.file), target)),
+  const diagnostics = await diagnoseLoaded(loaded, root, fillRemote, (filePath) =>
+    real.some((target) => isWithin(filePath, target)),
   );
   const text = formatDiagnosticsText(diagnostics, environment, projectRoots.length);
   return { text, structured: { environment, projects: projectRoots.length, diagnostics } };

@@ -51,10 +51,11 @@ export async function diagnoseLoaded(
   loaded: LoadedWorkspace,
   root: string,
   fillRemote: (service: SecretsService) => Promise<unknown>,
+  includes: (filePath: string) => boolean = () => true,
 ): Promise<ReportedDiagnostic[]> {
   await fillRemote(loaded.service);
   await loaded.host.leakScanner.idle();
-  return collectDiagnostics(loaded.service, root);
+  return collectDiagnostics(loaded.service, root, includes);
 }
 
 /**
@@ -68,11 +69,20 @@ export function keyOfDiagnostic(diagnostic: ReportedDiagnostic): string {
   return KEYS.get(diagnostic) ?? '';
 }
 
-/** Every diagnostic of every indexed file, sorted by file and position; paths relative to `root`. */
-export function collectDiagnostics(service: SecretsService, root: string): ReportedDiagnostic[] {
+/**
+ * Every diagnostic of the indexed files `includes` (absolute path) keeps, sorted by file and position; paths
+ * relative to `root`. Files left out are not diagnosed: a check of one file costs that file, not the workspace.
+ */
+export function collectDiagnostics(
+  service: SecretsService,
+  root: string,
+  includes: (filePath: string) => boolean = () => true,
+): ReportedDiagnostic[] {
   const result: ReportedDiagnostic[] = [];
   for (const uri of service.indexedFiles()) {
-    const file = path.relative(root, uriToPath(uri)).split(path.sep).join('/');
+    const filePath = uriToPath(uri);
+    if (!includes(filePath)) continue;
+    const file = path.relative(root, filePath).split(path.sep).join('/');
     for (const diagnostic of service.diagnose(uri)) {
       const shown = toReportedDiagnostic(file, diagnostic);
       const data = diagnostic.data as { key?: unknown; suggestedKey?: unknown } | undefined;
