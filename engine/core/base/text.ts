@@ -144,3 +144,10 @@ export function lineEndAt(text: string, offset: number): number {
   while (i < text.length && text[i] !== '\n' && text[i] !== '\r') i++;
   return i;
 }
+
+/** Bytes as a latin1 string, one code unit per byte; in slices, since a value may be larger than an argument list. */
+export function latin1Of(bytes: Uint8Array): string {
+  let text = '';
+  for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
+  return text;
+}

@@ -9,6 +9,7 @@
  * ({@link hasEncodedForms}): an encoded copy of an ordinary value (a port, a mode) is no evidence of anything.
  */
 
+import { latin1Of } from '../base/text';
 import { isCredentialLike } from './credentials';
 
 /**
@@ -74,9 +75,7 @@ function base64Patterns(bytes: Uint8Array): string[] {
 
 /** Base64 with padding; `btoa` (a global of Node and browsers) takes the bytes as a latin1 string. */
 function base64Of(bytes: Uint8Array): string {
-  let latin1 = '';
-  for (let at = 0; at < bytes.length; at += 8192) latin1 += String.fromCharCode(...bytes.subarray(at, at + 8192));
-  return btoa(latin1);
+  return btoa(latin1Of(bytes));
 }
 
 /**

@@ -1,3 +1,4 @@
+import { latin1Of } from '../base/text';
 import type { EnvFileState } from '../model/workspaceIndex';
 import { ValueDictionary } from './dictionary';
 import { redactValues, valueRedactor, type RedactionValues, type Redactor } from './valueRedaction';
@@ -54,10 +55,3 @@ export function createByteRedactor(dictionary: ValueDictionary): Redactor {
 }
 
 const byteValues = new WeakMap<ValueDictionary, RedactionValues>();
-
-/** Bytes as a latin1 string, one code unit per byte; in slices, since a value may be larger than an argument list. */
-function latin1Of(bytes: Uint8Array): string {
-  let text = '';
-  for (let at = 0; at < bytes.length; at += 8192) text += String.fromCharCode(...bytes.subarray(at, at + 8192));
-  return text;
-}
