@@ -27,6 +27,7 @@ export class BatchingMessageWriter extends AbstractMessageWriter implements Mess
 
   constructor(private readonly output: NodeJS.WritableStream) {
     super();
+    batchingWriterInstalled = true;
     output.on('error', (error: unknown) => this.fireError(error));
     output.on('close', () => this.fireClose());
   }
@@ -95,6 +96,17 @@ type Piece = string | Buffer;
 
 /** UTF-8 JSON of shared result arrays, by identity: see serialise. */
 const sharedArrayJson = new WeakMap<readonly unknown[], Buffer>();
+
+/**
+ * Whether a BatchingMessageWriter carries this process's messages (`--stdio`): only it sends `encodeParams`'s
+ * text; over another transport the connection serialises the parameters itself, so encoding them first when
+ * nothing else needs the text would serialise them twice.
+ */
+let batchingWriterInstalled = false;
+
+export function writesEncodedParams(): boolean {
+  return batchingWriterInstalled;
+}
 
 /** JSON of notification parameters encoded by `encodeParams`, by identity. */
 const encodedParams = new WeakMap<object, string>();

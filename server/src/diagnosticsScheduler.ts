@@ -8,7 +8,7 @@ import {
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import type { SecretsService } from '../../engine/core';
-import { encodeParams } from './batchingWriter';
+import { encodeParams, writesEncodedParams } from './batchingWriter';
 import type { Guard } from './guard';
 
 /**
@@ -104,8 +104,10 @@ export class DiagnosticsScheduler {
     // every file a pass over its text to save nothing, and the first repeat (remote names arriving) changes every
     // missing-secret message anyway.
     const params = { uri, diagnostics };
-    const json = encodeParams(params);
-    const sent = previous === undefined ? NOT_FINGERPRINTED : fingerprintOf(json);
+    // Encoded once: for the repeat's fingerprint, and for the writer to send as is. A first push over a transport
+    // that serialises for itself needs neither.
+    const json = previous !== undefined || writesEncodedParams() ? encodeParams(params) : undefined;
+    const sent = previous === undefined || json === undefined ? NOT_FINGERPRINTED : fingerprintOf(json);
     if (sent === previous) return;
     this.published.set(uri, sent);
     void this.connection.sendDiagnostics(params);
