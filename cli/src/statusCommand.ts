@@ -2,15 +2,14 @@ import { promises as fs } from 'node:fs';
 import * as path from 'node:path';
 import {
   compareCodeUnits,
-  DEFAULT_SETTINGS,
   formatStatusText,
   type RemoteNamesByEnvironment,
   type StatusRow,
   type WritableEnvironment,
 } from '../../engine/core';
 import type { RemoteChange } from '../../engine/sync';
-import { openSecretsService, uriToPath, WorkspaceHost } from '../../engine/host';
-import { projectName, relativePath, remoteSummary, type RemoteSummary } from '../../engine/tools';
+import { uriToPath } from '../../engine/host';
+import { loadForStatus, projectName, relativePath, remoteSummary, type RemoteSummary } from '../../engine/tools';
 import { escapeName } from './terminalText';
 import { apiSettingsFrom, type CliApiSettings } from './apiSettings';
 import { CliUsageError, oneOf, type CliIo } from './io';
@@ -83,12 +82,7 @@ export async function readStatus(
   io: CliIo,
   limits?: RequestLimits,
 ): Promise<StatusReport | undefined> {
-  // Status reports names and presence, never a diagnostic: no secretlint pass over every file read (it was
-  // about a quarter of `status` at 10k files, and the process waited for it before exiting).
-  const host = new WorkspaceHost(DEFAULT_SETTINGS, { scanAgentFilesOnRead: false });
-  await host.loadFolder(root);
-  const service = openSecretsService(host);
-  const projects = service.projects();
+  const { service, projects } = await loadForStatus(root);
   if (projects.length === 0) return undefined;
   const remote = await fillRemoteNames(service, api, io, root, limits);
   const fresh = (environment: WritableEnvironment): boolean => remote[environment].state === 'fresh';

@@ -26,5 +26,5 @@ export { localSecretDefined, writeLocalSecret } from './localSecret';
 export type { LocalSecretOutcome } from './localSecret';
 export { planAnswer } from './planAnswer';
 export type { PlanApi, ProjectPlan } from './planAnswer';
-export { projectName, remoteSummary, statusAnswer } from './statusAnswer';
+export { loadForStatus, projectName, remoteSummary, statusAnswer } from './statusAnswer';
 export type { RemoteSummary } from './statusAnswer';

@@ -6,6 +6,7 @@ import {
   formatStatusText,
   type RemoteNameList,
   type RemoteNamesByEnvironment,
+  type SecretsService,
   type StatusRow,
 } from '../core';
 import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../host';
@@ -57,17 +58,24 @@ interface StatusKey {
 }
 
 /**
+ * The workspace under `root` loaded for a status (`status`, `secrets_status`): its service and project URIs.
+ * Status reports names and presence, never a diagnostic: no secretlint pass over every file read (it was about a
+ * quarter of `status` at 10k files, and the process waited for it before exiting).
+ */
+export async function loadForStatus(root: string): Promise<{ service: SecretsService; projects: string[] }> {
+  const host = new WorkspaceHost(DEFAULT_SETTINGS, { scanAgentFilesOnRead: false });
+  await host.loadFolder(root);
+  const service = openSecretsService(host);
+  return { service, projects: service.projects() };
+}
+
+/**
  * `secrets_status`: keys × environments of every project under `root` (absolute, links resolved) — set in the
  * local file, on the platform, or unknown — and the files referencing each key. The status rows carry states
  * only, never a value.
  */
 export async function statusAnswer(root: string, fillRemote: FillRemoteNames): Promise<AgentAnswer> {
-  // Status reports names and presence, never a diagnostic: no secretlint pass over every file read (it was
-  // about a quarter of `status` at 10k files, and the process waited for it before exiting).
-  const host = new WorkspaceHost(DEFAULT_SETTINGS, { scanAgentFilesOnRead: false });
-  await host.loadFolder(root);
-  const service = openSecretsService(host);
-  const projectUris = service.projects();
+  const { service, projects: projectUris } = await loadForStatus(root);
   if (projectUris.length === 0) throw new AgentToolRefusal('no Struere project (struere.json) in the workspace');
   const listsOf = await fillRemote(service);
   const projects = [];
