@@ -80,14 +80,27 @@ export class DiagnosticsScheduler {
       this.refreshNeeded = false;
       return;
     }
+    this.publishFrom(uris, 0);
+  }
+
+  /**
+   * Pushes a slice of about one pipe buffer of diagnostics, then yields before the next: the event loop hands what
+   * was written to the pipe while the client reads the slice before, instead of the client waiting for the last
+   * of thousands of files (an .env edit) to be diagnosed before its first byte can go. Each push reads the file's
+   * diagnostics when it goes, so a file marked again meanwhile is never sent stale; a repeat is skipped by its
+   * fingerprint.
+   */
+  private publishFrom(uris: readonly string[], from: number): void {
+    const end = Math.min(uris.length, from + PUSH_SLICE);
     // One file that cannot be diagnosed must not keep the others' diagnostics from the client.
-    for (const uri of uris) {
+    for (let i = from; i < end; i++) {
       try {
-        this.publish(uri);
+        this.publish(uris[i]!);
       } catch (error) {
-        this.guard.log(`diagnostics of ${uri}`, error);
+        this.guard.log(`diagnostics of ${uris[i]}`, error);
       }
     }
+    if (end < uris.length) setImmediate(this.guard.deferred('diagnostics', () => this.publishFrom(uris, end)));
   }
 
   private publish(uri: string): void {
@@ -113,6 +126,9 @@ export class DiagnosticsScheduler {
     void this.connection.sendDiagnostics(params);
   }
 }
+
+/** Files pushed per turn of the event loop: some 40 KB of JSON, within the 64 KB a Linux pipe buffers. */
+const PUSH_SLICE = 64;
 
 /** Never equal to a fingerprint (those start with the text's length). */
 const NOT_FINGERPRINTED = '';

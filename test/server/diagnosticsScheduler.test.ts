@@ -9,8 +9,9 @@ import { tempWorkspace } from '../support/tempWorkspace';
 /**
  * What a push client is sent, and what it is not: an edit re-diagnoses only the files it can affect, and a file
  * whose diagnostics came out the same is not sent them again. "Nothing sent" is checked after a round trip
- * (`settled`): the server handles messages in order, and the re-diagnosis an edit schedules runs before the answer
- * to a later request is written, so anything it sent has arrived by then. A control that is sent follows each.
+ * (`settled`): the server handles messages in order, and the re-diagnosis an edit schedules pushes its first slice
+ * (64 files, more than these workspaces hold) before the answer to a later request is written, so anything it sent
+ * has arrived by then. A control that is sent follows each.
  */
 
 const missingKeys = (diagnostics: Diagnostic[]) =>
@@ -90,5 +91,43 @@ describe('diagnostics scheduler (push client)', () => {
     await client.waitForDiagnostics(uri('prompts/uses-a.md'), (d) => missingKeys(d).length === 0);
     assert.equal(count('prompts/uses-x.md'), first.x + 1, 'sent once, for the change, not for the repeat');
     assert.equal(count('prompts/uses-a.md'), first.a + 1, 'sent once, for the change, not for the repeat');
+  });
+});
+
+describe('diagnostics scheduler: a burst pushed in slices', () => {
+  // Many slices of pushes (one per turn of the event loop; see DiagnosticsScheduler.publishFrom).
+  const FILES = 2_000;
+  const files: Record<string, string> = {
+    'struere.json': '{"name":"app"}',
+    '.gitignore': '.env*\n',
+    '.env.development': 'A=1\n',
+  };
+  for (let i = 0; i < FILES; i++) files[`prompts/p${i}.md`] = `Prompt ${i} uses {{secrets.K}}.\n`;
+  const ws = tempWorkspace(files);
+  const uris = Array.from({ length: FILES }, (_, i) => fileUri(ws.path(`prompts/p${i}.md`)));
+  let client: LspTestClient;
+
+  before(async () => {
+    client = await LspTestClient.start({ folders: [ws.dir], recordReceived: false });
+    await client.waitFor(
+      () => uris.every((uri) => missingKeys(client.diagnostics.get(uri) ?? []).length === 1),
+      'every file told that K is missing',
+    );
+  });
+  after(async () => {
+    await client.stop();
+    ws.dispose();
+  });
+
+  test('an .env edit reaches each of 2,000 files exactly once (control: each had one push before)', async () => {
+    const counts = () => uris.map((uri) => client.publishCount.get(uri) ?? 0);
+    assert.deepEqual(counts(), Array<number>(FILES).fill(1), 'one push each after indexing');
+    const envUri = fileUri(ws.path('.env.development'));
+    await client.open(envUri, 'A=1\n', 'dotenv');
+    await client.change(envUri, [{ text: 'A=1\nK=1\n' }]);
+    const told = () => uris.every((uri) => missingKeys(client.diagnostics.get(uri)!).length === 0);
+    await client.waitFor(told, 'every file told that K is set');
+    await client.connection.sendRequest(IndexStatsRequest.type);
+    assert.deepEqual(counts(), Array<number>(FILES).fill(2), 'no file lost or pushed twice across the slices');
   });
 });
