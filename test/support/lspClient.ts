@@ -79,6 +79,8 @@ export class LspTestClient {
   initializedAt = 0;
   /** performance.now() of the latest publishDiagnostics. */
   lastPublishAt = 0;
+  /** performance.now() when the last bytes from the server arrived, before the protocol reader parses them. */
+  lastChunkAt = 0;
   /** How many publishDiagnostics each file got (tests of what is not re-sent). */
   readonly publishCount = new Map<string, number>();
   readonly process: ChildProcessWithoutNullStreams;
@@ -91,6 +93,7 @@ export class LspTestClient {
     if (as) command.unshift('setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups');
     this.process = spawn(command[0]!, command.slice(1), { stdio: 'pipe', env: options.env ?? process.env });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
+    this.process.stdout.on('data', () => (this.lastChunkAt = performance.now()));
     if (options.recordReceived !== false)
       this.process.stdout.on('data', (chunk: Buffer) => this.received.push(chunk.toString()));
     this.connection = createProtocolConnection(
