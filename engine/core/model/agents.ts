@@ -113,20 +113,36 @@ export function mechanismCovers(mechanism: AgentMechanism, relativePath: string,
   const deny = claudeDenyRules(file.text);
   if (deny.kind === 'broken') return { kind: 'broken', reason: `${mechanism.file} ${deny.reason}` };
   if (deny.rules.some((rule) => rule.trim() === 'Read')) return { kind: 'covered' };
-  return patternsCover(mechanism.file, claudeReadPatterns(deny.rules).join('\n'), relativePath);
+  // The patterns are matched as the lines of an ignore file; a refused one is named by its place in the deny list.
+  const read = claudeReadPatterns(deny.rules);
+  const content = read.map(({ pattern }) => pattern).join('\n');
+  return patternsCover(mechanism.file, content, relativePath, (lines, depth) =>
+    refusedReason(
+      lines.map((line) => read[line - 1]!.entry),
+      depth,
+      DENY_ENTRIES,
+    ),
+  );
 }
+
+const DENY_ENTRIES = { one: 'permissions.deny entry', many: 'permissions.deny entries' };
 
 /**
  * Gitignore patterns matched as .gitignore files are (gitignorePatterns.ts): normalised, and a pattern too costly
  * at the path's depth is not applied. A repository writes these files, so a pattern built to backtrack must not
  * stall the diagnostics; such a file counts as not covering and says why (a warning rather than a hidden file).
  */
-function patternsCover(fileName: string, content: string, relativePath: string): Coverage {
+function patternsCover(
+  fileName: string,
+  content: string,
+  relativePath: string,
+  reason: (lines: readonly number[], depth: number) => string = refusedReason,
+): Coverage {
   let refused: string | undefined;
   const covered = isIgnoredByPatterns(
     relativePath,
     [{ path: fileName, dir: '', prepared: prepareGitignore(content) }],
-    (_file, lines, depth) => (refused = refusedReason(lines, depth)),
+    (_file, lines, depth) => (refused = reason(lines, depth)),
   );
   if (refused !== undefined) return { kind: 'broken', reason: `${fileName} ${refused}` };
   return covered ? { kind: 'covered' } : { kind: 'open' };
@@ -154,21 +170,25 @@ function claudeDenyRules(text: string): DenyRules {
   const deny = permissions.deny;
   if (deny === undefined) return { kind: 'rules', rules: [] };
   if (!Array.isArray(deny)) return { kind: 'broken', reason: 'has a "permissions.deny" that is not a list' };
-  return { kind: 'rules', rules: deny.filter((rule): rule is string => typeof rule === 'string') };
+  // An entry that is not a string denies nothing; it keeps its place, so a reason counts entries as the file does.
+  return { kind: 'rules', rules: deny.map((rule) => (typeof rule === 'string' ? rule : '')) };
 }
 
-/** `Read` alone denies every read; `Read(./p)` and `Read(p)` are gitignore patterns from the project root. */
-/** The project paths of `Read(…)` deny rules, as gitignore patterns (a leading `./` dropped). */
-function claudeReadPatterns(rules: readonly string[]): string[] {
-  const patterns: string[] = [];
-  for (const rule of rules) {
+/**
+ * The project paths of `Read(…)` deny rules, as gitignore patterns (a leading `./` dropped), each with its 1-based
+ * place in the deny list. `Read(./p)` and `Read(p)` are patterns from the project root; `Read` alone denies every
+ * read and is decided before this.
+ */
+function claudeReadPatterns(rules: readonly string[]): { pattern: string; entry: number }[] {
+  const patterns: { pattern: string; entry: number }[] = [];
+  rules.forEach((rule, index) => {
     const match = /^Read\((.*)\)$/.exec(rule.trim());
-    if (!match) continue;
+    if (!match) return;
     const pattern = (match[1] as string).trim();
     // `//abs`, `~/home` and `/settings-relative` paths name other places; they are not judged as project rules.
-    if (pattern.startsWith('/') || pattern.startsWith('~')) continue;
-    patterns.push(pattern.startsWith('./') ? pattern.slice(2) : pattern);
-  }
+    if (pattern.startsWith('/') || pattern.startsWith('~')) return;
+    patterns.push({ pattern: pattern.startsWith('./') ? pattern.slice(2) : pattern, entry: index + 1 });
+  });
   return patterns;
 }
 

@@ -136,8 +136,19 @@ export function isIgnoredByPatterns(
   );
 }
 
-/** The reason an unreadable-file diagnostic gives for patterns not applied. */
-export function refusedReason(lines: readonly number[], depth: number): string {
-  const shown = lines.slice(0, 3).join(', ') + (lines.length > 3 ? ` and ${lines.length - 3} more` : '');
-  return `${lines.length === 1 ? 'line' : 'lines'} ${shown}: several ** segments too costly to match ${depth} folders deep; not applied, so files there count as not ignored`;
+/** How a reason names the places of refused patterns: lines of a file, or entries of a list. */
+export interface PlaceNoun {
+  readonly one: string;
+  readonly many: string;
+}
+
+const LINES: PlaceNoun = { one: 'line', many: 'lines' };
+
+/**
+ * The reason an unreadable-file diagnostic gives for patterns not applied; `places` are 1-based, `noun` what they
+ * count (the lines of an ignore file; for patterns taken from a list, its entries).
+ */
+export function refusedReason(places: readonly number[], depth: number, noun: PlaceNoun = LINES): string {
+  const shown = places.slice(0, 3).join(', ') + (places.length > 3 ? ` and ${places.length - 3} more` : '');
+  return `${places.length === 1 ? noun.one : noun.many} ${shown}: several ** segments too costly to match ${depth} folders deep; not applied, so files there count as not ignored`;
 }

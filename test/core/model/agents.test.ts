@@ -48,6 +48,22 @@ test('a rules file a repository built to backtrack is matched as .gitignore is: 
   assert.equal(mechanismCovers(claude, `${deep}/.env`, claudeCostly).kind, 'broken');
 });
 
+test('a costly Claude Read rule is named by its place in permissions.deny, not among the Read rules alone', () => {
+  const deep = `${Array.from({ length: 28 }, (_, i) => `d${i}`).join('/')}`;
+  const costly = 'Read(./a/**/b/**/c/**/d/**/e/**/f)';
+  // Third in the list, after a rule for another tool and an entry that is not a string: the first Read rule.
+  const settings = text(JSON.stringify({ permissions: { deny: ['Bash(curl:*)', 42, costly] } }));
+  const coverage = mechanismCovers(claude, `${deep}/.env`, settings);
+  assert.equal(coverage.kind, 'broken');
+  assert.match(
+    coverage.kind === 'broken' ? coverage.reason : '',
+    /^\.claude\/settings\.json permissions\.deny entry 3: several \*\* segments too costly/,
+  );
+  // Control: the same rule first in the list is entry 1.
+  const first = mechanismCovers(claude, `${deep}/.env`, text(JSON.stringify({ permissions: { deny: [costly] } })));
+  assert.match(first.kind === 'broken' ? first.reason : '', /permissions\.deny entry 1:/);
+});
+
 test('Claude deny rules: Read(./.env.*) covers, other tools, paths elsewhere and missing rules do not', () => {
   const covered = text(JSON.stringify({ permissions: { deny: ['Read(./.env)', 'Read(./.env.*)'] } }));
   assert.equal(mechanismCovers(claude, '.env.development', covered).kind, 'covered');
