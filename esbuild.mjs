@@ -1,7 +1,7 @@
 // One build for the three front ends. Type-checking is separate (`tsc --noEmit`): esbuild only strips types.
 // Exits non-zero on any error so CI and `npm test` never run a stale bundle.
 import * as esbuild from 'esbuild';
-import { BUNDLE_ALIASES } from './scripts/bundleAliases.mjs';
+import { NODE_BUNDLE } from './scripts/bundleOptions.mjs';
 
 const args = new Set(process.argv.slice(2));
 const production = args.has('--production');
@@ -9,16 +9,11 @@ const watch = args.has('--watch');
 
 /** @type {import('esbuild').BuildOptions} */
 const base = {
-  bundle: true,
-  platform: 'node',
-  format: 'cjs',
-  target: 'node20',
+  ...NODE_BUNDLE,
   external: ['vscode'],
-  alias: BUNDLE_ALIASES,
   minify: production,
   sourcemap: !production,
   sourcesContent: false,
-  logLevel: 'warning',
   legalComments: 'none',
 };
 

@@ -6,7 +6,7 @@
 // extension's version; its README from cli/README.md; the LICENSE is the repository's.
 import { execFileSync } from 'node:child_process';
 import * as esbuild from 'esbuild';
-import { BUNDLE_ALIASES } from './bundleAliases.mjs';
+import { NODE_BUNDLE } from './bundleOptions.mjs';
 import { copyFileSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
@@ -34,17 +34,12 @@ try {
   await Promise.all(
     bundles.map(({ entry, outfile }) =>
       esbuild.build({
+        ...NODE_BUNDLE,
         entryPoints: [entry],
         outfile: path.join(staging, outfile),
-        bundle: true,
-        platform: 'node',
-        alias: BUNDLE_ALIASES,
-        format: 'cjs',
-        target: 'node20',
         minify: true,
         legalComments: 'eof', // the bundled libraries' licence notices travel with them
         banner: { js: '#!/usr/bin/env node' },
-        logLevel: 'warning',
       }),
     ),
   );
