@@ -1,15 +1,16 @@
 import {
   DocumentDiagnosticReportKind,
+  type CancellationToken,
   type Connection,
-  type Diagnostic,
   type DocumentDiagnosticReport,
   type WorkspaceDiagnosticParams,
   type WorkspaceDiagnosticReport,
-  type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver';
 import type { SecretsService } from '../../engine/core';
 import { encodeParams, writesEncodedParams } from './batchingWriter';
+import { fingerprintOf } from './fingerprint';
 import type { Guard } from './guard';
+import { WorkspacePulls } from './workspacePulls';
 
 /**
  * When diagnostics reach the client. Push clients (Neovim, Helix, most editors) get publishDiagnostics for each
@@ -27,18 +28,26 @@ export class DiagnosticsScheduler {
   private readonly published = new Map<string, string>();
   private flushPending = false;
   private refreshNeeded = false;
+  /** workspace/diagnostic, for pull clients. */
+  private readonly pulls: WorkspacePulls | undefined;
 
   constructor(
     private readonly connection: Connection,
     private readonly service: SecretsService,
     private readonly guard: Guard,
-    private readonly pull: boolean,
-    private readonly isOpen: (uri: string) => boolean,
-  ) {}
+    pull: boolean,
+    isOpen: (uri: string) => boolean,
+  ) {
+    this.pulls = pull ? new WorkspacePulls(service, isOpen) : undefined;
+  }
 
   /** Marks files for re-diagnosis; `crossFile` says files other than the edited one changed. */
   schedule(uris: Iterable<string>, crossFile = true): void {
-    for (const uri of uris) if (typeof uri === 'string') this.dirty.add(uri);
+    for (const uri of uris) {
+      if (typeof uri !== 'string') continue;
+      this.dirty.add(uri);
+      this.pulls?.mark(uri);
+    }
     this.refreshNeeded ||= crossFile;
     if (this.flushPending) return;
     this.flushPending = true;
@@ -47,7 +56,17 @@ export class DiagnosticsScheduler {
 
   /** Everything: after indexing, a settings or environment change, a project appearing or going. */
   rediagnoseAll(openUris: Iterable<string>): void {
-    this.schedule([...this.published.keys(), ...this.service.indexedFiles(), ...openUris]);
+    this.schedule([
+      ...this.published.keys(),
+      ...(this.pulls?.reportedFiles() ?? []),
+      ...this.service.indexedFiles(),
+      ...openUris,
+    ]);
+  }
+
+  /** Shutdown: nothing is left waiting. */
+  stop(): void {
+    this.pulls?.stop();
   }
 
   /** textDocument/diagnostic. */
@@ -55,29 +74,21 @@ export class DiagnosticsScheduler {
     return { kind: DocumentDiagnosticReportKind.Full, items: this.service.diagnose(uri) };
   }
 
-  /** workspace/diagnostic: every indexed file that is not open (open ones are pulled one by one); unchanged ones by id. */
-  workspaceReport(params: WorkspaceDiagnosticParams): WorkspaceDiagnosticReport {
-    const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
-    const items: WorkspaceDocumentDiagnosticReport[] = [];
-    for (const uri of this.service.indexedFiles()) {
-      if (this.isOpen(uri)) continue;
-      const diagnostics = this.service.diagnose(uri);
-      const resultId = fingerprint(diagnostics);
-      if (previous.get(uri) === resultId)
-        items.push({ kind: DocumentDiagnosticReportKind.Unchanged, uri, version: null, resultId });
-      else items.push({ kind: DocumentDiagnosticReportKind.Full, uri, version: null, resultId, items: diagnostics });
-    }
-    return { items };
+  /** workspace/diagnostic (see WorkspacePulls). */
+  workspaceReport(params: WorkspaceDiagnosticParams, token?: CancellationToken): Promise<WorkspaceDiagnosticReport> {
+    return this.pulls?.report(params, token) ?? Promise.resolve({ items: [] });
   }
 
   private flush(): void {
     this.flushPending = false;
     const uris = [...this.dirty];
     this.dirty.clear();
-    if (this.pull) {
+    if (this.pulls) {
+      // Open files are pulled again on a refresh; closed ones come with the answer to a held workspace pull.
       if (this.refreshNeeded)
         this.guard.background('diagnostic refresh', () => this.connection.languages.diagnostics.refresh());
       this.refreshNeeded = false;
+      this.pulls.wake();
       return;
     }
     this.publishFrom(uris, 0);
@@ -132,24 +143,3 @@ const PUSH_SLICE = 64;
 
 /** Never equal to a fingerprint (those start with the text's length). */
 const NOT_FINGERPRINTED = '';
-
-/**
- * A content fingerprint (length and two independent 32-bit hashes, FNV-1a and a multiplicative one) for result ids
- * and for skipping a push identical to the last: unchanged files are not resent. Two hashes keep the chance that a
- * changed list is taken for the old one near 2^-64, while a file's fingerprint stays a short string.
- */
-function fingerprint(diagnostics: readonly Diagnostic[]): string {
-  return fingerprintOf(JSON.stringify(diagnostics));
-}
-
-/** The fingerprint of a JSON text (see fingerprint). */
-function fingerprintOf(text: string): string {
-  let fnv = 0x811c9dc5;
-  let mul = 0x2545f491;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    fnv = Math.imul(fnv ^ c, 0x01000193);
-    mul = Math.imul(mul + c, 0x9e3779b1) ^ (mul >>> 15);
-  }
-  return `${text.length}-${(fnv >>> 0).toString(36)}-${(mul >>> 0).toString(36)}`;
-}

@@ -35,7 +35,7 @@ export class Guard {
     name: string,
     fallback: R | ((params: P) => R),
     valid: (params: unknown) => params is P,
-    run: (params: P, session: ServerSession) => R | Promise<R>,
+    run: (params: P, session: ServerSession, token?: CancellationToken) => R | Promise<R>,
     cancelData?: E,
   ): (params: unknown, token?: CancellationToken) => Promise<R | ResponseError<E>> {
     const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled', cancelData as E);
@@ -48,7 +48,7 @@ export class Guard {
       try {
         await session.ready;
         if (token?.isCancellationRequested) return cancelled();
-        const result = await run(params, session);
+        const result = await run(params, session, token);
         return token?.isCancellationRequested ? cancelled() : result;
       } catch (error) {
         if (error instanceof ResponseError) return error as ResponseError<E>;

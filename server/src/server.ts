@@ -118,7 +118,7 @@ function wireDiagnostics(connection: Connection, guard: Guard): void {
       'workspace diagnostics',
       { items: [] } as WorkspaceDiagnosticReport,
       is.isWorkspaceDiagnosticParams,
-      (p, s) => s.diagnostics.workspaceReport(p),
+      (p, s, token) => s.diagnostics.workspaceReport(p, token),
       RETRIGGER,
     ),
   );

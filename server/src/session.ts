@@ -70,6 +70,7 @@ export class ServerSession {
 
   stop(): void {
     this.stopDiskWatcher?.();
+    this.diagnostics.stop();
   }
 
   private async index(): Promise<void> {

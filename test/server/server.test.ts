@@ -2,6 +2,8 @@ import assert from 'node:assert/strict';
 import { writeFileSync, unlinkSync } from 'node:fs';
 import { after, before, describe, test } from 'node:test';
 import {
+  CancellationTokenSource,
+  type CancellationToken,
   CodeActionRequest,
   CodeLensRequest,
   CompletionRequest,
@@ -113,14 +115,72 @@ for (const mode of ['push', 'pull'] as const) {
     });
 
     if (mode === 'pull') {
-      test('workspace diagnostics cover unopened files and resend only what changed', async () => {
-        const first = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+      const pullWorkspace = (previousResultIds: { uri: string; value: string }[], token?: CancellationToken) =>
+        client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds }, token);
+      const heldIds = (items: { uri: string; resultId?: string }[]) =>
+        items.map((item) => ({ uri: item.uri, value: item.resultId! }));
+      /** Whether `pending` is still unanswered once a request sent after it is: answers come back in order. */
+      const stillHeld = async (pending: Promise<unknown>) => {
+        let answered = false;
+        void pending.then(() => (answered = true)).catch(() => (answered = true));
+        await client.connection.sendRequest(IndexStatsRequest.type);
+        return !answered;
+      };
+
+      test('a workspace pull holding every current report is held until a change, then sends what changed', async () => {
+        const first = await pullWorkspace([]);
         const main = first.items.find((item) => item.uri === uri('app/agents/main.ts'));
         assert.ok(main && main.kind === 'full' && keysOf(main.items).join() === 'PROD_KEY');
-        const again = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
-          previousResultIds: first.items.map((item) => ({ uri: item.uri, value: item.resultId! })),
-        });
-        assert.ok(again.items.every((item) => item.kind === 'unchanged'));
+        const held = heldIds(first.items);
+        // Control: a pull missing one file's report is answered at once, with that file alone.
+        const missingOne = await pullWorkspace(held.filter((item) => item.uri !== uri('app/tools/t.ts')));
+        assert.deepEqual(
+          missingOne.items.map((item) => item.uri),
+          [uri('app/tools/t.ts')],
+        );
+        const again = pullWorkspace(held);
+        assert.ok(await stillHeld(again), 'nothing changed: the pull waits');
+        // PROD_KEY set in development: the files referencing it change, the others are not sent.
+        const envUri = uri('app/.env.development');
+        const envText = 'DEV_KEY=dev-secret-value\nSHARED=shared-dev-value\n';
+        await client.open(envUri, envText, 'dotenv');
+        await client.change(envUri, [{ text: `${envText}PROD_KEY=now-in-dev\n` }]);
+        const changed = await again;
+        const sent = new Map(changed.items.map((item) => [item.uri, item]));
+        const tool = sent.get(uri('app/tools/t.ts'));
+        assert.ok(tool && tool.kind === 'full' && tool.items.length === 0, 't.ts: PROD_KEY is set now');
+        assert.ok(!sent.has(uri('app/packages/inner/prompt.md')), 'prompt.md references no changed key');
+        assert.ok(!sent.has(envUri), 'an open file is pulled on its own');
+        await client.change(envUri, [{ text: envText }]);
+        await client.close(envUri);
+      });
+
+      test('a held workspace pull ends when cancelled, and a deleted file is cleared', async () => {
+        const gonePath = ws.write('app/agents/gone.md', '{{secrets.GONE_KEY}}\n');
+        await client.filesChanged([{ uri: fileUri(gonePath), type: FileChangeType.Created }]);
+        await diagnosticsOf('app/agents/gone.md', (d) => keysOf(d).join() === 'GONE_KEY');
+        const current = await pullWorkspace([]);
+        const held = heldIds(current.items);
+        assert.ok(held.some((item) => item.uri === fileUri(gonePath)));
+        const cancellation = new CancellationTokenSource();
+        const cancelled = pullWorkspace(held, cancellation.token);
+        assert.ok(await stillHeld(cancelled));
+        cancellation.cancel();
+        await assert.rejects(cancelled, /cancelled/i);
+        const waiting = pullWorkspace(held);
+        unlinkSync(gonePath);
+        await client.filesChanged([{ uri: fileUri(gonePath), type: FileChangeType.Deleted }]);
+        const cleared = (await waiting).items.find((item) => item.uri === fileUri(gonePath));
+        assert.ok(cleared && cleared.kind === 'full' && cleared.items.length === 0, 'the deleted file is cleared');
+        // Control: once the client holds the empty report, the file is not sent again.
+        const stop = new CancellationTokenSource();
+        const next = pullWorkspace(
+          heldIds([...current.items.filter((item) => item.uri !== cleared.uri), cleared]),
+          stop.token,
+        );
+        assert.ok(await stillHeld(next));
+        stop.cancel();
+        await assert.rejects(next, /cancelled/i);
       });
     }
 
