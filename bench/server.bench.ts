@@ -3,7 +3,7 @@ import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSyn
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CompletionRequest } from 'vscode-languageserver-protocol';
+import { CompletionRequest, WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol';
 import { scanReferences } from '../engine/core/model/references';
 import { DEFAULT_SETTINGS } from '../engine/core/model/settings';
 import { WorkspaceHost } from '../engine/host/workspaceHost';
@@ -39,6 +39,8 @@ interface ScaleResult {
   readonly plainCompletionP95: number | undefined;
   readonly changeP95: number;
   readonly envEditP95: number;
+  /** The same .env edits seen by a pull client (VS Code): its held workspace pull answered with the affected files. */
+  readonly pullEnvEditP95: number | undefined;
   readonly affected: number;
 }
 
@@ -99,6 +101,7 @@ async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResul
         console.log(`   after ${phase.padEnd(12)} ${memory}`);
       const plainCompletionP95 =
         files === PLAIN_CLIENT_SCALE ? await plainClientCompletion(dir, promptPaths[0]!) : undefined;
+      const pullEnvEditMs = files >= PLAIN_CLIENT_SCALE ? await pullClientEnvEdits(dir, affected) : undefined;
       return {
         files,
         referenceMs,
@@ -109,6 +112,7 @@ async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResul
         plainCompletionP95,
         changeP95: percentile(changeMs, 95),
         envEditP95: percentile(envEditMs, 95),
+        pullEnvEditP95: pullEnvEditMs && percentile(pullEnvEditMs, 95),
         affected: affected.length,
       };
     } finally {
@@ -263,6 +267,65 @@ async function measureEnvEdits(client: LspTestClient, dir: string, affected: rea
   return samples;
 }
 
+/**
+ * The .env edits of measureEnvEdits as a pull client (VS Code) sees them: the client keeps a workspace pull open
+ * with the reports it holds, and the server answers it when an edit changes files. Timed from the edit to the
+ * answer naming every affected file with its new diagnostics; the pull is made (and held) before the clock starts.
+ */
+async function pullClientEnvEdits(dir: string, affected: readonly string[]): Promise<number[]> {
+  const client = await LspTestClient.start({
+    folders: [dir],
+    waitLimitMs: 300_000,
+    pull: true,
+    recordReceived: RECORD_RECEIVED,
+  });
+  try {
+    const pull = (held: ReadonlyMap<string, string>) =>
+      client.connection.sendRequest(WorkspaceDiagnosticRequest.type, {
+        previousResultIds: [...held].map(([uri, value]) => ({ uri, value })),
+      });
+    const held = new Map<string, string>();
+    const hold = (items: readonly { uri: string; resultId?: string }[]) => {
+      for (const { uri, resultId } of items) held.set(uri, resultId!);
+    };
+    hold((await pull(held)).items);
+    const uri = fileUri(path.join(dir, '.env.development'));
+    const text = readFileSync(path.join(dir, '.env.development'), 'utf8');
+    await client.open(uri, text, 'dotenv');
+    const lastLine = text.split('\n').length - 1;
+    const samples: number[] = [];
+    for (let i = 0; i < ENV_EDIT_WARMUP + 30; i++) {
+      const adding = i % 2 === 0;
+      const answer = pull(held);
+      // Answers come in order: once a later request is answered, the pull has reached the server and waits.
+      await client.connection.sendRequest(IndexStatsRequest.type);
+      const start = performance.now();
+      await client.change(uri, [
+        adding
+          ? {
+              range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 0 } },
+              text: 'NOT_YET_SET=1\n',
+            }
+          : { range: { start: { line: lastLine, character: 0 }, end: { line: lastLine + 1, character: 0 } }, text: '' },
+      ]);
+      const { items } = await answer;
+      if (i >= ENV_EDIT_WARMUP) samples.push(performance.now() - start);
+      const sent = new Map(items.map((item) => [item.uri, item]));
+      for (const file of affected) {
+        const item = sent.get(file);
+        const flagged =
+          item?.kind === 'full' && item.items.some((d) => (d.data as { key?: string }).key === 'NOT_YET_SET');
+        if (item === undefined || flagged === adding)
+          throw new Error(`the pull's answer to .env edit ${i} missed ${file}`);
+      }
+      hold(items);
+    }
+    return samples;
+  } finally {
+    await client.stop();
+  }
+}
+
 function printCurve(results: readonly ScaleResult[]): void {
   console.log(
     '\nfiles     reference  cold ref   init→all   ×ref  ×cold   per file    RSS MB   compl p95  didChange p95  .env edit p95 (affected)',
@@ -291,6 +354,10 @@ function scaleGoals(results: readonly ScaleResult[]): string[] {
     lines.push(goalLine(`didChange 200 KB prompt p95, ${k(r.files)}`, r.changeP95, 'ms', 5));
     const envGoal = r.files === 10_000 ? 30 : r.files === 50_000 ? 100 : undefined;
     if (envGoal) lines.push(goalLine(`.env edit → re-diagnosed p95, ${k(r.files)}`, r.envEditP95, 'ms', envGoal));
+    if (envGoal && r.pullEnvEditP95 !== undefined)
+      lines.push(
+        goalLine(`.env edit → re-diagnosed p95 (pull client), ${k(r.files)}`, r.pullEnvEditP95, 'ms', envGoal),
+      );
   }
   return lines;
 }
