@@ -174,9 +174,14 @@ test('leaks through the service: diagnosed in committed files only; Move to .env
   const files = { '.env.development': `STRIPE_KEY=${STRIPE_LIKE}\n`, 'agents/a.ts': text, 'ignored.md': text };
   const all = { completionItemDefaults: false, codicons: true, clientCommands: true };
   const leakFix = ['Replace with {{secrets.STRIPE_KEY}}', undefined];
+  // The open document's ignore fixes come after every real fix, in the diagnostics' order.
+  const ignores = ['leaked-value', 'hardcoded-secret'].map((code) => [
+    `Ignore ${code} on this line (struere-secrets-ignore comment)`,
+    undefined,
+  ]);
   for (const [client, expected] of [
-    [all, [leakFix, ['Move to .env.development as GITHUB_TOKEN…', 'struere.moveSecretToEnv']]],
-    [undefined, [leakFix]],
+    [all, [leakFix, ['Move to .env.development as GITHUB_TOKEN…', 'struere.moveSecretToEnv'], ...ignores]],
+    [undefined, [leakFix, ...ignores]],
   ] as const) {
     const { service, fixture } = serviceFor({ 'agents/a.ts': text }, client, files);
     const findings = await scanForSecrets(text, 'a.ts');

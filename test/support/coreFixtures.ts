@@ -150,3 +150,8 @@ export function applyEdit(edit: WorkspaceEdit, texts: Record<string, string>): R
   }
   return result;
 }
+
+/** The fixes proper: without the "Ignore CODE on this line" actions offered after them (see ignoreFixes.test.ts). */
+export function realFixes<T extends { title: string }>(actions: readonly T[]): T[] {
+  return actions.filter((action) => !action.title.startsWith('Ignore '));
+}

@@ -26,6 +26,7 @@ import { joinUri } from '../base/uris';
 import { keyAt } from './navigation';
 import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';
 import { leakedValueFix, moveSecretFix } from '../leaks/leakFixes';
+import { ignoreLineFix, removeUnusedIgnoreFix, type OpenText } from './ignoreFixes';
 import { findMisreads, quotedShownValue } from '../rules/misreads';
 import { envFileFor, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 
@@ -56,8 +57,14 @@ export function codeActions(
   host: CodeActionHost,
 ): CodeAction[] {
   const actions: CodeAction[] = [];
+  const open = openText(uri, host);
+  // After every real fix: an ignore hides a finding instead of fixing it, so it is the last thing offered.
+  const ignores = new Map<string, CodeAction>();
   for (const diagnostic of diagnostics) {
     const data = (diagnostic.data ?? {}) as DiagnosticData;
+    const ignore = open && ignoreLineFix(project, uri, diagnostic, open);
+    // One per code and line: two findings of a code on a line are silenced by the same comment.
+    if (ignore) ignores.set(`${String(diagnostic.code)}:${diagnostic.range.start.line}`, ignore);
     switch (diagnostic.code) {
       case 'missing-secret':
         if (data.key) actions.push(...missingSecretFixes(project, data.key, environment, diagnostic, host));
@@ -130,9 +137,21 @@ export function codeActions(
         if (fix) actions.push(fix);
         break;
       }
+      case 'unused-ignore': {
+        const fix = open && removeUnusedIgnoreFix(project, uri, diagnostic, open);
+        if (fix) actions.push(fix);
+        break;
+      }
     }
   }
-  return actions;
+  return [...actions, ...ignores.values()];
+}
+
+/** The document's text and version when it is open: the ignore fixes edit only what the editor holds. */
+function openText(uri: string, host: CodeActionHost): OpenText | undefined {
+  const text = host.documentText?.(uri);
+  const version = host.versionOf(uri);
+  return text === undefined || version === null ? undefined : { text, version };
 }
 
 function missingSecretFixes(

@@ -303,6 +303,10 @@ export interface DiagnosticData {
   suggestedKey?: string;
   /** agent-readable: the warning an agent's own rules can clear (the quick fix writes them). */
   agentRules?: true;
+  /** unused-ignore: what its message says, for the removal fix (counts and known codes: no name as written). */
+  unused?: readonly string[];
+  unknown?: number;
+  named?: number;
 }
 
 export type SeverityOverrides = Readonly<Partial<Record<DiagnosticCode, SeverityName>>>;

@@ -107,17 +107,10 @@ export function applyInlineIgnores(
       (code, j) => isDiagnosticCode(code) && !used[i]![j] && canTellUnused(code, severity),
     );
     if (unknown.length === 0 && unused.length === 0 && ignore.codes.length > 0) return;
-    const diagnostic = makeDiagnostic(
-      'unused-ignore',
-      ignore.range,
-      {
-        unused,
-        unknown: unknown.length,
-        suggestions: [...new Set(unknown.flatMap((name) => closestCode(name) ?? []))],
-        named: ignore.codes.length,
-      },
-      severity,
-    );
+    const counts = { unused, unknown: unknown.length, named: ignore.codes.length };
+    const suggestions = [...new Set(unknown.flatMap((name) => closestCode(name) ?? []))];
+    // The counts go in the data too: the removal fix offers to delete only an ignore nothing of which is in use.
+    const diagnostic = makeDiagnostic('unused-ignore', ignore.range, { ...counts, suggestions }, severity, counts);
     if (diagnostic) kept.push(diagnostic);
   });
   return kept;

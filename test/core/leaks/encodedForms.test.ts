@@ -15,7 +15,7 @@ import {
   redactText,
 } from '../../../engine/core/leaks/redaction';
 import { envFileState } from '../../../engine/core/model/workspaceIndex';
-import { fixtureProject } from '../../support/coreFixtures';
+import { fixtureProject, realFixes } from '../../support/coreFixtures';
 
 // Fake credentials of realistic shape, made up for these tests. AWS_LIKE holds `/` (percent-encoding, `\/`) and its
 // base64 holds `+` or `/` (so base64url differs); ODD_LIKE holds a quote, a backslash and non-ASCII characters.
@@ -248,7 +248,7 @@ void test('quick fix: an escaped literal in tool code gets the reference; base64
     const diagnostics = validateLeaks(uri, fixture.project, {});
     assert.ok(diagnostics.length > 0, `${name} has findings`);
     const host = { versionOf: () => 3, gitignoreText: undefined, documentText: () => files[name] };
-    return codeActions(fixture.project, uri, diagnostics, 'development', host).map((action) => action.title);
+    return realFixes(codeActions(fixture.project, uri, diagnostics, 'development', host)).map((action) => action.title);
   };
   // The escaped literal is exactly the value once JavaScript reads it; the base64 literal is not.
   assert.deepEqual(titles('tools/t.ts'), ['Replace with context.secrets.AWS_SECRET']);

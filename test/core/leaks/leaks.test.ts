@@ -12,7 +12,7 @@ import { isSpace, LineIndex } from '../../../engine/core/base/text';
 import { forEachLongRun, leakDictionary, ValueDictionary } from '../../../engine/core/leaks/dictionary';
 import { createRedactor, redactionDictionary, redactText } from '../../../engine/core/leaks/redaction';
 import { isDefaultDatabaseUrl, scanForSecrets, suggestedKeyName } from '../../../engine/core/leaks/secretScan';
-import { fixtureProject } from '../../support/coreFixtures';
+import { fixtureProject, realFixes } from '../../support/coreFixtures';
 import { envFileState } from '../../../engine/core/model/workspaceIndex';
 
 // Fake credentials of realistic shape, made up for these tests.
@@ -173,7 +173,7 @@ void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole li
       gitignoreText: undefined,
       documentText: () => files[name as keyof typeof files],
     };
-    const actions = codeActions(fixture.project, uri, diagnostics, 'development', host);
+    const actions = realFixes(codeActions(fixture.project, uri, diagnostics, 'development', host));
     const summary = actions.map((action) => {
       const change = action.edit!.documentChanges![0] as {
         textDocument: { version: number };
@@ -199,7 +199,8 @@ void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole li
   const literalEdit = (tool[0].edit!.documentChanges![0] as { edits: { range: unknown }[] }).edits[0].range;
   // 50 characters of `export const t = { async handler(args, context) { ` come before `const key = '…'`.
   assert.deepEqual(literalEdit, { start: { line: 0, character: 62 }, end: { line: 0, character: 96 } });
-  // Control: once the text under the diagnostic changed, no fix is offered (a stale diagnostic edits nothing).
+  // Control: once the text under the diagnostic changed, no fix is offered (a stale diagnostic edits nothing; the
+  // ignore fix only adds a comment line).
   const stale = codeActions(
     fixture.project,
     fixture.uri('prompts/p.md'),
@@ -211,7 +212,7 @@ void test('leaked-value quick fixes: prompt text → {{secrets.KEY}}, a whole li
       documentText: () => `Key: ${'x'.repeat(STRIPE_LIKE.length)} here\n`,
     },
   );
-  assert.deepEqual(stale, []);
+  assert.deepEqual(realFixes(stale), []);
 });
 
 function redactionOf(env: string) {
@@ -371,7 +372,7 @@ void test('hardcoded-secret quick fix: a command with names and ranges, never th
     wouldCommit: () => false,
   });
   assert.deepEqual(
-    actions.map((action) => {
+    realFixes(actions).map((action) => {
       const args = action.command!.arguments![0] as MoveSecretArguments;
       return [action.title, args.referenceTemplate, args.replaceRange.start.character, args.gitignoreUri];
     }),
@@ -452,7 +453,7 @@ void test('Move to .env.development in tool code: the parameters go in the same 
       documentText: () => text,
       wouldCommit: () => false,
     });
-    return { text, args: actions.map((action) => action.command!.arguments![0] as MoveSecretArguments) };
+    return { text, args: realFixes(actions).map((action) => action.command!.arguments![0] as MoveSecretArguments) };
   };
   // What the client does with the arguments (client/src/leakCommands.ts), with GITHUB_TOKEN as the chosen name.
   const clientEdit = (text: string, args: MoveSecretArguments) =>

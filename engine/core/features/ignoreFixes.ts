@@ -1,0 +1,185 @@
+import { CodeActionKind, type CodeAction, type Diagnostic, type Range } from 'vscode-languageserver-types';
+import { LineIndex } from '../base/text';
+import { baseName } from '../base/uris';
+import { parseEnv } from '../model/envParser';
+import { isEnvFileName, type ProjectState } from '../model/workspaceIndex';
+import { isDiagnosticCode, type DiagnosticData } from '../rules/diagnosticRules';
+import { IGNORE_MARKER, type EntrySpan } from '../rules/inlineIgnores';
+
+/**
+ * Quick fixes for inline ignores (see rules/inlineIgnores.ts): "Ignore CODE on this line" writes a
+ * `struere-secrets-ignore CODE` comment on a new line above a diagnostic, and "Remove this unused ignore" deletes a
+ * comment line that silences nothing. Both need the file's comment syntax, known from its extension only: a file
+ * whose syntax is not in the table gets neither (a guessed comment could be code, or text a prompt sends).
+ * Neither title nor edit carries text of the file beyond the line's indentation: a flagged line may hold a secret.
+ */
+
+interface CommentSyntax {
+  readonly open: string;
+  /** The closer after the codes, '' for a comment that runs to the end of the line. */
+  readonly close: string;
+}
+
+const SLASHES: CommentSyntax = { open: '//', close: '' };
+const HASH: CommentSyntax = { open: '#', close: '' };
+const HTML: CommentSyntax = { open: '<!--', close: '-->' };
+const DASHES: CommentSyntax = { open: '--', close: '' };
+
+const SYNTAX_BY_EXTENSION: ReadonlyMap<string, CommentSyntax> = new Map([
+  ...'ts tsx mts cts js jsx mjs cjs jsonc go java kt rs c h cpp cs swift dart scala'
+    .split(' ')
+    .map((ext) => [ext, SLASHES] as const),
+  ...'py rb sh bash zsh yaml yml toml r pl'.split(' ').map((ext) => [ext, HASH] as const),
+  ...'md mdx markdown html htm xml'.split(' ').map((ext) => [ext, HTML] as const),
+  ...'sql lua'.split(' ').map((ext) => [ext, DASHES] as const),
+]);
+
+/** The file's comment syntax, or undefined when it is not one we know (then no fix is offered). */
+function commentSyntaxOf(uri: string, isEnvFile: boolean): CommentSyntax | undefined {
+  if (isEnvFile) return HASH;
+  const name = baseName(uri);
+  const dot = name.lastIndexOf('.');
+  return dot === -1 ? undefined : SYNTAX_BY_EXTENSION.get(name.slice(dot + 1).toLowerCase());
+}
+
+/** An open document: its text and the version every edit is computed for. */
+export interface OpenText {
+  readonly text: string;
+  readonly version: number;
+}
+
+/**
+ * "Ignore CODE on this line": a new line above the diagnostic's start line (where the diagnostic counts), with that
+ * line's indentation and line break. Never for unused-ignore (an ignore of an ignore would only hide the stale one),
+ * and never in an env file where the new line would fall inside a multi-line value: it would change the value.
+ */
+export function ignoreLineFix(
+  project: ProjectState,
+  uri: string,
+  diagnostic: Diagnostic,
+  open: OpenText,
+): CodeAction | undefined {
+  const code = diagnostic.code;
+  if (!isDiagnosticCode(code) || code === 'unused-ignore') return undefined;
+  const entries = envEntriesOf(project, uri, open.text);
+  const syntax = commentSyntaxOf(uri, entries !== undefined);
+  if (!syntax) return undefined;
+  const lineIndex = new LineIndex(open.text);
+  const line = diagnostic.range.start.line;
+  if (line >= lineIndex.lineCount) return undefined;
+  const lineStart = lineIndex.lineStart(line);
+  if (entries && insideEntry(entries, lineStart)) return undefined;
+  const indentation = /^[ \t]*/.exec(open.text.slice(lineStart, lineIndex.lineEnd(line)))![0];
+  const closer = syntax.close ? ` ${syntax.close}` : '';
+  const newText = `${indentation}${syntax.open} ${IGNORE_MARKER} ${code}${closer}${lineBreakOf(lineIndex, line)}`;
+  const at = { line, character: 0 };
+  return {
+    title: `Ignore ${code} on this line (${IGNORE_MARKER} comment)`,
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      documentChanges: [
+        { textDocument: { uri, version: open.version }, edits: [{ range: { start: at, end: at }, newText }] },
+      ],
+    },
+  };
+}
+
+/**
+ * "Remove this unused ignore": deletes the comment's whole line, but only when the line is nothing but the comment
+ * (opener, marker, codes, optional `-- reason`, closer) and none of its codes is in use. A marker after code, or an
+ * ignore still silencing one of its codes, needs a human to decide what to keep.
+ */
+export function removeUnusedIgnoreFix(
+  project: ProjectState,
+  uri: string,
+  diagnostic: Diagnostic,
+  open: OpenText,
+): CodeAction | undefined {
+  if (diagnostic.code !== 'unused-ignore' || !nothingInUse(diagnostic.data as DiagnosticData | undefined))
+    return undefined;
+  const entries = envEntriesOf(project, uri, open.text);
+  const syntax = commentSyntaxOf(uri, entries !== undefined);
+  if (!syntax) return undefined;
+  const lineIndex = new LineIndex(open.text);
+  const { line, character } = diagnostic.range.start;
+  if (line >= lineIndex.lineCount) return undefined;
+  const lineStart = lineIndex.lineStart(line);
+  const lineText = open.text.slice(lineStart, lineIndex.lineEnd(line));
+  // The marker must still be where the diagnostic says (a stale one deletes nothing), and be the line's only one:
+  // a second ignore on the line may be in use.
+  if (
+    !lineText.startsWith(IGNORE_MARKER, character) ||
+    lineText.indexOf(IGNORE_MARKER) !== lineText.lastIndexOf(IGNORE_MARKER)
+  )
+    return undefined;
+  if (!wholeCommentPattern(syntax).test(lineText) || (entries && insideEntry(entries, lineStart))) return undefined;
+  return {
+    title: 'Remove this unused ignore',
+    kind: CodeActionKind.QuickFix,
+    diagnostics: [diagnostic],
+    edit: {
+      documentChanges: [
+        { textDocument: { uri, version: open.version }, edits: [{ range: wholeLine(lineIndex, line), newText: '' }] },
+      ],
+    },
+  };
+}
+
+/** Every code the ignore names is unused or unknown (a marker naming none silences nothing either). */
+function nothingInUse(data: DiagnosticData | undefined): boolean {
+  const { unused, unknown, named } = data ?? {};
+  return (
+    Array.isArray(unused) &&
+    typeof unknown === 'number' &&
+    typeof named === 'number' &&
+    unused.length + unknown === named
+  );
+}
+
+/** Codes as findInlineIgnores reads them: a letter, then letters, digits and `-`; comma-separated. */
+const CODE_LIST = '[A-Za-z][A-Za-z0-9-]*(?:[ \\t]*,[ \\t]*[A-Za-z][A-Za-z0-9-]*)*';
+
+/** A line that is one comment of `syntax` holding the marker, its codes and an optional `-- reason`, and nothing else. */
+function wholeCommentPattern(syntax: CommentSyntax): RegExp {
+  const close = syntax.close ? `[ \\t]*${escapeRegExp(syntax.close)}` : '';
+  // A reason must not close the comment early: text after a closer is not part of the comment.
+  const reasonChar = syntax.close ? `(?:(?!${escapeRegExp(syntax.close)}).)` : '.';
+  const marker = escapeRegExp(IGNORE_MARKER);
+  return new RegExp(
+    `^[ \\t]*${escapeRegExp(syntax.open)}[ \\t]*${marker}(?:[ \\t]+${CODE_LIST})?(?:[ \\t]+--(?:[ \\t]${reasonChar}*)?)?${close}[ \\t]*$`,
+  );
+}
+
+function escapeRegExp(text: string): string {
+  return text.replace(/[.*+?^${}()|[\]\\-]/g, '\\$&');
+}
+
+/**
+ * An env file's entries (the open text's, so offsets match the document the edit is for), or undefined for a
+ * file that is not an env file.
+ */
+function envEntriesOf(project: ProjectState, uri: string, text: string): readonly EntrySpan[] | undefined {
+  const indexed = project.envFiles.get(uri);
+  if (indexed && indexed.lineIndex.text === text) return indexed.parsed.entries;
+  return indexed || isEnvFileName(baseName(uri)) ? parseEnv(text).entries : undefined;
+}
+
+/** Whether a line starting at `lineStart` continues an entry begun on an earlier line (a multi-line value). */
+function insideEntry(entries: readonly EntrySpan[], lineStart: number): boolean {
+  return entries.some((entry) => entry.entryStart < lineStart && lineStart < entry.valueEnd);
+}
+
+/** The break ending `line`, else the file's first, else `\n`: the inserted line keeps the file's line ending. */
+function lineBreakOf(lineIndex: LineIndex, line: number): string {
+  if (line + 1 < lineIndex.lineCount)
+    return lineIndex.text.slice(lineIndex.lineEnd(line), lineIndex.lineStart(line + 1));
+  return /\r\n|\r|\n/.exec(lineIndex.text)?.[0] ?? '\n';
+}
+
+/** `line` with its line break; the last line takes the break before it, so no empty line is left behind. */
+function wholeLine(lineIndex: LineIndex, line: number): Range {
+  if (line + 1 < lineIndex.lineCount) return { start: { line, character: 0 }, end: { line: line + 1, character: 0 } };
+  const end = lineIndex.text.length;
+  return lineIndex.rangeOf(line === 0 ? 0 : lineIndex.lineEnd(line - 1), end);
+}
