@@ -76,9 +76,13 @@ void test('leaked-value and hardcoded-secret over LSP: diagnostics without value
       range: hardcoded.range,
       context: { diagnostics: [hardcoded] },
     })) as CodeAction[];
+    // The fix first; the inline ignore, which hides the finding instead, last.
     assert.deepEqual(
       moves.map((action) => [action.title, action.command?.command]),
-      [['Move to .env.development as GITHUB_TOKEN…', 'struere.moveSecretToEnv']],
+      [
+        ['Move to .env.development as GITHUB_TOKEN…', 'struere.moveSecretToEnv'],
+        ['Ignore hardcoded-secret on this line (struere-secrets-ignore comment)', undefined],
+      ],
     );
     const args = moves[0].command!.arguments![0] as {
       version: number;
