@@ -231,27 +231,32 @@ async function measureBigPromptChanges(client: LspTestClient, dir: string): Prom
   return samples;
 }
 
+/** Opens the bench's .env.development; the returned `edit(i)` adds NOT_YET_SET for an even i, removes it for an odd. */
+async function openEnvForEdits(client: LspTestClient, dir: string): Promise<(i: number) => Promise<void>> {
+  const uri = fileUri(path.join(dir, '.env.development'));
+  const text = readFileSync(path.join(dir, '.env.development'), 'utf8');
+  await client.open(uri, text, 'dotenv');
+  const lastLine = text.split('\n').length - 1;
+  const at = (line: number) => ({ line, character: 0 });
+  return (i) =>
+    client.change(uri, [
+      i % 2 === 0
+        ? { range: { start: at(lastLine), end: at(lastLine) }, text: 'NOT_YET_SET=1\n' }
+        : { range: { start: at(lastLine), end: at(lastLine + 1) }, text: '' },
+    ]);
+}
+
 /**
  * An .env edit: add/remove a key referenced by 1 file in 20; wait until all of them are re-diagnosed. The first
  * four are warm-up, as in the other phases: they met the edit path's code unoptimised (2–4× the later edits).
  */
 async function measureEnvEdits(client: LspTestClient, dir: string, affected: readonly string[]): Promise<number[]> {
-  const uri = fileUri(path.join(dir, '.env.development'));
-  const text = readFileSync(path.join(dir, '.env.development'), 'utf8');
-  await client.open(uri, text, 'dotenv');
-  const lastLine = text.split('\n').length - 1;
+  const edit = await openEnvForEdits(client, dir);
   const samples: number[] = [];
   for (let i = 0; i < ENV_EDIT_WARMUP + 30; i++) {
     const adding = i % 2 === 0;
     const start = performance.now();
-    await client.change(uri, [
-      adding
-        ? {
-            range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 0 } },
-            text: 'NOT_YET_SET=1\n',
-          }
-        : { range: { start: { line: lastLine, character: 0 }, end: { line: lastLine + 1, character: 0 } }, text: '' },
-    ]);
+    await edit(i);
     const settled = (u: string) =>
       client.diagnostics.get(u)!.some((d) => (d.data as { key?: string }).key === 'NOT_YET_SET') !== adding;
     // Checked on every publish: drop the settled files from the front so a check is not a pass over all of them
@@ -289,10 +294,7 @@ async function pullClientEnvEdits(dir: string, affected: readonly string[]): Pro
       for (const { uri, resultId } of items) held.set(uri, resultId!);
     };
     hold((await pull(held)).items);
-    const uri = fileUri(path.join(dir, '.env.development'));
-    const text = readFileSync(path.join(dir, '.env.development'), 'utf8');
-    await client.open(uri, text, 'dotenv');
-    const lastLine = text.split('\n').length - 1;
+    const edit = await openEnvForEdits(client, dir);
     const samples: number[] = [];
     for (let i = 0; i < ENV_EDIT_WARMUP + 30; i++) {
       const adding = i % 2 === 0;
@@ -300,14 +302,7 @@ async function pullClientEnvEdits(dir: string, affected: readonly string[]): Pro
       // Answers come in order: once a later request is answered, the pull has reached the server and waits.
       await client.connection.sendRequest(IndexStatsRequest.type);
       const start = performance.now();
-      await client.change(uri, [
-        adding
-          ? {
-              range: { start: { line: lastLine, character: 0 }, end: { line: lastLine, character: 0 } },
-              text: 'NOT_YET_SET=1\n',
-            }
-          : { range: { start: { line: lastLine, character: 0 }, end: { line: lastLine + 1, character: 0 } }, text: '' },
-      ]);
+      await edit(i);
       const { items } = await answer;
       if (i >= ENV_EDIT_WARMUP) samples.push(performance.now() - start);
       const sent = new Map(items.map((item) => [item.uri, item]));
