@@ -71,6 +71,8 @@ export interface SecretsService {
   secretRanges(uri: string): Range[];
   /** Every env and agent file of every project: what a full re-diagnosis or a workspace pull covers. */
   indexedFiles(): string[];
+  /** Whether `uri` is one of `indexedFiles()`, without listing them. */
+  isIndexed(uri: string): boolean;
   complete(uri: string, position: Position): CompletionList | CompletionItem[];
   resolveCompletion(item: CompletionItem): CompletionItem;
   hover(uri: string, position: Position): Hover | null;
@@ -289,6 +291,11 @@ class WorkspaceSecretsService implements SecretsService {
 
   indexedFiles(): string[] {
     return this.index.allProjects().flatMap((project) => [...project.envFiles.keys(), ...project.agentFiles.keys()]);
+  }
+
+  isIndexed(uri: string): boolean {
+    const project = this.index.projectOf(uri);
+    return project !== undefined && (project.envFiles.has(uri) || project.agentFiles.has(uri));
   }
 
   complete(uri: string, position: Position): CompletionList | CompletionItem[] {

@@ -26,12 +26,12 @@ import { fingerprint } from './fingerprint';
 export class WorkspacePulls {
   /** The result id each file was last reported with. */
   private readonly reported = new Map<string, string>();
-  /** Files marked since the last report. */
+  /** Files marked since they were last diagnosed here: their reported id may be out of date. */
   private readonly marked = new Set<string>();
   /** Files that left the index, until the client holds their empty report (an answer may have been cancelled). */
   private readonly gone = new Set<string>();
-  /** Held pulls, woken after each turn's marks, a cancellation or the shutdown. */
-  private readonly held = new Set<() => void>();
+  /** Held pulls, each with the files marked while it waits. */
+  private readonly held = new Set<HeldPull>();
   private stopped = false;
 
   constructor(
@@ -41,6 +41,7 @@ export class WorkspacePulls {
 
   mark(uri: string): void {
     this.marked.add(uri);
+    for (const pull of this.held) pull.touched.add(uri);
   }
 
   /** Every file a report named: a full re-diagnosis marks them too, so those that left the index are cleared. */
@@ -48,9 +49,9 @@ export class WorkspacePulls {
     return this.reported.keys();
   }
 
-  /** After a turn's marks: held pulls look again. */
+  /** After a turn's marks: held pulls look at the files marked. */
   wake(): void {
-    for (const wake of [...this.held]) wake();
+    for (const pull of [...this.held]) pull.wake();
   }
 
   /** Shutdown: held pulls answer with what they have (nothing), so none is left open. */
@@ -61,62 +62,93 @@ export class WorkspacePulls {
 
   async report(params: WorkspaceDiagnosticParams, token?: CancellationToken): Promise<WorkspaceDiagnosticReport> {
     const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
-    for (;;) {
-      const items = this.changes(previous);
-      if (items.length > 0 || this.stopped || token?.isCancellationRequested) return { items };
-      await this.nextWake(token);
-    }
+    let items = this.fullPass(previous);
+    // Held: after the full pass found every report current, only files marked since can change. A keystroke in
+    // an open file wakes the pull; it looks at that file alone, not at the whole workspace again.
+    while (items.length === 0 && !this.stopped && !token?.isCancellationRequested)
+      items = this.markedPass(previous, await this.nextMarks(token));
+    return { items };
   }
 
-  private changes(previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport[] {
+  /** Every indexed file that is not open, then the ones that left the index. */
+  private fullPass(previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport[] {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
-    const indexed = this.service.indexedFiles();
-    for (const uri of indexed) {
+    for (const uri of this.service.indexedFiles()) {
       // Open files are pulled one by one; closing one marks it (the buffer may have differed from the disk).
       if (this.isOpen(uri)) continue;
-      const held = previous.get(uri);
-      if (held !== undefined && !this.marked.has(uri) && this.reported.get(uri) === held) continue;
-      const diagnostics = this.service.diagnose(uri);
-      const resultId = fingerprint(diagnostics);
-      this.reported.set(uri, resultId);
-      if (held !== resultId) items.push(full(uri, resultId, diagnostics));
+      const item = this.changed(uri, previous);
+      if (item) items.push(item);
     }
-    if (this.marked.size > 0 || this.gone.size > 0) items.push(...this.cleared(new Set(indexed), previous));
-    this.marked.clear();
-    return items;
+    // Every marked file that is indexed and closed was diagnosed above: the others closed are no longer indexed.
+    for (const uri of this.marked) if (!this.isOpen(uri)) this.leftIndex(uri);
+    return [...items, ...this.cleared(previous)];
+  }
+
+  /** The files marked while a pull was held. */
+  private markedPass(previous: ReadonlyMap<string, string>, touched: Iterable<string>) {
+    const items: WorkspaceDocumentDiagnosticReport[] = [];
+    for (const uri of touched) {
+      if (this.isOpen(uri)) continue;
+      if (!this.service.isIndexed(uri)) {
+        this.leftIndex(uri);
+        continue;
+      }
+      const item = this.changed(uri, previous);
+      if (item) items.push(item);
+    }
+    return [...items, ...this.cleared(previous)];
+  }
+
+  /** An indexed, closed file's report when it differs from the one the client holds; diagnosed only if marked. */
+  private changed(uri: string, previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport | undefined {
+    const held = previous.get(uri);
+    if (held !== undefined && !this.marked.has(uri) && this.reported.get(uri) === held) return undefined;
+    const diagnostics = this.service.diagnose(uri);
+    const resultId = fingerprint(diagnostics);
+    this.reported.set(uri, resultId);
+    this.marked.delete(uri);
+    this.gone.delete(uri);
+    return held === resultId ? undefined : full(uri, resultId, diagnostics);
+  }
+
+  private leftIndex(uri: string): void {
+    if (!this.marked.delete(uri)) return;
+    this.reported.delete(uri);
+    this.gone.add(uri);
   }
 
   /** Empty reports for the files the client holds that left the index. */
-  private cleared(
-    indexed: ReadonlySet<string>,
-    previous: ReadonlyMap<string, string>,
-  ): WorkspaceDocumentDiagnosticReport[] {
-    for (const uri of this.marked)
-      if (!indexed.has(uri) && !this.isOpen(uri)) {
-        this.gone.add(uri);
-        this.reported.delete(uri);
-      }
+  private cleared(previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport[] {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     for (const uri of this.gone) {
       const held = previous.get(uri);
-      if (indexed.has(uri) || this.isOpen(uri) || held === undefined || held === NO_FINDINGS) this.gone.delete(uri);
+      if (this.isOpen(uri) || held === undefined || held === NO_FINDINGS) this.gone.delete(uri);
       else items.push(full(uri, NO_FINDINGS, []));
     }
     return items;
   }
 
-  private nextWake(token: CancellationToken | undefined): Promise<void> {
+  /** The files marked until the next wake (a turn's marks, a cancellation or the shutdown). */
+  private nextMarks(token: CancellationToken | undefined): Promise<ReadonlySet<string>> {
     return new Promise((resolve) => {
       const listening: { cancellation?: Disposable } = {};
-      const wake = () => {
-        this.held.delete(wake);
-        listening.cancellation?.dispose();
-        resolve();
+      const pull: HeldPull = {
+        touched: new Set(),
+        wake: () => {
+          this.held.delete(pull);
+          listening.cancellation?.dispose();
+          resolve(pull.touched);
+        },
       };
-      this.held.add(wake);
-      listening.cancellation = token?.onCancellationRequested(wake);
+      this.held.add(pull);
+      listening.cancellation = token?.onCancellationRequested(pull.wake);
     });
   }
+}
+
+interface HeldPull {
+  readonly touched: Set<string>;
+  readonly wake: () => void;
 }
 
 /** The result id of a report without findings. */
