@@ -5,6 +5,7 @@ import {
   errorText,
   isEnvironment,
   isValidKey,
+  sanitizeSettings,
   writableEnvironmentOf,
   type WritableEnvironment,
 } from '../../engine/core';
@@ -50,6 +51,8 @@ interface ToolSpec {
 export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDependencies): vscode.Disposable[] {
   const { l10n } = api;
   const roots = () => workspaceRoots(api);
+  // The files and severities the editor's language server uses: an agent's answer matches what the editor shows.
+  const scan = () => sanitizeSettings(api.workspace.getConfiguration().get('struere'));
   const fillRemote: FillRemoteNames = async (service) => {
     const lists = new Map(
       await Promise.all(service.projects().map(async (uri) => [uri, await deps.remote.listed(uri)] as const)),
@@ -59,13 +62,13 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
   const specs: Record<AgentToolName, ToolSpec> = {
     secrets_status: {
       prepare: () => ({ invocationMessage: l10n.t('Reading which Struere secrets are set (names only)') }),
-      run: async () => merged(await roots(), (root) => statusAnswer(root, fillRemote)),
+      run: async () => merged(await roots(), (root) => statusAnswer(root, fillRemote, scan())),
     },
     secrets_check: {
       prepare: (input) => ({
         invocationMessage: l10n.t('Checking Struere secrets ({0})', shownEnvironment(input.environment)),
       }),
-      run: async (input) => merged(await roots(), (root) => checkAnswer(root, input, fillRemote)),
+      run: async (input) => merged(await roots(), (root) => checkAnswer(root, input, fillRemote, scan())),
     },
     secrets_plan: {
       prepare: (input) => ({

@@ -1,4 +1,4 @@
-import { ENVIRONMENTS, type Environment } from '../core';
+import { DEFAULT_SETTINGS, ENVIRONMENTS, type Environment, type ServerSettings } from '../core';
 import {
   AGENT_INPUT_LIMITS,
   AgentToolRefusal,
@@ -14,15 +14,20 @@ import { diagnoseLoaded, formatDiagnosticsText, loadWorkspace } from './diagnost
 /**
  * `secrets_check`: the diagnostics of `check` for files or folders inside `root` (absolute, links resolved) and
  * an environment. The workspace is loaded whole, so a file sees its project; only the paths given are reported.
- * A path outside `root`, or in no project under it, is refused, not skipped.
+ * A path outside `root`, or in no project under it, is refused, not skipped. `scan`: see loadWorkspace.
  */
-export async function checkAnswer(root: string, input: unknown, fillRemote: FillRemoteNames): Promise<AgentAnswer> {
+export async function checkAnswer(
+  root: string,
+  input: unknown,
+  fillRemote: FillRemoteNames,
+  scan: ServerSettings = DEFAULT_SETTINGS,
+): Promise<AgentAnswer> {
   const args = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
   const environment: Environment = environmentArgument(args.environment, ENVIRONMENTS, 'development');
   const given = pathsArgument(args.paths);
   const real = await Promise.all(given.map((each) => insideRoot(root, each)));
 
-  const loaded = await loadWorkspace([root], environment);
+  const loaded = await loadWorkspace([root], environment, scan);
   const { projectRoots } = loaded;
   // Inside one of the projects, or a folder holding one.
   const inAProject = (target: string) =>

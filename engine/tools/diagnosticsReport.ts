@@ -1,6 +1,13 @@
 import * as path from 'node:path';
 import { DiagnosticSeverity, type Diagnostic } from 'vscode-languageserver-types';
-import { countOf, DEFAULT_SETTINGS, escapeName, type Environment, type SecretsService } from '../core';
+import {
+  countOf,
+  DEFAULT_SETTINGS,
+  escapeName,
+  type Environment,
+  type SecretsService,
+  type ServerSettings,
+} from '../core';
 import { openSecretsService, uriToPath, WorkspaceHost } from '../host';
 
 /** One diagnostic as `check` and the agent tools report it: 1-based lines and columns, path relative to the folder checked. */
@@ -30,9 +37,17 @@ export interface LoadedWorkspace {
   readonly projectRoots: readonly string[];
 }
 
-/** Loads `folders` as one workspace with `environment` selected; nothing is sent anywhere. */
-export async function loadWorkspace(folders: readonly string[], environment: Environment): Promise<LoadedWorkspace> {
-  const settings = { ...DEFAULT_SETTINGS, environment };
+/**
+ * Loads `folders` as one workspace with `environment` selected; nothing is sent anywhere. `scan` gives the files
+ * read and their severities: the defaults for the CLI, the user's settings in the editor (so an agent's check
+ * sees the files and codes the editor shows).
+ */
+export async function loadWorkspace(
+  folders: readonly string[],
+  environment: Environment,
+  scan: ServerSettings = DEFAULT_SETTINGS,
+): Promise<LoadedWorkspace> {
+  const settings = { ...scan, environment };
   const host = new WorkspaceHost(settings);
   for (const folder of folders) await host.loadFolder(folder);
   const service = openSecretsService(host);

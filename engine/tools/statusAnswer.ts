@@ -7,6 +7,7 @@ import {
   type RemoteNameList,
   type RemoteNamesByEnvironment,
   type SecretsService,
+  type ServerSettings,
   type StatusRow,
 } from '../core';
 import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../host';
@@ -62,8 +63,11 @@ interface StatusKey {
  * Status reports names and presence, never a diagnostic: no secretlint pass over every file read (it was about a
  * quarter of `status` at 10k files, and the process waited for it before exiting).
  */
-export async function loadForStatus(root: string): Promise<{ service: SecretsService; projects: string[] }> {
-  const host = new WorkspaceHost(DEFAULT_SETTINGS, { scanAgentFilesOnRead: false });
+export async function loadForStatus(
+  root: string,
+  scan: ServerSettings = DEFAULT_SETTINGS,
+): Promise<{ service: SecretsService; projects: string[] }> {
+  const host = new WorkspaceHost(scan, { scanAgentFilesOnRead: false });
   await host.loadFolder(root);
   const service = openSecretsService(host);
   return { service, projects: service.projects() };
@@ -72,10 +76,14 @@ export async function loadForStatus(root: string): Promise<{ service: SecretsSer
 /**
  * `secrets_status`: keys × environments of every project under `root` (absolute, links resolved) — set in the
  * local file, on the platform, or unknown — and the files referencing each key. The status rows carry states
- * only, never a value.
+ * only, never a value. `scan` gives the files read (see loadWorkspace).
  */
-export async function statusAnswer(root: string, fillRemote: FillRemoteNames): Promise<AgentAnswer> {
-  const { service, projects: projectUris } = await loadForStatus(root);
+export async function statusAnswer(
+  root: string,
+  fillRemote: FillRemoteNames,
+  scan: ServerSettings = DEFAULT_SETTINGS,
+): Promise<AgentAnswer> {
+  const { service, projects: projectUris } = await loadForStatus(root, scan);
   if (projectUris.length === 0) throw new AgentToolRefusal('no Struere project (struere.json) in the workspace');
   const listsOf = await fillRemote(service);
   const projects = [];

@@ -2,7 +2,7 @@ import assert from 'node:assert/strict';
 import { readFileSync, realpathSync, symlinkSync } from 'node:fs';
 import { test } from 'node:test';
 import { parse } from 'dotenv';
-import { allUnknown } from '../../engine/core';
+import { allUnknown, DEFAULT_SETTINGS } from '../../engine/core';
 import {
   AgentToolRefusal,
   checkAnswer,
@@ -64,6 +64,23 @@ test('status and check answer with names, codes and paths, never a value (contro
     assert.match(check.text, /MISSING_ONE.*missing-secret/);
     assert.ok(!everything.includes(CANARY), 'no answer holds the value');
     assert.ok(JSON.stringify([status, { planted: CANARY }]).includes(CANARY), 'control: the same check finds it');
+  } finally {
+    ws.dispose();
+  }
+});
+
+test("status and check read the files and apply the severities they are given (the editor's settings)", async () => {
+  const ws = project();
+  try {
+    const root = realpathSync(ws.dir);
+    const scan = { ...DEFAULT_SETTINGS, exclude: [...DEFAULT_SETTINGS.exclude, '**/prompts/**'] };
+    const status = JSON.stringify((await statusAnswer(root, noKeys, scan)).structured);
+    const check = await checkAnswer(root, {}, noKeys, { ...DEFAULT_SETTINGS, severity: { 'missing-secret': 'off' } });
+    assert.doesNotMatch(status, /prompts\/main\.md/, 'an excluded folder is not read');
+    assert.doesNotMatch(check.text, /missing-secret/, 'a code switched off is not reported');
+    // Control: with the defaults the same workspace shows both.
+    assert.match(JSON.stringify((await statusAnswer(root, noKeys)).structured), /prompts\/main\.md/);
+    assert.match((await checkAnswer(root, {}, noKeys)).text, /MISSING_ONE.*missing-secret/);
   } finally {
     ws.dispose();
   }
