@@ -20,8 +20,10 @@ export function terminalSetInput(): SetInput {
 }
 
 function readHidden(input: tty.ReadStream, output: NodeJS.WritableStream, prompt: string): Promise<string | undefined> {
-  output.write(prompt);
+  // Echo off before the prompt shows: typed (or pasted) the moment the prompt appears, a value must find the
+  // terminal silent already. Prompt first, a process paused between the two let the terminal draw it.
   input.setRawMode(true);
+  output.write(prompt);
   input.resume();
   let value = '';
   return new Promise((resolve) => {
