@@ -26,7 +26,7 @@ import { joinUri } from '../base/uris';
 import { keyAt } from './navigation';
 import { EXAMPLE_FILE_NAME, exampleFileOf } from './envExample';
 import { leakedValueFix, moveSecretFix } from '../leaks/leakFixes';
-import { ignoreLineFix, removeUnusedIgnoreFix, type OpenText } from './ignoreFixes';
+import { ignoreContext, ignoreLineFix, removeUnusedIgnoreFix, type OpenText } from './ignoreFixes';
 import { findMisreads, quotedShownValue } from '../rules/misreads';
 import { envFileFor, type EnvFileState, type ProjectState } from '../model/workspaceIndex';
 
@@ -58,11 +58,13 @@ export function codeActions(
 ): CodeAction[] {
   const actions: CodeAction[] = [];
   const open = openText(uri, host);
+  // Only for a request with diagnostics: an editor asks for actions at every cursor move, mostly with none.
+  const context = open && diagnostics.length > 0 ? ignoreContext(project, uri, open) : undefined;
   // After every real fix: an ignore hides a finding instead of fixing it, so it is the last thing offered.
   const ignores = new Map<string, CodeAction>();
   for (const diagnostic of diagnostics) {
     const data = (diagnostic.data ?? {}) as DiagnosticData;
-    const ignore = open && ignoreLineFix(project, uri, diagnostic, open);
+    const ignore = context && ignoreLineFix(context, diagnostic);
     // One per code and line: two findings of a code on a line are silenced by the same comment.
     if (ignore) ignores.set(`${String(diagnostic.code)}:${diagnostic.range.start.line}`, ignore);
     switch (diagnostic.code) {
@@ -138,7 +140,7 @@ export function codeActions(
         break;
       }
       case 'unused-ignore': {
-        const fix = open && removeUnusedIgnoreFix(project, uri, diagnostic, open);
+        const fix = context && removeUnusedIgnoreFix(context, diagnostic);
         if (fix) actions.push(fix);
         break;
       }

@@ -49,22 +49,33 @@ export interface OpenText {
 }
 
 /**
+ * What both fixes read of one open document, worked out once per code action request (its lines, its comment
+ * syntax, an env file's entries), not once per diagnostic. Undefined for a file whose comment syntax is unknown.
+ */
+export interface IgnoreContext {
+  readonly uri: string;
+  readonly open: OpenText;
+  readonly syntax: CommentSyntax;
+  readonly lineIndex: LineIndex;
+  /** An env file's entries (where a new line would fall inside a value); undefined for other files. */
+  readonly entries: readonly EntrySpan[] | undefined;
+}
+
+export function ignoreContext(project: ProjectState, uri: string, open: OpenText): IgnoreContext | undefined {
+  const entries = envEntriesOf(project, uri, open.text);
+  const syntax = commentSyntaxOf(uri, entries !== undefined);
+  return syntax && { uri, open, syntax, lineIndex: new LineIndex(open.text), entries };
+}
+
+/**
  * "Ignore CODE on this line": a new line above the diagnostic's start line (where the diagnostic counts), with that
  * line's indentation and line break. Never for unused-ignore (an ignore of an ignore would only hide the stale one),
  * and never in an env file where the new line would fall inside a multi-line value: it would change the value.
  */
-export function ignoreLineFix(
-  project: ProjectState,
-  uri: string,
-  diagnostic: Diagnostic,
-  open: OpenText,
-): CodeAction | undefined {
+export function ignoreLineFix(context: IgnoreContext, diagnostic: Diagnostic): CodeAction | undefined {
   const code = diagnostic.code;
   if (!isDiagnosticCode(code) || code === 'unused-ignore') return undefined;
-  const entries = envEntriesOf(project, uri, open.text);
-  const syntax = commentSyntaxOf(uri, entries !== undefined);
-  if (!syntax) return undefined;
-  const lineIndex = new LineIndex(open.text);
+  const { uri, open, syntax, lineIndex, entries } = context;
   const line = diagnostic.range.start.line;
   if (line >= lineIndex.lineCount) return undefined;
   const lineStart = lineIndex.lineStart(line);
@@ -90,18 +101,10 @@ export function ignoreLineFix(
  * (opener, marker, codes, optional `-- reason`, closer) and none of its codes is in use. A marker after code, or an
  * ignore still silencing one of its codes, needs a human to decide what to keep.
  */
-export function removeUnusedIgnoreFix(
-  project: ProjectState,
-  uri: string,
-  diagnostic: Diagnostic,
-  open: OpenText,
-): CodeAction | undefined {
+export function removeUnusedIgnoreFix(context: IgnoreContext, diagnostic: Diagnostic): CodeAction | undefined {
   if (diagnostic.code !== 'unused-ignore' || !nothingInUse(diagnostic.data as DiagnosticData | undefined))
     return undefined;
-  const entries = envEntriesOf(project, uri, open.text);
-  const syntax = commentSyntaxOf(uri, entries !== undefined);
-  if (!syntax) return undefined;
-  const lineIndex = new LineIndex(open.text);
+  const { uri, open, syntax, lineIndex, entries } = context;
   const { line, character } = diagnostic.range.start;
   if (line >= lineIndex.lineCount) return undefined;
   const lineStart = lineIndex.lineStart(line);
