@@ -45,8 +45,9 @@ export class DiagnosticsScheduler {
   schedule(uris: Iterable<string>, crossFile = true): void {
     for (const uri of uris) {
       if (typeof uri !== 'string') continue;
-      this.dirty.add(uri);
-      this.pulls?.mark(uri);
+      // Pull clients ask for what changed (WorkspacePulls keeps the marks); push clients are sent the dirty files.
+      if (this.pulls) this.pulls.mark(uri);
+      else this.dirty.add(uri);
     }
     this.refreshNeeded ||= crossFile;
     if (this.flushPending) return;
@@ -81,8 +82,6 @@ export class DiagnosticsScheduler {
 
   private flush(): void {
     this.flushPending = false;
-    const uris = [...this.dirty];
-    this.dirty.clear();
     if (this.pulls) {
       // Open files are pulled again on a refresh; closed ones come with the answer to a held workspace pull.
       if (this.refreshNeeded)
@@ -91,6 +90,8 @@ export class DiagnosticsScheduler {
       this.pulls.wake();
       return;
     }
+    const uris = [...this.dirty];
+    this.dirty.clear();
     this.publishFrom(uris, 0);
   }
 
@@ -123,13 +124,11 @@ export class DiagnosticsScheduler {
       void this.connection.sendDiagnostics({ uri, diagnostics });
       return;
     }
-    // Encoded once: the writer sends this text, and a repeat's fingerprint is taken from it, where each used to
-    // serialise the diagnostics on its own. A file's first push is not fingerprinted: at startup that would cost
-    // every file a pass over its text to save nothing, and the first repeat (remote names arriving) changes every
-    // missing-secret message anyway.
+    // Encoded once: the writer sends this text, and a repeat's fingerprint is taken from it. A file's first push is
+    // not fingerprinted (at startup that would cost every file a pass over its text to save nothing, and the first
+    // repeat, remote names arriving, changes every missing-secret message anyway), and over a transport that
+    // serialises for itself it is not encoded either.
     const params = { uri, diagnostics };
-    // Encoded once: for the repeat's fingerprint, and for the writer to send as is. A first push over a transport
-    // that serialises for itself needs neither.
     const json = previous !== undefined || writesEncodedParams() ? encodeParams(params) : undefined;
     const sent = previous === undefined || json === undefined ? NOT_FINGERPRINTED : fingerprintOf(json);
     if (sent === previous) return;
