@@ -1,13 +1,18 @@
-import { spawnSync } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcessWithoutNullStreams } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { performance } from 'node:perf_hooks';
-import { CompletionRequest, WorkspaceDiagnosticRequest } from 'vscode-languageserver-protocol';
+import {
+  CompletionRequest,
+  WorkspaceDiagnosticRequest,
+  type TextDocumentContentChangeEvent,
+} from 'vscode-languageserver-protocol';
 import { scanReferences } from '../engine/core/model/references';
 import { DEFAULT_SETTINGS } from '../engine/core/model/settings';
 import { WorkspaceHost } from '../engine/host/workspaceHost';
-import { IndexStatsRequest } from '../engine/protocol';
+import { IndexStatsRequest, type IndexStatsResult } from '../engine/protocol';
+import { LeanLspClient, occurrences, type Publish } from './leanClient';
 import { fileUri, LspTestClient } from '../test/support/lspClient';
 import { goalLine, median, percentile } from './stats';
 
@@ -21,14 +26,6 @@ const CREDENTIAL_KEYS = 50;
 /** Even, so the measured edits still alternate adding and removing from an adding one. */
 const ENV_EDIT_WARMUP = 4;
 const FLIP_COLUMN = 'Escalate {{secrets.'.length;
-/**
- * The test client's copy of every byte received (its leak checks) is off, as in any editor: kept, it reached
- * hundreds of megabytes by the last phase and its collections landed in the timed round trips (completion p95 of
- * a client without item defaults 16–21 ms with it, against 7–8 ms median either way). BENCH_RECORD_RECEIVED=1
- * turns it back on to compare.
- */
-const RECORD_RECEIVED = process.env.BENCH_RECORD_RECEIVED === '1';
-
 interface ScaleResult {
   readonly files: number;
   readonly referenceMs: number;
@@ -73,23 +70,24 @@ async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResul
     console.log(
       `   the same read + scan once in a fresh process (code not yet optimised, median of 3): ${ms(coldReferenceMs)}`,
     );
-    const client = await LspTestClient.start({
+    const affected = promptPaths.filter((_, i) => i % 20 === 0).map(fileUri); // the files referencing NOT_YET_SET
+    const bigPrompt = fileUri(path.join(dir, 'agents', 'big-prompt.md'));
+    const watch = new WatchedDiagnostics(files, [...affected, bigPrompt]);
+    const client = await LeanLspClient.start({
       folders: [dir],
-      waitLimitMs: 300_000,
       itemDefaults: true,
       nodeArgs,
-      recordReceived: RECORD_RECEIVED,
+      onPublish: (publish) => watch.publish(publish),
     });
     try {
-      await client.waitFor(() => client.diagnostics.size >= files, 'all diagnostics');
-      const indexMs = client.lastPublishAt - client.initializedAt;
+      await client.waitFor(() => watch.files.size >= files, 'all diagnostics');
+      const indexMs = watch.lastPublishAt - client.initializedAt;
       const afterIndex = await memoryOf(client);
       const completionMs = await measureCompletion(client, promptPaths[0]!);
       const afterCompletion = await memoryOf(client);
-      const changeMs = await measureBigPromptChanges(client, dir);
+      const changeMs = await measureBigPromptChanges(client, watch, bigPrompt);
       const afterChange = await memoryOf(client);
-      const affected = promptPaths.filter((_, i) => i % 20 === 0).map(fileUri); // the files referencing NOT_YET_SET
-      const envEditMs = await measureEnvEdits(client, dir, affected);
+      const envEditMs = await measureEnvEdits(client, watch, dir, affected);
       const rssMb = readRssMb(client.process.pid!);
       const afterEnvEdits = await memoryOf(client);
       for (const [phase, memory] of [
@@ -120,6 +118,35 @@ async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResul
     }
   } finally {
     rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+/**
+ * What the timing client remembers of the server's diagnostics: which files got any (the end of indexing) and,
+ * for the files a phase watches, the keys their latest diagnostics name. Nothing else is kept, as an editor keeps
+ * its own copy and not the protocol's objects.
+ */
+class WatchedDiagnostics {
+  readonly files = new Set<string>();
+  lastPublishAt = 0;
+  private readonly keys = new Map<string, readonly (string | undefined)[]>();
+
+  /** `watched`: the files whose keys are kept, from their first publish on. */
+  constructor(
+    private readonly expectedFiles: number,
+    watched: readonly string[],
+  ) {
+    for (const uri of watched) this.keys.set(uri, []);
+  }
+
+  publish({ uri, keys }: Publish): void {
+    if (this.files.size < this.expectedFiles) this.files.add(uri);
+    this.lastPublishAt = performance.now();
+    if (this.keys.has(uri)) this.keys.set(uri, keys);
+  }
+
+  names(uri: string, key: string): boolean {
+    return this.keys.get(uri)!.includes(key);
   }
 }
 
@@ -158,114 +185,202 @@ function runColdScan(list: string): number {
 }
 
 /**
- * Completion in an open prompt, at a reference: 300 requests, the first 20 are warm-up. `delivered` gets, per
- * request, when the answer's last bytes arrived, before this client's JSON parse of them: the share of a round
- * trip that is the client's own.
+ * Completion in an open prompt, at a reference: 300 requests, the first 20 are warm-up. Timed until the answer's
+ * last byte arrived; each answer is checked for its 2,000 items in its bytes, unparsed (see LeanLspClient). With
+ * `echo`, every request is followed by one round trip of the same number of bytes through the bare pipe, timed
+ * into `echoSamples`: the transport's share, measured in the same moments as the requests.
  */
 async function measureCompletion(
-  client: LspTestClient,
+  client: LeanLspClient,
   promptPath: string,
-  delivered: number[] = [],
+  echo?: { pipe: PipeEcho; samples: number[] },
 ): Promise<number[]> {
-  const uri = fileUri(promptPath);
-  const text = readFileSync(promptPath, 'utf8');
-  await client.open(uri, text, 'markdown');
-  const lines = text.split('\n');
-  const line = lines.findIndex((l) => l.includes('{{secrets.'));
-  const character = lines[line]!.indexOf('{{secrets.') + '{{secrets.'.length;
+  const { uri, line, character } = completionPlace(promptPath);
+  client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
   const samples: number[] = [];
   for (let i = 0; i < 300; i++) {
     const start = performance.now();
-    const answer = await client.connection.sendRequest(CompletionRequest.type, {
+    const answer = await client.requestRaw(CompletionRequest.method, {
       textDocument: { uri },
       position: { line, character },
     });
-    if (i >= 20) {
-      samples.push(performance.now() - start);
-      delivered.push(client.lastChunkAt - start);
+    if (i >= 20) samples.push(performance.now() - start);
+    const items = occurrences(answer, '"label":');
+    if (items !== KEYS) throw new Error(`completion answered ${items} items, expected ${KEYS}`);
+    if (echo) {
+      const echoed = await echo.pipe.roundTrip(answer.length);
+      if (i >= 20) echo.samples.push(echoed);
     }
-    const items = Array.isArray(answer) ? answer : (answer?.items ?? []);
-    if (items.length !== KEYS) throw new Error(`completion answered ${items.length} items, expected ${KEYS}`);
   }
   return samples;
 }
 
-/** A client that does not announce completion item defaults (Neovim 0.7, Helix): each item carries its edit. */
+/** Where the bench completes: right after the first `{{secrets.` of the prompt, before the key written there. */
+function completionPlace(promptPath: string): { uri: string; line: number; character: number } {
+  const lines = readFileSync(promptPath, 'utf8').split('\n');
+  const line = lines.findIndex((l) => l.includes('{{secrets.'));
+  return { uri: fileUri(promptPath), line, character: lines[line]!.indexOf('{{secrets.') + '{{secrets.'.length };
+}
+
+/**
+ * A client that does not announce completion item defaults (Neovim 0.7, Helix): each item carries its edit, and
+ * the answer is ~300 KB. Two figures beside the goal's, from the same run: the same bytes echoed through a pipe
+ * by a bare process, one round trip after each request (the transport's share, no server work in it), and the
+ * same requests from a client that parses each answer into objects in Node (vscode-jsonrpc, as a JavaScript
+ * editor does).
+ */
 async function plainClientCompletion(dir: string, promptPath: string): Promise<number> {
-  const client = await LspTestClient.start({
-    folders: [dir],
-    waitLimitMs: 300_000,
-    itemDefaults: false,
-    recordReceived: RECORD_RECEIVED,
-  });
+  const client = await LeanLspClient.start({ folders: [dir], itemDefaults: false, onPublish: () => undefined });
+  const echo = { pipe: PipeEcho.start(), samples: [] as number[] };
+  let samples: number[];
   try {
-    const delivered: number[] = [];
-    const samples = await measureCompletion(client, promptPath, delivered);
-    console.log(
-      `   client without item defaults: completion median ${ms(median(samples), 2)}; the answer's bytes all in ` +
-        `(before the client parses them) median ${ms(median(delivered), 2)}, p95 ${ms(percentile(delivered, 95), 2)}`,
-    );
-    return percentile(samples, 95);
+    samples = await measureCompletion(client, promptPath, echo);
+  } finally {
+    echo.pipe.stop();
+    await client.stop();
+  }
+  const parsed = await parsingClientCompletion(dir, promptPath);
+  const line = (name: string, times: readonly number[]) =>
+    `${name} median ${ms(median(times), 2)}, p95 ${ms(percentile(times, 95), 2)}`;
+  console.log(
+    `   ${line('client without item defaults: completion', samples)} (${(echo.pipe.lastBytes / 1024).toFixed(0)} KB per answer)\n` +
+      `     ${line('the same bytes through a pipe from a bare process, after each request:', echo.samples)}\n` +
+      `     ${line('a Node client parsing each answer (vscode-jsonrpc):', parsed)}`,
+  );
+  return percentile(samples, 95);
+}
+
+/** The plain client's requests from a client that turns every answer into objects: the test client. */
+async function parsingClientCompletion(dir: string, promptPath: string): Promise<number[]> {
+  const client = await LspTestClient.start({ folders: [dir], waitLimitMs: 300_000, recordReceived: false });
+  try {
+    const { uri, line, character } = completionPlace(promptPath);
+    await client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
+    const samples: number[] = [];
+    for (let i = 0; i < 300; i++) {
+      const start = performance.now();
+      const answer = await client.connection.sendRequest(CompletionRequest.type, {
+        textDocument: { uri },
+        position: { line, character },
+      });
+      if (i >= 20) samples.push(performance.now() - start);
+      const items = Array.isArray(answer) ? answer : (answer?.items ?? []);
+      if (items.length !== KEYS) throw new Error(`completion answered ${items.length} items, expected ${KEYS}`);
+    }
+    return samples;
   } finally {
     await client.stop();
   }
 }
 
+/**
+ * A bare Node process over the same kind of pipe as the server's: each line on its stdin names a byte count, and
+ * it writes that many bytes to its stdout.
+ */
+class PipeEcho {
+  lastBytes = 0;
+
+  private constructor(private readonly child: ChildProcessWithoutNullStreams) {}
+
+  static start(): PipeEcho {
+    // One buffer per size, made once: a round trip is the pipe's work and nothing else, as the server writes its
+    // encoding of an unchanged list without making it again.
+    const script =
+      "const made = new Map(); require('readline').createInterface({ input: process.stdin }).on('line', (n) => {" +
+      ' if (!made.has(n)) made.set(n, Buffer.alloc(Number(n), 97)); process.stdout.write(made.get(n)); });';
+    return new PipeEcho(spawn(process.execPath, ['-e', script], { stdio: 'pipe' }));
+  }
+
+  /** Milliseconds from asking for `bytes` bytes until the last of them arrived. */
+  roundTrip(bytes: number): Promise<number> {
+    this.lastBytes = bytes;
+    const start = performance.now();
+    return new Promise((resolve) => {
+      let received = 0;
+      const onData = (chunk: Buffer) => {
+        received += chunk.length;
+        if (received < bytes) return;
+        this.child.stdout.off('data', onData);
+        resolve(performance.now() - start);
+      };
+      this.child.stdout.on('data', onData);
+      this.child.stdin.write(`${bytes}\n`);
+    });
+  }
+
+  stop(): void {
+    this.child.stdin.end();
+    this.child.kill();
+  }
+}
+
 /** didChange on a 200 KB prompt: each edit flips one reference between two missing keys. */
-async function measureBigPromptChanges(client: LspTestClient, dir: string): Promise<number[]> {
-  const uri = fileUri(path.join(dir, 'agents', 'big-prompt.md'));
+async function measureBigPromptChanges(
+  client: LeanLspClient,
+  watch: WatchedDiagnostics,
+  uri: string,
+): Promise<number[]> {
   const text = makeBigPrompt();
-  await client.open(uri, text, 'markdown');
-  await client.waitForDiagnostics(uri, (d) => d.length > 0);
+  client.open(uri, text, 'markdown');
+  await client.waitFor(() => watch.names(uri, 'FLIP_A'), 'the big prompt diagnosed');
   const line = text.split('\n').length - 2;
   const samples: number[] = [];
   for (let i = 0; i < 120; i++) {
     const key = i % 2 === 0 ? 'FLIP_B' : 'FLIP_A';
     const start = performance.now();
-    await client.change(uri, [
+    client.change(uri, [
       { range: { start: { line, character: FLIP_COLUMN }, end: { line, character: FLIP_COLUMN + 6 } }, text: key },
     ]);
-    await client.waitForDiagnostics(uri, (d) => d.some((x) => (x.data as { key?: string }).key === key));
+    await client.waitFor(() => watch.names(uri, key), `${key} diagnosed`);
     if (i >= 20) samples.push(performance.now() - start);
   }
   return samples;
 }
 
 /** Opens the bench's .env.development; the returned `edit(i)` adds NOT_YET_SET for an even i, removes it for an odd. */
-async function openEnvForEdits(client: LspTestClient, dir: string): Promise<(i: number) => Promise<void>> {
+async function openEnvForEdits(
+  client: {
+    open(uri: string, text: string, languageId: string): unknown;
+    change(uri: string, changes: TextDocumentContentChangeEvent[]): unknown;
+  },
+  dir: string,
+): Promise<(i: number) => Promise<void>> {
   const uri = fileUri(path.join(dir, '.env.development'));
   const text = readFileSync(path.join(dir, '.env.development'), 'utf8');
   await client.open(uri, text, 'dotenv');
   const lastLine = text.split('\n').length - 1;
   const at = (line: number) => ({ line, character: 0 });
-  return (i) =>
-    client.change(uri, [
+  return async (i) => {
+    await client.change(uri, [
       i % 2 === 0
         ? { range: { start: at(lastLine), end: at(lastLine) }, text: 'NOT_YET_SET=1\n' }
         : { range: { start: at(lastLine), end: at(lastLine + 1) }, text: '' },
     ]);
+  };
 }
 
 /**
  * An .env edit: add/remove a key referenced by 1 file in 20; wait until all of them are re-diagnosed. The first
  * four are warm-up, as in the other phases: they met the edit path's code unoptimised (2–4× the later edits).
  */
-async function measureEnvEdits(client: LspTestClient, dir: string, affected: readonly string[]): Promise<number[]> {
+async function measureEnvEdits(
+  client: LeanLspClient,
+  watch: WatchedDiagnostics,
+  dir: string,
+  affected: readonly string[],
+): Promise<number[]> {
   const edit = await openEnvForEdits(client, dir);
   const samples: number[] = [];
   for (let i = 0; i < ENV_EDIT_WARMUP + 30; i++) {
     const adding = i % 2 === 0;
     const start = performance.now();
     await edit(i);
-    const settled = (u: string) =>
-      client.diagnostics.get(u)!.some((d) => (d.data as { key?: string }).key === 'NOT_YET_SET') !== adding;
-    // Checked on every publish: drop the settled files from the front so a check is not a pass over all of them
-    // (that made the client's own bookkeeping quadratic in the affected files).
-    const pending = [...affected];
+    // Checked after every message: drop the settled files from the front so a check is not a pass over all of
+    // them (that made the client's own bookkeeping quadratic in the affected files).
     let next = 0;
     await client.waitFor(() => {
-      while (next < pending.length && settled(pending[next]!)) next++;
-      return next === pending.length;
+      while (next < affected.length && watch.names(affected[next]!, 'NOT_YET_SET') !== adding) next++;
+      return next === affected.length;
     }, 'affected files re-diagnosed');
     if (i >= ENV_EDIT_WARMUP) samples.push(performance.now() - start);
   }
@@ -282,7 +397,7 @@ async function pullClientEnvEdits(dir: string, affected: readonly string[]): Pro
     folders: [dir],
     waitLimitMs: 300_000,
     pull: true,
-    recordReceived: RECORD_RECEIVED,
+    recordReceived: false,
   });
   try {
     const pull = (held: ReadonlyMap<string, string>) =>
@@ -491,8 +606,8 @@ function makeBigPrompt(): string {
   return lines.join('\n') + '\n';
 }
 
-async function memoryOf(client: LspTestClient): Promise<string> {
-  const { memory } = await client.connection.sendRequest(IndexStatsRequest.type);
+async function memoryOf(client: LeanLspClient): Promise<string> {
+  const { memory } = (await client.request(IndexStatsRequest.method, null)) as IndexStatsResult;
   const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(1);
   return `rss ${mb(memory.rss)} MB, V8 heap used ${mb(memory.heapUsed)} MB, external ${mb(memory.external)} MB`;
 }

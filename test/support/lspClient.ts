@@ -79,8 +79,6 @@ export class LspTestClient {
   initializedAt = 0;
   /** performance.now() of the latest publishDiagnostics. */
   lastPublishAt = 0;
-  /** performance.now() when the last bytes from the server arrived, before the protocol reader parses them. */
-  lastChunkAt = 0;
   /** How many publishDiagnostics each file got (tests of what is not re-sent). */
   readonly publishCount = new Map<string, number>();
   readonly process: ChildProcessWithoutNullStreams;
@@ -93,7 +91,6 @@ export class LspTestClient {
     if (as) command.unshift('setpriv', `--reuid=${as.uid}`, `--regid=${as.gid}`, '--clear-groups');
     this.process = spawn(command[0]!, command.slice(1), { stdio: 'pipe', env: options.env ?? process.env });
     this.process.stderr.on('data', (chunk: Buffer) => this.stderr.push(chunk.toString()));
-    this.process.stdout.on('data', () => (this.lastChunkAt = performance.now()));
     if (options.recordReceived !== false)
       this.process.stdout.on('data', (chunk: Buffer) => this.received.push(chunk.toString()));
     this.connection = createProtocolConnection(
@@ -133,26 +130,7 @@ export class LspTestClient {
   }
 
   private async initialize(): Promise<void> {
-    const capabilities: ClientCapabilities = {
-      workspace: {
-        configuration: true,
-        workspaceFolders: true,
-        didChangeWatchedFiles: { dynamicRegistration: this.options.watchFiles !== false },
-        diagnostics: this.options.pull ? { refreshSupport: true } : undefined,
-      },
-      textDocument: {
-        synchronization: { dynamicRegistration: false },
-        // VS Code-like clients (pull) take list item defaults; the others get self-contained items.
-        completion: {
-          completionItem: { snippetSupport: false },
-          completionList:
-            this.options.pull || this.options.itemDefaults ? { itemDefaults: ['editRange', 'data'] } : undefined,
-        },
-        hover: { contentFormat: ['markdown', 'plaintext'] },
-        publishDiagnostics: { relatedInformation: true },
-        diagnostic: this.options.pull ? { dynamicRegistration: false, relatedDocumentSupport: false } : undefined,
-      },
-    };
+    const capabilities = clientCapabilities(this.options);
     // A command that is not a server (or none at all) ends or fails to start: that fails the start at once, since
     // a request on a closed connection would otherwise wait forever.
     const ended = new Promise<never>((_, reject) => {
@@ -253,6 +231,33 @@ export class LspTestClient {
   private notify(): void {
     for (const listener of [...this.listeners]) listener();
   }
+}
+
+/**
+ * What the test clients announce: pull diagnostics like VS Code, or push like most editors; completion list item
+ * defaults for VS Code-like clients (pull) and for push clients that ask for them.
+ */
+export function clientCapabilities(
+  options: Pick<LspClientOptions, 'pull' | 'itemDefaults' | 'watchFiles'>,
+): ClientCapabilities {
+  return {
+    workspace: {
+      configuration: true,
+      workspaceFolders: true,
+      didChangeWatchedFiles: { dynamicRegistration: options.watchFiles !== false },
+      diagnostics: options.pull ? { refreshSupport: true } : undefined,
+    },
+    textDocument: {
+      synchronization: { dynamicRegistration: false },
+      completion: {
+        completionItem: { snippetSupport: false },
+        completionList: options.pull || options.itemDefaults ? { itemDefaults: ['editRange', 'data'] } : undefined,
+      },
+      hover: { contentFormat: ['markdown', 'plaintext'] },
+      publishDiagnostics: { relatedInformation: true },
+      diagnostic: options.pull ? { dynamicRegistration: false, relatedDocumentSupport: false } : undefined,
+    },
+  };
 }
 
 export function fileUri(filePath: string): string {
