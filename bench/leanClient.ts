@@ -13,10 +13,12 @@ const HEADER_END = Buffer.from('\r\n\r\n');
 export interface LeanClientOptions {
   readonly folders: readonly string[];
   /** Declare completion list item defaults (as VS Code does). */
-  readonly itemDefaults: boolean;
+  readonly itemDefaults?: boolean;
+  /** Pull diagnostics (VS Code's way) instead of having them pushed. */
+  readonly pull?: boolean;
   readonly nodeArgs?: readonly string[];
   /** Called for every publishDiagnostics, in order, from the first (during indexing). */
-  readonly onPublish: (publish: Publish) => void;
+  readonly onPublish?: (publish: Publish) => void;
 }
 
 /** A diagnostics notification as the bench reads it: the file and the keys its diagnostics name. */
@@ -73,7 +75,7 @@ export class LeanLspClient {
       client.request('initialize', {
         processId: process.pid,
         rootUri: null,
-        capabilities: clientCapabilities({ pull: false, itemDefaults: options.itemDefaults }),
+        capabilities: clientCapabilities({ pull: options.pull, itemDefaults: options.itemDefaults }),
         workspaceFolders: options.folders.map((folder) => ({
           uri: URI.file(folder).toString(),
           name: path.basename(folder),
@@ -205,7 +207,7 @@ export class LeanLspClient {
     }
     if (message.id !== undefined) return this.answer(message.id, message.method, message.params);
     if (message.method === 'textDocument/publishDiagnostics')
-      return this.options.onPublish({
+      return this.options.onPublish?.({
         uri: message.params!.uri!,
         keys: message.params!.diagnostics!.map((d) => d.data?.key),
       });
