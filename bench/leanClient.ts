@@ -19,6 +19,8 @@ export interface LeanClientOptions {
   readonly nodeArgs?: readonly string[];
   /** Called for every publishDiagnostics, in order, from the first (during indexing). */
   readonly onPublish?: (publish: Publish) => void;
+  /** Called for every `$/progress` (partial results of a request that gave a `partialResultToken`). */
+  readonly onProgress?: (token: string | number, value: unknown) => void;
 }
 
 /** A diagnostics notification as the bench reads it: the file and the keys its diagnostics name. */
@@ -212,6 +214,10 @@ export class LeanLspClient {
         keys: message.params!.diagnostics!.map((d) => d.data?.key),
       });
     if (message.method === 'struere/serverState') this.indexed = true;
+    if (message.method === '$/progress') {
+      const { token, value } = message.params as { token: string | number; value: unknown };
+      this.options.onProgress?.(token, value);
+    }
   }
 
   private answer(id: number | string, method: string, params: unknown): void {

@@ -5,6 +5,9 @@ import {
   type DocumentDiagnosticReport,
   type WorkspaceDiagnosticParams,
   type WorkspaceDiagnosticReport,
+  type WorkspaceDocumentDiagnosticReport,
+  type ResultProgressReporter,
+  type WorkspaceDiagnosticReportPartialResult,
 } from 'vscode-languageserver';
 import type { SecretsService } from '../../engine/core';
 import { encodeParams, writesEncodedParams } from './batchingWriter';
@@ -76,8 +79,14 @@ export class DiagnosticsScheduler {
   }
 
   /** workspace/diagnostic (see WorkspacePulls). */
-  workspaceReport(params: WorkspaceDiagnosticParams, token?: CancellationToken): Promise<WorkspaceDiagnosticReport> {
-    return this.pulls?.report(params, token) ?? Promise.resolve({ items: [] });
+  workspaceReport(
+    params: WorkspaceDiagnosticParams,
+    token?: CancellationToken,
+    partialResults?: ResultProgressReporter<WorkspaceDiagnosticReportPartialResult>,
+  ): Promise<WorkspaceDiagnosticReport> {
+    const partial =
+      partialResults && ((items: WorkspaceDocumentDiagnosticReport[]) => partialResults.report({ items }));
+    return this.pulls?.report(params, token, partial) ?? Promise.resolve({ items: [] });
   }
 
   private flush(): void {

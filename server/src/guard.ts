@@ -4,6 +4,7 @@ import {
   ResponseError,
   type CancellationToken,
   type Connection,
+  type ResultProgressReporter,
 } from 'vscode-languageserver';
 import { errorText, ServiceRefusal } from '../../engine/core';
 import type { ServerSession } from './session';
@@ -31,15 +32,26 @@ export class Guard {
    * An LSP request handler. `fallback` is the answer when `run` fails (or a function of the params giving it:
    * a completion item resolves to itself).
    */
-  request<P, R, E = void>(
+  request<P, R, E = void, PR = never>(
     name: string,
     fallback: R | ((params: P) => R),
     valid: (params: unknown) => params is P,
-    run: (params: P, session: ServerSession, token?: CancellationToken) => R | Promise<R>,
+    run: (
+      params: P,
+      session: ServerSession,
+      token?: CancellationToken,
+      partialResults?: ResultProgressReporter<PR>,
+    ) => R | Promise<R>,
     cancelData?: E,
-  ): (params: unknown, token?: CancellationToken) => Promise<R | ResponseError<E>> {
+  ): (
+    params: unknown,
+    token?: CancellationToken,
+    workDone?: unknown,
+    partialResults?: ResultProgressReporter<PR>,
+  ) => Promise<R | ResponseError<E>> {
     const cancelled = () => new ResponseError(LSPErrorCodes.RequestCancelled, 'Request cancelled', cancelData as E);
-    return async (params, token) => {
+    // vscode-languageserver takes the partial result token out of the params and hands a reporter for it instead.
+    return async (params, token, _workDone, partialResults) => {
       const session = this.session;
       if (!session)
         return new ResponseError<E>(ErrorCodes.ServerNotInitialized, `${name}: the server is not initialized`);
@@ -48,7 +60,7 @@ export class Guard {
       try {
         await session.ready;
         if (token?.isCancellationRequested) return cancelled();
-        const result = await run(params, session, token);
+        const result = await run(params, session, token, partialResults);
         return token?.isCancellationRequested ? cancelled() : result;
       } catch (error) {
         if (error instanceof ResponseError) return error as ResponseError<E>;

@@ -118,7 +118,7 @@ function wireDiagnostics(connection: Connection, guard: Guard): void {
       'workspace diagnostics',
       { items: [] } as WorkspaceDiagnosticReport,
       is.isWorkspaceDiagnosticParams,
-      (p, s, token) => s.diagnostics.workspaceReport(p, token),
+      (p, s, token, partialResults) => s.diagnostics.workspaceReport(p, token, partialResults),
       RETRIGGER,
     ),
   );

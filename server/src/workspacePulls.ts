@@ -22,6 +22,10 @@ import { fingerprint } from './fingerprint';
  *   pulls again two seconds after every answer, and learns of changes to closed files only from these answers.
  * - A file the client holds that has left the index (deleted, excluded, its project gone) gets an empty report,
  *   so no finding outlives its file.
+ * - A pass diagnoses PULL_SLICE files per turn of the event loop, so requests (a completion while the first pull of
+ *   a large workspace runs) are answered between slices. A client that gave a `partialResultToken` (VS Code does)
+ *   gets each slice's reports as a partial result at once and an empty answer at the end, as the protocol asks:
+ *   the first files' findings show while the rest are diagnosed.
  */
 export class WorkspacePulls {
   /** The result id each file was last reported with. */
@@ -60,43 +64,61 @@ export class WorkspacePulls {
     this.wake();
   }
 
-  async report(params: WorkspaceDiagnosticParams, token?: CancellationToken): Promise<WorkspaceDiagnosticReport> {
+  /** `partial`: sends reports as a partial result of this pull (the client gave a `partialResultToken`). */
+  async report(
+    params: WorkspaceDiagnosticParams,
+    token?: CancellationToken,
+    partial?: (items: WorkspaceDocumentDiagnosticReport[]) => void,
+  ): Promise<WorkspaceDiagnosticReport> {
     const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
-    let items = this.fullPass(previous);
+    const answer = new Answer(partial);
+    await this.pass(this.fullPassFiles(), previous, answer, token);
+    // Every marked file that is closed and no longer indexed left the index (the others were diagnosed, or were
+    // marked during the pass and stay marked for the next one).
+    for (const uri of this.marked) if (!this.isOpen(uri) && !this.service.isIndexed(uri)) this.leftIndex(uri);
+    answer.add(this.cleared(previous));
     // Held: after the full pass found every report current, only files marked since can change. A keystroke in
     // an open file wakes the pull; it looks at that file alone, not at the whole workspace again.
-    while (items.length === 0 && !this.stopped && !token?.isCancellationRequested)
-      items = this.markedPass(previous, await this.nextMarks(token));
-    return { items };
-  }
-
-  /** Every indexed file that is not open, then the ones that left the index. */
-  private fullPass(previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport[] {
-    const items: WorkspaceDocumentDiagnosticReport[] = [];
-    for (const uri of this.service.indexedFiles()) {
-      // Open files are pulled one by one; closing one marks it (the buffer may have differed from the disk).
-      if (this.isOpen(uri)) continue;
-      const item = this.changed(uri, previous);
-      if (item) items.push(item);
+    while (answer.isEmpty() && !this.stopped && !token?.isCancellationRequested) {
+      await this.pass([...(await this.nextMarks(token))], previous, answer, token);
+      answer.add(this.cleared(previous));
     }
-    // Every marked file that is indexed and closed was diagnosed above: the others closed are no longer indexed.
-    for (const uri of this.marked) if (!this.isOpen(uri)) this.leftIndex(uri);
-    return [...items, ...this.cleared(previous)];
+    return answer.finish();
   }
 
-  /** The files marked while a pull was held. */
-  private markedPass(previous: ReadonlyMap<string, string>, touched: Iterable<string>) {
-    const items: WorkspaceDocumentDiagnosticReport[] = [];
-    for (const uri of touched) {
-      if (this.isOpen(uri)) continue;
-      if (!this.service.isIndexed(uri)) {
-        this.leftIndex(uri);
-        continue;
+  /** Every indexed file that is not open (open files are pulled one by one), as the pass starts. */
+  private fullPassFiles(): string[] {
+    const files: string[] = [];
+    for (const uri of this.service.indexedFiles()) if (!this.isOpen(uri)) files.push(uri);
+    return files;
+  }
+
+  /**
+   * Diagnoses `files` in slices, one per turn of the event loop. Between slices anything may happen: a file opened
+   * is skipped (pulled on its own), one that left the index is cleared, one marked again stays marked.
+   */
+  private async pass(
+    files: readonly string[],
+    previous: ReadonlyMap<string, string>,
+    answer: Answer,
+    token: CancellationToken | undefined,
+  ): Promise<void> {
+    for (let from = 0; from < files.length; from += PULL_SLICE) {
+      if (from > 0) {
+        await new Promise((resolve) => setImmediate(resolve));
+        if (this.stopped || token?.isCancellationRequested) return;
       }
-      const item = this.changed(uri, previous);
-      if (item) items.push(item);
+      for (const uri of files.slice(from, from + PULL_SLICE)) {
+        if (this.isOpen(uri)) continue;
+        if (!this.service.isIndexed(uri)) {
+          this.leftIndex(uri);
+          continue;
+        }
+        const item = this.changed(uri, previous);
+        if (item) answer.add([item]);
+      }
+      answer.flush();
     }
-    return [...items, ...this.cleared(previous)];
   }
 
   /** An indexed, closed file's report when it differs from the one the client holds; diagnosed only if marked. */
@@ -143,6 +165,42 @@ export class WorkspacePulls {
       this.held.add(pull);
       listening.cancellation = token?.onCancellationRequested(pull.wake);
     });
+  }
+}
+
+/** Files diagnosed per turn of the event loop in a pass (and reports per partial result). */
+const PULL_SLICE = 256;
+
+/**
+ * A pull's answer: reports collected for the response, or sent as partial results as each slice is done. Once
+ * one partial result went out, every report goes that way and the response is empty (the protocol's rule).
+ */
+class Answer {
+  private items: WorkspaceDocumentDiagnosticReport[] = [];
+  private streamed = false;
+
+  constructor(private readonly partial: ((items: WorkspaceDocumentDiagnosticReport[]) => void) | undefined) {}
+
+  add(items: readonly WorkspaceDocumentDiagnosticReport[]): void {
+    for (const item of items) this.items.push(item);
+  }
+
+  /** After a slice: its reports go out now when the client takes partial results. */
+  flush(): void {
+    if (!this.partial || this.items.length === 0) return;
+    this.partial(this.items);
+    this.items = [];
+    this.streamed = true;
+  }
+
+  /** Whether nothing was found yet (the pull is held). */
+  isEmpty(): boolean {
+    return !this.streamed && this.items.length === 0;
+  }
+
+  finish(): WorkspaceDiagnosticReport {
+    if (this.streamed) this.flush();
+    return { items: this.streamed ? [] : this.items };
   }
 }
 

@@ -308,6 +308,62 @@ for (const mode of ['push', 'pull'] as const) {
   });
 }
 
+describe('workspace pulls of a workspace larger than one slice', () => {
+  const prompts = 700; // three slices of a pass
+  const files: Record<string, string> = { 'struere.json': '{}', '.env.development': 'A=1\n' };
+  for (let i = 0; i < prompts; i++) files[`agents/p${i}.md`] = `{{secrets.A}} {{secrets.MISSING_${i}}}`;
+  const ws = tempWorkspace(files);
+  let client: LspTestClient;
+  before(async () => {
+    client = await LspTestClient.start({ folders: [ws.dir], pull: true });
+  });
+  after(async () => {
+    await client.stop();
+    ws.dispose();
+  });
+  const pullWorkspace = (partialResultToken?: string) =>
+    client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [], partialResultToken });
+
+  test('with a partial result token, the reports come as partial results and the answer is empty', async () => {
+    // Control: without a token, the whole report is the answer.
+    const whole = await pullWorkspace();
+    const promptUris = Array.from({ length: prompts }, (_, i) => fileUri(ws.path(`agents/p${i}.md`)));
+    for (const uri of promptUris) assert.ok(whole.items.some((item) => item.uri === uri));
+    const partials: string[][] = [];
+    const progress = client.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, 'stream-1', (partial) => {
+      partials.push(partial.items.map((item) => item.uri));
+    });
+    const answer = await pullWorkspace('stream-1');
+    progress.dispose();
+    assert.deepEqual(answer.items, [], 'the final answer is empty once partial results went out');
+    assert.ok(partials.length >= 2, `reports came in ${partials.length} partial results`);
+    const sent = partials.flat();
+    assert.equal(new Set(sent).size, sent.length, 'each file is reported once');
+    assert.deepEqual([...sent].sort(), whole.items.map((item) => item.uri).sort(), 'the same reports as the whole');
+  });
+
+  test('a request that arrives with a pull is answered before the pull, which yields between slices', async () => {
+    // Both in one write, so the server reads them together; ids of our own, seen in the bytes received.
+    const frame = (message: object) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+    };
+    const from = client.received.length;
+    client.process.stdin.write(
+      frame({ id: 'raw-pull', method: WorkspaceDiagnosticRequest.method, params: { previousResultIds: [] } }) +
+        frame({ id: 'raw-stats', method: IndexStatsRequest.method }),
+    );
+    const received = () => client.received.slice(from).join('');
+    for (let round = 0; round < 200 && !received().includes('"id":"raw-pull"'); round++)
+      await client.connection.sendRequest(IndexStatsRequest.type);
+    const text = received();
+    const stats = text.indexOf('"id":"raw-stats"');
+    const pull = text.indexOf('"id":"raw-pull"');
+    assert.ok(stats >= 0 && pull >= 0, 'both answered');
+    assert.ok(stats < pull, 'the request sent after the pull was answered first');
+  });
+});
+
 test('without client file watching, the server follows the disk itself', async () => {
   const ws = tempWorkspace({
     'struere.json': '{}',
