@@ -2,7 +2,6 @@ import {
   DocumentDiagnosticReportKind,
   type CancellationToken,
   type Diagnostic,
-  type Disposable,
   type WorkspaceDiagnosticParams,
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
@@ -34,8 +33,8 @@ export class WorkspacePulls {
   private readonly marked = new Set<string>();
   /** Files that left the index, until the client holds their empty report (an answer may have been cancelled). */
   private readonly gone = new Set<string>();
-  /** Held pulls, each with the files marked while it waits. */
-  private readonly held = new Set<HeldPull>();
+  /** Pulls being answered, each with the files marked since it began (a pass yields, marks come meanwhile). */
+  private readonly pulls = new Set<PullInProgress>();
   private stopped = false;
 
   constructor(
@@ -45,7 +44,7 @@ export class WorkspacePulls {
 
   mark(uri: string): void {
     this.marked.add(uri);
-    for (const pull of this.held) pull.touched.add(uri);
+    for (const pull of this.pulls) pull.touched.add(uri);
   }
 
   /** Every file a report named: a full re-diagnosis marks them too, so those that left the index are cleared. */
@@ -55,7 +54,7 @@ export class WorkspacePulls {
 
   /** After a turn's marks: held pulls look at the files marked. */
   wake(): void {
-    for (const pull of [...this.held]) pull.wake();
+    for (const pull of [...this.pulls]) pull.wake?.();
   }
 
   /** Shutdown: held pulls answer with what they have (nothing), so none is left open. */
@@ -72,16 +71,25 @@ export class WorkspacePulls {
   ): Promise<WorkspaceDiagnosticReport> {
     const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
     const answer = new Answer(partial);
-    await this.pass(this.fullPassFiles(), previous, answer, token);
-    // Every marked file that is closed and no longer indexed left the index (the others were diagnosed, or were
-    // marked during the pass and stay marked for the next one).
-    for (const uri of this.marked) if (!this.isOpen(uri) && !this.service.isIndexed(uri)) this.leftIndex(uri);
-    answer.add(this.cleared(previous));
-    // Held: after the full pass found every report current, only files marked since can change. A keystroke in
-    // an open file wakes the pull; it looks at that file alone, not at the whole workspace again.
-    while (answer.isEmpty() && !this.stopped && !token?.isCancellationRequested) {
-      await this.pass([...(await this.nextMarks(token))], previous, answer, token);
+    const pull: PullInProgress = { touched: new Set() };
+    this.pulls.add(pull);
+    try {
+      await this.pass(this.fullPassFiles(), previous, answer, token);
+      // Every marked file that is closed and no longer indexed left the index (the others were diagnosed, or were
+      // marked during the pass and stay marked).
+      for (const uri of this.marked) if (!this.isOpen(uri) && !this.service.isIndexed(uri)) this.leftIndex(uri);
+      // Marked during the pass: a file it had passed may have changed since. Then, held: after the full pass found
+      // every report current, only files marked since can change. A keystroke in an open file wakes the pull; it
+      // looks at that file alone, not at the whole workspace again.
+      for (let round = 0; round < CATCH_UP_ROUNDS && pull.touched.size > 0; round++)
+        await this.pass(take(pull.touched), previous, answer, token);
       answer.add(this.cleared(previous));
+      while (answer.isEmpty() && !this.stopped && !token?.isCancellationRequested) {
+        await this.pass(await this.nextMarks(pull, token), previous, answer, token);
+        answer.add(this.cleared(previous));
+      }
+    } finally {
+      this.pulls.delete(pull);
     }
     return answer.finish();
   }
@@ -94,8 +102,11 @@ export class WorkspacePulls {
   }
 
   /**
-   * Diagnoses `files` in slices, one per turn of the event loop. Between slices anything may happen: a file opened
-   * is skipped (pulled on its own), one that left the index is cleared, one marked again stays marked.
+   * Reports the files among `files` whose report the client may not hold: the check is cheap and done for all at
+   * once (a pass over a workspace where nothing changed ends in the turn it began, so the pull is held at once);
+   * those due are diagnosed in slices, one per turn of the event loop. Between slices anything may happen: a file
+   * opened is skipped (pulled on its own), one that left the index (which marks it) is cleared, one marked again
+   * stays marked.
    */
   private async pass(
     files: readonly string[],
@@ -103,14 +114,15 @@ export class WorkspacePulls {
     answer: Answer,
     token: CancellationToken | undefined,
   ): Promise<void> {
-    for (let from = 0; from < files.length; from += PULL_SLICE) {
+    const due = files.filter((uri) => !this.isOpen(uri) && !this.isCurrent(uri, previous));
+    for (let from = 0; from < due.length; from += PULL_SLICE) {
       if (from > 0) {
         await new Promise((resolve) => setImmediate(resolve));
         if (this.stopped || token?.isCancellationRequested) return;
       }
-      for (const uri of files.slice(from, from + PULL_SLICE)) {
+      for (const uri of due.slice(from, from + PULL_SLICE)) {
         if (this.isOpen(uri)) continue;
-        if (!this.service.isIndexed(uri)) {
+        if (this.marked.has(uri) && !this.service.isIndexed(uri)) {
           this.leftIndex(uri);
           continue;
         }
@@ -121,10 +133,16 @@ export class WorkspacePulls {
     }
   }
 
+  /** Whether the client holds this file's current report: reported with that id and not marked since. */
+  private isCurrent(uri: string, previous: ReadonlyMap<string, string>): boolean {
+    const held = previous.get(uri);
+    return held !== undefined && !this.marked.has(uri) && this.reported.get(uri) === held;
+  }
+
   /** An indexed, closed file's report when it differs from the one the client holds; diagnosed only if marked. */
   private changed(uri: string, previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport | undefined {
+    if (this.isCurrent(uri, previous)) return undefined;
     const held = previous.get(uri);
-    if (held !== undefined && !this.marked.has(uri) && this.reported.get(uri) === held) return undefined;
     const diagnostics = this.service.diagnose(uri);
     const resultId = fingerprint(diagnostics);
     this.reported.set(uri, resultId);
@@ -150,20 +168,17 @@ export class WorkspacePulls {
     return items;
   }
 
-  /** The files marked until the next wake (a turn's marks, a cancellation or the shutdown). */
-  private nextMarks(token: CancellationToken | undefined): Promise<ReadonlySet<string>> {
+  /** The files marked since the last look, once some are (a turn's marks), or at a cancellation or the shutdown. */
+  private nextMarks(pull: PullInProgress, token: CancellationToken | undefined): Promise<string[]> {
     return new Promise((resolve) => {
-      const listening: { cancellation?: Disposable } = {};
-      const pull: HeldPull = {
-        touched: new Set(),
-        wake: () => {
-          this.held.delete(pull);
-          listening.cancellation?.dispose();
-          resolve(pull.touched);
-        },
+      const cancellation = token?.onCancellationRequested(() => pull.wake?.());
+      pull.wake = () => {
+        if (pull.touched.size === 0 && !this.stopped && !token?.isCancellationRequested) return;
+        pull.wake = undefined;
+        cancellation?.dispose();
+        resolve(take(pull.touched));
       };
-      this.held.add(pull);
-      listening.cancellation = token?.onCancellationRequested(pull.wake);
+      pull.wake();
     });
   }
 }
@@ -204,9 +219,23 @@ class Answer {
   }
 }
 
-interface HeldPull {
+interface PullInProgress {
+  /** Files marked since the pull began, or since it last looked. */
   readonly touched: Set<string>;
-  readonly wake: () => void;
+  /** Set while the pull is held: looks at the marks (or the cancellation, or the shutdown). */
+  wake?: () => void;
+}
+
+/**
+ * Passes over the files marked during a pull's own passes before it answers or is held. Marks come from edits, at
+ * most one burst per turn; a pass yields between slices only, so a round with no new marks ends the catch-up.
+ */
+const CATCH_UP_ROUNDS = 3;
+
+function take(files: Set<string>): string[] {
+  const taken = [...files];
+  files.clear();
+  return taken;
 }
 
 /** The result id of a report without findings. */

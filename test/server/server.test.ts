@@ -362,6 +362,43 @@ describe('workspace pulls of a workspace larger than one slice', () => {
     assert.ok(stats >= 0 && pull >= 0, 'both answered');
     assert.ok(stats < pull, 'the request sent after the pull was answered first');
   });
+
+  test('an edit that lands while a pull passes the workspace reaches every file it marked, passed or not', async () => {
+    const envUri = fileUri(ws.path('.env.development'));
+    await client.open(envUri, 'A=1\n', 'dotenv');
+    await client.connection.sendRequest(IndexStatsRequest.type);
+    const reports = new Map<string, Diagnostic[]>();
+    const progress = client.connection.onProgress(WorkspaceDiagnosticRequest.partialResult, 'race', (partial) => {
+      for (const item of partial.items) if (item.kind === 'full') reports.set(item.uri, item.items);
+    });
+    // One write: the pull (holding no report, so every file is due) diagnoses its first slice, then the edit (A
+    // removed: every prompt now misses A) lands between slices, after the first slice's files were reported. The
+    // last report of each file counts, as a client keeps it.
+    const frame = (message: object) => {
+      const body = JSON.stringify({ jsonrpc: '2.0', ...message });
+      return `Content-Length: ${Buffer.byteLength(body, 'utf8')}\r\n\r\n${body}`;
+    };
+    const from = client.received.length;
+    client.process.stdin.write(
+      frame({
+        id: 'raw-race',
+        method: WorkspaceDiagnosticRequest.method,
+        params: { previousResultIds: [], partialResultToken: 'race' },
+      }) +
+        frame({
+          method: 'textDocument/didChange',
+          params: { textDocument: { uri: envUri, version: 2 }, contentChanges: [{ text: 'B=1\n' }] },
+        }),
+    );
+    for (let round = 0; round < 200 && !client.received.slice(from).join('').includes('"id":"raw-race"'); round++)
+      await client.connection.sendRequest(IndexStatsRequest.type);
+    progress.dispose();
+    const missed = Array.from({ length: prompts }, (_, i) => `agents/p${i}.md`).filter(
+      (name) => !keysOf(reports.get(fileUri(ws.path(name))) ?? []).includes('A'),
+    );
+    assert.deepEqual(missed, [], 'every prompt is reported missing A');
+    await client.close(envUri);
+  });
 });
 
 test('without client file watching, the server follows the disk itself', async () => {
