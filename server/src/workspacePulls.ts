@@ -69,6 +69,7 @@ export class WorkspacePulls {
     token?: CancellationToken,
     partial?: (items: WorkspaceDocumentDiagnosticReport[]) => void,
   ): Promise<WorkspaceDiagnosticReport> {
+    // The reports the client holds, and those this answer gives it.
     const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
     const answer = new Answer(partial);
     const pull: PullInProgress = { touched: new Set() };
@@ -110,10 +111,11 @@ export class WorkspacePulls {
    */
   private async pass(
     files: readonly string[],
-    previous: ReadonlyMap<string, string>,
+    previous: Map<string, string>,
     answer: Answer,
     token: CancellationToken | undefined,
   ): Promise<void> {
+    if (this.stopped || token?.isCancellationRequested) return;
     const due = files.filter((uri) => !this.isOpen(uri) && !this.isCurrent(uri, previous));
     for (let from = 0; from < due.length; from += PULL_SLICE) {
       if (from > 0) {
@@ -140,7 +142,7 @@ export class WorkspacePulls {
   }
 
   /** An indexed, closed file's report when it differs from the one the client holds; diagnosed only if marked. */
-  private changed(uri: string, previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport | undefined {
+  private changed(uri: string, previous: Map<string, string>): WorkspaceDocumentDiagnosticReport | undefined {
     if (this.isCurrent(uri, previous)) return undefined;
     const held = previous.get(uri);
     const diagnostics = this.service.diagnose(uri);
@@ -148,7 +150,11 @@ export class WorkspacePulls {
     this.reported.set(uri, resultId);
     this.marked.delete(uri);
     this.gone.delete(uri);
-    return held === resultId ? undefined : full(uri, resultId, diagnostics);
+    if (held === resultId) return undefined;
+    // The client holds this report once it has the answer: a later pass of the same pull (a catch-up) sends the
+    // file again only if it changed again.
+    previous.set(uri, resultId);
+    return full(uri, resultId, diagnostics);
   }
 
   private leftIndex(uri: string): void {
