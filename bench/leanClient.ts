@@ -4,6 +4,7 @@ import { performance } from 'node:perf_hooks';
 import { setTimeout as delay } from 'node:timers/promises';
 import { URI } from 'vscode-uri';
 import { clientCapabilities, SERVER_JS } from '../test/support/lspClient';
+import { waitUntil } from '../test/support/waitUntil';
 
 /** How long a wait may take before the bench fails instead of hanging. */
 const WAIT_LIMIT_MS = 300_000;
@@ -117,20 +118,7 @@ export class LeanLspClient {
 
   /** Resolves when `condition` holds, re-checked after every message from the server; rejects at the deadline. */
   waitFor(condition: () => boolean, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        this.listeners.delete(check);
-        clearTimeout(deadline);
-        resolve();
-      };
-      const deadline = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`timed out waiting for ${what}; server stderr:\n${this.stderr.join('')}`));
-      }, WAIT_LIMIT_MS);
-      this.listeners.add(check);
-    });
+    return waitUntil(this.listeners, condition, what, WAIT_LIMIT_MS, () => this.stderr.join(''));
   }
 
   async stop(): Promise<void> {

@@ -25,6 +25,7 @@ import {
 } from 'vscode-languageserver-protocol/node';
 import { URI } from 'vscode-uri';
 import { ServerStateNotification, type ServerStateParams } from '../../engine/protocol';
+import { waitUntil } from './waitUntil';
 
 // STRUERE_TEST_SERVER runs the same tests against another build (e.g. main's, to see a test fail before a fix).
 /** How long a server may take to exit after `exit` before it is killed. */
@@ -161,20 +162,7 @@ export class LspTestClient {
 
   /** Resolves when `condition` holds, re-checked on every server notification; rejects at the deadline. */
   waitFor(condition: () => boolean, what: string): Promise<void> {
-    if (condition()) return Promise.resolve();
-    return new Promise((resolve, reject) => {
-      const check = () => {
-        if (!condition()) return;
-        this.listeners.delete(check);
-        clearTimeout(deadline);
-        resolve();
-      };
-      const deadline = setTimeout(() => {
-        this.listeners.delete(check);
-        reject(new Error(`timed out waiting for ${what}; server stderr:\n${this.stderr.join('')}`));
-      }, this.options.waitLimitMs ?? 15_000);
-      this.listeners.add(check);
-    });
+    return waitUntil(this.listeners, condition, what, this.options.waitLimitMs ?? 15_000, () => this.stderr.join(''));
   }
 
   waitForDiagnostics(
