@@ -75,7 +75,8 @@ export class WorkspacePulls {
     const pull: PullInProgress = { touched: new Set() };
     this.pulls.add(pull);
     try {
-      await this.pass(this.fullPassFiles(), previous, answer, token);
+      // Every indexed file; the pass skips the open ones (pulled one by one).
+      await this.pass(this.service.indexedFiles(), previous, answer, token);
       // Every marked file that is closed and no longer indexed left the index (the others were diagnosed, or were
       // marked during the pass and stay marked).
       for (const uri of this.marked) if (!this.isOpen(uri) && !this.service.isIndexed(uri)) this.leftIndex(uri);
@@ -93,13 +94,6 @@ export class WorkspacePulls {
       this.pulls.delete(pull);
     }
     return answer.finish();
-  }
-
-  /** Every indexed file that is not open (open files are pulled one by one), as the pass starts. */
-  private fullPassFiles(): string[] {
-    const files: string[] = [];
-    for (const uri of this.service.indexedFiles()) if (!this.isOpen(uri)) files.push(uri);
-    return files;
   }
 
   /**
@@ -129,7 +123,7 @@ export class WorkspacePulls {
           continue;
         }
         const item = this.changed(uri, previous);
-        if (item) answer.add([item]);
+        if (item) answer.push(item);
       }
       answer.flush();
     }
@@ -141,9 +135,8 @@ export class WorkspacePulls {
     return held !== undefined && !this.marked.has(uri) && this.reported.get(uri) === held;
   }
 
-  /** An indexed, closed file's report when it differs from the one the client holds; diagnosed only if marked. */
+  /** A due file's report (see isCurrent), when it differs from the one the client holds. */
   private changed(uri: string, previous: Map<string, string>): WorkspaceDocumentDiagnosticReport | undefined {
-    if (this.isCurrent(uri, previous)) return undefined;
     const held = previous.get(uri);
     const diagnostics = this.service.diagnose(uri);
     const resultId = fingerprint(diagnostics);
@@ -202,7 +195,12 @@ class Answer {
 
   constructor(private readonly partial: ((items: WorkspaceDocumentDiagnosticReport[]) => void) | undefined) {}
 
-  add(items: readonly WorkspaceDocumentDiagnosticReport[]): void {
+  push(item: WorkspaceDocumentDiagnosticReport): void {
+    this.items.push(item);
+  }
+
+  // A loop, not push(...items): the files that left the index can be more than a call takes arguments.
+  add(items: Iterable<WorkspaceDocumentDiagnosticReport>): void {
     for (const item of items) this.items.push(item);
   }
 
