@@ -221,10 +221,14 @@ function makeFifo(root: string, target: Buffer): void {
   }
 }
 
-/** A write onto an earlier FIFO at the same path must fail (ENXIO), not wait for a reader forever. */
+/**
+ * A write onto an earlier FIFO at the same path must fail (ENXIO), not wait for a reader forever; a write onto an
+ * earlier link must fail (ELOOP), not follow it: the harness once wrote through a link to the outside file and
+ * the test blamed the CLI for it.
+ */
 function writeWithoutBlocking(target: Buffer, text: string): void {
-  const { O_WRONLY, O_CREAT, O_TRUNC, O_NONBLOCK } = fs.constants;
-  const fd = fs.openSync(target, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK, 0o644);
+  const { O_WRONLY, O_CREAT, O_TRUNC, O_NONBLOCK, O_NOFOLLOW } = fs.constants;
+  const fd = fs.openSync(target, O_WRONLY | O_CREAT | O_TRUNC | O_NONBLOCK | O_NOFOLLOW, 0o644);
   try {
     fs.writeSync(fd, text);
   } finally {
@@ -299,6 +303,9 @@ test(
         const limits = remote === 'none' ? [] : ['--retries', '0', '--timeout', '1'];
         try {
           build(root, outside, entries, index);
+          const untouched = `OUTSIDE=${CANARY}out\n`;
+          // The harness's own invariant, so that the check after the commands can only blame them.
+          assert.equal(fs.readFileSync(outside, 'utf8'), untouched, 'building the tree wrote outside the project');
           for (const args of [
             ['check', root, '--format', 'json', ...limits],
             ['check', root, '--format', 'github', ...limits],
@@ -319,7 +326,7 @@ test(
             assert.deepEqual(forged, [], `${args[0]}: an output line begins a workflow command`);
           }
           // `example` writes through no link: the file outside the project is as it was.
-          assert.equal(fs.readFileSync(outside, 'utf8'), `OUTSIDE=${CANARY}out\n`, 'a write went outside the project');
+          assert.equal(fs.readFileSync(outside, 'utf8'), untouched, 'a command wrote outside the project');
         } finally {
           fs.rmSync(root, { recursive: true, force: true });
           fs.rmSync(path.dirname(outside), { recursive: true, force: true });
