@@ -42,7 +42,14 @@ const UI_TEXT = 'Text a person reads goes through vscode.l10n.t(...) so it can b
 const WORDS = '/[a-z]{2,}/';
 const UI_CALL = 'CallExpression[callee.property.name=/^(show(Information|Warning|Error)Message|setStatusBarMessage)$/]';
 const UI_PROPERTY = 'Property[key.name=/^(title|prompt|placeHolder|label|description|detail|tooltip)$/]';
+/** VS Code's string extractor (@vscode/l10n-dev) finds `vscode.l10n.t(…)` and `l10n.t(…)`; `api.l10n.t(…)` it misses. */
+const UNEXTRACTED =
+  "CallExpression[callee.property.name='t'][callee.object.type='MemberExpression'][callee.object.property.name='l10n'][callee.object.object.name!='vscode']";
 const untranslatedText = [
+  {
+    selector: UNEXTRACTED,
+    message: 'The l10n extractor does not see this call: destructure `const { l10n } = api` and call `l10n.t(…)`.',
+  },
   { selector: `${UI_CALL} > Literal.arguments[value=${WORDS}]`, message: UI_TEXT },
   { selector: `${UI_CALL} > TemplateLiteral.arguments > TemplateElement[value.raw=${WORDS}]`, message: UI_TEXT },
   { selector: `${UI_PROPERTY} > Literal.value[value=${WORDS}]`, message: UI_TEXT },

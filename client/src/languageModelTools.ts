@@ -1,4 +1,5 @@
 import { promises as fs } from 'node:fs';
+import * as path from 'node:path';
 import type * as vscode from 'vscode';
 import {
   ENV_FILE_NAMES,
@@ -26,6 +27,7 @@ import {
   type SecretRequest,
 } from '../../engine/tools';
 import { uploadSecret, validateSecretValueInput, type SetSecretDependencies } from './setSecretCommand';
+import { savedFirst, unsavedBuffer } from './unsavedBuffers';
 
 /**
  * The agent tools of `struere-secrets mcp`, native in VS Code (Copilot's agent mode calls them): the same names,
@@ -229,10 +231,15 @@ async function pickDestination(
   const { l10n } = api;
   const fileName = ENV_FILE_NAMES[target];
   const defined = await localSecretDefined(projectRoot, target, key);
+  const unsaved = unsavedBuffer(api, path.join(projectRoot, fileName)) !== undefined;
   const items: (vscode.QuickPickItem & { destination: Destination })[] = [
     {
       label: l10n.t('$(file) {0}', fileName),
-      description: defined ? l10n.t('replaces the value it holds') : l10n.t('adds the key'),
+      description: unsaved
+        ? l10n.t('has unsaved changes: you are asked to save it first')
+        : defined
+          ? l10n.t('replaces the value it holds')
+          : l10n.t('adds the key'),
       destination: 'env-file',
     },
     ...(api.workspace.isTrusted
@@ -261,22 +268,26 @@ async function writeToEnvFile(
   target: WritableEnvironment,
   value: string,
 ): Promise<RequestOutcome> {
+  const { l10n } = api;
   const fileName = ENV_FILE_NAMES[target];
+  const question = l10n.t('{0} has unsaved changes. Save it before {1} is written to it?', fileName, key);
+  if (!(await savedFirst(api, path.join(projectRoot, fileName), question)))
+    throw new AgentToolRefusal(`${fileName} has unsaved changes in the editor that were not saved; ${key} was not set`);
   let outcome: LocalSecretOutcome;
   try {
     outcome = await writeLocalSecret(projectRoot, target, key, value, true);
   } catch (error) {
     if (!(error instanceof RefusedWriteError)) throw error;
-    void api.window.showErrorMessage(api.l10n.t('Struere: {0} not written: {1}', fileName, error.reason));
+    void api.window.showErrorMessage(l10n.t('Struere: {0} not written: {1}', fileName, error.reason));
     throw new AgentToolRefusal(`${fileName} was not written (${error.reason}); ${key} was not set`);
   }
   if (outcome === 'unquotable') {
     void api.window.showErrorMessage(
-      api.l10n.t('Struere: no quoting lets dotenv read this value back exactly; {0} was not written.', fileName),
+      l10n.t('Struere: no quoting lets dotenv read this value back exactly; {0} was not written.', fileName),
     );
     throw new AgentToolRefusal(`${key} was not set: its value cannot be written to ${fileName} as dotenv reads it`);
   }
   deps.log.info(`request tool: ${outcome} ${key} in ${fileName} (the value is not shown)`);
-  void api.window.showInformationMessage(api.l10n.t('Struere: {0} written to {1}.', key, fileName));
+  void api.window.showInformationMessage(l10n.t('Struere: {0} written to {1}.', key, fileName));
   return 'set';
 }

@@ -24,6 +24,7 @@ import type { ClientSettings } from './clientSettings';
 import type { OutputLog } from './outputLog';
 import type { ProjectRegistry } from './projectRegistry';
 import type { RemoteNamesBridge } from './remoteNamesBridge';
+import { savedFirst } from './unsavedBuffers';
 
 export interface SyncDependencies {
   keys: ApiKeyStore;
@@ -138,15 +139,8 @@ async function checkPreconditions(
 
 /** The file on disk is what gets sent: an unsaved buffer would be silently ignored, so ask first. */
 async function saveIfDirty(verb: string, filePath: string, fileName: string): Promise<boolean> {
-  const dirty = vscode.workspace.textDocuments.find((document) => document.uri.fsPath === filePath && document.isDirty);
-  if (!dirty) return true;
-  const saveAndContinue = vscode.l10n.t('Save and Continue');
-  const choice = await vscode.window.showWarningMessage(
-    vscode.l10n.t('{0} has unsaved changes. Save it before you {1}?', fileName, verb),
-    { modal: true },
-    saveAndContinue,
-  );
-  if (choice === saveAndContinue && (await dirty.save())) return true;
+  const question = vscode.l10n.t('{0} has unsaved changes. Save it before you {1}?', fileName, verb);
+  if (await savedFirst(vscode, filePath, question)) return true;
   await refuse({ verb }, vscode.l10n.t('{0} has unsaved changes; nothing was sent.', fileName));
   return false;
 }

@@ -6,8 +6,10 @@
 // - Hostile input (a key that is a value, a reason of 100,000 characters, a path outside the workspace, wrong
 //   types) is a tool error, not a crash: the tools still answer afterwards.
 // - secrets_request: the password box names the key, the environment and the reason; the value typed there and
-//   the env file picked put the key in .env.development, and the tool's whole answer is "set". Escape on the box
-//   answers "declined" and writes nothing.
+//   the env file picked put the key in .env.development, and the tool's whole answer is "set". The file has an
+//   unsaved edit in the editor: the human is asked to save it first, and the disk then holds both (written over
+//   the unsaved buffer, the key was lost at the buffer's next save). Escape on the box answers "declined" and
+//   writes nothing.
 // No value is printed: the checks compare with `includes`, and their messages name keys only.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -21,6 +23,9 @@ const REQUESTED_KEY = 'E2E_REQUESTED_TOKEN';
 const REQUESTED_VALUE = 'E2E-TYPED-VALUE-4f1c9b';
 const REASON = 'the e2e test asks for it';
 const DECLINED_KEY = 'E2E_DECLINED_TOKEN';
+// Typed into .env.development and left unsaved before the request.
+const UNSAVED_KEY = 'PAGERDUTY_ROUTING_KEY';
+const UNSAVED_VALUE = 'unsaved-probe-not-real';
 
 /** The driver: two palette commands; each writes `{ name: { text } | { error } }` to RESULTS as JSON. */
 function writeDriver(extensionsDir: string, results: string): void {
@@ -183,6 +188,12 @@ void test(
         assert.ok(answers.statusAgain!.text?.includes('"projects"'), 'the tools still answer after hostile input');
         await s.screenshot('tools');
 
+        // An unsaved edit in the file the value will go to.
+        await s.openFile('.env.development');
+        await s.focusEditorEnd();
+        await s.page.keyboard.type(`\n${UNSAVED_KEY}=${UNSAVED_VALUE}\n`);
+        assert.ok(!fs.readFileSync(s.file('.env.development'), 'utf8').includes(UNSAVED_KEY), 'the edit is unsaved');
+
         // The request: the password box names key, environment and reason; the env file takes the value.
         await s.runCommand('Struere E2E: Request a Secret');
         const box = s.quickInput.filter({ hasText: REQUESTED_KEY }).filter({ hasText: REASON });
@@ -191,10 +202,15 @@ void test(
         await s.screenshot('request-box');
         await s.enterPassword(REQUESTED_VALUE);
         await s.pickQuick('.env.development');
+        const saveFirst = s.dialog.filter({ hasText: `Save it before ${REQUESTED_KEY} is written to it?` });
+        await saveFirst.waitFor();
+        await s.screenshot('request-save-first');
+        await s.click(saveFirst.locator('.monaco-button', { hasText: /^\s*Save and Continue\s*$/ }));
         const request = await readResults(`${results}.request.json`);
         assert.deepEqual(request.request, { text: 'set' }, 'the tool answers "set" and nothing else');
         const written = parse(fs.readFileSync(s.file('.env.development'), 'utf8'));
         assert.ok(written[REQUESTED_KEY] === REQUESTED_VALUE, `.env.development holds ${REQUESTED_KEY} as typed`);
+        assert.ok(UNSAVED_KEY in written, `the unsaved edit (${UNSAVED_KEY}) was saved, not overwritten`);
         await s.screenshot('request-set');
 
         // Escape on the password box: the answer is "declined" and nothing is written.
