@@ -25,6 +25,7 @@ import {
   type FillRemoteNames,
   type LocalSecretOutcome,
   type SecretRequest,
+  type UnsavedBuffers,
 } from '../../engine/tools';
 import { uploadSecret, validateSecretValueInput, type SetSecretDependencies } from './setSecretCommand';
 import { savedFirst, unsavedBuffer } from './unsavedBuffers';
@@ -64,13 +65,19 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
   const specs: Record<AgentToolName, ToolSpec> = {
     secrets_status: {
       prepare: () => ({ invocationMessage: l10n.t('Reading which Struere secrets are set (names only)') }),
-      run: async () => merged(await roots(), (root) => statusAnswer(root, fillRemote, scan())),
+      run: async () => {
+        const buffers = await unsavedBuffers(api);
+        return merged(await roots(), (root) => statusAnswer(root, fillRemote, scan(), buffers));
+      },
     },
     secrets_check: {
       prepare: (input) => ({
         invocationMessage: l10n.t('Checking Struere secrets ({0})', shownEnvironment(input.environment)),
       }),
-      run: async (input) => merged(await roots(), (root) => checkAnswer(root, input, fillRemote, scan())),
+      run: async (input) => {
+        const buffers = await unsavedBuffers(api);
+        return merged(await roots(), (root) => checkAnswer(root, input, fillRemote, scan(), buffers));
+      },
     },
     secrets_plan: {
       prepare: (input) => ({
@@ -140,6 +147,23 @@ function resultOf(api: typeof vscode, answer: AgentAnswer | RequestOutcome): vsc
     new api.LanguageModelTextPart(answer.text),
     new api.LanguageModelTextPart(JSON.stringify(answer.structured)),
   ]);
+}
+
+/**
+ * The files the editor holds with unsaved changes, by the URI of their resolved path (the tools load the folders
+ * with links resolved, and name files so): status and check answer from what the human sees. A secrets_plan is a
+ * dry run of a sync, which sends the disk's file, so it reads the disk; the sync itself asks to save first.
+ */
+async function unsavedBuffers(api: typeof vscode): Promise<UnsavedBuffers> {
+  const dirty = api.workspace.textDocuments.filter((document) => document.isDirty && document.uri.scheme === 'file');
+  const entries = await Promise.all(
+    dirty.map(async (document) => {
+      // A buffer whose file is gone (deleted, renamed) has no place on disk to stand for.
+      const real = await fs.realpath(document.uri.fsPath).catch(() => undefined);
+      return real === undefined ? [] : [[pathToUri(real), document.getText()] as const];
+    }),
+  );
+  return new Map(entries.flat());
 }
 
 /** The workspace's folders on disk, links resolved (every path a tool takes must stay inside one of them). */

@@ -30,6 +30,14 @@ export interface AgentAnswer {
 }
 
 /** What a tool refuses (a path outside the workspace, a bad key): an error for the agent to read, not a crash. */
+/**
+ * The editor's buffers with unsaved changes, by file URI (as the index names files): an agent beside the editor
+ * is answered from what the human sees, as the language server answers, not from the disk. The CLI has none.
+ */
+export type UnsavedBuffers = ReadonlyMap<string, string>;
+
+export const NO_UNSAVED_BUFFERS: UnsavedBuffers = new Map();
+
 export class AgentToolRefusal extends Error {
   constructor(message: string) {
     super(message);

@@ -5,9 +5,11 @@ import {
   environmentArgument,
   insideRoot,
   isWithin,
+  NO_UNSAVED_BUFFERS,
   relativePath,
   type AgentAnswer,
   type FillRemoteNames,
+  type UnsavedBuffers,
 } from './agentTools';
 import { diagnoseLoaded, formatDiagnosticsText, loadWorkspace } from './diagnosticsReport';
 
@@ -21,13 +23,14 @@ export async function checkAnswer(
   input: unknown,
   fillRemote: FillRemoteNames,
   scan: ServerSettings = DEFAULT_SETTINGS,
+  unsaved: UnsavedBuffers = NO_UNSAVED_BUFFERS,
 ): Promise<AgentAnswer> {
   const args = typeof input === 'object' && input !== null ? (input as Record<string, unknown>) : {};
   const environment: Environment = environmentArgument(args.environment, ENVIRONMENTS, 'development');
   const given = pathsArgument(args.paths);
   const real = await Promise.all(given.map((each) => insideRoot(root, each)));
 
-  const loaded = await loadWorkspace([root], environment, scan);
+  const loaded = await loadWorkspace([root], environment, scan, unsaved);
   const { projectRoots } = loaded;
   // Inside one of the projects, or a folder holding one.
   const inAProject = (target: string) =>

@@ -9,6 +9,7 @@ import {
   type ServerSettings,
 } from '../core';
 import { openSecretsService, uriToPath, WorkspaceHost } from '../host';
+import { NO_UNSAVED_BUFFERS, type UnsavedBuffers } from './agentTools';
 
 /** One diagnostic as `check` and the agent tools report it: 1-based lines and columns, path relative to the folder checked. */
 export interface ReportedDiagnostic {
@@ -40,17 +41,19 @@ export interface LoadedWorkspace {
 /**
  * Loads `folders` as one workspace with `environment` selected; nothing is sent anywhere. `scan` gives the files
  * read and their severities: the defaults for the CLI, the user's settings in the editor (so an agent's check
- * sees the files and codes the editor shows).
+ * sees the files and codes the editor shows); `unsaved`, the editor's buffers that differ from the disk.
  */
 export async function loadWorkspace(
   folders: readonly string[],
   environment: Environment,
   scan: ServerSettings = DEFAULT_SETTINGS,
+  unsaved: UnsavedBuffers = NO_UNSAVED_BUFFERS,
 ): Promise<LoadedWorkspace> {
   const settings = { ...scan, environment };
-  const host = new WorkspaceHost(settings);
+  const host = new WorkspaceHost(settings, { openText: (uri) => unsaved.get(uri) });
   for (const folder of folders) await host.loadFolder(folder);
   const service = openSecretsService(host);
+  applyUnsaved(service, unsaved);
   service.configure(settings);
   const projectRoots = host.index.allProjects().map((project) => uriToPath(project.rootUri));
   return { host, service, projectRoots };
@@ -158,4 +161,9 @@ export function formatDiagnosticsText(
       : `✖ ${countOf(diagnostics.length, 'problem')} (${countOf(errors, 'error')}, ${countOf(warnings, 'warning')}${others > 0 ? `, ${others} info` : ''}) (${scope})`,
   );
   return lines.join('\n');
+}
+
+/** The editor's unsaved buffers over what the disk said, as the language server takes an open buffer in. */
+export function applyUnsaved(service: SecretsService, unsaved: UnsavedBuffers): void {
+  for (const [uri, text] of unsaved) service.updateDocument(uri, text);
 }

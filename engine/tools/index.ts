@@ -11,7 +11,7 @@ export {
   insideRoot,
   relativePath,
 } from './agentTools';
-export type { AgentAnswer, AgentToolName, FillRemoteNames, SecretRequest } from './agentTools';
+export type { AgentAnswer, AgentToolName, FillRemoteNames, SecretRequest, UnsavedBuffers } from './agentTools';
 export { checkAnswer } from './checkAnswer';
 export {
   collectDiagnostics,

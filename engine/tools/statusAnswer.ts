@@ -11,7 +11,15 @@ import {
   type StatusRow,
 } from '../core';
 import { openSecretsService, PROJECT_MANIFEST, readTextFile, uriToPath, WorkspaceHost } from '../host';
-import { AgentToolRefusal, relativePath, type AgentAnswer, type FillRemoteNames } from './agentTools';
+import {
+  AgentToolRefusal,
+  NO_UNSAVED_BUFFERS,
+  relativePath,
+  type AgentAnswer,
+  type FillRemoteNames,
+  type UnsavedBuffers,
+} from './agentTools';
+import { applyUnsaved } from './diagnosticsReport';
 
 /** Each environment's list state, its reason when unknown, and how many names it holds when known. */
 export type RemoteSummary = Record<
@@ -66,24 +74,27 @@ interface StatusKey {
 export async function loadForStatus(
   root: string,
   scan: ServerSettings = DEFAULT_SETTINGS,
+  unsaved: UnsavedBuffers = NO_UNSAVED_BUFFERS,
 ): Promise<{ service: SecretsService; projects: string[] }> {
-  const host = new WorkspaceHost(scan, { scanAgentFilesOnRead: false });
+  const host = new WorkspaceHost(scan, { scanAgentFilesOnRead: false, openText: (uri) => unsaved.get(uri) });
   await host.loadFolder(root);
   const service = openSecretsService(host);
+  applyUnsaved(service, unsaved);
   return { service, projects: service.projects() };
 }
 
 /**
  * `secrets_status`: keys × environments of every project under `root` (absolute, links resolved) — set in the
  * local file, on the platform, or unknown — and the files referencing each key. The status rows carry states
- * only, never a value. `scan` gives the files read (see loadWorkspace).
+ * only, never a value. `scan` gives the files read, `unsaved` the editor's buffers (see loadWorkspace).
  */
 export async function statusAnswer(
   root: string,
   fillRemote: FillRemoteNames,
   scan: ServerSettings = DEFAULT_SETTINGS,
+  unsaved: UnsavedBuffers = NO_UNSAVED_BUFFERS,
 ): Promise<AgentAnswer> {
-  const { service, projects: projectUris } = await loadForStatus(root, scan);
+  const { service, projects: projectUris } = await loadForStatus(root, scan, unsaved);
   if (projectUris.length === 0) throw new AgentToolRefusal('no Struere project (struere.json) in the workspace');
   const listsOf = await fillRemote(service);
   const projects = [];

@@ -10,6 +10,7 @@
 //   unsaved edit in the editor: the human is asked to save it first, and the disk then holds both (written over
 //   the unsaved buffer, the key was lost at the buffer's next save). Escape on the box answers "declined" and
 //   writes nothing.
+// - Unsaved edits count: a key typed into .env.development and not saved is set for secrets_check.
 // No value is printed: the checks compare with `includes`, and their messages name keys only.
 import { strict as assert } from 'node:assert';
 import * as fs from 'node:fs';
@@ -23,11 +24,11 @@ const REQUESTED_KEY = 'E2E_REQUESTED_TOKEN';
 const REQUESTED_VALUE = 'E2E-TYPED-VALUE-4f1c9b';
 const REASON = 'the e2e test asks for it';
 const DECLINED_KEY = 'E2E_DECLINED_TOKEN';
-// Typed into .env.development and left unsaved before the request.
+// The key the example's check reports missing: typed into .env.development and not saved, the tools see it set.
 const UNSAVED_KEY = 'PAGERDUTY_ROUTING_KEY';
 const UNSAVED_VALUE = 'unsaved-probe-not-real';
 
-/** The driver: two palette commands; each writes `{ name: { text } | { error } }` to RESULTS as JSON. */
+/** The driver: palette commands; each writes `{ name: { text } | { error } }` to RESULTS as JSON. */
 function writeDriver(extensionsDir: string, results: string): void {
   const folder = path.join(extensionsDir, `${DRIVER_ID}-1.0.0`);
   fs.mkdirSync(folder, { recursive: true });
@@ -41,12 +42,14 @@ function writeDriver(extensionsDir: string, results: string): void {
       'onCommand:struereE2e.invokeTools',
       'onCommand:struereE2e.requestSecret',
       'onCommand:struereE2e.requestDeclined',
+      'onCommand:struereE2e.checkUnsaved',
     ],
     contributes: {
       commands: [
         { command: 'struereE2e.invokeTools', title: 'Struere E2E: Invoke Agent Tools' },
         { command: 'struereE2e.requestSecret', title: 'Struere E2E: Request a Secret' },
         { command: 'struereE2e.requestDeclined', title: 'Struere E2E: Request Another Secret' },
+        { command: 'struereE2e.checkUnsaved', title: 'Struere E2E: Check With Unsaved Changes' },
       ],
     },
   };
@@ -91,6 +94,7 @@ exports.activate = (context) => {
     vscode.commands.registerCommand('struereE2e.invokeTools', () => run(${JSON.stringify(calls)}, RESULTS + '.tools.json')),
     vscode.commands.registerCommand('struereE2e.requestSecret', () => run({ request: ${JSON.stringify(request)} }, RESULTS + '.request.json')),
     vscode.commands.registerCommand('struereE2e.requestDeclined', () => run({ request: ${JSON.stringify(declined)} }, RESULTS + '.declined.json')),
+    vscode.commands.registerCommand('struereE2e.checkUnsaved', () => run({ check: ['secrets_check', {}], status: ['secrets_status', {}] }, RESULTS + '.unsaved.json')),
   );
 };
 `,
@@ -193,6 +197,12 @@ void test(
         await s.focusEditorEnd();
         await s.page.keyboard.type(`\n${UNSAVED_KEY}=${UNSAVED_VALUE}\n`);
         assert.ok(!fs.readFileSync(s.file('.env.development'), 'utf8').includes(UNSAVED_KEY), 'the edit is unsaved');
+        // The tools answer from what the human sees (the check above, from the same disk, reported it missing).
+        await s.runCommand('Struere E2E: Check With Unsaved Changes');
+        const unsaved = await readResults(`${results}.unsaved.json`);
+        assert.ok(unsaved.check!.text, `check answers (got ${unsaved.check!.error})`);
+        assert.doesNotMatch(unsaved.check!.text!, /PAGERDUTY_ROUTING_KEY.*missing-secret/, 'the unsaved key counts');
+        assert.ok(!JSON.stringify(unsaved).includes(UNSAVED_VALUE), 'no answer holds the unsaved value');
 
         // The request: the password box names key, environment and reason; the env file takes the value.
         await s.runCommand('Struere E2E: Request a Secret');

@@ -1,8 +1,10 @@
 import assert from 'node:assert/strict';
 import { readFileSync, realpathSync, symlinkSync } from 'node:fs';
+import * as path from 'node:path';
 import { test } from 'node:test';
 import { parse } from 'dotenv';
 import { allUnknown, DEFAULT_SETTINGS } from '../../engine/core';
+import { pathToUri } from '../../engine/host';
 import {
   AgentToolRefusal,
   checkAnswer,
@@ -81,6 +83,34 @@ test("status and check read the files and apply the severities they are given (t
     // Control: with the defaults the same workspace shows both.
     assert.match(JSON.stringify((await statusAnswer(root, noKeys)).structured), /prompts\/main\.md/);
     assert.match((await checkAnswer(root, {}, noKeys)).text, /MISSING_ONE.*missing-secret/);
+  } finally {
+    ws.dispose();
+  }
+});
+
+test("status and check answer from the editor's unsaved buffers over the disk, never with a value of them", async () => {
+  const ws = project();
+  try {
+    const root = realpathSync(ws.dir);
+    const uri = (relative: string) => pathToUri(path.join(root, relative));
+    // The human set MISSING_ONE in the env file and referenced a new key in the prompt, and saved neither.
+    const unsaved = new Map([
+      [uri('app/.env.development'), `API_TOKEN=${CANARY}\nMODEL=small\nMISSING_ONE=${CANARY}-unsaved\n`],
+      [uri('app/prompts/main.md'), 'Use {{secrets.MISSING_ONE}} and {{secrets.TYPED_ONLY}}.\n'],
+    ]);
+    const check = await checkAnswer(root, {}, noKeys, DEFAULT_SETTINGS, unsaved);
+    const status = await statusAnswer(root, noKeys, DEFAULT_SETTINGS, unsaved);
+    assert.doesNotMatch(check.text, /MISSING_ONE/, 'the unsaved env file sets MISSING_ONE');
+    assert.match(check.text, /TYPED_ONLY.*missing-secret/, 'the unsaved prompt references TYPED_ONLY');
+    const rows = (status.structured as { projects: { keys: { key: string; referencedIn: string[] }[] }[] }).projects[0]!
+      .keys;
+    assert.deepEqual(rows.find((row) => row.key === 'TYPED_ONLY')?.referencedIn, ['app/prompts/main.md']);
+    assert.deepEqual(rows.find((row) => row.key === 'API_TOKEN')?.referencedIn, [], 'the buffer dropped API_TOKEN');
+    assert.ok(!JSON.stringify([check, status]).includes(CANARY), 'no answer holds a value of the buffers');
+    // Control: without the buffers the same workspace answers from the disk.
+    const onDisk = await checkAnswer(root, {}, noKeys);
+    assert.match(onDisk.text, /MISSING_ONE.*missing-secret/);
+    assert.doesNotMatch(onDisk.text, /TYPED_ONLY/);
   } finally {
     ws.dispose();
   }
