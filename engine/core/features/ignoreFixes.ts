@@ -5,6 +5,7 @@ import { parseEnv } from '../model/envParser';
 import { isEnvFileName, type ProjectState } from '../model/workspaceIndex';
 import { isDiagnosticCode, type DiagnosticData } from '../rules/diagnosticRules';
 import { IGNORE_MARKER, type EntrySpan } from '../rules/inlineIgnores';
+import { lineContexts, stringLanguageOf, type LineContext } from './lineContexts';
 
 /**
  * Quick fixes for inline ignores (see rules/inlineIgnores.ts): "Ignore CODE on this line" writes a
@@ -37,9 +38,13 @@ const SYNTAX_BY_EXTENSION: ReadonlyMap<string, CommentSyntax> = new Map([
 /** The file's comment syntax, or undefined when it is not one we know (then no fix is offered). */
 function commentSyntaxOf(uri: string, isEnvFile: boolean): CommentSyntax | undefined {
   if (isEnvFile) return HASH;
+  return SYNTAX_BY_EXTENSION.get(extensionOf(uri));
+}
+
+function extensionOf(uri: string): string {
   const name = baseName(uri);
   const dot = name.lastIndexOf('.');
-  return dot === -1 ? undefined : SYNTAX_BY_EXTENSION.get(name.slice(dot + 1).toLowerCase());
+  return dot === -1 ? '' : name.slice(dot + 1).toLowerCase();
 }
 
 /** An open document: its text and the version every edit is computed for. */
@@ -59,18 +64,34 @@ export interface IgnoreContext {
   readonly lineIndex: LineIndex;
   /** An env file's entries (where a new line would fall inside a value); undefined for other files. */
   readonly entries: readonly EntrySpan[] | undefined;
+  /**
+   * Whether a line inserted at the start of `line` of another file is code, or text of a string that spans lines
+   * (lineContexts.ts). Lexed on first use: most code action requests offer no ignore.
+   */
+  readonly lineContext: (line: number) => LineContext;
 }
 
 export function ignoreContext(project: ProjectState, uri: string, open: OpenText): IgnoreContext | undefined {
   const entries = envEntriesOf(project, uri, open.text);
   const syntax = commentSyntaxOf(uri, entries !== undefined);
-  return syntax && { uri, open, syntax, lineIndex: new LineIndex(open.text), entries };
+  if (!syntax) return undefined;
+  const language = stringLanguageOf(extensionOf(uri));
+  let contexts: LineContext[] | undefined;
+  const lineContext = (line: number): LineContext => {
+    if (entries || !language) return entries ? 'code' : 'unknown';
+    contexts ??= lineContexts(open.text, language);
+    return contexts[line] ?? 'unknown';
+  };
+  return { uri, open, syntax, lineIndex: new LineIndex(open.text), entries, lineContext };
 }
 
 /**
  * "Ignore CODE on this line": a new line above the diagnostic's start line (where the diagnostic counts), with that
  * line's indentation and line break. Never for unused-ignore (an ignore of an ignore would only hide the stale one),
- * and never in an env file where the new line would fall inside a multi-line value: it would change the value.
+ * never in an env file where the new line would fall inside a multi-line value (it would change the value), and
+ * never where it would fall inside a string spanning lines in code (a prompt in a template literal, a docstring, a
+ * YAML block scalar, a fenced code block): it would change the text the agent sends. Where the lexer cannot tell,
+ * no fix either.
  */
 export function ignoreLineFix(context: IgnoreContext, diagnostic: Diagnostic): CodeAction | undefined {
   const code = diagnostic.code;
@@ -80,6 +101,7 @@ export function ignoreLineFix(context: IgnoreContext, diagnostic: Diagnostic): C
   if (line >= lineIndex.lineCount) return undefined;
   const lineStart = lineIndex.lineStart(line);
   if (entries && insideEntry(entries, lineStart)) return undefined;
+  if (context.lineContext(line) !== 'code') return undefined;
   const indentation = /^[ \t]*/.exec(open.text.slice(lineStart, lineIndex.lineEnd(line)))![0];
   const closer = syntax.close ? ` ${syntax.close}` : '';
   const newText = `${indentation}${syntax.open} ${IGNORE_MARKER} ${code}${closer}${lineBreakOf(lineIndex, line)}`;

@@ -93,6 +93,27 @@ void test('ignore fix in Python, Markdown and an env file: #, <!-- -->, #', () =
   );
 });
 
+void test('no ignore fix where the comment would land in a prompt spanning lines (control: a code line gets it)', () => {
+  // In each file MISSING is referenced inside a multi-line string, MISSING_TOO on a line of code.
+  const files: Record<string, string> = {
+    'agent.ts':
+      'export const prompt = `You are the agent.\nUse {{secrets.MISSING}} here.\n`;\nconst b = "{{secrets.MISSING_TOO}}";\n',
+    'agent.py': 'PROMPT = """You are the agent.\nUse {{secrets.MISSING}} here.\n"""\nB = "{{secrets.MISSING_TOO}}"\n',
+    'agent.yaml': 'prompt: |\n  Use {{secrets.MISSING}} here.\nother: "{{secrets.MISSING_TOO}}"\n',
+    'p.md': '```\nUse {{secrets.MISSING}} here.\n```\nAnd {{secrets.MISSING_TOO}}.\n',
+  };
+  for (const name of Object.keys(files)) {
+    const open = openIn(files, name);
+    const missing = (key: string) =>
+      open.diagnose().find((d) => d.code === 'missing-secret' && messageOf(d).startsWith(`${key} `));
+    const inside = open.actionsFor(missing('MISSING')!).map((action) => action.title);
+    assert.ok(inside.length > 0, `${name}: the real fixes stay`);
+    assert.ok(!inside.includes(IGNORE_TITLE('missing-secret')), `${name}: no ignore inside the prompt: ${inside}`);
+    const outside = open.actionsFor(missing('MISSING_TOO')!).map((action) => action.title);
+    assert.ok(outside.includes(IGNORE_TITLE('missing-secret')), `${name}: the ignore on a code line: ${outside}`);
+  }
+});
+
 void test('ignore fix keeps CRLF line endings', () => {
   ignoreRoundTrip(
     { 'p.md': `Intro\r\nUse ${TOKEN} here\r\nEnd\r\n` },

@@ -1,0 +1,358 @@
+/**
+ * Whether a new line inserted at the start of a given line would be code, or text inside a string: "Ignore CODE on
+ * this line" writes a comment line there, and inside a multi-line string (a prompt in a template literal, a Python
+ * `"""` docstring, a YAML block scalar) that comment would become part of the text the agent sends. The lexers
+ * here know only what that question needs: comments, string delimiters and the few constructs that open a string
+ * across lines. Where a file holds something they do not follow (a heredoc, a raw string with custom delimiters,
+ * a Lua long bracket), the answer is "unknown" from there on, and the caller offers no fix: a guess could edit a
+ * prompt.
+ */
+
+export type LineContext = 'code' | 'string' | 'unknown';
+
+/** How a file's language writes comments and strings (see LANGUAGE_BY_EXTENSION). */
+export type StringLanguage = 'js' | 'c-like' | 'python' | 'shell-like' | 'toml' | 'yaml' | 'sql' | 'lua' | 'markup';
+
+const LANGUAGE_BY_EXTENSION: ReadonlyMap<string, StringLanguage> = new Map([
+  ...'ts tsx mts cts js jsx mjs cjs'.split(' ').map((ext) => [ext, 'js'] as const),
+  ...'jsonc go java kt rs c h cpp cs swift dart scala'.split(' ').map((ext) => [ext, 'c-like'] as const),
+  ['py', 'python'],
+  ...'rb sh bash zsh r pl'.split(' ').map((ext) => [ext, 'shell-like'] as const),
+  ['toml', 'toml'],
+  ['yaml', 'yaml'],
+  ['yml', 'yaml'],
+  ['sql', 'sql'],
+  ['lua', 'lua'],
+  ...'md mdx markdown html htm xml'.split(' ').map((ext) => [ext, 'markup'] as const),
+]);
+
+export function stringLanguageOf(extension: string): StringLanguage | undefined {
+  return LANGUAGE_BY_EXTENSION.get(extension.toLowerCase());
+}
+
+/** The context at the start of every line of `text` (index: 0-based line), worked out in one pass. */
+export function lineContexts(text: string, language: StringLanguage): LineContext[] {
+  if (language === 'yaml') return yamlContexts(text);
+  if (language === 'markup') return markupContexts(text);
+  return new Lexer(text, language).run();
+}
+
+interface Delimiter {
+  readonly open: string;
+  readonly close: string;
+  /** A backslash escapes the next character (not in Go's backtick strings, shell's '…', SQL's '…'). */
+  readonly escapes: boolean;
+}
+
+const DQ: Delimiter = { open: '"', close: '"', escapes: true };
+const SQ: Delimiter = { open: "'", close: "'", escapes: true };
+const TRIPLE_DQ: Delimiter = { open: '"""', close: '"""', escapes: true };
+const TRIPLE_SQ: Delimiter = { open: "'''", close: "'''", escapes: true };
+
+interface Syntax {
+  readonly lineComments: readonly string[];
+  readonly blockComment?: { readonly open: string; readonly close: string };
+  /** Longest first: `"""` before `"`. */
+  readonly strings: readonly Delimiter[];
+  /** Text that opens a construct these lexers do not follow: from there on every line is 'unknown'. */
+  readonly beyond?: RegExp;
+}
+
+const C_BLOCK = { open: '/*', close: '*/' };
+
+const SYNTAX: Record<Exclude<StringLanguage, 'yaml' | 'markup'>, Syntax> = {
+  // Template literals (with `${…}` nesting) are handled by the lexer itself; a regular expression literal is
+  // skipped by the usual rule (a `/` where a value may start).
+  js: { lineComments: ['//'], blockComment: C_BLOCK, strings: [DQ, SQ] },
+  // `'` is a char literal or a Rust lifetime: only a closed char literal ('x', '\n') is skipped. Raw strings
+  // (Rust r#"…"#, C++ R"(…)", C# @"…" and $"""…""") are beyond.
+  'c-like': {
+    lineComments: ['//'],
+    blockComment: C_BLOCK,
+    strings: [TRIPLE_DQ, DQ, { open: '`', close: '`', escapes: false }],
+    beyond: /\br#*"|\bR"[^(\s]*\(|@"|\$+"""/y,
+  },
+  python: { lineComments: ['#'], strings: [TRIPLE_DQ, TRIPLE_SQ, DQ, SQ] },
+  // Heredocs (`<<EOF`, `<<~EOF`, `<<-'EOF'`) are beyond.
+  'shell-like': {
+    lineComments: ['#'],
+    strings: [DQ, { open: "'", close: "'", escapes: false }],
+    beyond: /<<[-~]?\s*['"]?[A-Za-z_]/y,
+  },
+  toml: {
+    lineComments: ['#'],
+    strings: [TRIPLE_DQ, { open: "'''", close: "'''", escapes: false }, DQ, { open: "'", close: "'", escapes: false }],
+  },
+  sql: { lineComments: ['--'], blockComment: C_BLOCK, strings: [{ open: "'", close: "'", escapes: false }, DQ] },
+  // Long brackets ([[…]], [==[…]==], --[[…]]) are beyond.
+  lua: { lineComments: ['--'], strings: [DQ, SQ], beyond: /(?:--)?\[=*\[/y },
+};
+
+/** Where the lexer stands: in code (with the template literals it is nested in), in a string or comment, or lost. */
+type State =
+  | { readonly kind: 'code' }
+  | { readonly kind: 'string'; readonly delimiter: Delimiter }
+  | { readonly kind: 'template' }
+  | { readonly kind: 'block-comment' }
+  | { readonly kind: 'unknown' };
+
+class Lexer {
+  private readonly syntax: Syntax;
+  private state: State = { kind: 'code' };
+  /** Open template literals' `${` brace depths, innermost last: a `}` at depth 0 returns into the template. */
+  private readonly templates: number[] = [];
+  private braces = 0;
+  /** Whether a `/` here would start a regular expression (js): after an operator or at the start. */
+  private valueMayStart = true;
+
+  constructor(
+    private readonly text: string,
+    private readonly language: Exclude<StringLanguage, 'yaml' | 'markup'>,
+  ) {
+    this.syntax = SYNTAX[language];
+  }
+
+  run(): LineContext[] {
+    const contexts: LineContext[] = [this.context()];
+    let at = 0;
+    while (at < this.text.length) {
+      const next = this.step(at);
+      for (let i = at; i < next; i++) if (this.text.charCodeAt(i) === 10) contexts.push(this.context());
+      at = next;
+    }
+    return contexts;
+  }
+
+  /**
+   * The context at a line start reached in the current state. A line break inside a step (a string's, a comment's)
+   * is counted by `run` after the step: steps never cross a line break that changes the state, except strings and
+   * block comments, which stay what they were.
+   */
+  private context(): LineContext {
+    switch (this.state.kind) {
+      case 'code':
+      case 'block-comment':
+        return 'code';
+      case 'string':
+      case 'template':
+        return 'string';
+      case 'unknown':
+        return 'unknown';
+    }
+  }
+
+  /** Consumes one token from `at` and returns where the next begins. */
+  private step(at: number): number {
+    switch (this.state.kind) {
+      case 'unknown':
+        return this.text.length;
+      case 'string':
+        return this.inString(at, this.state.delimiter);
+      case 'template':
+        return this.inTemplate(at);
+      case 'block-comment':
+        return this.inBlockComment(at);
+      case 'code':
+        return this.inCode(at);
+    }
+  }
+
+  private inCode(at: number): number {
+    const { text, syntax } = this;
+    const char = text[at]!;
+    if (char === '\n') return at + 1;
+    if (syntax.beyond) {
+      syntax.beyond.lastIndex = at;
+      if (syntax.beyond.test(text)) {
+        this.state = { kind: 'unknown' };
+        return text.length;
+      }
+    }
+    for (const opener of syntax.lineComments) if (text.startsWith(opener, at)) return this.lineEnd(at);
+    if (syntax.blockComment && text.startsWith(syntax.blockComment.open, at)) {
+      this.state = { kind: 'block-comment' };
+      return at + syntax.blockComment.open.length;
+    }
+    if (this.language === 'js') {
+      const js = this.jsToken(at);
+      if (js !== undefined) return js;
+    }
+    if (this.language === 'c-like' && char === "'") return this.charLiteral(at);
+    for (const delimiter of syntax.strings)
+      if (text.startsWith(delimiter.open, at)) {
+        this.state = { kind: 'string', delimiter };
+        return at + delimiter.open.length;
+      }
+    if (!/\s/.test(char)) this.valueMayStart = /[(,=:[!&|?{};+\-*%<>~^]/.test(char);
+    return at + 1;
+  }
+
+  /** Template literals, their `${…}` nesting, and regular expression literals (skipped whole). */
+  private jsToken(at: number): number | undefined {
+    const char = this.text[at]!;
+    if (char === '`') {
+      this.state = { kind: 'template' };
+      return at + 1;
+    }
+    if (char === '{') this.braces++;
+    if (char === '}') {
+      if (this.templates.length > 0 && this.braces === this.templates[this.templates.length - 1]) {
+        this.templates.pop();
+        this.state = { kind: 'template' };
+        return at + 1;
+      }
+      this.braces--;
+    }
+    if (char === '/' && this.valueMayStart) return this.regexEnd(at);
+    return undefined;
+  }
+
+  /** A regular expression literal ends at its unescaped `/` outside a class; a line break ends it anyway. */
+  private regexEnd(at: number): number {
+    let inClass = false;
+    for (let i = at + 1; i < this.text.length; i++) {
+      const char = this.text[i];
+      if (char === '\n') return i;
+      if (char === '\\') i++;
+      else if (char === '[') inClass = true;
+      else if (char === ']') inClass = false;
+      else if (char === '/' && !inClass) {
+        this.valueMayStart = false;
+        return i + 1;
+      }
+    }
+    return this.text.length;
+  }
+
+  private inTemplate(at: number): number {
+    for (let i = at; i < this.text.length; i++) {
+      const char = this.text[i];
+      if (char === '\\') {
+        const escaped = this.escapedLineBreakEnd(i);
+        if (escaped !== undefined) return escaped;
+        i++;
+      } else if (char === '`') {
+        this.state = { kind: 'code' };
+        this.valueMayStart = false;
+        return i + 1;
+      } else if (char === '$' && this.text[i + 1] === '{') {
+        this.templates.push(this.braces);
+        this.state = { kind: 'code' };
+        this.valueMayStart = true;
+        return i + 2;
+      } else if (char === '\n') return i + 1;
+    }
+    return this.text.length;
+  }
+
+  private inString(at: number, delimiter: Delimiter): number {
+    for (let i = at; i < this.text.length; i++) {
+      if (delimiter.escapes && this.text[i] === '\\') {
+        const escaped = this.escapedLineBreakEnd(i);
+        if (escaped !== undefined) return escaped;
+        i++;
+      } else if (this.text.startsWith(delimiter.close, i)) {
+        this.state = { kind: 'code' };
+        this.valueMayStart = false;
+        return i + delimiter.close.length;
+      } else if (this.text[i] === '\n') return i + 1;
+    }
+    return this.text.length;
+  }
+
+  /**
+   * After a backslash at `at` that escapes a line break (a string continued on the next line): where the next line
+   * starts, so that line's start is counted while the string is still open.
+   */
+  private escapedLineBreakEnd(at: number): number | undefined {
+    if (this.text[at + 1] === '\n') return at + 2;
+    if (this.text[at + 1] === '\r' && this.text[at + 2] === '\n') return at + 3;
+    return undefined;
+  }
+
+  private inBlockComment(at: number): number {
+    const close = this.syntax.blockComment!.close;
+    const end = this.text.indexOf(close, at);
+    const lineBreak = this.text.indexOf('\n', at);
+    if (lineBreak !== -1 && (end === -1 || lineBreak < end)) return lineBreak + 1;
+    if (end === -1) return this.text.length;
+    this.state = { kind: 'code' };
+    return end + close.length;
+  }
+
+  /** 'x', '\n', '\u{1F600}': skipped whole; any other `'` (a Rust lifetime) is code. */
+  private charLiteral(at: number): number {
+    const match = /'(?:\\(?:u\{[0-9A-Fa-f]+\}|.)|[^\\'\n])'/y;
+    match.lastIndex = at;
+    return match.test(this.text) ? match.lastIndex : at + 1;
+  }
+
+  private lineEnd(at: number): number {
+    const end = this.text.indexOf('\n', at);
+    return end === -1 ? this.text.length : end;
+  }
+}
+
+/**
+ * YAML: a line inside a block scalar (`key: |` or `>` and the lines indented below it), or one continuing a plain
+ * or quoted scalar from the line before, is 'string': a comment there is text, or ends the scalar. A line that
+ * starts an entry (`key:`, `- `) or a comment is 'code'.
+ */
+function yamlContexts(text: string): LineContext[] {
+  const lines = text.split('\n');
+  const contexts: LineContext[] = [];
+  let blockIndent: number | undefined;
+  let continues = false;
+  for (const raw of lines) {
+    const line = raw.replace(/\r$/, '');
+    const indent = /^ */.exec(line)![0].length;
+    const blank = line.trim() === '';
+    if (blockIndent !== undefined && (blank || indent > blockIndent)) {
+      contexts.push('string');
+      continue;
+    }
+    blockIndent = undefined;
+    const entry = /^\s*(?:#|- |-$|[^\s#'"][^:#]*:(?:\s|$)|['"][^'"]*['"]\s*:(?:\s|$)|---|\.\.\.)/.test(line);
+    contexts.push(blank || entry || !continues ? 'code' : 'string');
+    if (blank) continue;
+    if (/(?:^|:\s|-\s)[|>][+-]?\d*[+-]?\s*(?:#.*)?$/.test(line)) {
+      blockIndent = indent;
+      continues = false;
+    } else {
+      // After an entry whose value is open (a quote not closed) or plain text, the next indented line continues it.
+      continues = !/^\s*#/.test(line);
+    }
+  }
+  return contexts;
+}
+
+/**
+ * Markup: a line inside a fenced code block (``` or ~~~) shows an HTML comment as text; one inside an open
+ * `<!-- … -->` would end that comment early with its own `-->`, and show the rest.
+ */
+function markupContexts(text: string): LineContext[] {
+  const contexts: LineContext[] = [];
+  let fence: string | undefined;
+  let inComment = false;
+  for (const line of text.split('\n')) {
+    contexts.push(fence === undefined && !inComment ? 'code' : 'string');
+    if (fence === undefined) inComment = commentOpenAfter(line, inComment);
+    if (inComment) continue;
+    const marker = /^\s{0,3}(`{3,}|~{3,})/.exec(line)?.[1];
+    if (marker === undefined) continue;
+    if (fence === undefined) fence = marker;
+    else if (marker[0] === fence[0] && marker.length >= fence.length) fence = undefined;
+  }
+  return contexts;
+}
+
+/** Whether an HTML comment is open at the end of `line`, given whether one was open at its start. */
+function commentOpenAfter(line: string, open: boolean): boolean {
+  let at = 0;
+  for (;;) {
+    const next = line.indexOf(open ? '-->' : '<!--', at);
+    if (next === -1) return open;
+    at = next + (open ? 3 : 4);
+    open = !open;
+  }
+}

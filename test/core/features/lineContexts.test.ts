@@ -1,0 +1,126 @@
+import assert from 'node:assert/strict';
+import { test } from 'node:test';
+import { lineContexts, type LineContext, type StringLanguage } from '../../../engine/core/features/lineContexts';
+
+// Where "Ignore CODE on this line" may insert a comment line: at the start of a line that is code, never at one
+// inside a string spanning lines (the comment would become text the agent sends). Each case marks the lines
+// expected 'string' (or 'unknown') with a leading ›, which is stripped before lexing; every other line is 'code'.
+
+function expectContexts(language: StringLanguage, marked: string, inside: LineContext = 'string'): void {
+  const lines = marked.split('\n');
+  const text = lines.map((line) => line.replace(/^›/, '')).join('\n');
+  const expected = lines.map((line) => (line.startsWith('›') ? inside : 'code'));
+  assert.deepEqual(lineContexts(text, language), expected, `${language}:\n${text}`);
+}
+
+void test('TypeScript: a prompt in a template literal is string, the code around it and in ${…} is code', () => {
+  expectContexts(
+    'js',
+    [
+      'const prompt = `You are the support agent.',
+      '›Use {{secrets.API_TOKEN}} for the API.',
+      '›Escalate with ${',
+      "  escalation('x') // a comment with ` and '",
+      '} to the team.`; // the line starts in the ${…} expression: a comment there is code',
+      'const re = /`[\'"]/g; // a regular expression holding a backtick and quotes',
+      'const s = \'it\\\'s\' + "a \\"b\\"";',
+      'const nested = `a ${`inner',
+      '›${x}`} b',
+      '›end`;',
+      '/* a block comment with ` and',
+      "  ' inside */ const after = 1;",
+      "const continued = 'line one \\",
+      "›line two';",
+      'const division = a / b / c; const t = `x`;',
+      '',
+    ].join('\n'),
+  );
+});
+
+void test('Python: triple-quoted strings are string, quotes in comments and inside strings are not', () => {
+  expectContexts(
+    'python',
+    [
+      '# a comment that isn\'t a string: """',
+      'PROMPT = """You are the agent.',
+      "›Don't reveal {{secrets.KEY}}.",
+      "›'''single quotes inside''' and \" inside",
+      '›"""',
+      "other = f'{name}'  # it's fine",
+      "DOC = '''",
+      '›text"""',
+      "›'''",
+      'x = "a # not a comment"; y = 1',
+    ].join('\n'),
+  );
+});
+
+void test('C-like: Go raw strings, Java text blocks and Rust lifetimes; Rust raw strings are beyond the lexer', () => {
+  expectContexts('c-like', ['p := `line one', '›{{secrets.KEY}}`', 'var c = \'"\'; s := "x"'].join('\n'));
+  expectContexts('c-like', ['String p = """', '›{{secrets.KEY}}', '›""";', 'int x = 1;'].join('\n'));
+  expectContexts('c-like', ["fn f<'a>(x: &'a str) -> &'a str {", '  let s = "a";', '  x', '}'].join('\n'));
+  expectContexts('c-like', ['let p = r#"text', '›{{secrets.KEY}}', '›"#;', '›let x = 1;'].join('\n'), 'unknown');
+});
+
+void test('shell-like, SQL, TOML and Lua: quotes spanning lines; heredocs and long brackets are beyond', () => {
+  expectContexts('shell-like', ["echo 'one", '›two\'; echo "x" # it\'s a comment', 'true'].join('\n'));
+  expectContexts('shell-like', ['cat <<EOF', '›{{secrets.KEY}}', '›EOF', '›true'].join('\n'), 'unknown');
+  expectContexts('sql', ["SELECT 'it''s", "›two' -- it's", 'FROM t;'].join('\n'));
+  expectContexts('toml', ['p = """', '›{{secrets.KEY}}', '›"""', "q = 'x' # it's"].join('\n'));
+  expectContexts('lua', ['local s = [[', '›{{secrets.KEY}}', '›]]'].join('\n'), 'unknown');
+});
+
+void test('YAML: block scalars and continued scalars are string; entries and comments are code', () => {
+  expectContexts(
+    'yaml',
+    [
+      'agent:',
+      '  prompt: |',
+      '›    You are the agent.',
+      '›',
+      '›    Use {{secrets.KEY}}.',
+      '  model: small',
+      '  note: a plain scalar',
+      '›    continued here',
+      '  quoted: "starts here',
+      '›    and ends here"',
+      '  # a comment',
+      '  list:',
+      '    - >-',
+      '›      folded {{secrets.KEY}}',
+      '    - plain',
+      'token: "{{secrets.KEY}}"',
+    ].join('\n'),
+  );
+});
+
+void test('Markup: fenced code blocks and open HTML comments are string', () => {
+  expectContexts(
+    'markup',
+    [
+      '# Prompt',
+      'Use {{secrets.KEY}}.',
+      '```ts',
+      '›const x = 1;',
+      '›```',
+      '<!-- a comment',
+      '›still the comment -->',
+      'text <!-- closed --> text',
+      '~~~~',
+      '›```',
+      '›~~~~',
+      'end',
+    ].join('\n'),
+  );
+});
+
+void test('control: the checks above fail for a lexer that says code everywhere', () => {
+  const text = 'const p = `a\nb`;\n';
+  assert.deepEqual(lineContexts(text, 'js'), ['code', 'string', 'code']);
+  assert.throws(() =>
+    assert.deepEqual(
+      text.split('\n').map(() => 'code'),
+      lineContexts(text, 'js'),
+    ),
+  );
+});
