@@ -15,16 +15,23 @@ import { lineContexts, stringLanguageOf, type LineContext } from './lineContexts
  * Neither title nor edit carries text of the file beyond the line's indentation: a flagged line may hold a secret.
  */
 
-interface CommentSyntax {
+interface CommentForm {
   readonly open: string;
   /** The closer after the codes, '' for a comment that runs to the end of the line. */
   readonly close: string;
 }
 
-const SLASHES: CommentSyntax = { open: '//', close: '' };
+interface CommentSyntax extends CommentForm {
+  /** Other whole-line comments of the language an ignore may be written in (removed alike; never written). */
+  readonly others?: readonly CommentForm[];
+}
+
+const BLOCK: CommentForm = { open: '/*', close: '*/' };
+const SLASHES: CommentSyntax = { open: '//', close: '', others: [BLOCK] };
 const HASH: CommentSyntax = { open: '#', close: '' };
 const HTML: CommentSyntax = { open: '<!--', close: '-->' };
 const DASHES: CommentSyntax = { open: '--', close: '' };
+const SQL: CommentSyntax = { ...DASHES, others: [BLOCK] };
 
 const SYNTAX_BY_EXTENSION: ReadonlyMap<string, CommentSyntax> = new Map([
   ...'ts tsx mts cts js jsx mjs cjs jsonc go java kt rs c h cpp cs swift dart scala'
@@ -32,7 +39,8 @@ const SYNTAX_BY_EXTENSION: ReadonlyMap<string, CommentSyntax> = new Map([
     .map((ext) => [ext, SLASHES] as const),
   ...'py rb sh bash zsh yaml yml toml r pl'.split(' ').map((ext) => [ext, HASH] as const),
   ...'md mdx markdown html htm xml'.split(' ').map((ext) => [ext, HTML] as const),
-  ...'sql lua'.split(' ').map((ext) => [ext, DASHES] as const),
+  ['sql', SQL],
+  ['lua', DASHES],
 ]);
 
 /** The file's comment syntax, or undefined when it is not one we know (then no fix is offered). */
@@ -120,7 +128,9 @@ export function ignoreLineFix(context: IgnoreContext, diagnostic: Diagnostic): C
 
 /**
  * "Remove this unused ignore": deletes the comment's whole line, but only when the line is nothing but the comment
- * (opener, marker, codes, optional `-- reason`, closer) and none of its codes is in use. A marker after code, or an
+ * (opener, marker, codes, optional `-- reason`, closer; a `/* … *\/` comment too where the language has one) and
+ * none of its codes is in use. Also inside a string spanning lines: there the line is an ignore someone wrote into
+ * the prompt (the ignore fix did, before it knew strings), and deleting it gives the prompt back its text. A marker after code, or an
  * ignore still silencing one of its codes, needs a human to decide what to keep.
  */
 export function removeUnusedIgnoreFix(context: IgnoreContext, diagnostic: Diagnostic): CodeAction | undefined {
@@ -138,7 +148,9 @@ export function removeUnusedIgnoreFix(context: IgnoreContext, diagnostic: Diagno
     lineText.indexOf(IGNORE_MARKER) !== lineText.lastIndexOf(IGNORE_MARKER)
   )
     return undefined;
-  if (!wholeCommentPattern(syntax).test(lineText) || (entries && insideEntry(entries, lineStart))) return undefined;
+  const forms = [syntax, ...(syntax.others ?? [])];
+  if (!forms.some((form) => wholeCommentPattern(form).test(lineText)) || (entries && insideEntry(entries, lineStart)))
+    return undefined;
   return {
     title: 'Remove this unused ignore',
     kind: CodeActionKind.QuickFix,
@@ -166,7 +178,7 @@ function nothingInUse(data: DiagnosticData | undefined): boolean {
 const CODE_LIST = '[A-Za-z][A-Za-z0-9-]*(?:[ \\t]*,[ \\t]*[A-Za-z][A-Za-z0-9-]*)*';
 
 /** A line that is one comment of `syntax` holding the marker, its codes and an optional `-- reason`, and nothing else. */
-function wholeCommentPattern(syntax: CommentSyntax): RegExp {
+function wholeCommentPattern(syntax: CommentForm): RegExp {
   const close = syntax.close ? `[ \\t]*${escapeRegExp(syntax.close)}` : '';
   // A reason must not close the comment early: text after a closer is not part of the comment.
   const reasonChar = syntax.close ? `(?:(?!${escapeRegExp(syntax.close)}).)` : '.';

@@ -206,6 +206,14 @@ void test('remove an unused ignore: the whole line, its line break included; the
     ['p.md', 'Intro\r\n<!-- struere-secrets-ignore leaked-value -- why -->\r\nEnd\r\n', 'Intro\r\nEnd\r\n'],
     ['q.sql', 'select 1;\n-- struere-secrets-ignore leaked-value', 'select 1;'],
     [
+      't.ts',
+      'const a = 1;\n  /* struere-secrets-ignore hardcoded-secret -- old */\nconst b = 2;\n',
+      'const a = 1;\nconst b = 2;\n',
+    ],
+    ['q.sql', '/* struere-secrets-ignore leaked-value */\nselect 1;\n', 'select 1;\n'],
+    // Inside a template literal: an ignore the old fix wrote into the prompt; deleting it restores the prompt.
+    ['t.ts', 'const p = `a\n// struere-secrets-ignore leaked-value\nb`;\n', 'const p = `a\nb`;\n'],
+    [
       '.env.production',
       `API_TOKEN=${TOKEN}\n# struere-secrets-ignore duplicate-key\nOK=1\n`,
       `API_TOKEN=${TOKEN}\nOK=1\n`,
@@ -227,6 +235,9 @@ void test('no removal for an ignore partly in use, a marker after code, or more 
   assert.equal(removeIgnore('t.ts', 'const a = 1; // struere-secrets-ignore hardcoded-secret\n').after, undefined);
   assert.equal(removeIgnore('t.ts', '// struere-secrets-ignore hardcoded-secret because\n').after, undefined);
   assert.equal(removeIgnore('p.md', '<!-- struere-secrets-ignore leaked-value --> text\n').after, undefined);
+  // A block comment with code after it, and one in a language without block comments, stay.
+  assert.equal(removeIgnore('t.ts', '/* struere-secrets-ignore hardcoded-secret */ const a = 1;\n').after, undefined);
+  assert.equal(removeIgnore('tool.py', '/* struere-secrets-ignore leaked-value */\nx = 1\n').after, undefined);
   // A file of unknown syntax: the comment opener is not known, so the line is not either.
   assert.equal(removeIgnore('p.txt', '# struere-secrets-ignore leaked-value\nx\n').after, undefined);
 });
