@@ -5,7 +5,7 @@ import { parseEnv } from '../model/envParser';
 import { isEnvFileName, type ProjectState } from '../model/workspaceIndex';
 import { isDiagnosticCode, type DiagnosticData } from '../rules/diagnosticRules';
 import { IGNORE_MARKER, type EntrySpan } from '../rules/inlineIgnores';
-import { lineContexts, stringLanguageOf, type LineContext } from './lineContexts';
+import { lineContexts, type LineContext, type StringLanguage } from './lineContexts';
 
 /**
  * Quick fixes for inline ignores (see rules/inlineIgnores.ts): "Ignore CODE on this line" writes a
@@ -33,26 +33,35 @@ const HTML: CommentSyntax = { open: '<!--', close: '-->' };
 const DASHES: CommentSyntax = { open: '--', close: '' };
 const SQL: CommentSyntax = { ...DASHES, others: [BLOCK] };
 
-const SYNTAX_BY_EXTENSION: ReadonlyMap<string, CommentSyntax> = new Map([
-  ...'ts tsx mts cts js jsx mjs cjs jsonc go java kt rs c h cpp cs swift dart scala'
-    .split(' ')
-    .map((ext) => [ext, SLASHES] as const),
-  ...'py rb sh bash zsh yaml yml toml r pl'.split(' ').map((ext) => [ext, HASH] as const),
-  ...'md mdx markdown html htm xml'.split(' ').map((ext) => [ext, HTML] as const),
-  ['sql', SQL],
-  ['lua', DASHES],
-]);
-
-/** The file's comment syntax, or undefined when it is not one we know (then no fix is offered). */
-function commentSyntaxOf(uri: string, isEnvFile: boolean): CommentSyntax | undefined {
-  if (isEnvFile) return HASH;
-  return SYNTAX_BY_EXTENSION.get(extensionOf(uri));
+/** What a file's extension says: its comments (the ignore's line) and its strings (where that line may go). */
+interface FileSyntax {
+  readonly comments: CommentSyntax;
+  readonly strings: StringLanguage;
 }
 
-function extensionOf(uri: string): string {
+const SYNTAX_BY_EXTENSION: ReadonlyMap<string, FileSyntax> = new Map(
+  (
+    [
+      ['ts tsx mts cts js jsx mjs cjs', SLASHES, 'js'],
+      ['jsonc go java kt rs c h cpp cs swift dart scala', SLASHES, 'c-like'],
+      ['py', HASH, 'python'],
+      ['rb sh bash zsh r pl', HASH, 'shell-like'],
+      ['toml', HASH, 'toml'],
+      ['yaml yml', HASH, 'yaml'],
+      ['md mdx markdown html htm xml', HTML, 'markup'],
+      ['sql', SQL, 'sql'],
+      ['lua', DASHES, 'lua'],
+    ] as const
+  ).flatMap(([extensions, comments, strings]) =>
+    extensions.split(' ').map((ext): [string, FileSyntax] => [ext, { comments, strings }]),
+  ),
+);
+
+/** The file's syntax, or undefined when it is not one we know (then no fix is offered). */
+function fileSyntaxOf(uri: string): FileSyntax | undefined {
   const name = baseName(uri);
   const dot = name.lastIndexOf('.');
-  return dot === -1 ? '' : name.slice(dot + 1).toLowerCase();
+  return dot === -1 ? undefined : SYNTAX_BY_EXTENSION.get(name.slice(dot + 1).toLowerCase());
 }
 
 /** An open document: its text and the version every edit is computed for. */
@@ -81,16 +90,17 @@ export interface IgnoreContext {
 
 export function ignoreContext(project: ProjectState, uri: string, open: OpenText): IgnoreContext | undefined {
   const entries = envEntriesOf(project, uri, open.text);
-  const syntax = commentSyntaxOf(uri, entries !== undefined);
-  if (!syntax) return undefined;
-  const language = stringLanguageOf(extensionOf(uri));
+  const lineIndex = new LineIndex(open.text);
+  // An env file is judged by its entries (insideEntry); every other file by its language's strings.
+  if (entries) return { uri, open, syntax: HASH, lineIndex, entries, lineContext: () => 'code' };
+  const file = fileSyntaxOf(uri);
+  if (!file) return undefined;
   let contexts: LineContext[] | undefined;
   const lineContext = (line: number): LineContext => {
-    if (entries || !language) return entries ? 'code' : 'unknown';
-    contexts ??= lineContexts(open.text, language);
+    contexts ??= lineContexts(open.text, file.strings);
     return contexts[line] ?? 'unknown';
   };
-  return { uri, open, syntax, lineIndex: new LineIndex(open.text), entries, lineContext };
+  return { uri, open, syntax: file.comments, lineIndex, entries, lineContext };
 }
 
 /**
@@ -129,9 +139,9 @@ export function ignoreLineFix(context: IgnoreContext, diagnostic: Diagnostic): C
 /**
  * "Remove this unused ignore": deletes the comment's whole line, but only when the line is nothing but the comment
  * (opener, marker, codes, optional `-- reason`, closer; a `/* … *\/` comment too where the language has one) and
- * none of its codes is in use. Also inside a string spanning lines: there the line is an ignore someone wrote into
- * the prompt (the ignore fix did, before it knew strings), and deleting it gives the prompt back its text. A marker after code, or an
- * ignore still silencing one of its codes, needs a human to decide what to keep.
+ * none of its codes is in use. A marker after code, or an ignore still silencing one of its codes, needs a human
+ * to decide what to keep. Also offered inside a string spanning lines: there the line is an ignore someone wrote
+ * into the prompt (the ignore fix did, before it knew strings), and deleting it gives the prompt back its text.
  */
 export function removeUnusedIgnoreFix(context: IgnoreContext, diagnostic: Diagnostic): CodeAction | undefined {
   if (diagnostic.code !== 'unused-ignore' || !nothingInUse(diagnostic.data as DiagnosticData | undefined))

@@ -10,25 +10,8 @@
 
 export type LineContext = 'code' | 'string' | 'unknown';
 
-/** How a file's language writes comments and strings (see LANGUAGE_BY_EXTENSION). */
+/** How a file's language writes comments and strings (chosen by extension in ignoreFixes.ts). */
 export type StringLanguage = 'js' | 'c-like' | 'python' | 'shell-like' | 'toml' | 'yaml' | 'sql' | 'lua' | 'markup';
-
-const LANGUAGE_BY_EXTENSION: ReadonlyMap<string, StringLanguage> = new Map([
-  ...'ts tsx mts cts js jsx mjs cjs'.split(' ').map((ext) => [ext, 'js'] as const),
-  ...'jsonc go java kt rs c h cpp cs swift dart scala'.split(' ').map((ext) => [ext, 'c-like'] as const),
-  ['py', 'python'],
-  ...'rb sh bash zsh r pl'.split(' ').map((ext) => [ext, 'shell-like'] as const),
-  ['toml', 'toml'],
-  ['yaml', 'yaml'],
-  ['yml', 'yaml'],
-  ['sql', 'sql'],
-  ['lua', 'lua'],
-  ...'md mdx markdown html htm xml'.split(' ').map((ext) => [ext, 'markup'] as const),
-]);
-
-export function stringLanguageOf(extension: string): StringLanguage | undefined {
-  return LANGUAGE_BY_EXTENSION.get(extension.toLowerCase());
-}
 
 /** The context at the start of every line of `text` (index: 0-based line), worked out in one pass. */
 export function lineContexts(text: string, language: StringLanguage): LineContext[] {
@@ -183,7 +166,7 @@ class Lexer {
         this.state = { kind: 'string', delimiter };
         return at + delimiter.open.length;
       }
-    if (!/\s/.test(char)) this.valueMayStart = /[(,=:[!&|?{};+\-*%<>~^]/.test(char);
+    if (this.language === 'js' && !/\s/.test(char)) this.valueMayStart = /[(,=:[!&|?{};+\-*%<>~^]/.test(char);
     return at + 1;
   }
 
