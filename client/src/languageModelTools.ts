@@ -25,10 +25,9 @@ import {
   type FillRemoteNames,
   type LocalSecretOutcome,
   type SecretRequest,
-  type UnsavedBuffers,
 } from '../../engine/tools';
 import { uploadSecret, validateSecretValueInput, type SetSecretDependencies } from './setSecretCommand';
-import { savedFirst, unsavedBuffer } from './unsavedBuffers';
+import { dirtyFileBuffers, savedFirst, unsavedBuffer } from './unsavedBuffers';
 
 /**
  * The agent tools of `struere-secrets mcp`, native in VS Code (Copilot's agent mode calls them): the same names,
@@ -66,7 +65,7 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
     secrets_status: {
       prepare: () => ({ invocationMessage: l10n.t('Reading which Struere secrets are set (names only)') }),
       run: async () => {
-        const buffers = await unsavedBuffers(api);
+        const buffers = await dirtyFileBuffers(api);
         return merged(await roots(), (root) => statusAnswer(root, fillRemote, scan(), buffers));
       },
     },
@@ -75,7 +74,7 @@ export function registerLanguageModelTools(api: typeof vscode, deps: SetSecretDe
         invocationMessage: l10n.t('Checking Struere secrets ({0})', shownEnvironment(input.environment)),
       }),
       run: async (input) => {
-        const buffers = await unsavedBuffers(api);
+        const buffers = await dirtyFileBuffers(api);
         return merged(await roots(), (root) => checkAnswer(root, input, fillRemote, scan(), buffers));
       },
     },
@@ -147,23 +146,6 @@ function resultOf(api: typeof vscode, answer: AgentAnswer | RequestOutcome): vsc
     new api.LanguageModelTextPart(answer.text),
     new api.LanguageModelTextPart(JSON.stringify(answer.structured)),
   ]);
-}
-
-/**
- * The files the editor holds with unsaved changes, by the URI of their resolved path (the tools load the folders
- * with links resolved, and name files so): status and check answer from what the human sees. A secrets_plan is a
- * dry run of a sync, which sends the disk's file, so it reads the disk; the sync itself asks to save first.
- */
-async function unsavedBuffers(api: typeof vscode): Promise<UnsavedBuffers> {
-  const dirty = api.workspace.textDocuments.filter((document) => document.isDirty && document.uri.scheme === 'file');
-  const entries = await Promise.all(
-    dirty.map(async (document) => {
-      // A buffer whose file is gone (deleted, renamed) has no place on disk to stand for.
-      const real = await fs.realpath(document.uri.fsPath).catch(() => undefined);
-      return real === undefined ? [] : [[pathToUri(real), document.getText()] as const];
-    }),
-  );
-  return new Map(entries.flat());
 }
 
 /** The workspace's folders on disk, links resolved (every path a tool takes must stay inside one of them). */

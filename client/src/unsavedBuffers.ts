@@ -1,4 +1,7 @@
+import { promises as fs } from 'node:fs';
 import type * as vscode from 'vscode';
+import { pathToUri } from '../../engine/host';
+import type { UnsavedBuffers } from '../../engine/tools';
 
 /**
  * What the disk holds is what gets written or sent: a sync uploads the file, a write replaces it. A buffer of the
@@ -21,4 +24,21 @@ export async function savedFirst(api: typeof vscode, filePath: string, question:
   const saveAndContinue = l10n.t('Save and Continue');
   const choice = await api.window.showWarningMessage(question, { modal: true }, saveAndContinue);
   return choice === saveAndContinue && (await dirty.save());
+}
+
+/**
+ * Every file the editor holds with unsaved changes, by the URI of its resolved path (the agent tools load folders
+ * with links resolved, and name files so): secrets_status and secrets_check answer from what the human sees.
+ * secrets_plan does not take them: it is a dry run of a sync, which sends the saved file.
+ */
+export async function dirtyFileBuffers(api: typeof vscode): Promise<UnsavedBuffers> {
+  const dirty = api.workspace.textDocuments.filter((document) => document.isDirty && document.uri.scheme === 'file');
+  const entries = await Promise.all(
+    dirty.map(async (document) => {
+      // A buffer whose file is gone (deleted, renamed) has no place on disk to stand for.
+      const real = await fs.realpath(document.uri.fsPath).catch(() => undefined);
+      return real === undefined ? [] : [[pathToUri(real), document.getText()] as const];
+    }),
+  );
+  return new Map(entries.flat());
 }

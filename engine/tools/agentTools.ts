@@ -29,7 +29,6 @@ export interface AgentAnswer {
   readonly structured: Record<string, unknown>;
 }
 
-/** What a tool refuses (a path outside the workspace, a bad key): an error for the agent to read, not a crash. */
 /**
  * The editor's buffers with unsaved changes, by file URI (as the index names files): an agent beside the editor
  * is answered from what the human sees, as the language server answers, not from the disk. The CLI has none.
@@ -38,6 +37,7 @@ export type UnsavedBuffers = ReadonlyMap<string, string>;
 
 export const NO_UNSAVED_BUFFERS: UnsavedBuffers = new Map();
 
+/** What a tool refuses (a path outside the workspace, a bad key): an error for the agent to read, not a crash. */
 export class AgentToolRefusal extends Error {
   constructor(message: string) {
     super(message);
