@@ -1,5 +1,6 @@
 import assert from 'node:assert/strict';
 import { test } from 'node:test';
+import fc from 'fast-check';
 import { lineContexts, type LineContext, type StringLanguage } from '../../../engine/core/features/lineContexts';
 
 // Where "Ignore CODE on this line" may insert a comment line: at the start of a line that is code, never at one
@@ -122,5 +123,24 @@ void test('control: the checks above fail for a lexer that says code everywhere'
       text.split('\n').map(() => 'code'),
       lineContexts(text, 'js'),
     ),
+  );
+});
+
+void test('any text, in every language: one context per line, no throw (hostile repositories)', () => {
+  // Random text weighted towards what the lexers look at: delimiters, comment openers, line breaks, escapes.
+  const piece = fc.oneof(
+    fc.constantFrom('`', '${', '}', '"', "'", '"""', "'''", '/', '/*', '*/', '//', '#', '--', '[[', '<<EOF', '\\'),
+    fc.constantFrom('\n', '\r\n', ' ', '|', '>', ': ', '- ', '```', '<!--', '-->', 'r#"', '@"', 'x'),
+    fc.string({ maxLength: 6 }),
+  );
+  const languages: StringLanguage[] = ['js', 'c-like', 'python', 'shell-like', 'toml', 'yaml', 'sql', 'lua', 'markup'];
+  fc.assert(
+    fc.property(fc.array(piece, { maxLength: 80 }), fc.constantFrom(...languages), (pieces, language) => {
+      const text = pieces.join('');
+      const contexts = lineContexts(text, language);
+      assert.equal(contexts.length, text.split('\n').length);
+      assert.ok(contexts.every((context) => context === 'code' || context === 'string' || context === 'unknown'));
+    }),
+    { numRuns: 2000 },
   );
 });
