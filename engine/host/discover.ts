@@ -72,8 +72,9 @@ export interface DiscoveredTree {
  * Which project a file belongs to is decided afterwards (the nearest struere.json), so the walk needs none.
  * Links to folders are not followed (a link cycle would never end); links to files are candidates like files.
  */
-export async function discoverTree(folder: string, filter: FileFilter): Promise<DiscoveredTree> {
-  const globs = new GlobFilter(filter);
+export async function discoverTree(folder: string, filter: FileFilter | GlobFilter): Promise<DiscoveredTree> {
+  // A long-lived caller passes its compiled globs: compiling them is a tenth of a cold 1k-file walk.
+  const globs = filter instanceof GlobFilter ? filter : new GlobFilter(filter);
   const result: DiscoveredTree = { projectRoots: [], envFiles: [], agentFiles: [], unreadable: [] };
   const readDir = limitConcurrency(16);
   const walk = async (dir: string, relativeDir: string): Promise<void> => {

@@ -153,7 +153,7 @@ export class WorkspaceHost {
    */
   async loadFolder(folder: string, onIndexed: (uris: readonly string[]) => void = () => undefined): Promise<void> {
     if (!this.folders.includes(folder)) this.folders.push(folder);
-    const tree = await discoverTree(folder, this.settings);
+    const tree = await discoverTree(folder, this.globs);
     for (const root of tree.projectRoots) {
       this.index.addProject(pathToUri(root));
       this.agentFacts.set(pathToUri(root), await readAgentFacts(root, this.settings.maxFileBytes));
