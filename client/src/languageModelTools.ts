@@ -237,7 +237,7 @@ async function pickDestination(
   const { l10n } = api;
   const fileName = ENV_FILE_NAMES[target];
   const defined = await localSecretDefined(projectRoot, target, key);
-  const unsaved = unsavedBuffer(api, path.join(projectRoot, fileName)) !== undefined;
+  const unsaved = (await unsavedBuffer(api, path.join(projectRoot, fileName))) !== undefined;
   const items: (vscode.QuickPickItem & { destination: Destination })[] = [
     {
       label: l10n.t('$(file) {0}', fileName),
