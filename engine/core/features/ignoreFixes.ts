@@ -42,7 +42,8 @@ interface FileSyntax {
 const SYNTAX_BY_EXTENSION: ReadonlyMap<string, FileSyntax> = new Map(
   (
     [
-      ['ts tsx mts cts js jsx mjs cjs', SLASHES, 'js'],
+      ['ts mts cts js mjs cjs', SLASHES, 'js'],
+      ['tsx jsx', SLASHES, 'jsx'],
       ['jsonc go java kt rs c h cpp cs swift dart scala', SLASHES, 'c-like'],
       ['py', HASH, 'python'],
       ['rb sh bash zsh r pl', HASH, 'shell-like'],

@@ -11,7 +11,17 @@
 export type LineContext = 'code' | 'string' | 'unknown';
 
 /** How a file's language writes comments and strings (chosen by extension in ignoreFixes.ts). */
-export type StringLanguage = 'js' | 'c-like' | 'python' | 'shell-like' | 'toml' | 'yaml' | 'sql' | 'lua' | 'markup';
+export type StringLanguage =
+  | 'js'
+  | 'jsx'
+  | 'c-like'
+  | 'python'
+  | 'shell-like'
+  | 'toml'
+  | 'yaml'
+  | 'sql'
+  | 'lua'
+  | 'markup';
 
 /** The context at the start of every line of `text` (index: 0-based line), worked out in one pass. */
 export function lineContexts(text: string, language: StringLanguage): LineContext[] {
@@ -47,6 +57,8 @@ const SYNTAX: Record<Exclude<StringLanguage, 'yaml' | 'markup'>, Syntax> = {
   // Template literals (with `${…}` nesting) are handled by the lexer itself; a regular expression literal is
   // skipped by the usual rule (a `/` where a value may start).
   js: { lineComments: ['//'], blockComment: C_BLOCK, strings: [DQ, SQ] },
+  // JSX text is text, where a quote opens nothing (`<p>Don't</p>`): from the first element on, lines are unknown.
+  jsx: { lineComments: ['//'], blockComment: C_BLOCK, strings: [DQ, SQ] },
   // `'` is a char literal or a Rust lifetime: only a closed char literal ('x', '\n') is skipped. Raw strings
   // (Rust r#"…"#, C++ R"(…)", C# @"…" and $"""…""") are beyond.
   'c-like': {
@@ -71,6 +83,24 @@ const SYNTAX: Record<Exclude<StringLanguage, 'yaml' | 'markup'>, Syntax> = {
   lua: { lineComments: ['--'], strings: [DQ, SQ], beyond: /(?:--)?\[=*\[/y },
 };
 
+const IDENTIFIER_PART = /[\p{ID_Continue}$\u200c\u200d]/u;
+const KEYWORDS_BEFORE_VALUE: ReadonlySet<string> = new Set([
+  'await',
+  'case',
+  'delete',
+  'do',
+  'else',
+  'in',
+  'instanceof',
+  'new',
+  'of',
+  'return',
+  'throw',
+  'typeof',
+  'void',
+  'yield',
+]);
+
 /** Where the lexer stands: in code (with the template literals it is nested in), in a string or comment, or lost. */
 type State =
   | { readonly kind: 'code' }
@@ -87,12 +117,14 @@ class Lexer {
   private braces = 0;
   /** Whether a `/` here would start a regular expression (js): after an operator or at the start. */
   private valueMayStart = true;
+  private readonly isJs: boolean;
 
   constructor(
     private readonly text: string,
     private readonly language: Exclude<StringLanguage, 'yaml' | 'markup'>,
   ) {
     this.syntax = SYNTAX[language];
+    this.isJs = language === 'js' || language === 'jsx';
   }
 
   run(): LineContext[] {
@@ -156,7 +188,11 @@ class Lexer {
       this.state = { kind: 'block-comment' };
       return at + syntax.blockComment.open.length;
     }
-    if (this.language === 'js') {
+    if (this.isJs) {
+      if (this.language === 'jsx' && this.startsElement(at)) {
+        this.state = { kind: 'unknown' };
+        return text.length;
+      }
       const js = this.jsToken(at);
       if (js !== undefined) return js;
     }
@@ -166,8 +202,25 @@ class Lexer {
         this.state = { kind: 'string', delimiter };
         return at + delimiter.open.length;
       }
-    if (this.language === 'js' && !/\s/.test(char)) this.valueMayStart = /[(,=:[!&|?{};+\-*%<>~^]/.test(char);
+    if (this.isJs && !/\s/.test(char))
+      this.valueMayStart = /[(,=:[!&|?{};+\-*%<>~^]/.test(char) || this.endsKeywordBeforeValue(at);
     return at + 1;
+  }
+
+  /** `<div`, `<Foo`, `<>` where a value may start: a JSX element (a generic arrow `<T,>` is taken for one too). */
+  private startsElement(at: number): boolean {
+    return this.text[at] === '<' && this.valueMayStart && /[A-Za-z>]/.test(this.text[at + 1] ?? '');
+  }
+
+  /**
+   * Whether `at` ends a keyword after which a value starts, so that a `/` next opens a regular expression
+   * (`return /re/`, minified `return/re/`, `of /["']/`), and not a property of that name (`x.in / 2`).
+   */
+  private endsKeywordBeforeValue(at: number): boolean {
+    if (IDENTIFIER_PART.test(this.text[at + 1] ?? '')) return false;
+    let start = at;
+    while (start > 0 && IDENTIFIER_PART.test(this.text[start - 1]!)) start--;
+    return this.text[start - 1] !== '.' && KEYWORDS_BEFORE_VALUE.has(this.text.slice(start, at + 1));
   }
 
   /** Template literals, their `${…}` nesting, and regular expression literals (skipped whole). */

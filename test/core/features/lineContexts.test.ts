@@ -115,6 +115,30 @@ void test('Markup: fenced code blocks and open HTML comments are string', () => 
   );
 });
 
+void test('JavaScript: a keyword before `/` starts a regular expression, a property of that name does not', () => {
+  expectContexts(
+    'js',
+    [
+      "for (const quote of /[\"']/.test(value) ? ['\"'] : []) emit(`a",
+      '›b`);',
+      'function scheme(e){return/^\\w+:\\/\\//.test(e)?e:`x',
+      '›y`}',
+      "if (typeof /'/ === 'object' && 'k' in /\"/) ok(`p",
+      '›q`);',
+      "const half = size.in / 2; const slash = '/'; const t = `r",
+      '›s`;',
+      '',
+    ].join('\n'),
+  );
+});
+
+void test('JSX: text in an element is not a string delimiter; from the first element on, lines are unknown', () => {
+  const text = ['const before = `a', 'b`;', "const A = () => <p>Don't</p>;", 'const after = `c', 'd`;', ''].join('\n');
+  assert.deepEqual(lineContexts(text, 'jsx'), ['code', 'string', 'code', 'unknown', 'unknown', 'unknown']);
+  // The same text lexed as plain JavaScript takes the apostrophe for a quote: what 'jsx' avoids.
+  assert.notDeepEqual(lineContexts(text, 'js').slice(3), ['code', 'string', 'code']);
+});
+
 void test('control: the checks above fail for a lexer that says code everywhere', () => {
   const text = 'const p = `a\nb`;\n';
   assert.deepEqual(lineContexts(text, 'js'), ['code', 'string', 'code']);
@@ -133,7 +157,18 @@ void test('any text, in every language: one context per line, no throw (hostile 
     fc.constantFrom('\n', '\r\n', ' ', '|', '>', ': ', '- ', '```', '<!--', '-->', 'r#"', '@"', 'x'),
     fc.string({ maxLength: 6 }),
   );
-  const languages: StringLanguage[] = ['js', 'c-like', 'python', 'shell-like', 'toml', 'yaml', 'sql', 'lua', 'markup'];
+  const languages: StringLanguage[] = [
+    'js',
+    'jsx',
+    'c-like',
+    'python',
+    'shell-like',
+    'toml',
+    'yaml',
+    'sql',
+    'lua',
+    'markup',
+  ];
   fc.assert(
     fc.property(fc.array(piece, { maxLength: 80 }), fc.constantFrom(...languages), (pieces, language) => {
       const text = pieces.join('');
