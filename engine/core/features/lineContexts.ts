@@ -1,3 +1,5 @@
+import { parseAllDocuments, visit } from 'yaml';
+
 /**
  * Whether a new line inserted at the start of a given line would be code, or text inside a string: "Ignore CODE on
  * this line" writes a comment line there, and inside a multi-line string (a prompt in a template literal, a Python
@@ -12,16 +14,7 @@ export type LineContext = 'code' | 'string' | 'unknown';
 
 /** How a file's language writes comments and strings (chosen by extension in ignoreFixes.ts). */
 export type StringLanguage =
-  | 'js'
-  | 'jsx'
-  | 'c-like'
-  | 'python'
-  | 'shell-like'
-  | 'toml'
-  | 'yaml'
-  | 'sql'
-  | 'lua'
-  | 'markup';
+  'js' | 'jsx' | 'c-like' | 'python' | 'shell-like' | 'toml' | 'yaml' | 'sql' | 'lua' | 'markup';
 
 /** The context at the start of every line of `text` (index: 0-based line), worked out in one pass. */
 export function lineContexts(text: string, language: StringLanguage): LineContext[] {
@@ -330,36 +323,43 @@ class Lexer {
 }
 
 /**
- * YAML: a line inside a block scalar (`key: |` or `>` and the lines indented below it), or one continuing a plain
- * or quoted scalar from the line before, is 'string': a comment there is text, or ends the scalar. A line that
- * starts an entry (`key:`, `- `) or a comment is 'code'.
+ * YAML, by its parser (the `yaml` package) rather than by rules of thumb: a line that starts inside a scalar (a
+ * block scalar's lines, a plain or quoted scalar continued from the line before, a key spanning lines) is
+ * 'string', where a comment would be text or end the scalar; any other line is 'code'. Keys holding quotes, colons
+ * or `#` and indicators spaced out (`key:  |`) defeat a line-based guess; the parser reads them as the editor's
+ * YAML does. A file the parser reports errors in is 'unknown' throughout: no guess where the two may disagree.
  */
 function yamlContexts(text: string): LineContext[] {
-  const lines = text.split('\n');
-  const contexts: LineContext[] = [];
-  let blockIndent: number | undefined;
-  let continues = false;
-  for (const raw of lines) {
-    const line = raw.replace(/\r$/, '');
-    const indent = /^ */.exec(line)![0].length;
-    const blank = line.trim() === '';
-    if (blockIndent !== undefined && (blank || indent > blockIndent)) {
-      contexts.push('string');
-      continue;
-    }
-    blockIndent = undefined;
-    const entry = /^\s*(?:#|- |-$|[^\s#'"][^:#]*:(?:\s|$)|['"][^'"]*['"]\s*:(?:\s|$)|---|\.\.\.)/.test(line);
-    contexts.push(blank || entry || !continues ? 'code' : 'string');
-    if (blank) continue;
-    if (/(?:^|:\s|-\s)[|>][+-]?\d*[+-]?\s*(?:#.*)?$/.test(line)) {
-      blockIndent = indent;
-      continues = false;
-    } else {
-      // After an entry whose value is open (a quote not closed) or plain text, the next indented line continues it.
-      continues = !/^\s*#/.test(line);
-    }
+  const lineStarts = [0];
+  for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
+  const scalars = yamlScalars(text);
+  if (scalars === undefined) return lineStarts.map(() => 'unknown');
+  let next = 0;
+  return lineStarts.map((lineStart) => {
+    while (next < scalars.length && scalars[next]![1] <= lineStart) next++;
+    // Scalars do not overlap: the first one not yet ended is the only one that can hold the line start.
+    const scalar = scalars[next];
+    return scalar !== undefined && scalar[0] < lineStart ? 'string' : 'code';
+  });
+}
+
+/** Every scalar's [start, end) in `text`, in order; undefined where the parser reports errors (or gives up). */
+function yamlScalars(text: string): [number, number][] | undefined {
+  try {
+    const documents = parseAllDocuments(text);
+    if (!Array.isArray(documents) || documents.some((document) => document.errors.length > 0)) return undefined;
+    const scalars: [number, number][] = [];
+    for (const document of documents)
+      visit(document, {
+        Scalar: (_key, node) => {
+          if (node.range) scalars.push([node.range[0], node.range[1]]);
+        },
+      });
+    return scalars.sort((a, b) => a[0] - b[0]);
+  } catch {
+    // A hostile file can nest deeper than the stack allows: no answer rather than a failed code action.
+    return undefined;
   }
-  return contexts;
 }
 
 /**

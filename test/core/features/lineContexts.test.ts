@@ -95,6 +95,31 @@ void test('YAML: block scalars and continued scalars are string; entries and com
   );
 });
 
+void test('YAML: read as its parser reads it, where rules of thumb went wrong', () => {
+  expectContexts(
+    'yaml',
+    [
+      'args:',
+      '  - arg_name: resource-type',
+      '    help_text:  |',
+      '›      The resource type, with {{secrets.KEY}}.',
+      '›      See: https://example.com/#resource-type',
+      '  - bash: |',
+      '›      echo ">>> started"',
+      '    displayName: a sibling of bash, not its text',
+      '"quoted: key #1": >',
+      '›  folded {{secrets.KEY}}',
+      "'it''s: here': plain",
+      '›  continued',
+      'flow: [a, b,',
+      '  c]',
+      '',
+    ].join('\n'),
+  );
+  // A file the parser reports errors in: no line is taken for code.
+  assert.deepEqual(lineContexts('a: [1, 2\nb: |\n  x\n', 'yaml'), ['unknown', 'unknown', 'unknown', 'unknown']);
+});
+
 void test('Markup: fenced code blocks and open HTML comments are string', () => {
   expectContexts(
     'markup',
