@@ -330,9 +330,18 @@ class Lexer {
  * YAML does. A file the parser reports errors in is 'unknown' throughout: no guess where the two may disagree.
  */
 function yamlContexts(text: string): LineContext[] {
+  // The same buffer asks again as the cursor moves between findings: a large file is parsed once per version.
+  if (lastYaml?.text !== text) lastYaml = { text, contexts: parsedYamlContexts(text) };
+  return [...lastYaml.contexts];
+}
+
+let lastYaml: { readonly text: string; readonly contexts: readonly LineContext[] } | undefined;
+
+function parsedYamlContexts(text: string): LineContext[] {
   const lineStarts = [0];
   for (let at = text.indexOf('\n'); at !== -1; at = text.indexOf('\n', at + 1)) lineStarts.push(at + 1);
-  const scalars = yamlScalars(text);
+  const parseable = text.length <= MAX_YAML_CHARS && nestingBound(text) <= MAX_YAML_NESTING;
+  const scalars = parseable ? yamlScalars(text) : undefined;
   if (scalars === undefined) return lineStarts.map(() => 'unknown');
   let next = 0;
   return lineStarts.map((lineStart) => {
@@ -343,10 +352,57 @@ function yamlContexts(text: string): LineContext[] {
   });
 }
 
+/**
+ * The deepest YAML nesting the parser is let near. Its composer recurses per level, and when the stack runs out
+ * next to a regular expression's first use, V8 aborts the process ("RegExpCompiler Allocation failed") instead of
+ * throwing: 50,000 nested `[` in one file took the language server down that way. Real files nest a few levels.
+ */
+const MAX_YAML_NESTING = 200;
+
+/**
+ * The largest YAML text parsed for line contexts: about 0.3 s of parsing on this kind of machine (a 1.6 MB file took
+ * 0.8–1.7 s, the language server's whole turn). An agent's YAML is a few KB; beyond this no fix is offered.
+ */
+const MAX_YAML_CHARS = 512 * 1024;
+
+/**
+ * An upper bound of the nesting in a YAML text, in one pass and without parsing: every `[` or `{` still open
+ * (quotes and comments not told apart, so the bound only errs high), plus the widest line prefix of indentation
+ * and `- ` / `? ` indicators, since a block level takes at least one column.
+ */
+function nestingBound(text: string): number {
+  let open = 0;
+  let deepestFlow = 0;
+  let widestPrefix = 0;
+  let lineStart = true;
+  let prefix = 0;
+  for (let i = 0; i < text.length; i++) {
+    const char = text.charCodeAt(i);
+    if (char === 10) {
+      lineStart = true;
+      prefix = 0;
+      continue;
+    }
+    if (lineStart) {
+      // Space, tab, `-` and `?` (and the `:` of a complex key) can only open block levels at a line's start.
+      if (char === 32 || char === 9 || char === 45 || char === 63 || char === 58) {
+        widestPrefix = Math.max(widestPrefix, ++prefix);
+        continue;
+      }
+      lineStart = false;
+    }
+    if (char === 91 || char === 123) deepestFlow = Math.max(deepestFlow, ++open);
+    else if ((char === 93 || char === 125) && open > 0) open--;
+  }
+  return deepestFlow + widestPrefix;
+}
+
 /** Every scalar's [start, end) in `text`, in order; undefined where the parser reports errors (or gives up). */
 function yamlScalars(text: string): [number, number][] | undefined {
   try {
-    const documents = parseAllDocuments(text);
+    // Keys are not checked for duplicates: that check compares each key with every other one of its mapping, and
+    // made a 10,000-key file take 1.5 s (20,000 aliases: 3.8 s); a duplicate key does not move a line's context.
+    const documents = parseAllDocuments(text, { uniqueKeys: false });
     if (!Array.isArray(documents) || documents.some((document) => document.errors.length > 0)) return undefined;
     const scalars: [number, number][] = [];
     for (const document of documents)

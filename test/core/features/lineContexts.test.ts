@@ -120,6 +120,30 @@ void test('YAML: read as its parser reads it, where rules of thumb went wrong', 
   assert.deepEqual(lineContexts('a: [1, 2\nb: |\n  x\n', 'yaml'), ['unknown', 'unknown', 'unknown', 'unknown']);
 });
 
+void test('YAML a hostile repository writes: deep nesting and huge files are unknown, without parsing', () => {
+  // 50,000 nested `[` once made V8 abort the process while the parser recursed; the bound keeps it from parsing.
+  const deep = [
+    '['.repeat(100_000) + ']'.repeat(100_000),
+    'a: ' + '{'.repeat(300) + '}'.repeat(300),
+    '- '.repeat(50_000) + 'x',
+    Array.from({ length: 300 }, (_, i) => `${' '.repeat(i)}k${i}:`).join('\n') + ' x',
+    `big: |\n${'  line {{secrets.KEY}}\n'.repeat(30_000)}`,
+  ];
+  for (const text of deep) {
+    for (let round = 0; round < 3; round++) {
+      const contexts = lineContexts(text, 'yaml');
+      assert.equal(contexts.length, text.split('\n').length);
+      assert.ok(
+        contexts.every((context) => context === 'unknown'),
+        `unknown: ${text.slice(0, 40)}…`,
+      );
+    }
+  }
+  // Control: nesting within the bound is parsed.
+  const nested = 'a: ' + '['.repeat(50) + 'x' + ']'.repeat(50) + '\nb: |\n  text\n';
+  assert.deepEqual(lineContexts(nested, 'yaml'), ['code', 'code', 'string', 'code']);
+});
+
 void test('Markup: fenced code blocks and open HTML comments are string', () => {
   expectContexts(
     'markup',
