@@ -31,7 +31,7 @@ const ENV_EDIT_WARMUP = 4;
 /**
  * Measured .env edits per phase. With 30, the p95 was the second-slowest edit, and one collection in the server
  * moved it by half (10k push: 20.7–33.3 ms across five runs of one day, medians 10–13 ms); with 60 it is the
- * third-slowest.
+ * fourth-slowest.
  */
 const ENV_EDITS = 60;
 const FLIP_COLUMN = 'Escalate {{secrets.'.length;
