@@ -11,6 +11,7 @@ import {
   type WorkspaceDiagnosticReportPartialResult,
   type WorkspaceDocumentDiagnosticReport,
 } from 'vscode-languageserver-protocol';
+import { StreamMessageReader } from 'vscode-languageserver-protocol/node';
 import { scanReferences } from '../engine/core/model/references';
 import { DEFAULT_SETTINGS } from '../engine/core/model/settings';
 import { WorkspaceHost } from '../engine/host/workspaceHost';
@@ -213,20 +214,16 @@ function runColdScan(list: string): number {
 
 /** A server launched, timed from `initialized` until every file has had its diagnostics, and stopped. */
 async function indexOnce(dir: string, files: number, nodeArgs: string[]): Promise<number> {
-  const seen = new Set<string>();
-  let lastPublishAt = 0;
+  const watch = new WatchedDiagnostics(files, []);
   const client = await LeanLspClient.start({
     folders: [dir],
     itemDefaults: true,
     nodeArgs,
-    onPublish: ({ uri }) => {
-      if (seen.size < files) seen.add(uri);
-      lastPublishAt = performance.now();
-    },
+    onPublish: (publish) => watch.publish(publish),
   });
   try {
-    await client.waitFor(() => seen.size >= files, 'all diagnostics');
-    return lastPublishAt - client.initializedAt;
+    await client.waitFor(() => watch.files.size >= files, 'all diagnostics');
+    return watch.lastPublishAt - client.initializedAt;
   } finally {
     await client.stop();
   }
@@ -248,10 +245,10 @@ function runInitFloor(dir: string, files: number): Promise<number> {
   const child = spawn(process.execPath, ['--import', 'tsx', path.join(__dirname, 'initFloor.ts'), dir], {
     stdio: 'pipe',
   });
+  const reader = new StreamMessageReader(child.stdout);
   return new Promise<number>((resolve, reject) => {
     let start = 0;
     let messages = 0;
-    let pending: Buffer = Buffer.alloc(0);
     let stderr = '';
     child.stderr.on('data', (chunk: Buffer) => {
       stderr += chunk.toString();
@@ -260,21 +257,16 @@ function runInitFloor(dir: string, files: number): Promise<number> {
         child.stdin.write('go');
       }
     });
-    child.stdout.on('data', (chunk: Buffer) => {
-      pending = pending.length === 0 ? chunk : Buffer.concat([pending, chunk]);
-      for (;;) {
-        const headerEnd = pending.indexOf('\r\n\r\n');
-        if (headerEnd < 0) break;
-        const length = Number(/Content-Length: (\d+)/.exec(pending.subarray(0, headerEnd).toString())?.[1]);
-        if (pending.length < headerEnd + 4 + length) break;
-        pending = pending.subarray(headerEnd + 4 + length);
-        if (++messages === files) resolve(performance.now() - start);
-      }
+    reader.listen(() => {
+      if (++messages === files) resolve(performance.now() - start);
     });
     child.once('exit', (code) =>
       messages === files ? undefined : reject(new Error(`the floor sent ${messages} of ${files} (${code}): ${stderr}`)),
     );
-  }).finally(() => child.kill());
+  }).finally(() => {
+    reader.dispose();
+    child.kill();
+  });
 }
 
 /**
