@@ -96,7 +96,7 @@ export function ignoreContext(project: ProjectState, uri: string, open: OpenText
   if (entries) return { uri, open, syntax: HASH, lineIndex, entries, lineContext: () => 'code' };
   const file = fileSyntaxOf(uri);
   if (!file) return undefined;
-  let contexts: LineContext[] | undefined;
+  let contexts: readonly LineContext[] | undefined;
   const lineContext = (line: number): LineContext => {
     contexts ??= lineContexts(open.text, file.strings);
     return contexts[line] ?? 'unknown';

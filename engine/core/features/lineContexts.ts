@@ -17,7 +17,7 @@ export type StringLanguage =
   'js' | 'jsx' | 'c-like' | 'python' | 'shell-like' | 'toml' | 'yaml' | 'sql' | 'lua' | 'markup';
 
 /** The context at the start of every line of `text` (index: 0-based line), worked out in one pass. */
-export function lineContexts(text: string, language: StringLanguage): LineContext[] {
+export function lineContexts(text: string, language: StringLanguage): readonly LineContext[] {
   if (language === 'yaml') return yamlContexts(text);
   if (language === 'markup') return markupContexts(text);
   return new Lexer(text, language).run();
@@ -46,12 +46,14 @@ interface Syntax {
 
 const C_BLOCK = { open: '/*', close: '*/' };
 
+// Template literals (with `${…}` nesting) are handled by the lexer itself; a regular expression literal is skipped
+// by the usual rule (a `/` where a value may start).
+const JS: Syntax = { lineComments: ['//'], blockComment: C_BLOCK, strings: [DQ, SQ] };
+
 const SYNTAX: Record<Exclude<StringLanguage, 'yaml' | 'markup'>, Syntax> = {
-  // Template literals (with `${…}` nesting) are handled by the lexer itself; a regular expression literal is
-  // skipped by the usual rule (a `/` where a value may start).
-  js: { lineComments: ['//'], blockComment: C_BLOCK, strings: [DQ, SQ] },
+  js: JS,
   // JSX text is text, where a quote opens nothing (`<p>Don't</p>`): from the first element on, lines are unknown.
-  jsx: { lineComments: ['//'], blockComment: C_BLOCK, strings: [DQ, SQ] },
+  jsx: JS,
   // `'` is a char literal or a Rust lifetime: only a closed char literal ('x', '\n') is skipped. Raw strings
   // (Rust r#"…"#, C++ R"(…)", C# @"…" and $"""…""") are beyond.
   'c-like': {
@@ -329,10 +331,10 @@ class Lexer {
  * or `#` and indicators spaced out (`key:  |`) defeat a line-based guess; the parser reads them as the editor's
  * YAML does. A file the parser reports errors in is 'unknown' throughout: no guess where the two may disagree.
  */
-function yamlContexts(text: string): LineContext[] {
+function yamlContexts(text: string): readonly LineContext[] {
   // The same buffer asks again as the cursor moves between findings: a large file is parsed once per version.
   if (lastYaml?.text !== text) lastYaml = { text, contexts: parsedYamlContexts(text) };
-  return [...lastYaml.contexts];
+  return lastYaml.contexts;
 }
 
 let lastYaml: { readonly text: string; readonly contexts: readonly LineContext[] } | undefined;
