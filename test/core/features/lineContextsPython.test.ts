@@ -3,6 +3,7 @@ import { spawnSync } from 'node:child_process';
 import * as fs from 'node:fs';
 import { test } from 'node:test';
 import { lineContexts, type LineContext } from '../../../engine/core/features/lineContexts';
+import { disagreements } from './lineContextsAgreement';
 
 // The Python lexer of lineContexts.ts held against Python's own tokenizer: a line inside a string token that spans
 // lines (a `"""` prompt, a continued string) must not be 'code' to the lexer, where "Ignore CODE on this line"
@@ -37,15 +38,15 @@ function tokenizerContexts(): Map<string, ReadonlySet<number>> {
   return new Map(Object.entries(lines).map(([file, inside]) => [file, new Set(inside)]));
 }
 
-/** Every line where the lexer's context is not the tokenizer's (and not 'unknown'). */
-function disagreements(file: string, lexed: readonly LineContext[], inside: ReadonlySet<number>): string[] {
-  const found: string[] = [];
-  lexed.forEach((context, index) => {
-    const expected = inside.has(index + 1) ? 'string' : 'code';
-    if (context !== 'unknown' && context !== expected)
-      found.push(`${file}:${index + 1}: the tokenizer says ${expected}, the lexer ${context}`);
-  });
-  return found;
+/** Every line of `text` where the lexer's context is not the tokenizer's (and not 'unknown'). */
+function tokenizerDisagreements(
+  file: string,
+  text: string,
+  lexed: readonly LineContext[],
+  inside: ReadonlySet<number>,
+): string[] {
+  const expected = text.split('\n').map((_, line): 'code' | 'string' => (inside.has(line + 1) ? 'string' : 'code'));
+  return disagreements(file, lexed, expected, 'tokenizer');
 }
 
 void test('the Python lexer agrees with Python’s tokenizer on every line of the standard library', () => {
@@ -53,8 +54,9 @@ void test('the Python lexer agrees with Python’s tokenizer on every line of th
   let lines = 0;
   const found: string[] = [];
   for (const [file, inside] of files) {
-    const lexed = lineContexts(fs.readFileSync(file, 'utf8'), 'python');
-    found.push(...disagreements(file, lexed, inside));
+    const text = fs.readFileSync(file, 'utf8');
+    const lexed = lineContexts(text, 'python');
+    found.push(...tokenizerDisagreements(file, text, lexed, inside));
     lines += lexed.length;
   }
   assert.ok(files.size > 100 && lines > 50_000, `the corpus is there (${files.size} files, ${lines} lines)`);
@@ -65,7 +67,7 @@ void test('control: the comparison finds a line the lexer gets wrong', () => {
   // A prompt in a triple-quoted string, and a stand-in lexer that says 'code' everywhere.
   const text = ['PROMPT = """You are the agent.', 'Use {{secrets.KEY}}.', '"""', ''].join('\n');
   const inside = new Set([2, 3]);
-  assert.deepEqual(disagreements('control.py', lineContexts(text, 'python'), inside), []);
+  assert.deepEqual(tokenizerDisagreements('control.py', text, lineContexts(text, 'python'), inside), []);
   const everywhereCode = text.split('\n').map((): LineContext => 'code');
-  assert.equal(disagreements('control.py', everywhereCode, inside).length, 2);
+  assert.equal(tokenizerDisagreements('control.py', text, everywhereCode, inside).length, 2);
 });

@@ -4,6 +4,7 @@ import * as path from 'node:path';
 import { test } from 'node:test';
 import ts from 'typescript';
 import { lineContexts, type LineContext } from '../../../engine/core/features/lineContexts';
+import { disagreements } from './lineContextsAgreement';
 
 // The JavaScript lexer of lineContexts.ts decides where "Ignore CODE on this line" may insert a comment line, with
 // two heuristics of its own (where a `/` opens a regular expression; JSX). Here it is held against TypeScript's
@@ -61,14 +62,8 @@ function parserContexts(text: string, fileName: string): ('code' | 'string')[] {
 }
 
 /** Every line where the lexer's context is not the parser's (and not 'unknown'). */
-function disagreements(text: string, fileName: string, lexed: readonly LineContext[]): string[] {
-  const expected = parserContexts(text, fileName);
-  const found: string[] = [];
-  expected.forEach((context, line) => {
-    if (lexed[line] !== 'unknown' && lexed[line] !== context)
-      found.push(`${fileName}:${line + 1}: the parser says ${context}, the lexer ${lexed[line]}`);
-  });
-  return found;
+function parserDisagreements(text: string, fileName: string, lexed: readonly LineContext[]): string[] {
+  return disagreements(fileName, lexed, parserContexts(text, fileName), 'parser');
 }
 
 function* sourceFiles(dir: string): Generator<string> {
@@ -89,7 +84,7 @@ void test('the JavaScript lexer agrees with TypeScript’s parser on every line 
       const text = fs.readFileSync(file, 'utf8');
       const name = path.relative(ROOT, file);
       const lexed = lineContexts(text, /x$/.test(file) ? 'jsx' : 'js');
-      found.push(...disagreements(text, name, lexed));
+      found.push(...parserDisagreements(text, name, lexed));
       files++;
       lines += lexed.length;
     }
@@ -100,6 +95,6 @@ void test('the JavaScript lexer agrees with TypeScript’s parser on every line 
 void test('control: the comparison finds a line the lexer gets wrong', () => {
   // JSX text lexed as plain JavaScript: the apostrophe opens a "string" that runs over the next lines.
   const text = ["const A = () => <p>Don't</p>;", 'const t = `a', 'b`;', 'const u = 1;', ''].join('\n');
-  assert.notDeepEqual(disagreements(text, 'control.tsx', lineContexts(text, 'js')), []);
-  assert.deepEqual(disagreements(text, 'control.tsx', lineContexts(text, 'jsx')), []);
+  assert.notDeepEqual(parserDisagreements(text, 'control.tsx', lineContexts(text, 'js')), []);
+  assert.deepEqual(parserDisagreements(text, 'control.tsx', lineContexts(text, 'jsx')), []);
 });
