@@ -92,15 +92,9 @@ async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResul
     const affected = promptPaths.filter((_, i) => i % 20 === 0).map(fileUri); // the files referencing NOT_YET_SET
     const bigPrompt = fileUri(path.join(dir, 'agents', 'big-prompt.md'));
     const watch = new WatchedDiagnostics(files, [...affected, bigPrompt]);
-    const client = await LeanLspClient.start({
-      folders: [dir],
-      itemDefaults: true,
-      nodeArgs,
-      onPublish: (publish) => watch.publish(publish),
-    });
+    const { client, initMs } = await launchIndexed(dir, nodeArgs, watch);
     try {
-      await client.waitFor(() => watch.files.size >= files, 'all diagnostics');
-      initRuns.push(watch.lastPublishAt - client.initializedAt);
+      initRuns.push(initMs);
       const indexMs = median(initRuns);
       console.log(`   init→all diagnostics, three launches: ${initRuns.map((run) => ms(run)).join(' / ')}`);
       const afterIndex = await memoryOf(client);
@@ -167,6 +161,11 @@ class WatchedDiagnostics {
     for (const uri of watched) this.keys.set(uri, []);
   }
 
+  /** Whether every file has had its diagnostics. */
+  get indexed(): boolean {
+    return this.files.size >= this.expectedFiles;
+  }
+
   publish({ uri, keys }: Publish): void {
     if (this.files.size < this.expectedFiles) this.files.add(uri);
     this.lastPublishAt = performance.now();
@@ -212,9 +211,15 @@ function runColdScan(list: string): number {
   return Number(result.stdout.trim());
 }
 
-/** A server launched, timed from `initialized` until every file has had its diagnostics, and stopped. */
-async function indexOnce(dir: string, files: number, nodeArgs: string[]): Promise<number> {
-  const watch = new WatchedDiagnostics(files, []);
+/**
+ * A server launched over `dir` and waited for until every file has had its diagnostics (`watch` hears them):
+ * the time from `initialized` to the last of them. A launch that fails is stopped.
+ */
+async function launchIndexed(
+  dir: string,
+  nodeArgs: string[],
+  watch: WatchedDiagnostics,
+): Promise<{ client: LeanLspClient; initMs: number }> {
   const client = await LeanLspClient.start({
     folders: [dir],
     itemDefaults: true,
@@ -222,11 +227,19 @@ async function indexOnce(dir: string, files: number, nodeArgs: string[]): Promis
     onPublish: (publish) => watch.publish(publish),
   });
   try {
-    await client.waitFor(() => watch.files.size >= files, 'all diagnostics');
-    return watch.lastPublishAt - client.initializedAt;
-  } finally {
+    await client.waitFor(() => watch.indexed, 'all diagnostics');
+  } catch (error) {
     await client.stop();
+    throw error;
   }
+  return { client, initMs: watch.lastPublishAt - client.initializedAt };
+}
+
+/** A launch that only indexes (see launchIndexed), then stops. */
+async function indexOnce(dir: string, files: number, nodeArgs: string[]): Promise<number> {
+  const { client, initMs } = await launchIndexed(dir, nodeArgs, new WatchedDiagnostics(files, []));
+  await client.stop();
+  return initMs;
 }
 
 /**
