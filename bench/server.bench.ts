@@ -18,7 +18,7 @@ import { WorkspaceHost } from '../engine/host/workspaceHost';
 import { IndexStatsRequest, type IndexStatsResult } from '../engine/protocol';
 import { LeanLspClient, occurrences, type Publish } from './leanClient';
 import { fileUri, LspTestClient } from '../test/support/lspClient';
-import { goalLine, median, percentile, settleDisk } from './stats';
+import { collectBenchGarbage, goalLine, median, percentile, settleDisk, withQuietBenchCollector } from './stats';
 
 /** The curve: BENCH_SCALES="10000" measures one scale while iterating; `npm run bench` measures all three. */
 const SCALES = (process.env.BENCH_SCALES ?? '1000,10000,50000').split(',').map(Number);
@@ -65,7 +65,9 @@ export async function benchServer(): Promise<void> {
   console.log(`\n== server over stdio: ${SCALES.join(' / ')} prompt files, ${KEYS} keys per env file ==`);
   console.log(`server launched as: node ${[...nodeArgs, 'dist/server.js', '--stdio'].join(' ')}`);
   const results: ScaleResult[] = [];
-  for (const files of SCALES) results.push(await benchScale(files, nodeArgs));
+  await withQuietBenchCollector(async () => {
+    for (const files of SCALES) results.push(await benchScale(files, nodeArgs));
+  });
   printCurve(results);
   const goals = [...scaleGoals(results), ...linearityGoals(results), await nestedProjectsGoal()];
   console.log(goals.join('\n'));
@@ -297,6 +299,7 @@ async function measureCompletion(
   client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
   const samples: number[] = [];
   for (let i = 0; i < 300; i++) {
+    if (i === 20) collectBenchGarbage();
     const start = performance.now();
     const answer = await client.requestRaw(CompletionRequest.method, {
       textDocument: { uri },
@@ -356,6 +359,7 @@ async function parsingClientCompletion(dir: string, promptPath: string): Promise
     await client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
     const samples: number[] = [];
     for (let i = 0; i < 300; i++) {
+      if (i === 20) collectBenchGarbage();
       const start = performance.now();
       const answer = await client.connection.sendRequest(CompletionRequest.type, {
         textDocument: { uri },
@@ -424,6 +428,7 @@ async function measureBigPromptChanges(
   const line = text.split('\n').length - 2;
   const samples: number[] = [];
   for (let i = 0; i < 120; i++) {
+    if (i === 20) collectBenchGarbage();
     const key = i % 2 === 0 ? 'FLIP_B' : 'FLIP_A';
     const start = performance.now();
     client.change(uri, [
@@ -470,6 +475,7 @@ async function measureEnvEdits(
   const edit = await openEnvForEdits(client, dir);
   const samples: number[] = [];
   for (let i = 0; i < ENV_EDIT_WARMUP + ENV_EDITS; i++) {
+    if (i === ENV_EDIT_WARMUP) collectBenchGarbage();
     const adding = i % 2 === 0;
     const start = performance.now();
     await edit(i);
@@ -536,6 +542,7 @@ async function pullClientEnvEdits(dir: string, affected: readonly string[]): Pro
     const edit = await openEnvForEdits(client, dir);
     const samples: number[] = [];
     for (let i = 0; i < ENV_EDIT_WARMUP + ENV_EDITS; i++) {
+      if (i === ENV_EDIT_WARMUP) collectBenchGarbage();
       const adding = i % 2 === 0;
       const waiting = pull();
       // Answers come in order: once a later request is answered, the pull has reached the server and waits.
