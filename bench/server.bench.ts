@@ -299,7 +299,7 @@ async function measureCompletion(
   client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
   const samples: number[] = [];
   for (let i = 0; i < 300; i++) {
-    if (i === 20) collectBenchGarbage();
+    if (i === 0) collectBenchGarbage();
     const start = performance.now();
     const answer = await client.requestRaw(CompletionRequest.method, {
       textDocument: { uri },
@@ -359,7 +359,7 @@ async function parsingClientCompletion(dir: string, promptPath: string): Promise
     await client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
     const samples: number[] = [];
     for (let i = 0; i < 300; i++) {
-      if (i === 20) collectBenchGarbage();
+      if (i === 0) collectBenchGarbage();
       const start = performance.now();
       const answer = await client.connection.sendRequest(CompletionRequest.type, {
         textDocument: { uri },
@@ -428,7 +428,7 @@ async function measureBigPromptChanges(
   const line = text.split('\n').length - 2;
   const samples: number[] = [];
   for (let i = 0; i < 120; i++) {
-    if (i === 20) collectBenchGarbage();
+    if (i === 0) collectBenchGarbage();
     const key = i % 2 === 0 ? 'FLIP_B' : 'FLIP_A';
     const start = performance.now();
     client.change(uri, [
@@ -475,7 +475,7 @@ async function measureEnvEdits(
   const edit = await openEnvForEdits(client, dir);
   const samples: number[] = [];
   for (let i = 0; i < ENV_EDIT_WARMUP + ENV_EDITS; i++) {
-    if (i === ENV_EDIT_WARMUP) collectBenchGarbage();
+    if (i === 0) collectBenchGarbage();
     const adding = i % 2 === 0;
     const start = performance.now();
     await edit(i);
@@ -542,7 +542,7 @@ async function pullClientEnvEdits(dir: string, affected: readonly string[]): Pro
     const edit = await openEnvForEdits(client, dir);
     const samples: number[] = [];
     for (let i = 0; i < ENV_EDIT_WARMUP + ENV_EDITS; i++) {
-      if (i === ENV_EDIT_WARMUP) collectBenchGarbage();
+      if (i === 0) collectBenchGarbage();
       const adding = i % 2 === 0;
       const waiting = pull();
       // Answers come in order: once a later request is answered, the pull has reached the server and waits.

@@ -9,9 +9,10 @@ import { runInNewContext } from 'node:vm';
  * its own collections landed in the requests it timed. Matched by time against the GC entries of both processes,
  * the completion requests slower than 2 ms (two scales, 560 requests) were 23, most of them in runs of three or
  * four during the bench process's incremental marking (steps of 3–5 ms, then the final pause). Without incremental
- * marking in this process, and with a full collection between each phase's warm-up and its timed part (so its
- * allocation limit is far away), they were 4: two of them the server's first secretlint scan of the opened prompt,
- * 300 ms after the open. The server's collections are its own cost and are not touched: it is launched as editors
+ * marking in this process, and with a full collection before each phase's warm-up (so its allocation limit is far
+ * away), they were 4: two of them the server's first secretlint scan of the opened prompt, 300 ms after the open.
+ * The collection comes before the warm-up, not after it: the sweeping it leaves to helper threads took a core from
+ * the server and made the first timed request 4–5 ms. The server's collections are its own cost and are not touched: it is launched as editors
  * launch it. Only the server bench runs this way; the in-process benches keep V8's default.
  */
 export async function withQuietBenchCollector<T>(work: () => Promise<T>): Promise<T> {
@@ -26,7 +27,7 @@ export async function withQuietBenchCollector<T>(work: () => Promise<T>): Promis
 setFlagsFromString('--expose-gc');
 const collect = runInNewContext('gc') as () => void;
 
-/** A full collection in the bench's own process, between a phase's warm-up and its timed part (see above). */
+/** A full collection in the bench's own process, before a phase's warm-up (see above). */
 export function collectBenchGarbage(): void {
   collect();
 }
