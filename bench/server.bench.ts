@@ -298,8 +298,8 @@ async function measureCompletion(
   const { uri, line, character } = completionPlace(promptPath);
   client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
   const samples: number[] = [];
+  collectBenchGarbage();
   for (let i = 0; i < 300; i++) {
-    if (i === 0) collectBenchGarbage();
     const start = performance.now();
     const answer = await client.requestRaw(CompletionRequest.method, {
       textDocument: { uri },
@@ -358,8 +358,8 @@ async function parsingClientCompletion(dir: string, promptPath: string): Promise
     const { uri, line, character } = completionPlace(promptPath);
     await client.open(uri, readFileSync(promptPath, 'utf8'), 'markdown');
     const samples: number[] = [];
+    collectBenchGarbage();
     for (let i = 0; i < 300; i++) {
-      if (i === 0) collectBenchGarbage();
       const start = performance.now();
       const answer = await client.connection.sendRequest(CompletionRequest.type, {
         textDocument: { uri },
@@ -427,8 +427,8 @@ async function measureBigPromptChanges(
   await client.waitFor(() => watch.names(uri, 'FLIP_A'), 'the big prompt diagnosed');
   const line = text.split('\n').length - 2;
   const samples: number[] = [];
+  collectBenchGarbage();
   for (let i = 0; i < 120; i++) {
-    if (i === 0) collectBenchGarbage();
     const key = i % 2 === 0 ? 'FLIP_B' : 'FLIP_A';
     const start = performance.now();
     client.change(uri, [
@@ -474,8 +474,8 @@ async function measureEnvEdits(
 ): Promise<number[]> {
   const edit = await openEnvForEdits(client, dir);
   const samples: number[] = [];
+  collectBenchGarbage();
   for (let i = 0; i < ENV_EDIT_WARMUP + ENV_EDITS; i++) {
-    if (i === 0) collectBenchGarbage();
     const adding = i % 2 === 0;
     const start = performance.now();
     await edit(i);
@@ -541,8 +541,8 @@ async function pullClientEnvEdits(dir: string, affected: readonly string[]): Pro
     );
     const edit = await openEnvForEdits(client, dir);
     const samples: number[] = [];
+    collectBenchGarbage();
     for (let i = 0; i < ENV_EDIT_WARMUP + ENV_EDITS; i++) {
-      if (i === 0) collectBenchGarbage();
       const adding = i % 2 === 0;
       const waiting = pull();
       // Answers come in order: once a later request is answered, the pull has reached the server and waits.

@@ -12,8 +12,9 @@ import { runInNewContext } from 'node:vm';
  * marking in this process, and with a full collection before each phase's warm-up (so its allocation limit is far
  * away), they were 4: two of them the server's first secretlint scan of the opened prompt, 300 ms after the open.
  * The collection comes before the warm-up, not after it: the sweeping it leaves to helper threads took a core from
- * the server and made the first timed request 4–5 ms. The server's collections are its own cost and are not touched: it is launched as editors
- * launch it. Only the server bench runs this way; the in-process benches keep V8's default.
+ * the server and made the first timed request 4–5 ms. The server's collections are its own cost and are not
+ * touched: it is launched as editors launch it. Only the server bench runs this way; the in-process benches keep
+ * V8's default.
  */
 export async function withQuietBenchCollector<T>(work: () => Promise<T>): Promise<T> {
   setFlagsFromString('--no-incremental-marking');
@@ -24,13 +25,11 @@ export async function withQuietBenchCollector<T>(work: () => Promise<T>): Promis
   }
 }
 
+// `gc` without a command-line flag: the bench is started as the README says.
 setFlagsFromString('--expose-gc');
-const collect = runInNewContext('gc') as () => void;
 
 /** A full collection in the bench's own process, before a phase's warm-up (see above). */
-export function collectBenchGarbage(): void {
-  collect();
-}
+export const collectBenchGarbage = runInNewContext('gc') as () => void;
 
 /**
  * Writes back every dirty page before a measurement starts. A generated workspace of 50k files leaves ~225 MB
