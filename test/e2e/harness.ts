@@ -506,7 +506,7 @@ export class Session {
       // The click is handled when the mouse event returns; the caret is drawn in the next animation frame.
       await this.page.evaluate(RENDERED);
       if (await this.page.evaluate(`window.__struereE2E.caretOnLineOf(${JSON.stringify(text)})`)) break;
-      if (Date.now() > deadline) throw new Error(`clicks on "${text}" did not put the caret on its line`);
+      if (Date.now() > deadline) throw new Error(`clicks on ${textNamed(text)} did not put the caret on its line`);
     }
     await this.moveMouseAway();
   }
@@ -518,6 +518,17 @@ export class Session {
    * has loaded, and its provider answers only then): the menu then never opens.
    */
   async openQuickFixMenu(text: string): Promise<void> {
+    // Under load the bulb can be drawn again between being found and clicked (a new code action round for the
+    // cursor), and the click meets nothing. The bulb is then found and clicked once more, and the log says so, so
+    // that a bulb that stops opening the menu shows up.
+    if (await this.clickLightbulb(text, UI_TIMEOUT / 3)) return;
+    console.error(`[e2e] the lightbulb on the line of ${textNamed(text)} opened no menu; clicking it again`);
+    if (!(await this.clickLightbulb(text, UI_TIMEOUT)))
+      throw new Error(`the lightbulb on the line of ${textNamed(text)} opened no quick fix menu, twice`);
+  }
+
+  /** One click on the lightbulb of `text`'s line; whether the quick fix menu opened within `timeoutMs`. */
+  private async clickLightbulb(text: string, timeoutMs: number): Promise<boolean> {
     await this.clickOn(text);
     const bulb = await this.page
       .waitForFunction(`window.__struereE2E.lightbulbOnLineOf(${JSON.stringify(text)})`, undefined, {
@@ -525,25 +536,20 @@ export class Session {
         polling: 'raf',
       })
       .catch((error: unknown) => {
-        throw new Error(`no lightbulb on the line of "${text}": ${String(error)}`);
+        throw new Error(`no lightbulb on the line of ${textNamed(text)}: ${String(error)}`);
       });
     const point = (await bulb.jsonValue()) as { x: number; y: number };
     await this.dismissHovers();
     await this.page.mouse.click(point.x, point.y);
     await this.moveMouseAway();
-    const menu = this.page.locator('.action-widget .monaco-list-row').first();
-    // Under load the bulb can be drawn again between being found and clicked (a new code action round for the
-    // cursor), and the click meets nothing. The menu is then opened the other way a user does, from the keyboard
-    // with the cursor on the text again, and the log says so, so that a bulb that stops opening it shows up.
-    const opened = await menu.waitFor({ timeout: UI_TIMEOUT / 3 }).then(
-      () => true,
-      () => false,
-    );
-    if (opened) return;
-    console.error(`[e2e] the lightbulb on the line of "${text}" opened no menu; opening it with Ctrl+.`);
-    await this.clickOn(text);
-    await this.page.keyboard.press('Control+Period');
-    await menu.waitFor({ timeout: UI_TIMEOUT });
+    return this.page
+      .locator('.action-widget .monaco-list-row')
+      .first()
+      .waitFor({ timeout: timeoutMs })
+      .then(
+        () => true,
+        () => false,
+      );
   }
 
   /** In the open quick fix menu, the action whose row shows `title`: focused with the arrow keys, then Enter. */
@@ -591,7 +597,7 @@ export class Session {
   /** Where `text` is drawn in the active editor. */
   private async textBox(text: string): Promise<Box> {
     const box = (await this.page.evaluate(`window.__struereE2E.textBox(${JSON.stringify(text)})`)) as Box | null;
-    if (!box) throw new Error(`"${text}" is not drawn in the active editor`);
+    if (!box) throw new Error(`${textNamed(text)} is not drawn in the active editor`);
     return box;
   }
 
@@ -623,7 +629,7 @@ export class Session {
       )
       .catch((error: unknown) => {
         throw new Error(
-          `${present ? 'no' : 'still a'} ${severity} squiggle under "${text}" after ${timeoutMs} ms (${String(error)})`,
+          `${present ? 'no' : 'still a'} ${severity} squiggle under ${textNamed(text)} after ${timeoutMs} ms (${String(error)})`,
         );
       });
   }
@@ -969,4 +975,13 @@ export function envKeys(file: string): string[] {
     .map((l) => /^\s*([A-Za-z_][A-Za-z0-9_]*)\s*=/.exec(l)?.[1])
     .filter((k): k is string => k !== undefined)
     .sort();
+}
+
+/**
+ * A text the harness looks for, as its messages name it: by its length, never by its characters. The text may be a
+ * credential fixture (scenario 18 clicks on a token), and a failure's message lands in the test output, where no
+ * value may appear; the scenario's own step log says which text it was after.
+ */
+function textNamed(text: string): string {
+  return `the ${text.length}-character text looked for`;
 }
