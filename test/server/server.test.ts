@@ -182,6 +182,26 @@ for (const mode of ['push', 'pull'] as const) {
         stop.cancel();
         await assert.rejects(next, /cancelled/i);
       });
+
+      test('two pulls held at once both send a change: one answer may be cancelled', async () => {
+        const held = heldIds((await pullWorkspace([])).items);
+        const first = pullWorkspace(held);
+        const second = pullWorkspace(held);
+        assert.ok((await stillHeld(first)) && (await stillHeld(second)));
+        const envUri = uri('app/.env.development');
+        const envText = 'DEV_KEY=dev-secret-value\nSHARED=shared-dev-value\n';
+        await client.open(envUri, envText, 'dotenv');
+        await client.change(envUri, [{ text: `${envText}PROD_KEY=now-in-dev\n` }]);
+        // The first pull reports the tool's new id; the second's client holds the old one until it has an answer.
+        const answered = await first;
+        assert.ok(!(await stillHeld(second)), 'the same change answers the second pull');
+        for (const answer of [answered, await second]) {
+          const tool = answer.items.find((item) => item.uri === uri('app/tools/t.ts'));
+          assert.ok(tool && tool.kind === 'full' && tool.items.length === 0, 'each answer names t.ts');
+        }
+        await client.change(envUri, [{ text: envText }]);
+        await client.close(envUri);
+      });
     }
 
     test('switching the environment re-diagnoses', async () => {
