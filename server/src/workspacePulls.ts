@@ -2,7 +2,6 @@ import {
   DocumentDiagnosticReportKind,
   type CancellationToken,
   type Diagnostic,
-  type PreviousResultId,
   type WorkspaceDiagnosticParams,
   type WorkspaceDiagnosticReport,
   type WorkspaceDocumentDiagnosticReport,
@@ -28,10 +27,8 @@ import { fingerprint } from './fingerprint';
  *   the first files' findings show while the rest are diagnosed.
  */
 export class WorkspacePulls {
-  /** The result id each file was last reported with (changed by `setReported` alone). */
-  private readonly reported = new Map<string, Reported>();
-  /** Tells the pulls apart in `Reported.seen`. */
-  private lastPull = 0;
+  /** The result id each file was last reported with. */
+  private readonly reported = new Map<string, string>();
   /** Files marked since they were last diagnosed here: their reported id may be out of date. */
   private readonly marked = new Set<string>();
   /** Files that left the index, until the client holds their empty report (an answer may have been cancelled). */
@@ -73,13 +70,9 @@ export class WorkspacePulls {
     partial?: (items: WorkspaceDocumentDiagnosticReport[]) => void,
   ): Promise<WorkspaceDiagnosticReport> {
     // The reports the client holds, and those this answer gives it.
-    const previous = this.heldBy(params.previousResultIds);
-    // The request's list is not read again, but the connection keeps the request until it is answered: emptied,
-    // its entries (one per file, 10,000 in a large workspace) die young instead of being promoted while the pull
-    // is held.
-    params.previousResultIds.length = 0;
+    const previous = new Map(params.previousResultIds.map(({ uri, value }) => [uri, value]));
     const answer = new Answer(partial);
-    const pull: PullInProgress = { touched: new Set(), held: previous };
+    const pull: PullInProgress = { touched: new Set() };
     this.pulls.add(pull);
     try {
       // Every indexed file; the pass skips the open ones (pulled one by one).
@@ -104,41 +97,6 @@ export class WorkspacePulls {
   }
 
   /**
-   * What the client holds, as the differences from `reported`: a client that holds every current report (a pull
-   * after an answer) costs no copy of the workspace's ids, only a look at each entry.
-   */
-  private heldBy(previousResultIds: readonly PreviousResultId[]): HeldReports {
-    const held = new HeldReports(this.reported);
-    const pull = ++this.lastPull;
-    let seen = 0;
-    for (const { uri, value } of previousResultIds) {
-      const report = this.reported.get(uri);
-      if (report && report.seen !== pull) {
-        report.seen = pull;
-        seen++;
-      }
-      if (report?.id !== value) held.set(uri, value);
-    }
-    // Reported files the client has no report for (an answer that was cancelled).
-    if (seen < this.reported.size)
-      for (const [uri, report] of this.reported) if (report.seen !== pull) held.set(uri, undefined);
-    return held;
-  }
-
-  /**
-   * The one place `reported` changes. Each pull in progress keeps what its client held for the file first: that is
-   * not what was reported now, as the answer carrying it may be another pull's and be cancelled.
-   */
-  private setReported(uri: string, id: string | undefined): void {
-    const report = this.reported.get(uri);
-    if (report?.id === id) return;
-    for (const pull of this.pulls) pull.held.keep(uri, report?.id);
-    if (id === undefined) this.reported.delete(uri);
-    else if (report) report.id = id;
-    else this.reported.set(uri, { id, seen: 0 });
-  }
-
-  /**
    * Reports the files among `files` whose report the client may not hold: the check is cheap and done for all at
    * once (a pass over a workspace where nothing changed ends in the turn it began, so the pull is held at once);
    * those due are diagnosed in slices, one per turn of the event loop. Between slices anything may happen: a file
@@ -147,7 +105,7 @@ export class WorkspacePulls {
    */
   private async pass(
     files: readonly string[],
-    previous: HeldReports,
+    previous: Map<string, string>,
     answer: Answer,
     token: CancellationToken | undefined,
   ): Promise<void> {
@@ -172,17 +130,17 @@ export class WorkspacePulls {
   }
 
   /** Whether the client holds this file's current report: reported with that id and not marked since. */
-  private isCurrent(uri: string, previous: HeldReports): boolean {
+  private isCurrent(uri: string, previous: ReadonlyMap<string, string>): boolean {
     const held = previous.get(uri);
-    return held !== undefined && !this.marked.has(uri) && this.reported.get(uri)?.id === held;
+    return held !== undefined && !this.marked.has(uri) && this.reported.get(uri) === held;
   }
 
   /** A due file's report (see isCurrent), when it differs from the one the client holds. */
-  private changed(uri: string, previous: HeldReports): WorkspaceDocumentDiagnosticReport | undefined {
+  private changed(uri: string, previous: Map<string, string>): WorkspaceDocumentDiagnosticReport | undefined {
     const held = previous.get(uri);
     const diagnostics = this.service.diagnose(uri);
     const resultId = fingerprint(diagnostics);
-    this.setReported(uri, resultId);
+    this.reported.set(uri, resultId);
     this.marked.delete(uri);
     this.gone.delete(uri);
     if (held === resultId) return undefined;
@@ -194,12 +152,12 @@ export class WorkspacePulls {
 
   private leftIndex(uri: string): void {
     if (!this.marked.delete(uri)) return;
-    this.setReported(uri, undefined);
+    this.reported.delete(uri);
     this.gone.add(uri);
   }
 
   /** Empty reports for the files the client holds that left the index. */
-  private cleared(previous: HeldReports): WorkspaceDocumentDiagnosticReport[] {
+  private cleared(previous: ReadonlyMap<string, string>): WorkspaceDocumentDiagnosticReport[] {
     const items: WorkspaceDocumentDiagnosticReport[] = [];
     for (const uri of this.gone) {
       const held = previous.get(uri);
@@ -268,41 +226,8 @@ class Answer {
 interface PullInProgress {
   /** Files marked since the pull began, or since it last looked. */
   readonly touched: Set<string>;
-  /** The reports its client holds, and those its answer gives it. */
-  readonly held: HeldReports;
   /** Set while the pull is held: looks at the marks (or the cancellation, or the shutdown). */
   wake?: () => void;
-}
-
-interface Reported {
-  id: string;
-  /** The last pull whose client listed this file (`heldBy` counts each file once, allocating nothing). */
-  seen: number;
-}
-
-/**
- * The result id a pull's client holds for each file: the reported one, except where `differs` says otherwise.
- * `WorkspacePulls.setReported` keeps the held id here before changing the reported one, so the two never drift.
- */
-class HeldReports {
-  /** Files whose held id is not the reported one; `undefined`: the client holds no report. */
-  private readonly differs = new Map<string, string | undefined>();
-
-  constructor(private readonly reported: ReadonlyMap<string, Reported>) {}
-
-  get(uri: string): string | undefined {
-    return this.differs.has(uri) ? this.differs.get(uri) : this.reported.get(uri)?.id;
-  }
-
-  /** The client holds `id` (it said so, or holds it once it has this answer). */
-  set(uri: string, id: string | undefined): void {
-    this.differs.set(uri, id);
-  }
-
-  /** Before the reported id changes: what the client held stays what it held. */
-  keep(uri: string, id: string | undefined): void {
-    if (!this.differs.has(uri)) this.differs.set(uri, id);
-  }
 }
 
 /**
