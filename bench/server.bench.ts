@@ -15,7 +15,7 @@ import { StreamMessageReader } from 'vscode-languageserver-protocol/node';
 import { scanReferences } from '../engine/core/model/references';
 import { DEFAULT_SETTINGS } from '../engine/core/model/settings';
 import { WorkspaceHost } from '../engine/host/workspaceHost';
-import { IndexStatsRequest, type IndexStatsResult } from '../engine/protocol';
+import { IndexStatsRequest, type IndexStatsResult, VSCODE_SERVER_EXEC_ARGV } from '../engine/protocol';
 import { LeanLspClient, occurrences, type Publish } from './leanClient';
 import { fileUri, LspTestClient } from '../test/support/lspClient';
 import { collectBenchGarbage, goalLine, median, percentile, settleDisk, withQuietBenchCollector } from './stats';
@@ -125,13 +125,19 @@ async function benchScale(files: number, nodeArgs: string[]): Promise<ScaleResul
         console.log(`   after ${phase.padEnd(12)} ${memory}`);
       const plainCompletionP95 =
         files === PLAIN_CLIENT_SCALE ? await plainClientCompletion(dir, promptPaths[0]!) : undefined;
-      const pullEnvEditMs = files >= PLAIN_CLIENT_SCALE ? await pullClientEnvEdits(dir, affected) : undefined;
+      const pull = files >= PLAIN_CLIENT_SCALE ? await pullClientEnvEdits(dir, affected, nodeArgs) : undefined;
+      const pullEnvEditMs = pull?.samples;
       const spread = (times: readonly number[]) =>
         `median ${ms(median(times), 1)}, p95 ${ms(percentile(times, 95), 1)}`;
       console.log(
         `   .env edit → ${affected.length} files re-diagnosed: push client ${spread(envEditMs)}` +
           (pullEnvEditMs ? `; pull client ${spread(pullEnvEditMs)}` : ''),
       );
+      if (pull)
+        console.log(
+          `   the pull client's server, launched as VS Code launches it (${VSCODE_SERVER_EXEC_ARGV.join(' ')}): ` +
+            `RSS ${pull.rssMb.toFixed(1)} MB after its edits (not a goal: the RSS goal is the plain launch's)`,
+        );
       return {
         files,
         referenceMs,
@@ -507,15 +513,20 @@ async function measureEnvEdits(
  * with the reports it holds, and the server answers it when an edit changes files. Timed from the edit to the
  * answer's last byte, which comes after every partial result of the pull (the reports, as VS Code asks for them);
  * all of them are checked afterwards to name every affected file with its new diagnostics. The pull is made (and
- * held) before the clock starts.
+ * held) before the clock starts. The server is launched with the flags our VS Code client gives it.
  */
-async function pullClientEnvEdits(dir: string, affected: readonly string[]): Promise<number[]> {
+async function pullClientEnvEdits(
+  dir: string,
+  affected: readonly string[],
+  nodeArgs: readonly string[],
+): Promise<{ samples: number[]; rssMb: number }> {
   // Each pull's partial results, by its token (as VS Code asks for them).
   const partials = new Map<string, WorkspaceDocumentDiagnosticReport[]>();
   let firstPartialAt = 0;
   const client = await LeanLspClient.start({
     folders: [dir],
     pull: true,
+    nodeArgs: [...VSCODE_SERVER_EXEC_ARGV, ...nodeArgs],
     onProgress: (token, value) => {
       firstPartialAt ||= performance.now();
       partials.get(String(token))?.push(...(value as WorkspaceDiagnosticReportPartialResult).items);
@@ -571,7 +582,7 @@ async function pullClientEnvEdits(dir: string, affected: readonly string[]): Pro
           throw new Error(`the pull's answer to .env edit ${i} missed ${file}`);
       }
     }
-    return samples;
+    return { samples, rssMb: readRssMb(client.process.pid!) };
   } finally {
     await client.stop();
   }

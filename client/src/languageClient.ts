@@ -8,7 +8,7 @@ import {
   type ServerOptions,
 } from 'vscode-languageclient/node';
 import type { Environment } from '../../engine/core';
-import { VSCODE_CLIENT_FEATURES } from '../../engine/protocol';
+import { VSCODE_CLIENT_FEATURES, VSCODE_SERVER_EXEC_ARGV } from '../../engine/protocol';
 
 /** Files the server answers for: .env files, prompts and tool code. */
 const DOCUMENT_SELECTOR = [
@@ -31,12 +31,12 @@ export function createLanguageClient(
 ): LanguageClient {
   const serverModule = context.asAbsolutePath(path.join('dist', 'server.js'));
   const serverOptions: ServerOptions = {
-    // Launched as other editors launch it: the server tunes its own heap (server/src/heapTuning.ts).
-    run: { module: serverModule, transport: TransportKind.ipc },
+    // The server tunes its own heap (server/src/heapTuning.ts); VS Code's pulls need a larger young generation.
+    run: { module: serverModule, transport: TransportKind.ipc, options: { execArgv: [...VSCODE_SERVER_EXEC_ARGV] } },
     debug: {
       module: serverModule,
       transport: TransportKind.ipc,
-      options: { execArgv: ['--nolazy', '--inspect=6019'] },
+      options: { execArgv: [...VSCODE_SERVER_EXEC_ARGV, '--nolazy', '--inspect=6019'] },
     },
   };
   const clientOptions: LanguageClientOptions = {

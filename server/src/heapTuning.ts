@@ -8,7 +8,8 @@ import { setFlagsFromString } from 'node:v8';
  * server bench's RSS lines:
  * - `--semi-space-growth-factor=1`: the young generation stays near its initial 2 × 1 MB (V8 may still double it
  *   once) instead of growing to 2 × 8 MB or more. The server's garbage is short-lived (file texts, scan results,
- *   JSON messages); a large nursery only holds more of it at once.
+ *   JSON messages); a large nursery only holds more of it at once. Our VS Code client starts it at 8 MB instead
+ *   (`VSCODE_SERVER_EXEC_ARGV`): a pull client's requests are not short-lived garbage.
  * - `--heap-growing-percent=60`: the next full collection comes when the old generation has grown 60% past what
  *   the last one kept, instead of up to 4×: an .env edit re-diagnoses hundreds of files and its garbage reaches
  *   the old generation, which otherwise grows large with mostly garbage before being collected. Lower settings

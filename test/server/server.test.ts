@@ -31,6 +31,7 @@ import {
   SetEnvironmentNotification,
   SetRemoteNamesNotification,
   VSCODE_CLIENT_FEATURES,
+  VSCODE_SERVER_EXEC_ARGV,
   type IndexStatsResult,
 } from '../../engine/protocol';
 import { fileUri, LspTestClient } from '../support/lspClient';
@@ -425,6 +426,28 @@ describe('workspace pulls of a workspace larger than one slice', () => {
     assert.ok(sent <= reports.size + 256, `${sent} reports for ${reports.size} files`);
     await client.close(envUri);
   });
+});
+
+test('launched with the flags our VS Code client gives it, the server answers a workspace pull', async () => {
+  const ws = tempWorkspace({
+    'struere.json': '{}',
+    '.env.development': 'A=1\n',
+    'p.md': '{{secrets.A}} {{secrets.B}}',
+  });
+  try {
+    // Control: a flag this Node does not take fails the launch, so the launch below proves the flags are taken.
+    await assert.rejects(LspTestClient.start({ folders: [ws.dir], nodeArgs: ['--no-such-flag-for-struere'] }));
+    const client = await LspTestClient.start({ folders: [ws.dir], pull: true, nodeArgs: [...VSCODE_SERVER_EXEC_ARGV] });
+    try {
+      const report = await client.connection.sendRequest(WorkspaceDiagnosticRequest.type, { previousResultIds: [] });
+      const prompt = report.items.find((item) => item.uri === fileUri(ws.path('p.md')));
+      assert.ok(prompt && prompt.kind === 'full' && keysOf(prompt.items).join() === 'B');
+    } finally {
+      await client.stop();
+    }
+  } finally {
+    ws.dispose();
+  }
 });
 
 test('without client file watching, the server follows the disk itself', async () => {
