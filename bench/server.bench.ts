@@ -32,7 +32,7 @@ const ENV_EDIT_WARMUP = 4;
 /**
  * Measured .env edits per phase. With 30, the p95 was the second-slowest edit, and one collection in the server
  * moved it by half (10k push: 20.7–33.3 ms across five runs of one day, medians 10–13 ms); with 60 it was the
- * third-slowest, and two or three collections still decided it. With 200 it is the tenth.
+ * fourth-slowest, and a few collections still decided it. With 200 it is the eleventh.
  */
 const ENV_EDITS = 200;
 /**
@@ -42,7 +42,7 @@ const ENV_EDITS = 200;
  * nothing changed; over 1,980 requests it stayed within 0.80–1.21 (six blocks, two pairs of servers).
  */
 const COMPLETION_REQUESTS = 2_000;
-/** The same for the 200 KB prompt's edits (~2 ms each): over 100, the p95 was the fifth-slowest. */
+/** The same for the 200 KB prompt's edits (~2 ms each): over 100, the p95 was the sixth-slowest. */
 const PROMPT_CHANGES = 600;
 const FLIP_COLUMN = 'Escalate {{secrets.'.length;
 interface ScaleResult {
